@@ -1,0 +1,153 @@
+//! `incimap gazetteer info|build|refresh`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use incimap::gazetteer::build::{self, BuildOptions};
+
+use super::{Format, Global};
+
+/// Arguments of `incimap gazetteer`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `gazetteer` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// What the active gazetteer holds: counts per country and feature code, sources, dates, checksum.
+    Info {
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Build a gazetteer from GeoNames-format files and boundary GeoJSON.
+    Build {
+        /// Directory with GeoNames dumps (*.txt or *.zip), admin1CodesASCII.txt, admin2Codes.txt and
+        /// ukraine/russia/belarus boundary GeoJSON.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Countries whose populated places are kept.
+        #[arg(long, value_delimiter = ',', default_value = "RU,UA,BY")]
+        countries: Vec<String>,
+        /// Output directory.
+        #[arg(short, long, value_name = "DIR", default_value = "gazetteer")]
+        output: PathBuf,
+        /// Fail on the first malformed row instead of reporting and skipping it.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Download public data, build, and install atomically.
+    Refresh(RefreshArgs),
+}
+
+/// Arguments of `gazetteer refresh`.
+#[derive(clap::Args, Debug)]
+pub struct RefreshArgs {
+    /// Countries to download.
+    #[arg(long, value_delimiter = ',', default_value = "RU,UA,BY")]
+    pub countries: Vec<String>,
+    /// Install into DIR (default: the user's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// GeoNames dump base URL.
+    #[arg(long, default_value = "https://download.geonames.org/export/dump")]
+    pub base_url: String,
+    /// geoBoundaries API base URL.
+    #[arg(long, default_value = "https://www.geoboundaries.org/api/current/gbOpen")]
+    pub boundaries_url: String,
+    /// Restore the previously installed gazetteer instead of downloading.
+    #[arg(long)]
+    pub rollback: bool,
+}
+
+/// Run `incimap gazetteer ...`.
+pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
+    match args.command {
+        Command::Info { format } => info(global, format),
+        Command::Build { from, countries, output, strict } => {
+            let mut opts = BuildOptions::new(&from);
+            opts.countries = countries;
+            opts.strict = strict;
+            let out = build::build(&opts)?;
+            for w in &out.warnings {
+                global.warn(w);
+            }
+            build::write_dir(&out.gazetteer, &output)?;
+            let m = &out.gazetteer.manifest;
+            global.warn(format_args!(
+                "built {} places, {} names, {} regions, border {:.1} km into {}{}",
+                out.gazetteer.places.len(),
+                m.name_count,
+                m.admin1_count + m.admin2_count,
+                m.border_km,
+                output.display(),
+                if out.warnings.is_empty() { String::new() } else { format!(" ({} rows skipped)", out.warnings.len()) }
+            ));
+            Ok(())
+        }
+        Command::Refresh(r) => refresh(global, r),
+    }
+}
+
+fn refresh(_global: &Global, _args: RefreshArgs) -> anyhow::Result<()> {
+    anyhow::bail!("`incimap gazetteer refresh` is not built yet")
+}
+
+fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
+    let format = super::default_format(format);
+    super::ensure_format(format, &[Format::Table, Format::Json], "gazetteer info")?;
+    let (location, bytes) = match &global.gazetteer {
+        Some(dir) => {
+            let p = dir.join(incimap::gazetteer::DATA_FILE);
+            (dir.display().to_string(), std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?)
+        }
+        None => match incimap::refresh::installed_dir().filter(|d| d.join(incimap::gazetteer::DATA_FILE).is_file()) {
+            Some(dir) => {
+                let p = dir.join(incimap::gazetteer::DATA_FILE);
+                (dir.display().to_string(), std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?)
+            }
+            None => ("embedded".to_string(), incimap::gazetteer::EMBEDDED.to_vec()),
+        },
+    };
+    let gaz = incimap::gazetteer::format::decode(&bytes, &location)?;
+    let checksum = build::sha256_hex(&bytes);
+    let m = &gaz.manifest;
+    let mut out = super::stdout();
+    if format == Format::Json {
+        let mut v = serde_json::to_value(m)?;
+        v["location"] = location.into();
+        v["sha256"] = checksum.into();
+        v["bytes"] = (bytes.len() as u64).into();
+        v["places"] = (gaz.places.len() as u64).into();
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "gazetteer   {location}")?;
+        writeln!(out, "built       {} from {}", m.built_at, m.origin)?;
+        writeln!(out, "sha256      {checksum} ({} bytes)", bytes.len())?;
+        writeln!(out, "places      {} ({} names, {} admin1, {} admin2 regions)", gaz.places.len(), m.name_count, m.admin1_count, m.admin2_count)?;
+        writeln!(out, "border      {:.1} km Russia–Ukraine land border", m.border_km)?;
+        for (country, codes) in &m.counts {
+            let total: u64 = codes.values().sum();
+            let detail: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+            writeln!(out, "  {country:<3} {total:>7}  {}", detail.join(", "))?;
+        }
+        writeln!(out, "sources")?;
+        for s in &m.sources {
+            writeln!(
+                out,
+                "  {:<34} {:<9} {:>8} rows  {}  {}",
+                s.file,
+                s.kind,
+                s.rows,
+                s.modified.as_deref().unwrap_or("-"),
+                &s.sha256[..s.sha256.len().min(12)]
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

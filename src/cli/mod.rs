@@ -1,0 +1,133 @@
+//! One function per subcommand; shared option handling, gazetteer selection and output plumbing.
+
+pub mod distance;
+pub mod extract;
+pub mod gazetteer;
+pub mod map;
+pub mod resolve;
+pub mod stats;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use incimap::gazetteer::Gazetteer;
+
+/// Options every subcommand takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Global {
+    /// Use the gazetteer installed in DIR instead of the default (an installed refresh, else the embedded one).
+    #[arg(long, global = true, env = "INCIMAP_GAZETTEER", value_name = "DIR")]
+    pub gazetteer: Option<PathBuf>,
+    /// Print nothing but results and errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Explain more on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+impl Global {
+    /// A warning or progress line on stderr, unless `--quiet`.
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("incimap: {msg}");
+        }
+    }
+
+    /// A detail on stderr with `--verbose`.
+    pub fn info(&self, msg: impl std::fmt::Display) {
+        if self.verbose {
+            eprintln!("incimap: {msg}");
+        }
+    }
+
+    /// The gazetteer to use: `--gazetteer`/`INCIMAP_GAZETTEER`, else one installed by `gazetteer refresh`
+    /// in the user's data directory, else the one embedded in the binary.
+    pub fn load_gazetteer(&self) -> anyhow::Result<Gazetteer> {
+        if let Some(dir) = &self.gazetteer {
+            self.info(format_args!("using gazetteer {}", dir.display()));
+            return Gazetteer::open(dir).with_context(|| format!("cannot use --gazetteer {}", dir.display()));
+        }
+        if let Some(dir) = incimap::refresh::installed_dir() {
+            if dir.join(incimap::gazetteer::DATA_FILE).is_file() {
+                self.info(format_args!("using installed gazetteer {}", dir.display()));
+                return Gazetteer::open(&dir)
+                    .with_context(|| format!("the installed gazetteer in {} is unusable (try `incimap gazetteer refresh --rollback`, or pass --gazetteer)", dir.display()));
+            }
+        }
+        Ok(Gazetteer::embedded()?)
+    }
+}
+
+/// Output formats; each subcommand accepts the subset the contract lists for it.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Geojson,
+    Geojsonseq,
+    Csv,
+    Markdown,
+}
+
+/// `table` on a terminal, `json` when stdout is a pipe or file.
+pub fn default_format(explicit: Option<Format>) -> Format {
+    explicit.unwrap_or_else(|| if std::io::stdout().is_terminal() { Format::Table } else { Format::Json })
+}
+
+/// Refuse a format a subcommand does not offer, as a usage error.
+pub fn ensure_format(format: Format, allowed: &[Format], command: &str) -> anyhow::Result<()> {
+    if allowed.contains(&format) {
+        Ok(())
+    } else {
+        let names: Vec<String> = allowed.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
+        Err(UsageError(format!("{command} --format takes one of: {}", names.join(", "))).into())
+    }
+}
+
+/// A usage error found after parsing (exit code 2, like clap's own).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Buffered stdout that treats a closed pipe (`incimap ... | head`) as success.
+pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+/// Print an error chain and turn the outcome into the exit code (0 ok, 1 runtime failure, 2 usage).
+pub fn report(result: anyhow::Result<()>) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return 0;
+                }
+            }
+            let _ = std::io::stdout().flush();
+            eprintln!("incimap: error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            if e.downcast_ref::<UsageError>().is_some() { 2 } else { 1 }
+        }
+    }
+}
+
+/// Read lines of names from stdin, rejecting invalid UTF-8 with the line number.
+pub fn read_stdin_lines() -> anyhow::Result<Vec<String>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read stdin")?;
+    let mut out = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = std::str::from_utf8(line).map_err(|_| anyhow::anyhow!("stdin line {}: invalid UTF-8", i + 1))?;
+        let line = line.trim_end_matches('\r');
+        if !line.trim().is_empty() {
+            out.push(line.to_string());
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,183 @@
+//! The gazetteer: GeoNames populated places, their regions, a name index and the boundary geometry,
+//! built once from public files ([`build`]) into a compact binary ([`format`]) that the binary embeds.
+//!
+//! ```
+//! let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+//! let belgorod = gaz.places.iter().find(|p| p.geonameid == 578072).unwrap();
+//! assert_eq!(gaz.admin1_name(belgorod), Some("Belgorod Oblast"));
+//! ```
+
+pub mod build;
+pub mod format;
+pub mod geonames;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use format::Manifest;
+
+/// The gazetteer compiled into the binary (built from `gazetteer/` in the source tree).
+pub static EMBEDDED: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/gazetteer.bin"));
+
+/// File name of the binary gazetteer inside a gazetteer directory.
+pub const DATA_FILE: &str = "gazetteer.bin";
+/// File name of the human-readable manifest inside a gazetteer directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Errors from loading or building a gazetteer.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error("gazetteer directory {0} does not exist")]
+    MissingDir(PathBuf),
+    #[error("gazetteer directory {dir} has no {file}: build one with `incimap gazetteer build`")]
+    MissingFile { dir: PathBuf, file: &'static str },
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{what} is not a valid incimap gazetteer: {why}")]
+    Corrupt { what: String, why: String },
+    #[error("{file}:{line}: {why}")]
+    BadRow { file: String, line: u64, why: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A populated place (GeoNames feature class P).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Place {
+    pub geonameid: u32,
+    /// GeoNames' primary name (may carry diacritics or apostrophes: `Ryl’sk`).
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// GeoNames feature code: `PPLC`, `PPLA`, `PPLA2`, `PPL`, ...
+    pub feature_code: String,
+    /// ISO 3166 alpha-2 country code.
+    pub country: String,
+    /// Raw GeoNames admin1 code (`09`); the full form is `country.admin1`.
+    pub admin1: String,
+    /// Raw GeoNames admin2 code.
+    pub admin2: String,
+    pub population: u64,
+}
+
+impl Place {
+    /// Admin1 code in GeoNames' `CC.code` form (`RU.09`), or empty when unknown.
+    pub fn admin1_code(&self) -> String {
+        if self.admin1.is_empty() {
+            String::new()
+        } else {
+            format!("{}.{}", self.country, self.admin1)
+        }
+    }
+    /// Admin2 code in `CC.admin1.admin2` form, or empty when unknown.
+    pub fn admin2_code(&self) -> String {
+        if self.admin1.is_empty() || self.admin2.is_empty() {
+            String::new()
+        } else {
+            format!("{}.{}.{}", self.country, self.admin1, self.admin2)
+        }
+    }
+}
+
+/// A first- (oblast, krai, republic) or second-level (district) administrative division.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Region {
+    /// `RU.09` for admin1, `RU.09.1234` for admin2.
+    pub code: String,
+    pub name: String,
+    pub ascii_name: String,
+    pub geonameid: u32,
+    /// Alternate names from the full GeoNames dumps when available (Latin and Cyrillic only).
+    pub alt_names: Vec<String>,
+    /// Index into [`Gazetteer::places`] of the administrative centre, when the gazetteer holds it.
+    pub seat: Option<u32>,
+}
+
+/// How a name in the index relates to its place.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameKind {
+    /// GeoNames' primary name.
+    Primary,
+    /// GeoNames' ASCII name.
+    Ascii,
+    /// One of GeoNames' alternate names.
+    Alternate,
+}
+
+/// One entry of the name index: a normalised key (see [`crate::names::key`]) pointing at a place.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NameEntry {
+    pub key: String,
+    /// Index into [`Gazetteer::places`].
+    pub place: u32,
+    pub kind: NameKind,
+}
+
+/// Country and boundary geometry, lon/lat WGS84.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Boundaries {
+    /// Ukraine's internationally recognised territory, Crimea included.
+    pub ukraine: geo::MultiPolygon<f64>,
+    /// Russia (western part).
+    pub russia: geo::MultiPolygon<f64>,
+    pub belarus: geo::MultiPolygon<f64>,
+    /// The Russia–Ukraine land border, derived from the two polygons (see [`crate::border::derive`]).
+    pub land_border: geo::MultiLineString<f64>,
+}
+
+/// A loaded gazetteer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Gazetteer {
+    pub manifest: Manifest,
+    pub places: Vec<Place>,
+    /// Admin1 regions sorted by code.
+    pub admin1: Vec<Region>,
+    /// Admin2 regions sorted by code.
+    pub admin2: Vec<Region>,
+    /// Name index sorted by key, then place.
+    pub names: Vec<NameEntry>,
+    pub boundaries: Boundaries,
+}
+
+impl Gazetteer {
+    /// The gazetteer embedded in the binary.
+    pub fn embedded() -> Result<Gazetteer, GazetteerError> {
+        format::decode(EMBEDDED, "the embedded gazetteer")
+    }
+
+    /// Load a gazetteer directory written by `incimap gazetteer build` or `refresh`.
+    pub fn open(dir: &Path) -> Result<Gazetteer, GazetteerError> {
+        if !dir.is_dir() {
+            return Err(GazetteerError::MissingDir(dir.to_path_buf()));
+        }
+        let path = dir.join(DATA_FILE);
+        if !path.is_file() {
+            return Err(GazetteerError::MissingFile { dir: dir.to_path_buf(), file: DATA_FILE });
+        }
+        let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io { path: path.clone(), source })?;
+        format::decode(&bytes, &path.display().to_string())
+    }
+
+    /// The admin1 region with GeoNames code `code` (`RU.09`).
+    pub fn admin1_by_code(&self, code: &str) -> Option<&Region> {
+        self.admin1.binary_search_by(|r| r.code.as_str().cmp(code)).ok().map(|i| &self.admin1[i])
+    }
+
+    /// The admin2 region with code `code` (`RU.09.1234`).
+    pub fn admin2_by_code(&self, code: &str) -> Option<&Region> {
+        self.admin2.binary_search_by(|r| r.code.as_str().cmp(code)).ok().map(|i| &self.admin2[i])
+    }
+
+    /// English name of a place's admin1 region (`Belgorod Oblast`).
+    pub fn admin1_name(&self, place: &Place) -> Option<&str> {
+        self.admin1_by_code(&place.admin1_code()).map(|r| r.name.as_str())
+    }
+
+    /// Name-index entries whose key equals `key` exactly.
+    pub fn names_with_key(&self, key: &str) -> &[NameEntry] {
+        let lo = self.names.partition_point(|e| e.key.as_str() < key);
+        let hi = lo + self.names[lo..].partition_point(|e| e.key.as_str() == key);
+        &self.names[lo..hi]
+    }
+}
