@@ -46,7 +46,6 @@ pub struct Source {
     /// SHA-256 of the file as read.
     pub sha256: String,
     /// Where it was downloaded from, for refreshed gazetteers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
