@@ -89,12 +89,13 @@ fn find_inputs(dir: &Path) -> Result<Inputs, GazetteerError> {
                 if lower.contains("border") {
                     continue; // a reference line, never an input: the border is derived from the polygons
                 }
-                let slot = if lower.contains("ukraine") || lower.contains("ukr") {
+                // Belarus first: "belarus" contains "rus".
+                let slot = if lower.contains("belarus") || lower.contains("blr") {
+                    &mut inputs.belarus
+                } else if lower.contains("ukraine") || lower.contains("ukr") {
                     &mut inputs.ukraine
                 } else if lower.contains("russia") || lower.contains("rus") {
                     &mut inputs.russia
-                } else if lower.contains("belarus") || lower.contains("blr") {
-                    &mut inputs.belarus
                 } else {
                     continue;
                 };
