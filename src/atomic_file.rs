@@ -27,10 +27,7 @@ where
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".incimap-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let tmp = tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempfile_in(dir)?;
     {
         let mut buf = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
         fill(&mut buf)?;

@@ -5,7 +5,11 @@ mod cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "incimap", version, about = "Locate strikes and crashes near the Russia–Ukraine border from news reports: resolve places, measure distance to the border, map and count them.")]
+#[command(
+    name = "incimap",
+    version,
+    about = "Locate strikes and crashes near the Russia–Ukraine border from news reports: resolve places, measure distance to the border, map and count them."
+)]
 struct Cli {
     #[command(flatten)]
     global: cli::Global,

@@ -128,7 +128,14 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
         writeln!(out, "gazetteer   {location}")?;
         writeln!(out, "built       {} from {}", m.built_at, m.origin)?;
         writeln!(out, "sha256      {checksum} ({} bytes)", bytes.len())?;
-        writeln!(out, "places      {} ({} names, {} admin1, {} admin2 regions)", gaz.places.len(), m.name_count, m.admin1_count, m.admin2_count)?;
+        writeln!(
+            out,
+            "places      {} ({} names, {} admin1, {} admin2 regions)",
+            gaz.places.len(),
+            m.name_count,
+            m.admin1_count,
+            m.admin2_count
+        )?;
         writeln!(out, "border      {:.1} km Russia–Ukraine land border", m.border_km)?;
         for (country, codes) in &m.counts {
             let total: u64 = codes.values().sum();

@@ -185,9 +185,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
             opts.from.display()
         )));
     }
-    let admin1_path = inputs.admin1.as_ref().ok_or_else(|| {
-        GazetteerError::Invalid(format!("{} has no admin1CodesASCII.txt", opts.from.display()))
-    })?;
+    let admin1_path = inputs
+        .admin1
+        .as_ref()
+        .ok_or_else(|| GazetteerError::Invalid(format!("{} has no admin1CodesASCII.txt", opts.from.display())))?;
 
     // Places, and alternate names of admin features (for region names in other scripts).
     let mut places: HashMap<u32, (Place, Vec<String>)> = HashMap::new();
@@ -356,34 +357,31 @@ fn read_dump_rows<R: Read>(
     let mut modified: Option<String> = None;
     let mut fatal: Option<GazetteerError> = None;
     let mut row_errors = Vec::new();
-    let res = geonames::for_each_line(
-        reader,
-        |line_no, line| {
-            if fatal.is_some() {
-                return;
-            }
-            match line.and_then(geonames::parse_dump_line) {
-                Ok(row) => {
-                    rows += 1;
-                    if !countries.contains(&row.country) {
-                        return;
-                    }
-                    if modified.as_deref().is_none_or(|m| row.modified.as_str() > m) && row.modified.len() == 10 {
-                        modified = Some(row.modified.clone());
-                    }
-                    keep_row(row, places, admin_alt);
+    let res = geonames::for_each_line(reader, |line_no, line| {
+        if fatal.is_some() {
+            return;
+        }
+        match line.and_then(geonames::parse_dump_line) {
+            Ok(row) => {
+                rows += 1;
+                if !countries.contains(&row.country) {
+                    return;
                 }
-                Err(why) => {
-                    let err = RowError { line: line_no, why };
-                    if problems.strict {
-                        fatal = Some(GazetteerError::BadRow { file: label.to_string(), line: err.line, why: err.why });
-                    } else {
-                        row_errors.push(err);
-                    }
+                if modified.as_deref().is_none_or(|m| row.modified.as_str() > m) && row.modified.len() == 10 {
+                    modified = Some(row.modified.clone());
+                }
+                keep_row(row, places, admin_alt);
+            }
+            Err(why) => {
+                let err = RowError { line: line_no, why };
+                if problems.strict {
+                    fatal = Some(GazetteerError::BadRow { file: label.to_string(), line: err.line, why: err.why });
+                } else {
+                    row_errors.push(err);
                 }
             }
-        },
-    );
+        }
+    });
     if let Some(f) = fatal {
         return Err(f);
     }
@@ -446,18 +444,15 @@ fn read_admin(
     let mut rows: Vec<AdminRow> = Vec::new();
     let mut errors = Vec::new();
     let mut count = 0u64;
-    geonames::for_each_line(
-        &mut meter,
-        |line_no, line| match line.and_then(geonames::parse_admin_line) {
-            Ok(row) => {
-                count += 1;
-                if countries.contains(row.code.split('.').next().unwrap_or("")) {
-                    rows.push(row);
-                }
+    geonames::for_each_line(&mut meter, |line_no, line| match line.and_then(geonames::parse_admin_line) {
+        Ok(row) => {
+            count += 1;
+            if countries.contains(row.code.split('.').next().unwrap_or("")) {
+                rows.push(row);
             }
-            Err(why) => errors.push(RowError { line: line_no, why }),
-        },
-    )
+        }
+        Err(why) => errors.push(RowError { line: line_no, why }),
+    })
     .map_err(|source| GazetteerError::Io { path: path.to_path_buf(), source })?;
     for err in errors {
         problems.row(&label, err)?;
@@ -476,7 +471,14 @@ fn read_admin(
             let mut alt: Vec<String> = admin_alt.get(&r.geonameid).cloned().unwrap_or_default();
             alt.sort();
             alt.dedup();
-            Region { code: r.code, name: r.name, ascii_name: r.ascii_name, geonameid: r.geonameid, alt_names: alt, seat: None }
+            Region {
+                code: r.code,
+                name: r.name,
+                ascii_name: r.ascii_name,
+                geonameid: r.geonameid,
+                alt_names: alt,
+                seat: None,
+            }
         })
         .collect();
     regions.sort_by(|a, b| a.code.cmp(&b.code));
@@ -524,7 +526,11 @@ fn assign_seats(places: &[Place], admin1: &mut [Region], admin2: &mut [Region]) 
     }
 }
 
-fn read_boundaries(inputs: &Inputs, sources: &mut Vec<Source>, opts: &BuildOptions) -> Result<Boundaries, GazetteerError> {
+fn read_boundaries(
+    inputs: &Inputs,
+    sources: &mut Vec<Source>,
+    opts: &BuildOptions,
+) -> Result<Boundaries, GazetteerError> {
     let (Some(ua), Some(ru)) = (&inputs.ukraine, &inputs.russia) else {
         return Err(GazetteerError::Invalid(format!(
             "{} needs boundary GeoJSON for Ukraine and Russia (files named ukraine*.geojson and russia*.geojson)",
@@ -539,13 +545,18 @@ fn read_boundaries(inputs: &Inputs, sources: &mut Vec<Source>, opts: &BuildOptio
     };
     let land_border = crate::border::derive::land_border(&ukraine, &russia)
         .map_err(|why| GazetteerError::Invalid(format!("cannot derive the Russia–Ukraine land border: {why}")))?;
-    crate::border::derive::validate(&land_border)
-        .map_err(|why| GazetteerError::Invalid(format!("the derived Russia–Ukraine land border failed validation: {why}")))?;
+    crate::border::derive::validate(&land_border).map_err(|why| {
+        GazetteerError::Invalid(format!("the derived Russia–Ukraine land border failed validation: {why}"))
+    })?;
     Ok(Boundaries { ukraine, russia, belarus, land_border })
 }
 
 /// Read every (multi)polygon in a GeoJSON file (a FeatureCollection, Feature or bare geometry).
-pub fn read_polygons(path: &Path, sources: &mut Vec<Source>, opts: &BuildOptions) -> Result<geo::MultiPolygon<f64>, GazetteerError> {
+pub fn read_polygons(
+    path: &Path,
+    sources: &mut Vec<Source>,
+    opts: &BuildOptions,
+) -> Result<geo::MultiPolygon<f64>, GazetteerError> {
     let bytes = std::fs::read(path).map_err(|source| GazetteerError::Io { path: path.to_path_buf(), source })?;
     let label = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
     let corrupt = |why: String| GazetteerError::Corrupt { what: path.display().to_string(), why };
@@ -589,7 +600,8 @@ pub fn write_dir(gaz: &Gazetteer, dir: &Path) -> Result<(), GazetteerError> {
     let mut manifest = serde_json::to_value(&gaz.manifest).map_err(|e| GazetteerError::Invalid(e.to_string()))?;
     manifest["sha256"] = serde_json::Value::String(sha256_hex(&bin));
     manifest["bytes"] = serde_json::Value::from(bin.len() as u64);
-    let manifest_text = serde_json::to_string_pretty(&manifest).map_err(|e| GazetteerError::Invalid(e.to_string()))? + "\n";
+    let manifest_text =
+        serde_json::to_string_pretty(&manifest).map_err(|e| GazetteerError::Invalid(e.to_string()))? + "\n";
     let bin_path = dir.join(super::DATA_FILE);
     crate::atomic_file::write(&bin_path, &bin).map_err(io(bin_path.clone()))?;
     let man_path = dir.join(super::MANIFEST_FILE);

@@ -54,7 +54,8 @@ pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
     let mut out = Vec::with_capacity(1 << 20);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    let body = postcard::to_stdvec(gaz).map_err(|e| GazetteerError::Invalid(format!("cannot encode gazetteer: {e}")))?;
+    let body =
+        postcard::to_stdvec(gaz).map_err(|e| GazetteerError::Invalid(format!("cannot encode gazetteer: {e}")))?;
     out.extend_from_slice(&body);
     Ok(out)
 }

@@ -98,7 +98,12 @@ pub fn parse_admin_line(line: &str) -> Result<AdminRow, String> {
         .trim()
         .parse::<u32>()
         .map_err(|_| format!("geonameid {:?} is not a whole number", truncate(cols[3])))?;
-    Ok(AdminRow { code: code.to_string(), name: cols[1].trim().to_string(), ascii_name: cols[2].trim().to_string(), geonameid })
+    Ok(AdminRow {
+        code: code.to_string(),
+        name: cols[1].trim().to_string(),
+        ascii_name: cols[2].trim().to_string(),
+        geonameid,
+    })
 }
 
 fn parse_coord(s: &str, what: &str, limit: f64) -> Result<f64, String> {

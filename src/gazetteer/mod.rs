@@ -64,11 +64,7 @@ pub struct Place {
 impl Place {
     /// Admin1 code in GeoNames' `CC.code` form (`RU.09`), or empty when unknown.
     pub fn admin1_code(&self) -> String {
-        if self.admin1.is_empty() {
-            String::new()
-        } else {
-            format!("{}.{}", self.country, self.admin1)
-        }
+        if self.admin1.is_empty() { String::new() } else { format!("{}.{}", self.country, self.admin1) }
     }
     /// Admin2 code in `CC.admin1.admin2` form, or empty when unknown.
     pub fn admin2_code(&self) -> String {
