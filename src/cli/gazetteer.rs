@@ -88,12 +88,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             ));
             Ok(())
         }
-        Command::Refresh(r) => refresh(global, r),
+        Command::Refresh(r) => super::refresh::run(global, r),
     }
-}
-
-fn refresh(_global: &Global, _args: RefreshArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`incimap gazetteer refresh` is not built yet")
 }
 
 fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@ pub mod distance;
 pub mod extract;
 pub mod gazetteer;
 pub mod map;
+pub mod refresh;
 pub mod resolve;
 pub mod stats;
 

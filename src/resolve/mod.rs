@@ -64,6 +64,19 @@ pub struct Resolution {
     pub reason: String,
 }
 
+/// A region named in text ("Voronezh region", "Курской области", "Borovsky district", "LPR").
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RegionHint {
+    /// 1 for admin1 (oblast, krai, republic), 2 for admin2 (district).
+    pub level: u8,
+    /// GeoNames code: `RU.86` for admin1, `RU.25.1234` for admin2.
+    pub code: String,
+    /// The region's English name (`Voronezh Oblast`).
+    pub name: String,
+    /// Index into the gazetteer's places of the administrative centre, when known.
+    pub seat: Option<u32>,
+}
+
 /// Resolves names against one gazetteer.
 pub struct Resolver<'g> {
     gaz: &'g Gazetteer,
@@ -96,6 +109,17 @@ impl<'g> Resolver<'g> {
             score,
             place_index: index,
         }
+    }
+
+    /// Recognise a region phrase (placeholder: exact English admin1 name only).
+    pub fn region(&self, text: &str) -> Option<RegionHint> {
+        let t = text.trim();
+        self.gaz.admin1.iter().find(|r| r.name.eq_ignore_ascii_case(t)).map(|r| RegionHint {
+            level: 1,
+            code: r.code.clone(),
+            name: r.name.clone(),
+            seat: r.seat,
+        })
     }
 
     /// Resolve one query (placeholder: exact key, most populous first).
