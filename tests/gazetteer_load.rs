@@ -1,0 +1,117 @@
+//! The embedded gazetteer and gazetteer directories: what they hold, and clear errors when unusable.
+//! Expected figures come from the source files (counted with grep/awk/cut over
+//! ../shared/data/geonames/) and from the data README (8,189 rows in cities500-RU-UA-BY.txt).
+
+use assert_cmd::Command;
+use incimap::gazetteer::{Gazetteer, GazetteerError};
+
+fn incimap() -> Command {
+    let mut cmd = Command::cargo_bin("incimap").expect("binary");
+    // Never pick up a gazetteer installed on the developer's machine.
+    cmd.env("XDG_DATA_HOME", std::env::temp_dir().join("incimap-test-no-install"));
+    cmd.env_remove("INCIMAP_GAZETTEER");
+    cmd
+}
+
+#[test]
+fn embedded_gazetteer_holds_the_shipped_geonames_extract() {
+    let gaz = Gazetteer::embedded().expect("embedded gazetteer decodes");
+    // data README: 8,189 rows; `cut -f9 | sort | uniq -c`: BY 310, RU 5028, UA 2851.
+    assert_eq!(gaz.places.len(), 8189);
+    let per_country = |cc: &str| gaz.places.iter().filter(|p| p.country == cc).count();
+    assert_eq!((per_country("BY"), per_country("RU"), per_country("UA")), (310, 5028, 2851));
+    // grep -cE '^(RU|UA|BY)\.' admin1CodesASCII.txt / admin2Codes.txt
+    assert_eq!(gaz.admin1.len(), 117);
+    assert_eq!(gaz.admin2.len(), 2166);
+}
+
+#[test]
+fn belgorod_and_its_oblast_match_the_source_rows() {
+    let gaz = Gazetteer::embedded().unwrap();
+    // cities500 row 578072: Belgorod 50.61074 36.58015 P PPLA RU admin1 09 population 345289
+    let p = gaz.places.iter().find(|p| p.geonameid == 578072).expect("Belgorod present");
+    assert_eq!((p.name.as_str(), p.feature_code.as_str(), p.country.as_str()), ("Belgorod", "PPLA", "RU"));
+    assert_eq!((p.lat, p.lon, p.population), (50.61074, 36.58015, 345289));
+    assert_eq!(p.admin1_code(), "RU.09");
+    // admin1CodesASCII: RU.09 Belgorod Oblast 578071; its only PPLA is Belgorod.
+    let oblast = gaz.admin1_by_code("RU.09").expect("RU.09");
+    assert_eq!((oblast.name.as_str(), oblast.geonameid), ("Belgorod Oblast", 578071));
+    let seat = oblast.seat.expect("seat");
+    assert_eq!(gaz.places[seat as usize].geonameid, 578072);
+}
+
+#[test]
+fn boundaries_are_present_and_the_border_is_derived() {
+    let gaz = Gazetteer::embedded().unwrap();
+    assert!(!gaz.boundaries.ukraine.0.is_empty());
+    assert!(!gaz.boundaries.russia.0.is_empty());
+    assert!(!gaz.boundaries.belarus.0.is_empty());
+    // The data README gives the land border as 1,975 km; the issue allows ±5 km.
+    assert!((gaz.manifest.border_km - 1975.0).abs() <= 5.0, "border {} km", gaz.manifest.border_km);
+}
+
+#[test]
+fn missing_and_corrupt_directories_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    assert!(matches!(Gazetteer::open(&missing), Err(GazetteerError::MissingDir(_))));
+    assert!(matches!(Gazetteer::open(dir.path()), Err(GazetteerError::MissingFile { .. })));
+    std::fs::write(dir.path().join("gazetteer.bin"), b"").unwrap();
+    assert!(matches!(Gazetteer::open(dir.path()), Err(GazetteerError::Corrupt { .. })));
+    std::fs::write(dir.path().join("gazetteer.bin"), b"not a gazetteer at all, just text").unwrap();
+    assert!(matches!(Gazetteer::open(dir.path()), Err(GazetteerError::Corrupt { .. })));
+    // A valid header followed by truncated data.
+    let mut truncated = incimap::gazetteer::EMBEDDED[..4096].to_vec();
+    std::fs::write(dir.path().join("gazetteer.bin"), &truncated).unwrap();
+    assert!(matches!(Gazetteer::open(dir.path()), Err(GazetteerError::Corrupt { .. })));
+    // Flipped bytes in the body.
+    truncated = incimap::gazetteer::EMBEDDED.to_vec();
+    for b in truncated.iter_mut().skip(100).step_by(997) {
+        *b ^= 0xA5;
+    }
+    std::fs::write(dir.path().join("gazetteer.bin"), &truncated).unwrap();
+    assert!(Gazetteer::open(dir.path()).is_err());
+}
+
+#[test]
+fn cli_reports_a_corrupt_gazetteer_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gazetteer.bin"), b"garbage").unwrap();
+    let out = incimap().args(["--gazetteer"]).arg(dir.path()).args(["resolve", "Belgorod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a valid incimap gazetteer"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn info_json_describes_the_embedded_gazetteer() {
+    let out = incimap().args(["gazetteer", "info", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["location"], "embedded");
+    assert_eq!(v["places"], 8189);
+    assert_eq!(v["counts"]["RU"]["PPLA"], 80);
+    // sha256 of the embedded bytes, computed here independently of the CLI.
+    use sha2::Digest;
+    let expected: String =
+        sha2::Sha256::digest(incimap::gazetteer::EMBEDDED).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(v["sha256"], expected.as_str());
+    let files: Vec<&str> = v["sources"].as_array().unwrap().iter().map(|s| s["file"].as_str().unwrap()).collect();
+    for f in ["cities500-RU-UA-BY.txt", "admin1CodesASCII.txt", "admin2Codes.txt", "ukraine.geojson", "belarus.geojson"] {
+        assert!(files.contains(&f), "{f} missing from {files:?}");
+    }
+}
+
+#[test]
+fn a_built_directory_round_trips_and_is_used_by_the_cli() {
+    let gaz = Gazetteer::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    incimap::gazetteer::build::write_dir(&gaz, dir.path()).unwrap();
+    let back = Gazetteer::open(dir.path()).unwrap();
+    assert_eq!(back.places, gaz.places);
+    let out = incimap().arg("--gazetteer").arg(dir.path()).args(["gazetteer", "info", "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["location"], dir.path().display().to_string());
+}
