@@ -1,11 +1,58 @@
 //! Incidents: records read from tables (CSV/TSV, NDJSON, JSON, GeoJSON) or extracted from articles,
 //! located (resolved when they name a place) and measured against the border. `map` and `stats` both
 //! read their inputs through here.
+//!
+//! The entry point is [`read`]: it streams every input (files, directories, `-` for stdin) row by row and
+//! hands each located incident and each row that could not be placed to a callback, so memory stays bounded
+//! by one row (one article for text inputs) however large the input is.
+//!
+//! ```
+//! use incimap::incidents::{self, Locator, ReadOptions};
+//! let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+//! let resolver = incimap::resolve::Resolver::new(&gaz);
+//! let border = incimap::border::BorderIndex::new(&gaz.boundaries);
+//! let locator = Locator { resolver: &resolver, border: &border };
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let csv = dir.path().join("table.csv");
+//! std::fs::write(&csv, "date,place,lat,lon,weapon\n02.01.2024,,50.6,36.6,drone\n2024-13-01,,50.6,36.6,bomb\n").unwrap();
+//!
+//! let (mut placed, mut failed) = (Vec::new(), Vec::new());
+//! let summary = incidents::read(
+//!     &[csv],
+//!     &locator,
+//!     &ReadOptions::default(),
+//!     |incident| {
+//!         placed.push(incident);
+//!         Ok(())
+//!     },
+//!     |unresolved| {
+//!         failed.push(unresolved);
+//!         Ok(())
+//!     },
+//! )
+//! .unwrap();
+//! assert_eq!((summary.incidents, summary.unresolved), (1, 1));
+//! assert_eq!(placed[0].date.as_deref(), Some("2024-01-02")); // dates are normalised to ISO
+//! assert_eq!(placed[0].fields["weapon"], "drone"); // every input column is kept
+//! assert_eq!(failed[0].line, 3); // the broken date, with its line
+//! ```
+
+pub mod date;
+mod json;
+mod locate;
+pub mod sniff;
+mod table;
+mod text;
+
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::border::Measurement;
-use crate::resolve::{Candidate, Status};
+use crate::border::{BorderIndex, Measurement};
+use crate::resolve::{Candidate, Resolver, Status};
+
+pub use sniff::InputKind;
 
 /// How precisely an incident is located (ACLED-style).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -41,6 +88,13 @@ pub struct Incident {
     pub evidence: Option<String>,
 }
 
+impl Incident {
+    /// The value of input column `name` as text (numbers are formatted), when present and not empty.
+    pub fn field_str(&self, name: &str) -> Option<String> {
+        locate::value_text(self.fields.get(name)?)
+    }
+}
+
 /// An input row or mention that could not be placed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unresolved {
@@ -49,4 +103,203 @@ pub struct Unresolved {
     /// The place text or the raw row, shortened.
     pub input: String,
     pub reason: String,
+}
+
+/// What [`read`] needs to place and measure incidents.
+#[derive(Clone, Copy)]
+pub struct Locator<'a> {
+    pub resolver: &'a Resolver<'a>,
+    pub border: &'a BorderIndex,
+}
+
+/// Options of [`read`].
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Make every unresolved row a fatal error ([`ReadError::Strict`]).
+    pub strict: bool,
+    /// Date used to resolve relative dates ("yesterday") in text articles.
+    pub report_date: Option<chrono::NaiveDate>,
+    /// Treat every input as this kind instead of recognising it from its name and contents.
+    pub kind: Option<InputKind>,
+    /// Take each row's distance from its `border_km` field (as written by `incimap map`) instead of measuring
+    /// it; rows without a usable `border_km` are measured. The point must still be locatable.
+    pub given_border_km: bool,
+    /// Largest text article read whole, in bytes (tables and JSON stream and have no limit).
+    pub max_text_bytes: u64,
+    /// Longest line accepted in a table or NDJSON file, in bytes (guards against binary or one-line files).
+    pub max_line_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            strict: false,
+            report_date: None,
+            kind: None,
+            given_border_km: false,
+            max_text_bytes: 16 << 20,
+            max_line_bytes: 1 << 20,
+        }
+    }
+}
+
+/// Totals of one [`read`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Input files read (stdin counts as one).
+    pub files: u64,
+    pub incidents: u64,
+    pub unresolved: u64,
+}
+
+/// Why reading stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    /// A whole input is unusable (empty, binary, not UTF-8, broken JSON, too large).
+    #[error("{path}: {why}")]
+    BadInput { path: String, why: String },
+    #[error("no inputs given")]
+    NoInputs,
+    /// `--strict`: the first row that could not be placed.
+    #[error("{}:{}: {} ({}) [--strict]", .0.source, .0.line, .0.reason, .0.input)]
+    Strict(Unresolved),
+    /// A callback failed (e.g. writing the output).
+    #[error(transparent)]
+    Sink(anyhow::Error),
+}
+
+/// Read every input in `paths` (files; directories, walked in name order; `-` for stdin), locate and measure
+/// each row, and pass each [`Incident`] to `on_incident` and each row that could not be placed to
+/// `on_unresolved`, in input order. Stops at the first error a callback returns, at a file that cannot be read
+/// as its kind, and (with [`ReadOptions::strict`]) at the first unresolved row.
+///
+/// Tables: CSV/TSV/semicolon-separated with a header naming any of `date, place, region, country, lat, lon,
+/// weapon, source, notes` (`latitude`/`longitude`/`lng` accepted; other columns are kept in `fields`).
+/// NDJSON/GeoJSONSeq, JSON arrays of objects and GeoJSON FeatureCollections of points are read the same way.
+/// Anything else is a text article, geoparsed by [`crate::extract::incidents_from_text`].
+pub fn read<I, U>(
+    paths: &[PathBuf],
+    locator: &Locator,
+    opts: &ReadOptions,
+    mut on_incident: I,
+    mut on_unresolved: U,
+) -> Result<Summary, ReadError>
+where
+    I: FnMut(Incident) -> anyhow::Result<()>,
+    U: FnMut(Unresolved) -> anyhow::Result<()>,
+{
+    if paths.is_empty() {
+        return Err(ReadError::NoInputs);
+    }
+    let inputs = sniff::expand(paths)?;
+    let mut summary = Summary::default();
+    let mut sink =
+        Sink { opts, summary: &mut summary, on_incident: &mut on_incident, on_unresolved: &mut on_unresolved };
+    for input in &inputs {
+        sink.summary.files += 1;
+        read_one(input, locator, opts, &mut sink)?;
+    }
+    Ok(summary)
+}
+
+/// [`read`] into vectors: convenient for small inputs and tests.
+pub fn read_all(
+    paths: &[PathBuf],
+    locator: &Locator,
+    opts: &ReadOptions,
+) -> Result<(Vec<Incident>, Vec<Unresolved>, Summary), ReadError> {
+    let (mut placed, mut failed) = (Vec::new(), Vec::new());
+    let summary = read(
+        paths,
+        locator,
+        opts,
+        |i| {
+            placed.push(i);
+            Ok(())
+        },
+        |u| {
+            failed.push(u);
+            Ok(())
+        },
+    )?;
+    Ok((placed, failed, summary))
+}
+
+/// Where located rows go: counts them, applies `strict`, forwards to the caller's callbacks.
+pub(crate) struct Sink<'s> {
+    opts: &'s ReadOptions,
+    summary: &'s mut Summary,
+    on_incident: &'s mut dyn FnMut(Incident) -> anyhow::Result<()>,
+    on_unresolved: &'s mut dyn FnMut(Unresolved) -> anyhow::Result<()>,
+}
+
+impl Sink<'_> {
+    pub(crate) fn incident(&mut self, incident: Incident) -> Result<(), ReadError> {
+        self.summary.incidents += 1;
+        (self.on_incident)(incident).map_err(ReadError::Sink)
+    }
+
+    pub(crate) fn unresolved(&mut self, unresolved: Unresolved) -> Result<(), ReadError> {
+        if self.opts.strict {
+            return Err(ReadError::Strict(unresolved));
+        }
+        self.summary.unresolved += 1;
+        (self.on_unresolved)(unresolved).map_err(ReadError::Sink)
+    }
+
+    pub(crate) fn located(&mut self, r: Result<Incident, Unresolved>) -> Result<(), ReadError> {
+        match r {
+            Ok(i) => self.incident(i),
+            Err(u) => self.unresolved(u),
+        }
+    }
+}
+
+/// One input: a file path, or stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+
+    fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Stdin => None,
+            Input::File(p) => Some(p),
+        }
+    }
+}
+
+fn read_one(input: &Input, locator: &Locator, opts: &ReadOptions, sink: &mut Sink) -> Result<(), ReadError> {
+    let name = input.name();
+    let io_err = |source| ReadError::Io { path: name.clone(), source };
+    let raw: Box<dyn std::io::Read> = match input {
+        Input::Stdin => Box::new(std::io::stdin().lock()),
+        Input::File(p) => Box::new(std::fs::File::open(p).map_err(io_err)?),
+    };
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, raw);
+    let kind = match opts.kind {
+        Some(k) => k,
+        None => sniff::recognise(input.path(), &mut reader).map_err(|e| match e {
+            sniff::SniffError::Io(e) => io_err(e),
+            sniff::SniffError::Bad(why) => ReadError::BadInput { path: name.clone(), why },
+        })?,
+    };
+    let ctx = locate::Context { source: &name, locator, opts };
+    match kind {
+        InputKind::Csv | InputKind::Tsv | InputKind::Semicolon => table::read(reader, kind, &ctx, sink),
+        InputKind::Ndjson => json::read_lines(reader, &ctx, sink),
+        InputKind::Json => json::read_document(reader, &ctx, sink),
+        InputKind::Text => text::read(reader, &ctx, sink),
+    }
 }

@@ -1,0 +1,108 @@
+//! Dates as people type them in incident tables, normalised to ISO 8601 at the precision given.
+
+use chrono::NaiveDate;
+
+/// Normalise a date to ISO: `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when only that much is given.
+/// Accepts `2024-01-02`, `2024/01/02`, `2024-01-02T10:00:00Z` (the time is dropped), `2024-01`, `2024`,
+/// `02.01.2024`, `2.1.2024`, `02/01/2024` (day first, as written in Europe), `01.2024`, `2 January 2024`,
+/// `January 2, 2024`, `Jan 2024`. Returns why otherwise.
+///
+/// ```
+/// use incimap::incidents::date::normalise;
+/// assert_eq!(normalise("02.01.2024").unwrap(), "2024-01-02");
+/// assert_eq!(normalise("2024-05").unwrap(), "2024-05");
+/// assert!(normalise("2024-02-30").is_err());
+/// ```
+pub fn normalise(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let bad = || Err(format!("unrecognised date {t:?} (use YYYY-MM-DD, YYYY-MM or DD.MM.YYYY)"));
+    if t.is_empty() {
+        return bad();
+    }
+    // ISO date-time: keep the date part.
+    let t_date = match t.find(['T', ' ']) {
+        Some(i) if i == 10 && t.as_bytes()[4] == b'-' => &t[..10],
+        _ => t,
+    };
+    let nums: Vec<&str> = t_date.split(['-', '/', '.']).collect();
+    let all_digits = nums.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if all_digits {
+        let n: Vec<u32> = match nums.iter().map(|p| p.parse::<u32>()).collect::<Result<_, _>>() {
+            Ok(n) => n,
+            Err(_) => return bad(),
+        };
+        return match (nums.as_slice(), n.as_slice()) {
+            ([y], [yy]) if y.len() == 4 => year_month_day(*yy, None, None, t),
+            ([y, _], [yy, m]) if y.len() == 4 => year_month_day(*yy, Some(*m), None, t),
+            ([_, y], [m, yy]) if y.len() == 4 => year_month_day(*yy, Some(*m), None, t),
+            ([y, _, _], [yy, m, d]) if y.len() == 4 => year_month_day(*yy, Some(*m), Some(*d), t),
+            ([_, _, y], [d, m, yy]) if y.len() == 4 => year_month_day(*yy, Some(*m), Some(*d), t),
+            _ => bad(),
+        };
+    }
+    // Month names: "2 January 2024", "January 2, 2024", "Jan 2024".
+    if t.split_whitespace().count() == 2 {
+        for fmt in ["%d %B %Y", "%d %b %Y"] {
+            if let Ok(d) = NaiveDate::parse_from_str(&format!("1 {t}"), fmt) {
+                return Ok(d.format("%Y-%m").to_string());
+            }
+        }
+        return bad();
+    }
+    for fmt in ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
+            if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
+                return Ok(d.format("%Y-%m-%d").to_string());
+            }
+        }
+    }
+    bad()
+}
+
+fn year_month_day(y: u32, m: Option<u32>, d: Option<u32>, t: &str) -> Result<String, String> {
+    if !(1900..=2200).contains(&y) {
+        return Err(format!("date {t:?}: year {y} out of range"));
+    }
+    match (m, d) {
+        (None, _) => Ok(format!("{y:04}")),
+        (Some(m), None) if (1..=12).contains(&m) => Ok(format!("{y:04}-{m:02}")),
+        (Some(m), None) => Err(format!("date {t:?}: month {m} out of range")),
+        (Some(m), Some(d)) => match NaiveDate::from_ymd_opt(y as i32, m, d) {
+            Some(date) => Ok(date.format("%Y-%m-%d").to_string()),
+            None => Err(format!("date {t:?} does not exist")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn accepted_forms() {
+        for (input, want) in [
+            ("2024-01-02", "2024-01-02"),
+            ("2024/1/2", "2024-01-02"),
+            ("2024-01-02T23:10:00Z", "2024-01-02"),
+            ("2024-01-02 23:10", "2024-01-02"),
+            ("2024-01", "2024-01"),
+            ("2024", "2024"),
+            ("02.01.2024", "2024-01-02"),
+            ("2.1.2024", "2024-01-02"),
+            ("29/02/2024", "2024-02-29"),
+            ("01.2024", "2024-01"),
+            ("2 January 2024", "2024-01-02"),
+            ("January 2, 2024", "2024-01-02"),
+            ("Jan 2024", "2024-01"),
+        ] {
+            assert_eq!(normalise(input).as_deref(), Ok(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn rejected_forms() {
+        for input in ["2024-13-01", "2023-02-29", "31.04.2024", "yesterday", "24-01-02", "2024-1-2-3", "0001-01-01"] {
+            assert!(normalise(input).is_err(), "{input}");
+        }
+    }
+}

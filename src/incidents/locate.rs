@@ -1,0 +1,188 @@
+//! One input row (its fields as JSON values) → a located, measured [`Incident`], or the reason it cannot be
+//! placed. Shared by every table and JSON reader.
+
+use serde_json::{Map, Value};
+
+use super::{Incident, Locator, Precision, ReadOptions, Unresolved, date};
+use crate::resolve::{Query, Status};
+
+/// What every row of one input shares.
+pub(crate) struct Context<'a> {
+    pub source: &'a str,
+    pub locator: &'a Locator<'a>,
+    pub opts: &'a ReadOptions,
+}
+
+/// Columns with a meaning (lower-case; others are kept in `fields` only).
+const KNOWN: &[&str] = &[
+    "date",
+    "place",
+    "region",
+    "country",
+    "lat",
+    "lon",
+    "latitude",
+    "longitude",
+    "lng",
+    "long",
+    "weapon",
+    "source",
+    "notes",
+    "border_km",
+];
+
+/// Whether a (lower-cased) column name means something to the reader.
+pub(crate) fn is_known_column(c: &str) -> bool {
+    KNOWN.contains(&c)
+}
+
+/// Whether a (lower-cased) column name can locate a row.
+pub(crate) fn is_location_column(c: &str) -> bool {
+    matches!(c, "place" | "region" | "lat" | "lon" | "latitude" | "longitude" | "lng")
+}
+
+/// A value as text: strings trimmed, numbers and booleans formatted; `None` for null, empty, arrays, objects.
+pub(crate) fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The first of `names` present in `fields` (case-insensitively), as text.
+fn get(fields: &Map<String, Value>, names: &[&str]) -> Option<String> {
+    for n in names {
+        if let Some(v) = fields.get(*n) {
+            return value_text(v);
+        }
+    }
+    // Headers are usually lower-case already; fall back to a case-insensitive scan.
+    fields.iter().find(|(k, _)| names.iter().any(|n| k.trim().eq_ignore_ascii_case(n))).and_then(|(_, v)| value_text(v))
+}
+
+/// A number that may be written with a decimal comma (`50,61`).
+fn number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    t.parse::<f64>().ok().or_else(|| t.replace(',', ".").parse::<f64>().ok()).filter(|x| x.is_finite())
+}
+
+/// Countries as people write them → ISO alpha-2.
+fn country_code(text: &str) -> Option<String> {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    let code = match lower.as_str() {
+        "ru" | "rus" | "russia" | "russian federation" | "россия" | "росія" => "RU",
+        "ua" | "ukr" | "ukraine" | "україна" | "украина" => "UA",
+        "by" | "blr" | "belarus" | "беларусь" | "білорусь" => "BY",
+        _ if t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphabetic()) => return Some(t.to_ascii_uppercase()),
+        _ => return None,
+    };
+    Some(code.to_string())
+}
+
+/// A short, single-line rendering of a row for `Unresolved::input`.
+pub(crate) fn shorten(text: &str) -> String {
+    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let t = one_line.trim();
+    if t.chars().count() > 160 { format!("{}…", t.chars().take(160).collect::<String>()) } else { t.to_string() }
+}
+
+impl Context<'_> {
+    /// An [`Unresolved`] for `line` of this input.
+    pub(crate) fn unresolved(&self, line: u64, input: &str, reason: impl Into<String>) -> Unresolved {
+        Unresolved { source: self.source.to_string(), line, input: shorten(input), reason: reason.into() }
+    }
+
+    /// Locate one row. `geometry` is a GeoJSON point's `(lon, lat)` when the row came from a Feature.
+    pub(crate) fn locate(
+        &self,
+        line: u64,
+        fields: Map<String, Value>,
+        point: Option<(f64, f64)>,
+    ) -> Result<Incident, Unresolved> {
+        let place = get(&fields, &["place"]);
+        let region = get(&fields, &["region"]);
+        let row_text = || match (&place, &region) {
+            (Some(p), _) => p.clone(),
+            (None, Some(r)) => r.clone(),
+            _ => Value::Object(fields.clone()).to_string(),
+        };
+        let date = match get(&fields, &["date"]) {
+            None => None,
+            Some(d) => Some(date::normalise(&d).map_err(|why| self.unresolved(line, &row_text(), why))?),
+        };
+        let weapon = get(&fields, &["weapon"]);
+        let country = match get(&fields, &["country"]) {
+            None => None,
+            Some(c) => Some(
+                country_code(&c).ok_or_else(|| self.unresolved(line, &row_text(), format!("unknown country {c:?}")))?,
+            ),
+        };
+
+        // Where: given coordinates win; else the named place; else the region's seat.
+        let lat = get(&fields, &["lat", "latitude"]);
+        let lon = get(&fields, &["lon", "longitude", "lng", "long"]);
+        let (lat, lon, precision, status, candidate) = if let Some((lon, lat)) = point {
+            (lat, lon, Precision::Exact, None, None)
+        } else if lat.is_some() || lon.is_some() {
+            let (Some(la), Some(lo)) = (lat.as_deref().and_then(number), lon.as_deref().and_then(number)) else {
+                let shown = format!("lat={} lon={}", lat.unwrap_or_default(), lon.unwrap_or_default());
+                return Err(self.unresolved(line, &shown, "bad coordinates: lat and lon must both be numbers"));
+            };
+            (la, lo, Precision::Exact, None, None)
+        } else if let Some(name) = &place {
+            let q = Query { name: name.clone(), region: region.clone(), country: country.clone(), limit: 5 };
+            let res = self.locator.resolver.resolve(&q);
+            let Some(best) = res.best.filter(|_| res.status != Status::NotFound) else {
+                let mut why = format!("place not found: {name}");
+                if let Some(r) = &region {
+                    why.push_str(&format!(" (in region {r})"));
+                }
+                if !res.reason.is_empty() {
+                    why.push_str(&format!(": {}", res.reason));
+                }
+                return Err(self.unresolved(line, name, why));
+            };
+            (best.lat, best.lon, Precision::Exact, Some(res.status), Some(best))
+        } else if let Some(r) = &region {
+            let Some(hint) = self.locator.resolver.region(r) else {
+                return Err(self.unresolved(line, r, format!("region not recognised: {r}")));
+            };
+            let Some(seat) = hint.seat else {
+                return Err(self.unresolved(line, r, format!("no administrative centre known for {}", hint.name)));
+            };
+            let c = self.locator.resolver.candidate(seat, 1.0);
+            (c.lat, c.lon, Precision::Region, Some(Status::Resolved), Some(c))
+        } else {
+            return Err(self.unresolved(line, &row_text(), "no location: needs lat/lon, place or region"));
+        };
+
+        let mut measurement = self
+            .locator
+            .border
+            .measure(lat, lon)
+            .map_err(|e| self.unresolved(line, &format!("lat={lat} lon={lon}"), format!("bad coordinates: {e}")))?;
+        if self.opts.given_border_km {
+            if let Some(km) = get(&fields, &["border_km"]).as_deref().and_then(number) {
+                measurement.border_km = km;
+                measurement.inside_ukraine = km < 0.0;
+            }
+        }
+        Ok(Incident {
+            source: self.source.to_string(),
+            line,
+            fields,
+            date,
+            weapon,
+            lat,
+            lon,
+            precision,
+            status,
+            place: candidate,
+            measurement,
+            evidence: None,
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! CSV/TSV/semicolon tables with a header row, streamed record by record.
+
+use std::io::{BufRead, Read};
+
+use serde_json::{Map, Value};
+
+use super::locate::{Context, is_known_column};
+use super::{InputKind, ReadError, Sink};
+
+pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
+    let delimiter = match kind {
+        InputKind::Tsv => b'\t',
+        InputKind::Semicolon => b';',
+        _ => b',',
+    };
+    let limited = LineLimit { inner: reader, max: ctx.opts.max_line_bytes, run: 0 };
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        // TSV exports rarely quote; a stray quote must not swallow the rest of the file.
+        .quoting(kind != InputKind::Tsv)
+        .from_reader(limited);
+    let bad = |why: String| ReadError::BadInput { path: ctx.source.to_string(), why };
+    let csv_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => bad(e.to_string()),
+        other => bad(format!("{other:?}")),
+    };
+
+    let mut record = csv::ByteRecord::new();
+    if !csv.read_byte_record(&mut record).map_err(csv_err)? {
+        return Err(bad("empty table".into()));
+    }
+    let header: Vec<String> = record
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = String::from_utf8_lossy(h);
+            let h = h.trim_start_matches('\u{feff}').trim();
+            let lower = h.to_ascii_lowercase();
+            // Known columns are stored under their canonical lower-case name; others as written.
+            if is_known_column(&lower) {
+                lower
+            } else if h.is_empty() {
+                format!("column_{}", i + 1)
+            } else {
+                h.to_string()
+            }
+        })
+        .collect();
+    if !header.iter().any(|h| super::locate::is_location_column(h)) {
+        return Err(bad(format!(
+            "table header has no location column (lat/lon, place or region): {}",
+            header.join(",")
+        )));
+    }
+
+    loop {
+        if !csv.read_byte_record(&mut record).map_err(csv_err)? {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
+            continue; // blank line
+        }
+        let raw = || String::from_utf8_lossy(record.as_slice()).into_owned();
+        if record.len() != header.len() {
+            let why = format!("row has {} fields, the header has {}", record.len(), header.len());
+            sink.unresolved(ctx.unresolved(line, &raw(), why))?;
+            continue;
+        }
+        let mut fields = Map::new();
+        let mut utf8_ok = true;
+        for (name, cell) in header.iter().zip(record.iter()) {
+            match std::str::from_utf8(cell) {
+                Ok(s) => {
+                    fields.insert(name.clone(), Value::String(s.trim().to_string()));
+                }
+                Err(_) => utf8_ok = false,
+            }
+        }
+        if !utf8_ok {
+            sink.unresolved(ctx.unresolved(line, &raw(), "row is not valid UTF-8"))?;
+            continue;
+        }
+        sink.located(ctx.locate(line, fields, None))?;
+    }
+    Ok(())
+}
+
+/// Refuses lines longer than `max` bytes, so a binary or newline-free file cannot grow one record without bound.
+pub(crate) struct LineLimit<R> {
+    pub inner: R,
+    pub max: usize,
+    /// Bytes since the last newline.
+    pub run: usize,
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.run = 0;
+            } else {
+                self.run += 1;
+                if self.run > self.max {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("a line is longer than {} bytes: not a table", self.max),
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
