@@ -43,3 +43,65 @@ where
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// A file being written atomically over a longer run (for streams fed item by item, where
+/// [`write_with`]'s closure does not fit): write into it, then [`AtomicWriter::commit`] renames it over the
+/// target. Dropping it uncommitted deletes the temporary file and leaves the target untouched.
+///
+/// ```
+/// use std::io::Write;
+/// let dir = tempfile::tempdir().unwrap();
+/// let p = dir.path().join("a.txt");
+/// let mut w = incimap::atomic_file::AtomicWriter::create(&p).unwrap();
+/// w.write_all(b"hello").unwrap();
+/// assert!(!p.exists());
+/// w.commit().unwrap();
+/// assert_eq!(std::fs::read(&p).unwrap(), b"hello");
+/// ```
+pub struct AtomicWriter {
+    buf: io::BufWriter<tempfile::NamedTempFile>,
+    path: std::path::PathBuf,
+}
+
+impl AtomicWriter {
+    /// Start writing `path` (its directory is created if needed).
+    pub fn create(path: &Path) -> io::Result<AtomicWriter> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir)?;
+        let tmp = tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempfile_in(dir)?;
+        Ok(AtomicWriter { buf: io::BufWriter::with_capacity(1 << 16, tmp), path: path.to_path_buf() })
+    }
+
+    /// The target path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flush, sync and rename over the target.
+    pub fn commit(self) -> io::Result<()> {
+        let tmp = self.buf.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.write(data)
+    }
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.buf.write_all(data)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.buf.flush()
+    }
+}

@@ -1,0 +1,226 @@
+//! Distance bands from the land border on the non-Ukrainian side, as polygons.
+//!
+//! Construction: the border and Ukraine are projected into an azimuthal-equidistant projection on the
+//! WGS84 ellipsoid centred on the border (forward and inverse by GeographicLib's geodesic inverse and
+//! direct problems, so the projection itself is exact: a point's distance and azimuth from the centre are
+//! the geodesic ones). In that plane the border is buffered (round joins) and Ukraine subtracted; the
+//! result is mapped back point by point. Distances between points other than the centre are slightly
+//! stretched across the radial direction — by a factor of about 1 + s²/6R² at distance s from the centre,
+//! i.e. under 0.3 % at the 800 km the default bands reach — so a band edge lies within
+//! [`stated_error_km`] of its nominal distance. `tests/map_bands.rs` measures the real error against
+//! geodesic distances computed independently.
+
+use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
+use geo::{
+    BooleanOps, Buffer, Coord, LineString, MapCoords, MultiLineString, MultiPolygon, Orient, Polygon, Rect, Simplify,
+    orient::Direction,
+};
+use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
+
+use crate::gazetteer::Boundaries;
+
+/// The default band edges, km: 0–10, 10–25, 25–50, 50–100, 100–250.
+pub const DEFAULT_EDGES_KM: [f64; 6] = [0.0, 10.0, 25.0, 50.0, 100.0, 250.0];
+
+/// The farthest band edge accepted, km (the projection's error grows with distance).
+pub const MAX_EDGE_KM: f64 = 1000.0;
+
+/// How far a chord of a buffer's round join may fall inside the true arc, km.
+const ARC_TOLERANCE_KM: f64 = 0.02;
+
+/// Border simplification in the projected plane before buffering, km (removes near-collinear points;
+/// moves no edge by more than this).
+const SIMPLIFY_KM: f64 = 0.005;
+
+/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub from_km: f64,
+    pub to_km: f64,
+    /// lon/lat WGS84, exterior rings counter-clockwise, holes clockwise (RFC 7946).
+    pub area: MultiPolygon<f64>,
+}
+
+impl Band {
+    /// `0–10 km`.
+    pub fn label(&self) -> String {
+        format!("{}–{} km", trim_km(self.from_km), trim_km(self.to_km))
+    }
+}
+
+fn trim_km(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Parse a `--bands` list: ascending, non-negative km edges, comma-separated (`0,10,25,50,100,250`).
+/// A trailing `inf`/`∞` (as `stats` accepts) is dropped: an unbounded band cannot be drawn.
+///
+/// ```
+/// let e = incimap::layers::bands::parse_edges("0, 10,25.5,inf").unwrap();
+/// assert_eq!(e, vec![0.0, 10.0, 25.5]);
+/// assert!(incimap::layers::bands::parse_edges("10,5").is_err());
+/// ```
+pub fn parse_edges(list: &str) -> Result<Vec<f64>, String> {
+    let mut edges = Vec::new();
+    let parts: Vec<&str> = list.split(',').map(str::trim).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let lower = part.to_ascii_lowercase();
+        if matches!(lower.as_str(), "inf" | "infinity" | "∞") {
+            if i + 1 == parts.len() {
+                break;
+            }
+            return Err(format!("--bands: `{part}` may only be the last edge"));
+        }
+        let v: f64 = part.parse().map_err(|_| format!("--bands: `{part}` is not a number of km"))?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!("--bands: {part} km: edges must be 0 or more (bands lie outside Ukraine)"));
+        }
+        if v > MAX_EDGE_KM {
+            return Err(format!("--bands: {part} km is beyond the {MAX_EDGE_KM} km this map draws"));
+        }
+        if let Some(&prev) = edges.last() {
+            if v <= prev {
+                return Err(format!("--bands: edges must increase ({prev} then {v})"));
+            }
+        }
+        edges.push(v);
+    }
+    if edges.len() < 2 {
+        return Err("--bands needs at least two edges, e.g. 0,10,25".to_string());
+    }
+    Ok(edges)
+}
+
+/// The stated bound on how far a band edge at `d_km` lies from its nominal distance, km, for a point
+/// `reach_km` from the projection centre: the projection's cross-radial stretch plus the arc tolerance.
+pub fn stated_error_km(d_km: f64, reach_km: f64) -> f64 {
+    let r = 6371.0;
+    d_km * (reach_km / r).powi(2) / 6.0 + ARC_TOLERANCE_KM + SIMPLIFY_KM
+}
+
+/// An azimuthal-equidistant projection on the WGS84 ellipsoid, km.
+pub struct Aeqd {
+    lat0: f64,
+    lon0: f64,
+    geod: Geodesic,
+}
+
+impl Aeqd {
+    /// Centred on `center` (lon/lat).
+    pub fn new(center: Coord<f64>) -> Aeqd {
+        Aeqd { lat0: center.y, lon0: center.x, geod: Geodesic::wgs84() }
+    }
+
+    /// lon/lat → x east, y north, km.
+    pub fn forward(&self, c: Coord<f64>) -> Coord<f64> {
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = self.geod.inverse(self.lat0, self.lon0, c.y, c.x);
+        let (sin, cos) = azi1.to_radians().sin_cos();
+        Coord { x: s12 / 1000.0 * sin, y: s12 / 1000.0 * cos }
+    }
+
+    /// x, y km → lon/lat.
+    pub fn inverse(&self, c: Coord<f64>) -> Coord<f64> {
+        let s = c.x.hypot(c.y) * 1000.0;
+        let azi = c.x.atan2(c.y).to_degrees();
+        let (lat, lon): (f64, f64) = self.geod.direct(self.lat0, self.lon0, azi, s);
+        Coord { x: lon, y: lat }
+    }
+}
+
+/// Why bands could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BandError {
+    #[error("the gazetteer has no land border line to measure bands from")]
+    NoBorder,
+    #[error("band {from}–{to} km came out invalid: {why}")]
+    Invalid { from: f64, to: f64, why: String },
+}
+
+/// The centre of the border's bounding box (the projection centre).
+pub fn border_center(border: &MultiLineString<f64>) -> Option<Coord<f64>> {
+    let mut b = super::json::BBox::EMPTY;
+    for c in border.0.iter().flat_map(|l| l.coords()) {
+        b.add(c.x, c.y);
+    }
+    (!b.is_empty()).then(|| Coord { x: (b.west + b.east) / 2.0, y: (b.south + b.north) / 2.0 })
+}
+
+/// Build the bands between consecutive `edges` (km, ascending, see [`parse_edges`]) on the
+/// non-Ukrainian side of `boundaries.land_border`.
+pub fn build(boundaries: &Boundaries, edges: &[f64]) -> Result<Vec<Band>, BandError> {
+    let border = &boundaries.land_border;
+    let center = border_center(border).ok_or(BandError::NoBorder)?;
+    let max_km = edges.last().copied().unwrap_or(0.0);
+    let proj = Aeqd::new(center);
+
+    let border_xy: MultiLineString<f64> =
+        MultiLineString::new(border.0.iter().map(|l| project_line(&proj, l)).collect()).simplify(SIMPLIFY_KM);
+    let ukraine_xy = project_polygons(&proj, &clip_near(&boundaries.ukraine, border, max_km));
+
+    // `outside[i]`: everything outside Ukraine within edges[i] of the border. Adjacent bands are cut
+    // from the same polygons, so they share their edges exactly.
+    let outside: Vec<MultiPolygon<f64>> = edges
+        .iter()
+        .map(|&d| {
+            if d <= 0.0 {
+                MultiPolygon::new(vec![])
+            } else {
+                let angle = 2.0 * (1.0 - ARC_TOLERANCE_KM / d).max(-1.0).acos();
+                let style = BufferStyle::new(d).line_join(LineJoin::Round(angle)).line_cap(LineCap::Round(angle));
+                border_xy.buffer_with_style(style).difference(&ukraine_xy)
+            }
+        })
+        .collect();
+
+    let mut bands = Vec::with_capacity(edges.len().saturating_sub(1));
+    for i in 0..edges.len().saturating_sub(1) {
+        let ring_xy =
+            if outside[i].0.is_empty() { outside[i + 1].clone() } else { outside[i + 1].difference(&outside[i]) };
+        let area = unproject_polygons(&proj, &ring_xy).orient(Direction::Default);
+        bands.push(Band { from_km: edges[i], to_km: edges[i + 1], area });
+    }
+    Ok(bands)
+}
+
+/// Check a band with geo's OGC validity rules (after the 6-decimal rounding the writer applies).
+pub fn validate(band: &Band) -> Result<(), BandError> {
+    use geo::Validation;
+    let rounded =
+        band.area.map_coords(|c| Coord { x: super::json::round_coord(c.x), y: super::json::round_coord(c.y) });
+    match rounded.check_validation() {
+        Ok(()) => Ok(()),
+        Err(e) => Err(BandError::Invalid { from: band.from_km, to: band.to_km, why: e.to_string() }),
+    }
+}
+
+fn project_line(proj: &Aeqd, l: &LineString<f64>) -> LineString<f64> {
+    l.coords().map(|&c| proj.forward(c)).collect()
+}
+
+fn project_polygons(proj: &Aeqd, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    mp.map_coords(|c| proj.forward(c))
+}
+
+fn unproject_polygons(proj: &Aeqd, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    mp.map_coords(|c| proj.inverse(c))
+}
+
+/// The part of `area` within a generous lon/lat box around the border grown by `km` (cuts the work of
+/// projecting all of Ukraine; nothing within `km` of the border is dropped).
+fn clip_near(area: &MultiPolygon<f64>, border: &MultiLineString<f64>, km: f64) -> MultiPolygon<f64> {
+    let mut b = super::json::BBox::EMPTY;
+    for c in border.0.iter().flat_map(|l| l.coords()) {
+        b.add(c.x, c.y);
+    }
+    if b.is_empty() {
+        return area.clone();
+    }
+    // 110.5 km is the shortest degree of latitude; longitude degrees shrink with cos(lat).
+    let dlat = km / 110.5 + 0.5;
+    let north = (b.north + dlat).min(89.0);
+    let dlon = km / (111.0 * north.to_radians().cos().max(0.05)) + 0.5;
+    let rect = Rect::new(Coord { x: b.west - dlon, y: b.south - dlat }, Coord { x: b.east + dlon, y: north });
+    let rect = MultiPolygon::new(vec![Polygon::from(rect)]);
+    area.intersection(&rect)
+}

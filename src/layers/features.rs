@@ -1,0 +1,181 @@
+//! One incident as a GeoJSON Point feature (every input field plus the computed ones) and its leader
+//! line to the nearest border point.
+
+use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
+
+use super::json::{BBox, push_fixed6, push_position, push_rounded, push_str, push_u64, push_value};
+use crate::incidents::{Incident, Precision};
+use crate::resolve::Status;
+
+/// Properties `incimap map` adds to every incident. An input field with one of these names is kept
+/// under `input_<name>` so nothing the user supplied is lost or silently overwritten.
+pub const COMPUTED_FIELDS: &[&str] = &[
+    "border_km",
+    "country",
+    "inside_ukraine",
+    "geonameid",
+    "place_name",
+    "admin1_name",
+    "status",
+    "score",
+    "precision",
+    "evidence",
+    "input_file",
+    "input_line",
+];
+
+/// Leaders longer than this get intermediate geodesic points so they follow the ellipsoid on the map.
+const LEADER_DENSIFY_KM: f64 = 50.0;
+
+/// The property name under which input field `name` is written.
+pub fn input_field_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if COMPUTED_FIELDS.contains(&name) {
+        let mut renamed = format!("input_{name}");
+        // An input that already has `input_country` as well as `country`: keep prefixing.
+        while COMPUTED_FIELDS.contains(&renamed.as_str()) {
+            renamed.insert_str(0, "input_");
+        }
+        std::borrow::Cow::Owned(renamed)
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Resolved => "resolved",
+        Status::Ambiguous => "ambiguous",
+        Status::NotFound => "not_found",
+    }
+}
+
+/// The precision's contract name.
+pub fn precision_name(p: Precision) -> &'static str {
+    match p {
+        Precision::Exact => "exact",
+        Precision::Near => "near",
+        Precision::Region => "region",
+    }
+}
+
+fn push_key(out: &mut Vec<u8>, first: &mut bool, key: &str) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+    push_str(out, key);
+    out.push(b':');
+}
+
+fn push_opt_str(out: &mut Vec<u8>, v: Option<&str>) {
+    match v {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Append the `properties` object of an incident.
+pub fn push_incident_properties(out: &mut Vec<u8>, inc: &Incident) {
+    out.push(b'{');
+    let mut first = true;
+    for (k, v) in &inc.fields {
+        push_key(out, &mut first, &input_field_name(k));
+        push_value(out, v);
+    }
+    // Extracted incidents have no input row; their date and weapon come from the text.
+    if !inc.fields.contains_key("date") {
+        push_key(out, &mut first, "date");
+        push_opt_str(out, inc.date.as_deref());
+    }
+    if !inc.fields.contains_key("weapon") {
+        push_key(out, &mut first, "weapon");
+        push_opt_str(out, inc.weapon.as_deref());
+    }
+    let m = &inc.measurement;
+    push_key(out, &mut first, "border_km");
+    push_rounded(out, m.border_km, 3);
+    push_key(out, &mut first, "country");
+    push_opt_str(out, m.country);
+    push_key(out, &mut first, "inside_ukraine");
+    out.extend_from_slice(if m.inside_ukraine { b"true" } else { b"false" });
+    let place = inc.place.as_ref();
+    push_key(out, &mut first, "geonameid");
+    match place {
+        Some(p) => push_u64(out, u64::from(p.geonameid)),
+        None => out.extend_from_slice(b"null"),
+    }
+    push_key(out, &mut first, "place_name");
+    push_opt_str(out, place.map(|p| p.name.as_str()));
+    push_key(out, &mut first, "admin1_name");
+    push_opt_str(out, place.map(|p| p.admin1_name.as_str()).filter(|s| !s.is_empty()));
+    push_key(out, &mut first, "status");
+    push_opt_str(out, inc.status.map(status_name));
+    push_key(out, &mut first, "score");
+    match place {
+        Some(p) => push_rounded(out, p.score, 3),
+        None => out.extend_from_slice(b"null"),
+    }
+    push_key(out, &mut first, "precision");
+    push_str(out, precision_name(inc.precision));
+    push_key(out, &mut first, "evidence");
+    push_opt_str(out, inc.evidence.as_deref());
+    push_key(out, &mut first, "input_file");
+    push_str(out, &inc.source);
+    push_key(out, &mut first, "input_line");
+    push_u64(out, inc.line);
+    out.push(b'}');
+}
+
+/// Append a complete Point feature for an incident with feature `id`.
+pub fn push_incident_feature(out: &mut Vec<u8>, id: u64, inc: &Incident, bbox: &mut BBox) {
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+    push_u64(out, id);
+    out.extend_from_slice(b",\"geometry\":{\"type\":\"Point\",\"coordinates\":");
+    push_position(out, geo::coord! { x: inc.lon, y: inc.lat }, bbox);
+    out.extend_from_slice(b"},\"properties\":");
+    push_incident_properties(out, inc);
+    out.push(b'}');
+}
+
+/// Append a LineString feature from the incident to its nearest border point, or return false (and
+/// append nothing) when the incident has no finite measurement.
+pub fn push_leader_feature(out: &mut Vec<u8>, id: u64, inc: &Incident, bbox: &mut BBox) -> bool {
+    let m = &inc.measurement;
+    let nb = m.nearest_border;
+    if !(m.border_km.is_finite() && nb.lat.is_finite() && nb.lon.is_finite()) {
+        return false;
+    }
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
+    push_u64(out, id);
+    out.extend_from_slice(b",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[");
+    push_position(out, geo::coord! { x: inc.lon, y: inc.lat }, bbox);
+    let km = m.border_km.abs();
+    if km > LEADER_DENSIFY_KM {
+        // Long leaders follow the geodesic: points every ≤ 50 km along it.
+        let g = Geodesic::wgs84();
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = g.inverse(inc.lat, inc.lon, nb.lat, nb.lon);
+        let steps = (km / LEADER_DENSIFY_KM).ceil() as usize;
+        for i in 1..steps {
+            let (lat, lon): (f64, f64) = g.direct(inc.lat, inc.lon, azi1, s12 * i as f64 / steps as f64);
+            out.push(b',');
+            push_position(out, geo::coord! { x: lon, y: lat }, bbox);
+        }
+    }
+    out.push(b',');
+    push_position(out, geo::coord! { x: nb.lon, y: nb.lat }, bbox);
+    out.extend_from_slice(b"]},\"properties\":{\"incident_id\":");
+    push_u64(out, id);
+    out.extend_from_slice(b",\"border_km\":");
+    push_rounded(out, m.border_km, 3);
+    out.extend_from_slice(b",\"inside_ukraine\":");
+    out.extend_from_slice(if m.inside_ukraine { b"true" } else { b"false" });
+    out.extend_from_slice(b",\"place_name\":");
+    push_opt_str(out, inc.place.as_ref().map(|p| p.name.as_str()));
+    out.extend_from_slice(b"}}");
+    true
+}
+
+/// Append a value with six decimals (re-exported for the HTML writer).
+pub fn push_number(out: &mut Vec<u8>, v: f64) {
+    push_fixed6(out, v);
+}
