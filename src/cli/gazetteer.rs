@@ -61,6 +61,27 @@ pub struct RefreshArgs {
     /// Restore the previously installed gazetteer instead of downloading.
     #[arg(long)]
     pub rollback: bool,
+    /// Seconds to wait for a response, and for each piece of a transfer, before giving up on an attempt.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Further attempts after a timeout, a broken transfer or a server error (5xx).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Seconds to wait before the first retry (doubled for each further one).
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub retry_wait: f64,
+    /// Largest file downloaded, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_file_mb: u64,
+    /// Largest uncompressed country dump accepted from a zip, in MiB (zip bombs are refused).
+    #[arg(long, value_name = "MIB", default_value_t = 3072)]
+    pub max_unzipped_mb: u64,
+    /// Fail on any malformed row instead of reporting and skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Install even when a country ends up with less than half the places of the installed gazetteer.
+    #[arg(long)]
+    pub allow_shrink: bool,
 }
 
 /// Run `incimap gazetteer ...`.
