@@ -50,10 +50,10 @@ pub fn normalise(text: &str) -> Result<String, String> {
         return bad();
     }
     for fmt in ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
-            if (1900..=2200).contains(&chrono::Datelike::year(&d)) {
-                return Ok(d.format("%Y-%m-%d").to_string());
-            }
+        if let Ok(d) = NaiveDate::parse_from_str(t, fmt)
+            && (1900..=2200).contains(&chrono::Datelike::year(&d))
+        {
+            return Ok(d.format("%Y-%m-%d").to_string());
         }
     }
     bad()

@@ -4,7 +4,22 @@
 use serde_json::{Map, Value};
 
 use super::{Incident, Locator, Precision, ReadOptions, Unresolved, date};
+use crate::border::{BorderError, LatLon, Measurement};
 use crate::resolve::{Query, Status};
+
+/// Why a row was not turned into an incident.
+pub(crate) enum NotPlaced {
+    /// This row cannot be placed; the rest can go on.
+    Row(Unresolved),
+    /// Nothing can be placed (e.g. the gazetteer has no border to measure against).
+    Fatal(String),
+}
+
+impl From<Unresolved> for NotPlaced {
+    fn from(u: Unresolved) -> Self {
+        NotPlaced::Row(u)
+    }
+}
 
 /// What every row of one input shares.
 pub(crate) struct Context<'a> {
@@ -101,7 +116,7 @@ impl Context<'_> {
         line: u64,
         fields: Map<String, Value>,
         point: Option<(f64, f64)>,
-    ) -> Result<Incident, Unresolved> {
+    ) -> Result<Incident, NotPlaced> {
         let place = get(&fields, &["place"]);
         let region = get(&fields, &["region"]);
         let row_text = || match (&place, &region) {
@@ -129,7 +144,7 @@ impl Context<'_> {
         } else if lat.is_some() || lon.is_some() {
             let (Some(la), Some(lo)) = (lat.as_deref().and_then(number), lon.as_deref().and_then(number)) else {
                 let shown = format!("lat={} lon={}", lat.unwrap_or_default(), lon.unwrap_or_default());
-                return Err(self.unresolved(line, &shown, "bad coordinates: lat and lon must both be numbers"));
+                return Err(self.unresolved(line, &shown, "bad coordinates: lat and lon must both be numbers").into());
             };
             (la, lo, Precision::Exact, None, None)
         } else if let Some(name) = &place {
@@ -143,33 +158,46 @@ impl Context<'_> {
                 if !res.reason.is_empty() {
                     why.push_str(&format!(": {}", res.reason));
                 }
-                return Err(self.unresolved(line, name, why));
+                return Err(self.unresolved(line, name, why).into());
             };
             (best.lat, best.lon, Precision::Exact, Some(res.status), Some(best))
         } else if let Some(r) = &region {
             let Some(hint) = self.locator.resolver.region(r) else {
-                return Err(self.unresolved(line, r, format!("region not recognised: {r}")));
+                return Err(self.unresolved(line, r, format!("region not recognised: {r}")).into());
             };
             let Some(seat) = hint.seat else {
-                return Err(self.unresolved(line, r, format!("no administrative centre known for {}", hint.name)));
+                return Err(self
+                    .unresolved(line, r, format!("no administrative centre known for {}", hint.name))
+                    .into());
             };
             let c = self.locator.resolver.candidate(seat, 1.0);
             (c.lat, c.lon, Precision::Region, Some(Status::Resolved), Some(c))
         } else {
-            return Err(self.unresolved(line, &row_text(), "no location: needs lat/lon, place or region"));
+            return Err(self.unresolved(line, &row_text(), "no location: needs lat/lon, place or region").into());
         };
 
-        let mut measurement = self
-            .locator
-            .border
-            .measure(lat, lon)
-            .map_err(|e| self.unresolved(line, &format!("lat={lat} lon={lon}"), format!("bad coordinates: {e}")))?;
-        if self.opts.given_border_km {
-            if let Some(km) = get(&fields, &["border_km"]).as_deref().and_then(number) {
-                measurement.border_km = km;
-                measurement.inside_ukraine = km < 0.0;
+        let given =
+            if self.opts.given_border_km { get(&fields, &["border_km"]).as_deref().and_then(number) } else { None };
+        let measurement = match (self.locator.border.measure(lat, lon), given) {
+            (Ok(mut m), Some(km)) => {
+                m.border_km = km;
+                m.inside_ukraine = km < 0.0;
+                m
             }
-        }
+            (Ok(m), None) => m,
+            (Err(e @ (BorderError::BadLatitude(_) | BorderError::BadLongitude(_))), _) => {
+                let shown = format!("lat={lat} lon={lon}");
+                return Err(self.unresolved(line, &shown, format!("bad coordinates: {e}")).into());
+            }
+            // The border itself is unusable: with the distance given, the row still counts.
+            (Err(_), Some(km)) => Measurement {
+                border_km: km,
+                nearest_border: LatLon { lat: f64::NAN, lon: f64::NAN },
+                inside_ukraine: km < 0.0,
+                country: None,
+            },
+            (Err(e), None) => return Err(NotPlaced::Fatal(format!("cannot measure distances: {e}"))),
+        };
         Ok(Incident {
             source: self.source.to_string(),
             line,

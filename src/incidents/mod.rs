@@ -162,6 +162,9 @@ pub enum ReadError {
     BadInput { path: String, why: String },
     #[error("no inputs given")]
     NoInputs,
+    /// Nothing can be located or measured (e.g. a gazetteer without the border line).
+    #[error("{0}")]
+    Unusable(String),
     /// `--strict`: the first row that could not be placed.
     #[error("{}:{}: {} ({}) [--strict]", .0.source, .0.line, .0.reason, .0.input)]
     Strict(Unresolved),
@@ -249,10 +252,11 @@ impl Sink<'_> {
         (self.on_unresolved)(unresolved).map_err(ReadError::Sink)
     }
 
-    pub(crate) fn located(&mut self, r: Result<Incident, Unresolved>) -> Result<(), ReadError> {
+    pub(crate) fn located(&mut self, r: Result<Incident, locate::NotPlaced>) -> Result<(), ReadError> {
         match r {
             Ok(i) => self.incident(i),
-            Err(u) => self.unresolved(u),
+            Err(locate::NotPlaced::Row(u)) => self.unresolved(u),
+            Err(locate::NotPlaced::Fatal(why)) => Err(ReadError::Unusable(why)),
         }
     }
 }
