@@ -1,18 +1,973 @@
 //! Geoparsing news text into incidents: toponyms, region phrases, incident roles, dates and weapons.
+//!
+//! The pipeline, per document:
+//! 1. [`text`] tokenises with exact byte offsets and splits sentences (lines are sentences too).
+//! 2. [`regions`] finds region phrases ("Voronezh region", "Брянской области", "Borovsky district") and
+//!    resolves them through [`Resolver::region`].
+//! 3. Toponyms are recognised by looking capitalised words (and runs of up to three) up in the gazetteer's
+//!    name index through [`crate::names::key`]; Russian/Ukrainian case endings are undone by [`inflect`].
+//!    Guards drop common words, demonyms, person names and all-caps acronyms.
+//! 4. Region phrases next to a place attach to it and are hard constraints: a place outside the named
+//!    region is never chosen; a village missing from the gazetteer is placed at the region's centre with
+//!    precision `region` (at the district's seat, `near`, for a district).
+//! 5. Document-level disambiguation prefers candidates in regions named anywhere in the text and close to
+//!    the other places it names.
+//! 6. [`roles`] tells incident sites from context (outlets, speakers, capitals standing for governments,
+//!    captions, aid destinations); [`dates`] and [`weapons`] fill in when and with what.
+//!
+//! ```
+//! use incimap::{border::BorderIndex, gazetteer::Gazetteer, resolve::Resolver, extract::Extractor};
+//! let gaz = Gazetteer::embedded().unwrap();
+//! let resolver = Resolver::new(&gaz);
+//! let border = BorderIndex::new(&gaz.boundaries);
+//! let ex = Extractor::new(&resolver, Some(&border));
+//! let text = "A drone crashed in Kursk overnight, the Kyiv Independent reported.";
+//! let mentions = ex.extract(text, "a.txt", None);
+//! let kursk = mentions.iter().find(|m| m.mention == "Kursk").unwrap();
+//! assert_eq!(kursk.role, incimap::extract::Role::Incident);
+//! assert_eq!(mentions.iter().find(|m| m.mention == "Kyiv").unwrap().role, incimap::extract::Role::Context);
+//! ```
 
-use crate::border::BorderIndex;
-use crate::incidents::{Incident, Unresolved};
-use crate::resolve::Resolver;
+pub mod dates;
+pub mod inflect;
+pub mod lexicon;
+pub mod regions;
+pub mod roles;
+pub mod stream;
+pub mod text;
+pub mod weapons;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use crate::border::{BorderIndex, Measurement};
+use crate::gazetteer::Gazetteer;
+use crate::incidents::{Incident, Precision, Unresolved};
+use crate::resolve::{Candidate, Query, Resolver, Status};
+
+use regions::{RegionPhrase, RegionRef};
+use text::{Kind, Script, Token};
+
+/// What a mention stands for in the story.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The place where something happened (fell, exploded, was hit, shot down, shelled, evacuated, damaged).
+    Incident,
+    /// Any other mention: an outlet, a speaker's location, a capital standing for its government, a caption.
+    Context,
+}
+
+/// One place mention found in a text: the contract's `extract` record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    /// Input file (or `-`).
+    pub source: String,
+    /// The mention as written.
+    pub mention: String,
+    /// Byte offsets of the mention in the source text.
+    pub start: usize,
+    pub end: usize,
+    pub role: Role,
+    pub status: Status,
+    pub precision: Precision,
+    /// The place the mention is located at (for a region-precision mention: the region's centre).
+    pub place: Option<Candidate>,
+    /// Signed distance of the located point to the Russia–Ukraine border, km (negative inside Ukraine).
+    pub border_km: Option<f64>,
+    /// ISO date of the event, when the text gives one.
+    pub date: Option<String>,
+    /// `missile`, `drone`, `bomb`, `artillery` or `debris`.
+    pub weapon: Option<String>,
+    /// The specific model (`Kalibr`, `FAB-250`).
+    pub weapon_model: Option<String>,
+    /// The name looked up (the nominative of an inflected form, or the district/region core).
+    pub name: String,
+    /// The located point (the place, a district seat, a region centre, or the midpoint of "between A and B").
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The region the text ties the mention to, when it names one.
+    pub region: Option<String>,
+    /// Its admin1 code (`RU.86`).
+    pub region_code: Option<String>,
+    /// The other place of "between A and B".
+    pub between: Option<String>,
+    /// The sentence the mention is in.
+    pub evidence: String,
+    /// Why the role was given (`outlet name`, `capital as government or setting`, `event in sentence`, ...).
+    pub reason: String,
+    /// 1-based line of the mention in the source text.
+    pub line: u64,
+    /// The border measurement behind `border_km`.
+    #[serde(skip)]
+    pub measurement: Option<Measurement>,
+    /// Index of the sentence in the document.
+    #[serde(skip)]
+    pub sentence: usize,
+}
+
+/// A gazetteer hit for a written form: the name that matched and the places it names.
+#[derive(Debug)]
+struct Hit {
+    name: String,
+    places: Vec<u32>,
+}
+
+/// What a candidate span names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SpanKind {
+    Settlement,
+    District,
+    Region,
+}
+
+#[derive(Debug, Clone)]
+struct Span {
+    sent: usize,
+    first: usize,
+    last: usize,
+    kind: SpanKind,
+    name: String,
+    places: Vec<u32>,
+    /// The region phrase tied to the span (its own for district/region spans).
+    region: Option<RegionRef>,
+    region_text: Option<String>,
+    between: Option<usize>,
+}
+
+/// Bound on the per-extractor lookup cache (distinct written forms); cleared when exceeded.
+const CACHE_LIMIT: usize = 200_000;
+
+/// The geoparser over one gazetteer. Keeps a cache of name lookups, so reuse one for many documents.
+pub struct Extractor<'r, 'g> {
+    resolver: &'r Resolver<'g>,
+    gaz: &'g Gazetteer,
+    border: Option<&'r BorderIndex>,
+    lookups: RefCell<HashMap<String, Option<Rc<Hit>>>>,
+    resolutions: RefCell<HashMap<(String, String), Rc<Vec<u32>>>>,
+}
+
+impl<'r, 'g> Extractor<'r, 'g> {
+    /// An extractor resolving through `resolver` and measuring with `border` (no `border_km` without it).
+    pub fn new(resolver: &'r Resolver<'g>, border: Option<&'r BorderIndex>) -> Self {
+        Extractor {
+            resolver,
+            gaz: resolver.gazetteer(),
+            border,
+            lookups: RefCell::new(HashMap::new()),
+            resolutions: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Look a written form up: exact key first, then (Cyrillic) nominative guesses.
+    fn lookup(&self, surface: &str, cyrillic: bool) -> Option<Rc<Hit>> {
+        if let Some(h) = self.lookups.borrow().get(surface) {
+            return h.clone();
+        }
+        let found = self.lookup_uncached(surface, cyrillic).map(Rc::new);
+        let mut cache = self.lookups.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(surface.to_string(), found.clone());
+        found
+    }
+
+    fn lookup_uncached(&self, surface: &str, cyrillic: bool) -> Option<Hit> {
+        let mut key = String::with_capacity(surface.len() + 4);
+        crate::names::key_into(surface, &mut key);
+        let places = self.places_for_key(&key);
+        if !places.is_empty() {
+            return Some(Hit { name: surface.to_string(), places });
+        }
+        if !cyrillic {
+            return None;
+        }
+        // Inflected forms (Белгороде → Белгород): the names module's base-form keys first ...
+        let mut found: Option<Vec<u32>> = None;
+        crate::names::for_each_lemma(&key, |cand| {
+            if found.is_none() {
+                let p = self.places_for_key(cand);
+                if !p.is_empty() {
+                    found = Some(p);
+                }
+            }
+        });
+        if let Some(places) = found {
+            let name = self.display_name(&places);
+            return Some(Hit { name, places });
+        }
+        // ... then this module's own guesses, which know a few more Ukrainian alternations (Києві → Київ).
+        if !surface.contains(' ') {
+            for cand in inflect::nominatives(surface) {
+                let places = self.places_for(&cand);
+                if !places.is_empty() {
+                    return Some(Hit { name: self.display_name(&places), places });
+                }
+            }
+        }
+        None
+    }
+
+    /// The primary name of the most populous of `places` (the name inflected text is looked up as).
+    fn display_name(&self, places: &[u32]) -> String {
+        places
+            .iter()
+            .map(|&p| &self.gaz.places[p as usize])
+            .max_by_key(|p| p.population)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn places_for_key(&self, key: &str) -> Vec<u32> {
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut v: Vec<u32> = self.gaz.names_with_key(key).iter().map(|e| e.place).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn places_for(&self, name: &str) -> Vec<u32> {
+        self.places_for_key(&crate::names::key(name))
+    }
+
+    /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.
+    fn resolver_candidates(&self, name: &str, region: Option<&str>) -> Rc<Vec<u32>> {
+        let k = (name.to_string(), region.unwrap_or("").to_string());
+        if let Some(v) = self.resolutions.borrow().get(&k) {
+            return v.clone();
+        }
+        let q = Query { name: name.to_string(), region: region.map(str::to_string), country: None, limit: 10 };
+        let r = self.resolver.resolve(&q);
+        let v: Rc<Vec<u32>> = Rc::new(r.candidates.iter().map(|c| c.place_index).collect());
+        let mut cache = self.resolutions.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(k, v.clone());
+        v
+    }
+
+    /// Every place mention in `text`, with roles, locations, dates and weapons. `report_date` anchors
+    /// relative dates (see [`dates`]).
+    pub fn extract(&self, text: &str, source: &str, report_date: Option<chrono::NaiveDate>) -> Vec<Mention> {
+        let tokens = text::tokenize(text);
+        let sents = text::sentences(text, &tokens);
+        let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+
+        // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
+        let mut phrases: Vec<(usize, RegionPhrase)> = Vec::new();
+        for (si, s) in sents.iter().enumerate() {
+            for p in regions::find(text, &tokens, s.first, s.last) {
+                phrases.push((si, p));
+            }
+        }
+        let mut doc_regions: Vec<String> = Vec::new();
+        for level in [1u8, 2] {
+            for (_, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
+                let phrase = &text[tokens[p.first].start..tokens[p.last - 1].end];
+                let core = &text[tokens[p.core_first].start..tokens[p.core_last - 1].end];
+                let r = match p.region.take() {
+                    Some(r) if r.name.is_empty() => self.complete(r),
+                    Some(r) => Some(r),
+                    None => regions::resolve_phrase(self.resolver, phrase, core, p.level, &doc_regions),
+                };
+                if let Some(r) = &r {
+                    if !doc_regions.contains(&r.admin1) {
+                        doc_regions.push(r.admin1.clone());
+                    }
+                }
+                p.region = r;
+            }
+        }
+        let mut in_core = vec![false; tokens.len()];
+        for (_, p) in &phrases {
+            if p.region.is_some() {
+                in_core[p.core_first..p.core_last].iter_mut().for_each(|b| *b = true);
+            }
+        }
+
+        // Toponyms.
+        let mut spans: Vec<Span> = Vec::new();
+        for (si, s) in sents.iter().enumerate() {
+            let mut i = s.first;
+            while i < s.last {
+                let t = &tokens[i];
+                if t.kind != Kind::Word || !t.cap || t.digit || in_core[i] || t.script == Script::Other {
+                    i += 1;
+                    continue;
+                }
+                let cue = settlement_cue_before(text, &tokens, s.first, i);
+                let mut found: Option<(usize, Rc<Hit>)> = None;
+                // Longest run of capitalised words first (Stary Oskol, Нижний Новгород).
+                let mut max = i + 1;
+                while max < s.last
+                    && max < i + 3
+                    && tokens[max].kind == Kind::Word
+                    && tokens[max].cap
+                    && !in_core[max]
+                    && tokens[max].start == tokens[max - 1].end + 1
+                {
+                    max += 1;
+                }
+                for end in (i + 1..=max).rev() {
+                    let surface = strip_possessive(&text[t.start..tokens[end - 1].end]);
+                    if let Some(h) = self.lookup(surface, t.script == Script::Cyrillic) {
+                        found = Some((end, h));
+                        break;
+                    }
+                }
+                match found {
+                    Some((end, hit)) => {
+                        if cue || self.plausible(text, &tokens, s.first, i, end, &hit) {
+                            spans.push(Span {
+                                sent: si,
+                                first: i,
+                                last: end,
+                                kind: SpanKind::Settlement,
+                                name: hit.name.clone(),
+                                places: hit.places.clone(),
+                                region: None,
+                                region_text: None,
+                                between: None,
+                            });
+                        }
+                        i = end;
+                    }
+                    None => {
+                        // An unknown name after "village of" / "в селе": still a place.
+                        if cue && !t.all_caps && !lexicon::NOT_PLACES.contains(text::fold(word(i)).as_str()) {
+                            spans.push(Span {
+                                sent: si,
+                                first: i,
+                                last: i + 1,
+                                kind: SpanKind::Settlement,
+                                name: strip_possessive(word(i)).to_string(),
+                                places: Vec::new(),
+                                region: None,
+                                region_text: None,
+                                between: None,
+                            });
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+
+        // Attach region phrases to the places next to them; unattached phrases become mentions themselves.
+        let mut attached = vec![false; phrases.len()];
+        for sp in spans.iter_mut() {
+            let s = &sents[sp.sent];
+            if let Some(pi) = attach(text, &tokens, &phrases, sp.sent, sp.first, sp.last, s.first, s.last) {
+                attached[pi] = true;
+                let p = &phrases[pi].1;
+                // A district followed by its oblast: "X, Borovsky district, Kaluga region".
+                let mut region = p.region.clone();
+                if p.level == 2 {
+                    if let Some(pj) = attach(text, &tokens, &phrases, sp.sent, p.first, p.last, s.first, s.last) {
+                        if pj != pi && phrases[pj].1.first >= p.last {
+                            attached[pj] = true;
+                        }
+                    }
+                }
+                if let Some(r) = &mut region {
+                    if r.level == 2 && r.name.is_empty() {
+                        r.name = text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string();
+                    }
+                }
+                sp.region_text = Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string());
+                sp.region = region;
+            }
+        }
+        for (pi, (si, p)) in phrases.iter().enumerate() {
+            if attached[pi] || p.region.is_none() {
+                continue;
+            }
+            let r = p.region.clone();
+            let kind = if r.as_ref().is_some_and(|r| r.level == 2) { SpanKind::District } else { SpanKind::Region };
+            spans.push(Span {
+                sent: *si,
+                first: p.core_first,
+                last: p.core_last,
+                kind,
+                name: text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string(),
+                places: Vec::new(),
+                region_text: Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string()),
+                region: r,
+                between: None,
+            });
+        }
+        spans.sort_by_key(|s| (s.first, s.last));
+
+        // One sense per discourse: a name tied to a region once keeps that region everywhere.
+        let mut name_regions: HashMap<String, (RegionRef, String)> = HashMap::new();
+        for sp in &spans {
+            if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, &sp.region_text) {
+                name_regions.entry(crate::names::key(&sp.name)).or_insert((r.clone(), t.clone()));
+            }
+        }
+        for sp in spans.iter_mut() {
+            if sp.kind == SpanKind::Settlement && sp.region.is_none() {
+                if let Some((r, t)) = name_regions.get(&crate::names::key(&sp.name)) {
+                    sp.region = Some(r.clone());
+                    sp.region_text = Some(t.clone());
+                }
+            }
+        }
+
+        // "between A and B".
+        link_between(text, &tokens, &sents, &mut spans);
+
+        // Resolve: candidates under hard region constraints, then document-level choice.
+        let choices = self.choose(&spans, &doc_regions);
+
+        // Roles, precision, dates, weapons.
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut out = Vec::with_capacity(spans.len());
+        let mut sentence_dates: HashMap<usize, Option<chrono::NaiveDate>> = HashMap::new();
+        let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
+            *sentence_dates.entry(si).or_insert_with(|| {
+                let s = &sents[si];
+                let words: Vec<&str> = (s.first..s.last).map(word).collect();
+                dates::find(&words, report_date)
+            })
+        };
+        for (k, sp) in spans.iter().enumerate() {
+            let s = &sents[sp.sent];
+            let (role, reason) = roles::classify(text, &tokens, s.first, s.last, sp.first, sp.last, choices[k].capital);
+            let start = tokens[sp.first].start;
+            let end = tokens[sp.last - 1].end;
+            let ev_start = tokens[s.first].start;
+            let ev_end = tokens[s.last - 1].end;
+            let c = &choices[k];
+            let mut precision = c.precision;
+            if precision == Precision::Exact && roles::is_near(text, &tokens, s.first, s.last, sp.first, sp.last) {
+                precision = Precision::Near;
+            }
+            let mut lat = c.place.as_ref().map(|p| p.lat);
+            let mut lon = c.place.as_ref().map(|p| p.lon);
+            let mut between = None;
+            if let Some(other) = sp.between {
+                if let (Some(a), Some(b)) = (&c.place, &choices[other].place) {
+                    let (mlat, mlon) = midpoint(a.lat, a.lon, b.lat, b.lon);
+                    lat = Some(mlat);
+                    lon = Some(mlon);
+                    precision = Precision::Near;
+                }
+                between = Some(text[tokens[spans[other].first].start..tokens[spans[other].last - 1].end].to_string());
+            }
+            let measurement = match (self.border, lat, lon) {
+                (Some(b), Some(la), Some(lo)) => b.measure(la, lo).ok(),
+                _ => None,
+            };
+            let (date, weapon, weapon_model) = if role == Role::Incident {
+                let d = date_of(sp.sent).or_else(|| {
+                    // The date of the story so far: the latest dated sentence up to three back.
+                    (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of)
+                });
+                let words: Vec<&str> = (s.first..s.last).map(word).collect();
+                let w = weapons::find(&words);
+                (d.map(|d| d.to_string()), w.as_ref().map(|w| w.0.to_string()), w.and_then(|w| w.1))
+            } else {
+                (None, None, None)
+            };
+            out.push(Mention {
+                source: source.to_string(),
+                mention: text[start..end].to_string(),
+                start,
+                end,
+                role,
+                status: c.status,
+                precision,
+                border_km: measurement.as_ref().map(|m| m.border_km).filter(|k| k.is_finite()),
+                place: c.place.clone(),
+                date,
+                weapon,
+                weapon_model,
+                name: sp.name.clone(),
+                lat,
+                lon,
+                region: sp.region.as_ref().map(|r| r.name.clone()).filter(|n| !n.is_empty()),
+                region_code: sp.region.as_ref().map(|r| r.admin1.clone()),
+                between,
+                evidence: text[ev_start..ev_end].to_string(),
+                reason: reason.to_string(),
+                line: line_starts.partition_point(|&l| l <= start) as u64,
+                measurement,
+                sentence: sp.sent,
+            });
+        }
+        // Fill missing weapons and dates of an incident from other incident mentions of the same place.
+        let mut by_place: HashMap<u32, (Option<String>, Option<String>, Option<String>)> = HashMap::new();
+        for m in out.iter().filter(|m| m.role == Role::Incident) {
+            if let Some(p) = &m.place {
+                let e = by_place.entry(p.geonameid).or_default();
+                if e.0.is_none() {
+                    e.0 = m.date.clone();
+                }
+                if e.1.is_none() {
+                    e.1 = m.weapon.clone();
+                    e.2 = m.weapon_model.clone();
+                }
+            }
+        }
+        for m in out.iter_mut().filter(|m| m.role == Role::Incident) {
+            if let Some((d, w, wm)) = m.place.as_ref().and_then(|p| by_place.get(&p.geonameid)) {
+                if m.date.is_none() {
+                    m.date = d.clone();
+                }
+                if m.weapon.is_none() {
+                    m.weapon = w.clone();
+                    m.weapon_model = wm.clone();
+                }
+            }
+        }
+        out
+    }
+
+    /// Fill a stand-alone region (code only) with its name and seat.
+    fn complete(&self, mut r: RegionRef) -> Option<RegionRef> {
+        let reg = self.gaz.admin1_by_code(&r.admin1)?;
+        r.name = reg.name.clone();
+        r.seat = reg.seat;
+        Some(r)
+    }
+
+    /// Pick each span's place.
+    fn choose(&self, spans: &[Span], doc_regions: &[String]) -> Vec<Choice> {
+        let gaz = self.gaz;
+        // Candidate lists under hard constraints.
+        let mut cands: Vec<Vec<u32>> = Vec::with_capacity(spans.len());
+        for sp in spans {
+            if sp.kind != SpanKind::Settlement {
+                cands.push(Vec::new());
+                continue;
+            }
+            let mut v = sp.places.clone();
+            for &p in self.resolver_candidates(&sp.name, sp.region_text.as_deref()).iter() {
+                if !v.contains(&p) {
+                    v.push(p);
+                }
+            }
+            if let Some(r) = &sp.region {
+                v.retain(|&p| {
+                    let pl = &gaz.places[p as usize];
+                    pl.admin1_code() == r.admin1
+                        && match (&r.admin2, pl.admin2.is_empty()) {
+                            (Some(a2), false) => &pl.admin2_code() == a2,
+                            _ => true,
+                        }
+                });
+            }
+            cands.push(v);
+        }
+        let doc: HashSet<&str> = doc_regions.iter().map(String::as_str).collect();
+        let prior = |p: u32| -> f64 {
+            let pl = &gaz.places[p as usize];
+            let fc = match pl.feature_code.as_str() {
+                "PPLC" => 0.6,
+                "PPLA" => 0.5,
+                "PPLA2" => 0.3,
+                "PPLA3" => 0.15,
+                "PPLX" | "PPLH" | "PPLQ" => -0.3,
+                _ => 0.0,
+            };
+            let focus =
+                if matches!(pl.country.as_str(), "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
+            0.12 * ((pl.population as f64) + 1.0).log10()
+                + fc
+                + focus
+                + if doc.contains(pl.admin1_code().as_str()) { 1.0 } else { 0.0 }
+        };
+        // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
+        let first: Vec<Option<u32>> =
+            cands.iter().map(|v| v.iter().copied().max_by(|&a, &b| prior(a).total_cmp(&prior(b)))).collect();
+        let mut out = Vec::with_capacity(spans.len());
+        for (k, sp) in spans.iter().enumerate() {
+            let choice = match sp.kind {
+                SpanKind::Settlement if !cands[k].is_empty() => {
+                    let score = |p: u32| -> f64 {
+                        let pl = &gaz.places[p as usize];
+                        let mut near = 0.0f64;
+                        for (j, o) in first.iter().enumerate() {
+                            if j == k || spans[j].name == sp.name {
+                                continue;
+                            }
+                            if let Some(o) = o {
+                                let op = &gaz.places[*o as usize];
+                                let d = approx_km(pl.lat, pl.lon, op.lat, op.lon);
+                                near = near.max((-d / 150.0).exp());
+                            }
+                        }
+                        prior(p) + near
+                    };
+                    let mut scored: Vec<(u32, f64)> = cands[k].iter().map(|&p| (p, score(p))).collect();
+                    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+                    let (best, s1) = scored[0];
+                    let rival = scored.iter().skip(1).find(|(p, _)| {
+                        let (a, b) = (&gaz.places[best as usize], &gaz.places[*p as usize]);
+                        approx_km(a.lat, a.lon, b.lat, b.lon) > 30.0
+                    });
+                    let (status, conf) = match rival {
+                        Some((_, s2)) if s1 - s2 < 0.15 => (Status::Ambiguous, 0.5),
+                        Some((_, s2)) => (Status::Resolved, (0.5 + (s1 - s2) / 2.0).min(0.99)),
+                        None => (Status::Resolved, 0.99),
+                    };
+                    let pl = &gaz.places[best as usize];
+                    Choice {
+                        status,
+                        precision: Precision::Exact,
+                        place: Some(self.resolver.candidate(best, (conf * 1000.0).round() / 1000.0)),
+                        capital: pl.feature_code == "PPLC" || is_capital_name(&pl.name),
+                    }
+                }
+                SpanKind::Settlement => match &sp.region {
+                    // Not in the gazetteer (or not in the named region): the region's centre or district seat.
+                    Some(r) => Choice {
+                        status: Status::NotFound,
+                        precision: if r.level == 2 { Precision::Near } else { Precision::Region },
+                        place: r.seat.map(|s| self.resolver.candidate(s, 0.5)),
+                        capital: false,
+                    },
+                    None => {
+                        Choice { status: Status::NotFound, precision: Precision::Exact, place: None, capital: false }
+                    }
+                },
+                SpanKind::District => Choice {
+                    status: if sp.region.as_ref().and_then(|r| r.seat).is_some() {
+                        Status::Resolved
+                    } else {
+                        Status::NotFound
+                    },
+                    precision: Precision::Near,
+                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.resolver.candidate(s, 0.9)),
+                    capital: false,
+                },
+                SpanKind::Region => Choice {
+                    status: if sp.region.as_ref().and_then(|r| r.seat).is_some() {
+                        Status::Resolved
+                    } else {
+                        Status::NotFound
+                    },
+                    precision: Precision::Region,
+                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.resolver.candidate(s, 0.9)),
+                    capital: false,
+                },
+            };
+            out.push(choice);
+        }
+        out
+    }
+
+    /// Is a recognised name plausibly a place here (no guard fires)?
+    fn plausible(&self, text: &str, tokens: &[Token], sent_first: usize, i: usize, end: usize, _hit: &Hit) -> bool {
+        let t = &tokens[i];
+        let w = text::fold(strip_possessive(&text[t.start..t.end]));
+        let single = end == i + 1;
+        if t.all_caps && !(i == sent_first && tokens.get(end).is_some_and(|n| &text[n.start..n.end] == ",")) {
+            return false; // acronyms (ASTRA, UAV); a dateline "KYIV, May 5" is let through
+        }
+        if lexicon::NOT_PLACES.contains(w.as_str()) {
+            return false;
+        }
+        if single && w.chars().count() <= 2 {
+            return false;
+        }
+        if single {
+            match t.script {
+                Script::Latin if lexicon::ENGLISH_WORDS.contains(w.as_str()) => return false,
+                Script::Cyrillic if lexicon::CYRILLIC_COMMON.contains(w.as_str()) => return false,
+                _ => {}
+            }
+        }
+        // Person names: a given name before, or this is a given name before a capitalised word.
+        if i > sent_first {
+            let p = &tokens[i - 1];
+            let pw = text::fold(&text[p.start..p.end]);
+            if p.kind == Kind::Word && p.cap && lexicon::GIVEN_NAMES.contains(pw.as_str()) {
+                return false;
+            }
+            if p.kind == Kind::Word && p.cap && lexicon::TITLES.contains(pw.as_str()) {
+                return false;
+            }
+            // Initials: "В. Гладков", "V. Gladkov".
+            if &text[p.start..p.end] == "." && i >= 2 {
+                let q = &tokens[i - 2];
+                if q.kind == Kind::Word && q.cap && q.end - q.start <= 2 && q.end == p.start {
+                    return false;
+                }
+            }
+        }
+        if lexicon::GIVEN_NAMES.contains(w.as_str()) {
+            if let Some(n) = tokens.get(end) {
+                if n.kind == Kind::Word && n.cap && n.start == tokens[end - 1].end + 1 {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The pick for one span.
+struct Choice {
+    status: Status,
+    precision: Precision,
+    place: Option<Candidate>,
+    /// The place is a national capital (may stand for its government).
+    capital: bool,
+}
+
+fn is_capital_name(name: &str) -> bool {
+    matches!(name, "Kyiv" | "Moscow" | "Minsk" | "Kiev")
+}
+
+fn strip_possessive(s: &str) -> &str {
+    s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
+}
+
+/// Words allowed between a place and its region phrase ("X, Kursk region", "X in the Kursk region",
+/// "X (Kursk Oblast)", "X в Брянской области", "в Брянской области в селе X").
+const ATTACH_GAP: &[&str] = &[
+    ",",
+    "(",
+    "in",
+    "the",
+    "of",
+    "at",
+    "-",
+    "—",
+    "–",
+    "в",
+    "во",
+    "на",
+    "у",
+    "із",
+    "з",
+    "village",
+    "town",
+    "city",
+    "settlement",
+    "селе",
+    "поселке",
+    "посёлке",
+    "деревне",
+    "хуторе",
+    "станице",
+    "городе",
+    "селі",
+    "селищі",
+    "місті",
+    "с",
+    "пос",
+    "пгт",
+    "х",
+    "г",
+    ".",
+    "смт",
+    "of",
+    "near",
+];
+
+#[allow(clippy::too_many_arguments)]
+fn attach(
+    text: &str,
+    tokens: &[Token],
+    phrases: &[(usize, RegionPhrase)],
+    sent: usize,
+    first: usize,
+    last: usize,
+    s_first: usize,
+    s_last: usize,
+) -> Option<usize> {
+    let gap = |i: usize| ATTACH_GAP.contains(&text::fold(&text[tokens[i].start..tokens[i].end]).as_str());
+    // After: skip up to four gap words.
+    let mut j = last;
+    let mut skipped = 0;
+    loop {
+        if let Some(pi) = phrases.iter().position(|(s, p)| *s == sent && p.first == j && p.region.is_some()) {
+            return Some(pi);
+        }
+        if j >= s_last || skipped >= 4 || !gap(j) {
+            break;
+        }
+        j += 1;
+        skipped += 1;
+    }
+    // Before: a phrase ending right before the place, with only gap words between.
+    let mut j = first;
+    let mut skipped = 0;
+    while j > s_first && skipped <= 4 {
+        if let Some(pi) = phrases.iter().position(|(s, p)| *s == sent && p.last == j && p.region.is_some()) {
+            return Some(pi);
+        }
+        if !gap(j - 1) {
+            break;
+        }
+        j -= 1;
+        skipped += 1;
+    }
+    None
+}
+
+fn settlement_cue_before(text: &str, tokens: &[Token], s_first: usize, i: usize) -> bool {
+    // "village of X", "the village X", "в селе X", "с. X"
+    let mut j = i;
+    let mut steps = 0;
+    while j > s_first && steps < 3 {
+        j -= 1;
+        steps += 1;
+        let w = text::fold(&text[tokens[j].start..tokens[j].end]);
+        if lexicon::SETTLEMENT_CUES.contains(&w.as_str()) {
+            // Single letters (с., х., г.) count only with their full stop.
+            if w.chars().count() <= 3 && !matches!(w.as_str(), "пгт" | "смт") {
+                return steps == 2 && &text[tokens[j + 1].start..tokens[j + 1].end] == ".";
+            }
+            return true;
+        }
+        if !matches!(w.as_str(), "of" | "the" | "." | "," | "two" | "small") {
+            return false;
+        }
+    }
+    false
+}
+
+fn link_between(text: &str, tokens: &[Token], sents: &[text::Sentence], spans: &mut [Span]) {
+    for (k, sp) in
+        spans.iter().enumerate().collect::<Vec<_>>().into_iter().map(|(k, s)| (k, s.clone())).collect::<Vec<_>>()
+    {
+        if sp.kind != SpanKind::Settlement || sp.between.is_some() {
+            continue;
+        }
+        let s = &sents[sp.sent];
+        // "between" within six tokens before A.
+        let lo = sp.first.saturating_sub(6).max(s.first);
+        let has_between = (lo..sp.first)
+            .any(|i| matches!(text::fold(&text[tokens[i].start..tokens[i].end]).as_str(), "between" | "между" | "між"));
+        if !has_between {
+            continue;
+        }
+        // B: the next span, joined by "and".
+        if let Some(b) = spans.get(k + 1) {
+            if b.sent == sp.sent && b.kind == SpanKind::Settlement && b.first == sp.last + 1 {
+                let w = text::fold(&text[tokens[sp.last].start..tokens[sp.last].end]);
+                if matches!(w.as_str(), "and" | "и" | "і" | "та" | "й") {
+                    spans[k].between = Some(k + 1);
+                    spans[k + 1].between = Some(k);
+                }
+            }
+        }
+    }
+}
+
+/// Geodesic midpoint on the WGS84 ellipsoid.
+pub fn midpoint(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> (f64, f64) {
+    use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
+    let g = Geodesic::wgs84();
+    let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = g.inverse(lat1, lon1, lat2, lon2);
+    let (lat, lon) = g.direct(lat1, lon1, azi1, s12 / 2.0);
+    (lat, lon)
+}
+
+/// Fast approximate distance (equirectangular), km: enough to rank candidates.
+fn approx_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let x = (lon2 - lon1).to_radians() * ((lat1 + lat2) / 2.0).to_radians().cos();
+    let y = (lat2 - lat1).to_radians();
+    6371.0 * (x * x + y * y).sqrt()
+}
 
 /// The incidents an article describes (mentions with role `incident`), located and measured; incident
 /// mentions that cannot be placed come back as [`Unresolved`]. `report_date` resolves relative dates.
-/// (Placeholder: finds nothing.)
+///
+/// One incident per site: repeated mentions of a place, and the two ends of "between A and B", make one
+/// incident; a region-precision mention is dropped when the same article places an incident more
+/// precisely in that region (it summarises the same events).
 pub fn incidents_from_text(
-    _text: &str,
-    _source: &str,
-    _report_date: Option<chrono::NaiveDate>,
-    _resolver: &Resolver,
-    _border: &BorderIndex,
+    text: &str,
+    source: &str,
+    report_date: Option<chrono::NaiveDate>,
+    resolver: &Resolver,
+    border: &BorderIndex,
 ) -> (Vec<Incident>, Vec<Unresolved>) {
-    (Vec::new(), Vec::new())
+    let ex = Extractor::new(resolver, Some(border));
+    let mentions = ex.extract(text, source, report_date);
+    incidents_from_mentions(&mentions)
+}
+
+/// Turn extracted mentions into incidents (see [`incidents_from_text`]).
+pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unresolved>) {
+    let mut incidents: Vec<Incident> = Vec::new();
+    let mut unresolved = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let precise_regions: HashSet<String> = mentions
+        .iter()
+        .filter(|m| m.role == Role::Incident && m.precision != Precision::Region && m.lat.is_some())
+        .filter_map(|m| m.place.as_ref().map(|p| p.admin1.clone()))
+        .collect();
+    for m in mentions.iter().filter(|m| m.role == Role::Incident) {
+        let (Some(lat), Some(lon), Some(meas)) = (m.lat, m.lon, m.measurement.clone()) else {
+            unresolved.push(Unresolved {
+                source: m.source.clone(),
+                line: line_of(m),
+                input: m.mention.clone(),
+                reason: if m.lat.is_some() {
+                    "could not be measured against the border".into()
+                } else {
+                    format!("no place named {:?} in the gazetteer and no region given", m.name)
+                },
+            });
+            continue;
+        };
+        if m.precision == Precision::Region
+            && m.place.as_ref().is_some_and(|p| precise_regions.contains(&p.admin1))
+            && m.status != Status::NotFound
+        {
+            continue;
+        }
+        let site = format!("{:.4},{:.4},{:?},{}", lat, lon, m.precision, m.date.as_deref().unwrap_or(""));
+        if !seen.insert(site) {
+            continue;
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert("mention".into(), m.mention.clone().into());
+        fields.insert("start".into(), m.start.into());
+        fields.insert("end".into(), m.end.into());
+        fields.insert("name".into(), m.name.clone().into());
+        if let Some(r) = &m.region {
+            fields.insert("region".into(), r.clone().into());
+        }
+        if let Some(b) = &m.between {
+            fields.insert("between".into(), b.clone().into());
+        }
+        if let Some(w) = &m.weapon_model {
+            fields.insert("weapon_model".into(), w.clone().into());
+        }
+        incidents.push(Incident {
+            source: m.source.clone(),
+            line: line_of(m),
+            fields,
+            date: m.date.clone(),
+            weapon: m.weapon.clone(),
+            lat,
+            lon,
+            precision: m.precision,
+            status: Some(m.status),
+            place: m.place.clone(),
+            measurement: meas,
+            evidence: Some(m.evidence.clone()),
+        });
+    }
+    (incidents, unresolved)
+}
+
+fn line_of(m: &Mention) -> u64 {
+    m.line
 }

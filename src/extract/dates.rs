@@ -1,0 +1,214 @@
+//! Dates in a sentence, made absolute.
+//!
+//! Understood: ISO (`2024-01-02`), numeric (`02.01.2024`), "January 2[, 2024]", "2 January [2024]",
+//! "2 января [2024 года]", "2 січня", weekdays ("on Tuesday", "во вторник", "у вівторок") and
+//! "yesterday"/"today" (and their Russian and Ukrainian words).
+//!
+//! How the year is chosen: a year written next to the day wins. Otherwise the report date (`--date`) anchors
+//! it: a month and day take the report's year, or the year before when that would put the event after the
+//! report (reports describe the past: "December 30" in a report of January 5 is last year's). A weekday is
+//! the latest such day on or before the report date; "yesterday" is the day before it. Without a report
+//! date, only dates with a written year are returned.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use super::text::fold;
+
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("января", 1),
+    ("февраля", 2),
+    ("марта", 3),
+    ("апреля", 4),
+    ("мая", 5),
+    ("июня", 6),
+    ("июля", 7),
+    ("августа", 8),
+    ("сентября", 9),
+    ("октября", 10),
+    ("ноября", 11),
+    ("декабря", 12),
+    ("січня", 1),
+    ("лютого", 2),
+    ("березня", 3),
+    ("квітня", 4),
+    ("травня", 5),
+    ("червня", 6),
+    ("липня", 7),
+    ("серпня", 8),
+    ("вересня", 9),
+    ("жовтня", 10),
+    ("листопада", 11),
+    ("грудня", 12),
+];
+
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+    ("понедельник", Weekday::Mon),
+    ("вторник", Weekday::Tue),
+    ("среду", Weekday::Wed),
+    ("среда", Weekday::Wed),
+    ("четверг", Weekday::Thu),
+    ("пятницу", Weekday::Fri),
+    ("пятница", Weekday::Fri),
+    ("субботу", Weekday::Sat),
+    ("суббота", Weekday::Sat),
+    ("воскресенье", Weekday::Sun),
+    ("понеділок", Weekday::Mon),
+    ("вівторок", Weekday::Tue),
+    ("середу", Weekday::Wed),
+    ("середа", Weekday::Wed),
+    ("четвер", Weekday::Thu),
+    ("пʼятницю", Weekday::Fri),
+    ("п'ятницю", Weekday::Fri),
+    ("пятницю", Weekday::Fri),
+    ("суботу", Weekday::Sat),
+    ("субота", Weekday::Sat),
+    ("неділю", Weekday::Sun),
+    ("неділя", Weekday::Sun),
+];
+
+fn month(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.');
+    MONTHS.iter().find(|(n, _)| *n == w).map(|(_, m)| *m)
+}
+
+fn day(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+    let d: u32 = w.parse().ok()?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+fn year(w: &str) -> Option<i32> {
+    let y: i32 = w.parse().ok()?;
+    (1990..=2100).contains(&y).then_some(y)
+}
+
+fn anchor(month: u32, day: u32, report: NaiveDate) -> Option<NaiveDate> {
+    let this = NaiveDate::from_ymd_opt(report.year(), month, day);
+    match this {
+        Some(d) if d <= report => Some(d),
+        _ => NaiveDate::from_ymd_opt(report.year() - 1, month, day),
+    }
+}
+
+/// The first date written in `words` (the words of one sentence, as written), made absolute against
+/// `report` (see the module documentation for how the year is chosen).
+pub fn find(words: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
+    let f: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    for i in 0..f.len() {
+        let w = f[i].as_str();
+        // ISO and numeric dates.
+        if w.len() == 10 {
+            if let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+                return Some(d);
+            }
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(w, "%d.%m.%Y") {
+            return Some(d);
+        }
+        // Month then day: "January 2", "Jan. 2, 2024".
+        if let Some(m) = month(w) {
+            let mut j = i + 1;
+            if f.get(j).map(String::as_str) == Some(".") {
+                j += 1;
+            }
+            if let Some(d) = f.get(j).and_then(|x| day(x)) {
+                let mut k = j + 1;
+                if f.get(k).map(String::as_str) == Some(",") {
+                    k += 1;
+                }
+                if let Some(y) = f.get(k).and_then(|x| year(x)) {
+                    return NaiveDate::from_ymd_opt(y, m, d);
+                }
+                if let Some(r) = report {
+                    return anchor(m, d, r);
+                }
+                return None;
+            }
+        }
+        // Day then month: "2 January 2024", "2 января 2024 года", "2 січня".
+        if let Some(d) = day(w) {
+            if let Some(m) = f.get(i + 1).and_then(|x| month(x)) {
+                if let Some(y) = f.get(i + 2).and_then(|x| year(x)) {
+                    return NaiveDate::from_ymd_opt(y, m, d);
+                }
+                if let Some(r) = report {
+                    return anchor(m, d, r);
+                }
+                return None;
+            }
+        }
+        if let Some(r) = report {
+            if let Some((_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {
+                let back = (r.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
+                return Some(r - Duration::days(back as i64));
+            }
+            match w {
+                "yesterday" | "вчера" | "вчора" => return Some(r - Duration::days(1)),
+                "today" | "tonight" | "сегодня" | "сьогодні" => return Some(r),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn month_day_takes_the_year_before_when_in_the_future() {
+        let r = Some(d("2024-01-15"));
+        assert_eq!(find(&["on", "January", "2"], r), Some(d("2024-01-02")));
+        assert_eq!(find(&["on", "December", "30"], r), Some(d("2023-12-30")));
+        assert_eq!(find(&["2", "января"], r), Some(d("2024-01-02")));
+        assert_eq!(find(&["13", "січня", "2023"], r), Some(d("2023-01-13")));
+        assert_eq!(find(&["on", "January", "2"], None), None);
+        assert_eq!(find(&["August", "23", ",", "2023"], None), Some(d("2023-08-23")));
+    }
+
+    #[test]
+    fn weekdays_are_on_or_before_the_report_date() {
+        // 2023-05-24 was a Wednesday (checked against a calendar).
+        let r = Some(d("2023-05-24"));
+        assert_eq!(find(&["said", "Wednesday"], r), Some(d("2023-05-24")));
+        assert_eq!(find(&["on", "Tuesday"], r), Some(d("2023-05-23")));
+        assert_eq!(find(&["в", "четверг"], r), Some(d("2023-05-18")));
+        assert_eq!(find(&["yesterday"], r), Some(d("2023-05-23")));
+    }
+}

@@ -1,0 +1,474 @@
+//! Region phrases, text side: "in the Voronezh region", "Kursk Oblast", "the Krasnodar area", "Borovsky
+//! and Maloyaroslavets municipal districts", "LPR", "Брянской области", "Грайворонском районе",
+//! "Харківщині". Each phrase is handed to [`Resolver::region`]; when that does not know it, the phrase's
+//! core is looked up as a place that seats a region (Voronezh → Voronezh Oblast) or as a region name.
+
+use crate::gazetteer::Gazetteer;
+use crate::resolve::{RegionHint, Resolver};
+
+use super::text::{Kind, Script, Token, fold};
+
+/// A region a phrase names: an oblast-level division, or a district placed at its seat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionRef {
+    /// 1 for oblast/krai/republic, 2 for a district (raion, municipal district, hromada).
+    pub level: u8,
+    /// Admin1 code (`RU.86`), the hard constraint on places attached to the phrase.
+    pub admin1: String,
+    /// Admin2 code when known.
+    pub admin2: Option<String>,
+    /// English name of the region (`Voronezh Oblast`), or of the district's seat.
+    pub name: String,
+    /// Gazetteer index of the administrative centre.
+    pub seat: Option<u32>,
+}
+
+/// A region phrase found in a sentence.
+#[derive(Debug, Clone)]
+pub struct RegionPhrase {
+    /// Token range of the whole phrase (core and region word).
+    pub first: usize,
+    pub last: usize,
+    /// Token range of the core name (`Voronezh`, `Брянской`).
+    pub core_first: usize,
+    pub core_last: usize,
+    /// 1 oblast level, 2 district level (from the region word).
+    pub level: u8,
+    pub region: Option<RegionRef>,
+}
+
+const LEVEL1_EN: &[&str] =
+    &["region", "regions", "oblast", "oblasts", "krai", "kray", "province", "provinces", "area", "republic", "okrug"];
+const LEVEL2_EN: &[&str] = &["district", "districts", "raion", "rayon", "raions", "rayons", "hromada", "community"];
+const MODIFIERS_EN: &[&str] = &["municipal", "urban", "rural", "administrative", "people's", "people’s", "autonomous"];
+const LEVEL1_CY: &[&str] = &[
+    "область",
+    "области",
+    "областью",
+    "областях",
+    "областей",
+    "обл",
+    "край",
+    "края",
+    "крае",
+    "краю",
+    "краем",
+    "республика",
+    "республике",
+    "республики",
+    "республикой",
+    "області",
+    "областю",
+    "областях",
+    "республіка",
+    "республіці",
+];
+const LEVEL2_CY: &[&str] = &[
+    "район",
+    "района",
+    "районе",
+    "районы",
+    "районах",
+    "районов",
+    "району",
+    "округ",
+    "округе",
+    "округа",
+    "округу",
+    "районі",
+    "райони",
+    "районах",
+    "громада",
+    "громади",
+    "громаді",
+    "громаду",
+    "громадою",
+];
+
+/// Stand-alone region names: (folded word, admin1 code).
+const STANDALONE: &[(&str, &str)] = &[
+    ("lpr", "UA.14"),
+    ("lnr", "UA.14"),
+    ("dpr", "UA.05"),
+    ("dnr", "UA.05"),
+    ("лнр", "UA.14"),
+    ("днр", "UA.05"),
+    ("crimea", "UA.11"),
+    ("крым", "UA.11"),
+    ("крыму", "UA.11"),
+    ("крим", "UA.11"),
+    ("криму", "UA.11"),
+    ("kuban", "RU.38"),
+    ("кубань", "RU.38"),
+    ("кубани", "RU.38"),
+    ("подмосковье", "RU.47"),
+    ("подмосковья", "RU.47"),
+    ("подмосковьи", "RU.47"),
+    ("підмосков'ї", "RU.47"),
+];
+
+/// Find region phrases among `tokens[first..last]` of `text`.
+pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<RegionPhrase> {
+    let mut out = Vec::new();
+    let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+    let mut i = first;
+    while i < last {
+        let t = &tokens[i];
+        if t.kind != Kind::Word {
+            i += 1;
+            continue;
+        }
+        let w = fold(word(i));
+        // Stand-alone names (LPR, Crimea, Кубань).
+        if let Some((_, code)) = STANDALONE.iter().find(|(n, _)| *n == w) {
+            if t.cap || t.all_caps {
+                out.push(RegionPhrase {
+                    first: i,
+                    last: i + 1,
+                    core_first: i,
+                    core_last: i + 1,
+                    level: 1,
+                    region: Some(RegionRef {
+                        level: 1,
+                        admin1: code.to_string(),
+                        admin2: None,
+                        name: String::new(),
+                        seat: None,
+                    }),
+                });
+            }
+            i += 1;
+            continue;
+        }
+        // Ukrainian oblast nicknames: Харківщина, Сумщині, Донеччина.
+        if t.script == Script::Cyrillic && t.cap {
+            if let Some(stem) = nickname_stem(&w) {
+                if stem.chars().count() >= 3 {
+                    out.push(RegionPhrase {
+                        first: i,
+                        last: i + 1,
+                        core_first: i,
+                        core_last: i + 1,
+                        level: 1,
+                        region: None,
+                    });
+                }
+            }
+        }
+        let level = if t.script == Script::Cyrillic {
+            if LEVEL1_CY.contains(&w.as_str()) {
+                1
+            } else if LEVEL2_CY.contains(&w.as_str()) {
+                2
+            } else {
+                0
+            }
+        } else if LEVEL1_EN.contains(&w.as_str()) {
+            1
+        } else if LEVEL2_EN.contains(&w.as_str()) {
+            2
+        } else {
+            0
+        };
+        if level == 0 {
+            i += 1;
+            continue;
+        }
+        let cyr = t.script == Script::Cyrillic;
+        // Cores before the region word: "Borovsky and Maloyaroslavets municipal districts".
+        let mut j = i;
+        while j > first && is_modifier(&fold(word(j - 1))) {
+            j -= 1;
+        }
+        let phrase_last = i + 1;
+        let mut found_before = false;
+        let mut k = j;
+        loop {
+            // One core: up to three capitalised words (or a Cyrillic adjective, any case).
+            let mut cf = k;
+            while cf > first && cf + 3 > k && core_word(text, tokens, cf - 1, cyr) {
+                cf -= 1;
+            }
+            if cf == k {
+                break;
+            }
+            out.push(RegionPhrase { first: cf, last: phrase_last, core_first: cf, core_last: k, level, region: None });
+            found_before = true;
+            // Coordination: "X and Y regions", "X, Y and Z districts", "Брянской и Курской областях".
+            if cf > first + 1 {
+                let c = fold(word(cf - 1));
+                if matches!(c.as_str(), "and" | "," | "и" | "і" | "та" | "й") {
+                    k = cf - 1;
+                    if k > first && fold(word(k - 1)) == "," {
+                        k -= 1;
+                    }
+                    continue;
+                }
+            }
+            break;
+        }
+        // "the region of Belgorod", "область Брянская" is rare: only English "of".
+        if !found_before && !cyr && i + 2 < last && fold(word(i + 1)) == "of" && core_word(text, tokens, i + 2, false) {
+            let mut cl = i + 2;
+            while cl < last && cl < i + 5 && core_word(text, tokens, cl, false) {
+                cl += 1;
+            }
+            out.push(RegionPhrase { first: i, last: cl, core_first: i + 2, core_last: cl, level, region: None });
+            i = cl;
+            continue;
+        }
+        i += 1;
+    }
+    out.sort_by_key(|p| (p.first, p.core_first));
+    out
+}
+
+fn is_modifier(w: &str) -> bool {
+    MODIFIERS_EN.contains(&w) || matches!(w, "городской" | "муниципальный" | "муниципальном" | "міська" | "міській")
+}
+
+fn core_word(text: &str, tokens: &[Token], i: usize, cyr: bool) -> bool {
+    let t = &tokens[i];
+    if t.kind != Kind::Word || t.digit {
+        return false;
+    }
+    let w = fold(&text[t.start..t.end]);
+    if cyr {
+        return t.script == Script::Cyrillic && is_cyrillic_adjective(&w);
+    }
+    if !t.cap || t.script != Script::Latin {
+        return false;
+    }
+    let w = w.trim_end_matches("'s").trim_end_matches("’s");
+    !super::lexicon::NOT_PLACES.contains(w) && !super::lexicon::ENGLISH_WORDS.contains(w)
+}
+
+const ADJ_ENDINGS: &[&str] = &[
+    "ского",
+    "скому",
+    "ской",
+    "ская",
+    "ском",
+    "скую",
+    "ский",
+    "ские",
+    "ских",
+    "ским",
+    "ськой",
+    "ської",
+    "ській",
+    "ська",
+    "ську",
+    "ський",
+    "ського",
+    "ському",
+    "ськім",
+    "ських",
+    "цкой",
+    "цкая",
+    "цкого",
+    "цком",
+    "цкий",
+    "цких",
+    "цької",
+    "цькій",
+    "цька",
+    "цький",
+    "цьких",
+    "ского",
+];
+
+fn is_cyrillic_adjective(w: &str) -> bool {
+    ADJ_ENDINGS.iter().any(|e| w.ends_with(e)) && w.chars().count() > 5
+}
+
+fn nickname_stem(w: &str) -> Option<String> {
+    for e in ["щина", "щині", "щини", "щину", "щиною", "ччина", "ччині", "ччини", "ччину"]
+    {
+        if let Some(stem) = w.strip_suffix(e) {
+            let mut s = stem.to_string();
+            if e.starts_with("чч") {
+                s.push('ц'); // Донеччина → Донец(ьк)
+            }
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// Candidate place names for a region phrase's core, most likely first:
+/// `Брянской` → Брянск, `Харківської` → Харків, `Borovsky` → Borovsk, `Graivoron` → Grayvoron.
+pub fn core_candidates(core: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let lower = fold(core);
+    let lower = lower.trim_end_matches("'s").trim_end_matches("’s").to_string();
+    fn push_to(out: &mut Vec<String>, s: String) {
+        if s.chars().count() >= 3 && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    let mut push = |s: String| push_to(&mut out, s);
+    let cyr = lower.chars().any(|c| ('\u{0400}'..='\u{052F}').contains(&c));
+    if cyr {
+        if let Some(stem) = nickname_stem(&lower) {
+            for suf in ["", "и", "ськ", "ск", "ы", "ь", "я", "к", "ьк"] {
+                push(format!("{stem}{suf}"));
+            }
+        }
+        let mut endings: Vec<&&str> = ADJ_ENDINGS.iter().filter(|e| lower.ends_with(**e)).collect();
+        endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        if let Some(e) = endings.first() {
+            let stem = &lower[..lower.len() - e.len()];
+            if e.starts_with('ц') {
+                for suf in ["цк", "цьк", "ц", "цы"] {
+                    push(format!("{stem}{suf}"));
+                }
+            } else {
+                for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
+                    push(format!("{stem}{suf}"));
+                }
+            }
+        }
+        push(lower.clone());
+    } else {
+        push(lower.clone());
+        for e in ["skiy", "skyi", "skyy", "skii", "skij", "sky", "ski", "ska", "ske"] {
+            if let Some(stem) = lower.strip_suffix(e) {
+                for suf in ["sk", "", "o", "a", "e", "i", "y"] {
+                    push(format!("{stem}{suf}"));
+                }
+            }
+        }
+    }
+    if !cyr {
+        // Transliteration variants the gazetteer may spell differently (Graivoron / Grayvoron).
+        let snapshot = out.clone();
+        for s in snapshot {
+            for v in [
+                s.replace("ai", "ay"),
+                s.replace("ay", "ai"),
+                s.replace("yi", "iy"),
+                s.replace("ii", "iy"),
+                s.replace("ye", "e"),
+                s.replace("iia", "ia"),
+                s.replace('j', "y"),
+            ] {
+                push_to(&mut out, v);
+            }
+        }
+    }
+    out
+}
+
+/// Convert a hint from [`Resolver::region`] into a [`RegionRef`].
+pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
+    let admin1 = h.code.split('.').take(2).collect::<Vec<_>>().join(".");
+    let seat = h.seat.or_else(|| if h.level == 2 { None } else { gaz.admin1_by_code(&admin1).and_then(|r| r.seat) });
+    RegionRef {
+        level: h.level,
+        admin2: if h.level == 2 { Some(h.code.clone()) } else { None },
+        admin1,
+        name: h.name,
+        seat,
+    }
+}
+
+/// Resolve the region a phrase names. `phrase` is the whole phrase, `core` its name part, `level` what the
+/// region word says; `prefer` are admin1 codes named elsewhere in the document (to pick among districts).
+pub fn resolve_phrase(
+    resolver: &Resolver,
+    phrase: &str,
+    core: &str,
+    level: u8,
+    prefer: &[String],
+) -> Option<RegionRef> {
+    let gaz = resolver.gazetteer();
+    if let Some(h) = resolver.region(phrase) {
+        return Some(from_hint(gaz, h));
+    }
+    let cands = core_candidates(core);
+    if level == 1 {
+        // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
+        for c in &cands {
+            let key = crate::names::key(c);
+            for e in gaz.names_with_key(&key) {
+                if let Some(r) = gaz.admin1.iter().find(|r| r.seat == Some(e.place)) {
+                    return Some(RegionRef {
+                        level: 1,
+                        admin1: r.code.clone(),
+                        admin2: None,
+                        name: r.name.clone(),
+                        seat: r.seat,
+                    });
+                }
+            }
+        }
+        // A region named like the core (Rostov, Kharkiv, Luhansk), in the main three countries.
+        for c in &cands {
+            let key = crate::names::key(c);
+            let hit = gaz.admin1.iter().filter(|r| matches!(&r.code[..2], "RU" | "UA" | "BY")).find(|r| {
+                let names = std::iter::once(&r.name).chain(std::iter::once(&r.ascii_name)).chain(r.alt_names.iter());
+                names.map(|n| crate::names::key(n)).any(|n| n == key || n.starts_with(&format!("{key} ")))
+            });
+            if let Some(r) = hit {
+                return Some(RegionRef {
+                    level: 1,
+                    admin1: r.code.clone(),
+                    admin2: None,
+                    name: r.name.clone(),
+                    seat: r.seat,
+                });
+            }
+        }
+    }
+    // A district (or an "area" we could not match to a region): its seat is the place named like it.
+    for c in &cands {
+        let key = crate::names::key(c);
+        let entries = gaz.names_with_key(&key);
+        let best = entries
+            .iter()
+            .map(|e| e.place)
+            .max_by_key(|&p| {
+                let pl = &gaz.places[p as usize];
+                (prefer.contains(&pl.admin1_code()), pl.population)
+            })
+            .filter(|_| !entries.is_empty());
+        if let Some(p) = best {
+            let pl = &gaz.places[p as usize];
+            return Some(RegionRef {
+                level: 2,
+                admin1: pl.admin1_code(),
+                admin2: if pl.admin2.is_empty() { None } else { Some(pl.admin2_code()) },
+                name: pl.name.clone(),
+                seat: Some(p),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cores_turn_into_place_names() {
+        assert!(core_candidates("Брянской").contains(&"брянск".to_string()));
+        assert!(core_candidates("Харківської").contains(&"харків".to_string()));
+        assert!(core_candidates("Донецкой").contains(&"донецк".to_string()));
+        assert!(core_candidates("Borovsky").contains(&"borovsk".to_string()));
+        assert!(core_candidates("Graivoron").contains(&"grayvoron".to_string()));
+        assert!(core_candidates("Сумщині").contains(&"суми".to_string()));
+    }
+
+    #[test]
+    fn phrases_are_found_with_coordination() {
+        let t = "drones fell in the Borovsky and Maloyaroslavets municipal districts of Kaluga Oblast";
+        let toks = super::super::text::tokenize(t);
+        let ps = find(t, &toks, 0, toks.len());
+        let cores: Vec<&str> = ps.iter().map(|p| &t[toks[p.core_first].start..toks[p.core_last - 1].end]).collect();
+        assert_eq!(cores, ["Borovsky", "Maloyaroslavets", "Kaluga"]);
+        assert_eq!(ps[0].level, 2);
+        assert_eq!(ps[2].level, 1);
+    }
+}

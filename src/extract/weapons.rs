@@ -1,0 +1,169 @@
+//! Weapons named in a sentence, normalised to a small vocabulary (`missile`, `drone`, `bomb`, `artillery`,
+//! `debris`) with the specific model kept apart (`Kalibr`, `FAB-250`, `Shahed-136`).
+
+use super::text::fold;
+
+/// The weapon classes `extract` reports.
+pub const CLASSES: &[&str] = &["missile", "drone", "bomb", "artillery", "debris"];
+
+/// (folded prefix, class, canonical model or "" for a generic word). Models are matched before generic words.
+const MODELS: &[(&str, &str, &str)] = &[
+    ("kalibr", "missile", "Kalibr"),
+    ("калибр", "missile", "Kalibr"),
+    ("калібр", "missile", "Kalibr"),
+    ("iskander", "missile", "Iskander"),
+    ("искандер", "missile", "Iskander"),
+    ("іскандер", "missile", "Iskander"),
+    ("kinzhal", "missile", "Kinzhal"),
+    ("кинжал", "missile", "Kinzhal"),
+    ("кинджал", "missile", "Kinzhal"),
+    ("zircon", "missile", "Zircon"),
+    ("tsirkon", "missile", "Zircon"),
+    ("циркон", "missile", "Zircon"),
+    ("oniks", "missile", "Oniks"),
+    ("оникс", "missile", "Oniks"),
+    ("tochka", "missile", "Tochka-U"),
+    ("точка-у", "missile", "Tochka-U"),
+    ("atacms", "missile", "ATACMS"),
+    ("storm", "missile", ""),
+    ("neptune", "missile", "Neptune"),
+    ("нептун", "missile", "Neptune"),
+    ("s-300", "missile", "S-300"),
+    ("с-300", "missile", "S-300"),
+    ("s-400", "missile", "S-400"),
+    ("с-400", "missile", "S-400"),
+    ("shahed", "drone", "Shahed"),
+    ("шахед", "drone", "Shahed"),
+    ("geran", "drone", "Geran"),
+    ("герань", "drone", "Geran"),
+    ("герані", "drone", "Geran"),
+    ("lancet", "drone", "Lancet"),
+    ("ланцет", "drone", "Lancet"),
+    ("orlan", "drone", "Orlan"),
+    ("орлан", "drone", "Orlan"),
+    ("uj-22", "drone", "UJ-22"),
+    ("лютый", "drone", "Liutyi"),
+    ("лютий", "drone", "Liutyi"),
+    ("liutyi", "drone", "Liutyi"),
+    ("fab-", "bomb", ""),
+    ("фаб-", "bomb", ""),
+    ("ofab", "bomb", ""),
+    ("офаб", "bomb", ""),
+    ("kab-", "bomb", ""),
+    ("каб-", "bomb", ""),
+    ("umpk", "bomb", "UMPK"),
+    ("умпк", "bomb", "UMPK"),
+    ("grad", "artillery", "Grad"),
+    ("град", "artillery", "Grad"),
+    ("vampire", "artillery", "Vampire"),
+    ("вампир", "artillery", "Vampire"),
+    ("himars", "artillery", "HIMARS"),
+    ("хаймарс", "artillery", "HIMARS"),
+    ("uragan", "artillery", "Uragan"),
+    ("smerch", "artillery", "Smerch"),
+    ("tornado", "artillery", "Tornado-S"),
+];
+
+/// Generic words: (folded prefix, class).
+const GENERIC: &[(&str, &str)] = &[
+    ("debris", "debris"),
+    ("wreckage", "debris"),
+    ("fragments", "debris"),
+    ("обломк", "debris"),
+    ("обломок", "debris"),
+    ("уламк", "debris"),
+    ("уламок", "debris"),
+    ("missile", "missile"),
+    ("rocket", "missile"),
+    ("ракет", "missile"),
+    ("drone", "drone"),
+    ("uav", "drone"),
+    ("unmanned", "drone"),
+    ("беспилотн", "drone"),
+    ("бпла", "drone"),
+    ("дрон", "drone"),
+    ("безпілотн", "drone"),
+    ("glide", "bomb"),
+    ("bomb", "bomb"),
+    ("munition", "bomb"),
+    ("бомб", "bomb"),
+    ("боеприпас", "bomb"),
+    ("боєприпас", "bomb"),
+    ("авиабомб", "bomb"),
+    ("авіабомб", "bomb"),
+    ("artillery", "artillery"),
+    ("shell", "artillery"),
+    ("mortar", "artillery"),
+    ("mlrs", "artillery"),
+    ("howitzer", "artillery"),
+    ("артиллер", "artillery"),
+    ("артилер", "artillery"),
+    ("снаряд", "artillery"),
+    ("миномет", "artillery"),
+    ("мінометн", "artillery"),
+    ("рсзо", "artillery"),
+];
+
+/// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
+/// "debris" wins (the thing that fell was wreckage), then the first one written.
+pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
+    let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    for (i, w) in folded.iter().enumerate() {
+        for (prefix, class, model) in MODELS {
+            if w.starts_with(prefix) {
+                if *prefix == "storm" && folded.get(i + 1).is_none_or(|n| n != "shadow") {
+                    continue;
+                }
+                let model = if *prefix == "storm" {
+                    "Storm Shadow".to_string()
+                } else if model.is_empty() {
+                    words[i].to_uppercase()
+                } else if *prefix == "kh-" || *prefix == "х-" {
+                    words[i].to_string()
+                } else {
+                    model.to_string()
+                };
+                return Some((class, Some(model)));
+            }
+        }
+        // Kh-101, Х-101: a missile model.
+        if (w.starts_with("kh-") || w.starts_with("х-")) && w.chars().any(|c| c.is_ascii_digit()) {
+            let model = format!("Kh-{}", w.split('-').nth(1).unwrap_or(""));
+            return Some(("missile", Some(model)));
+        }
+    }
+    let mut first: Option<&'static str> = None;
+    for w in &folded {
+        for (prefix, class) in GENERIC {
+            if w.starts_with(prefix) {
+                if *class == "debris" {
+                    return Some(("debris", None));
+                }
+                if w.starts_with("shell")
+                    && !matches!(w.as_str(), "shell" | "shells" | "shelled")
+                    && !w.starts_with("shelling")
+                {
+                    continue;
+                }
+                first.get_or_insert(class);
+            }
+        }
+    }
+    first.map(|c| (c, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find;
+
+    #[test]
+    fn models_and_classes() {
+        assert_eq!(find(&["a", "Kalibr", "missile"]), Some(("missile", Some("Kalibr".into()))));
+        assert_eq!(find(&["the", "FAB-250", "munition"]), Some(("bomb", Some("FAB-250".into()))));
+        assert_eq!(find(&["ракета", "Х-101"]), Some(("missile", Some("Kh-101".into()))));
+        assert_eq!(find(&["обломки", "беспилотника"]), Some(("debris", None)));
+        assert_eq!(find(&["from", "artillery", ",", "rockets"]), Some(("artillery", None)));
+        assert_eq!(find(&["drones", "were", "shot", "down"]), Some(("drone", None)));
+        assert_eq!(find(&["nothing", "here"]), None);
+    }
+}
