@@ -15,13 +15,16 @@
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let csv = dir.path().join("table.csv");
-//! std::fs::write(&csv, "date,place,lat,lon,weapon\n02.01.2024,,50.6,36.6,drone\n2024-13-01,,50.6,36.6,bomb\n").unwrap();
+//! std::fs::write(&csv, "date,lat,lon,weapon,border_km\n02.01.2024,50.6,36.6,drone,31.2\n2024-13-01,50.6,36.6,bomb,31.2\n")
+//!     .unwrap();
+//! // Distances are measured with `border`; this example takes them from the table's `border_km` column instead.
+//! let opts = ReadOptions { given_border_km: true, ..ReadOptions::default() };
 //!
 //! let (mut placed, mut failed) = (Vec::new(), Vec::new());
 //! let summary = incidents::read(
 //!     &[csv],
 //!     &locator,
-//!     &ReadOptions::default(),
+//!     &opts,
 //!     |incident| {
 //!         placed.push(incident);
 //!         Ok(())
@@ -35,6 +38,7 @@
 //! assert_eq!((summary.incidents, summary.unresolved), (1, 1));
 //! assert_eq!(placed[0].date.as_deref(), Some("2024-01-02")); // dates are normalised to ISO
 //! assert_eq!(placed[0].fields["weapon"], "drone"); // every input column is kept
+//! assert_eq!(placed[0].measurement.border_km, 31.2);
 //! assert_eq!(failed[0].line, 3); // the broken date, with its line
 //! ```
 

@@ -1,6 +1,9 @@
 //! CSV/TSV/semicolon tables with a header row, streamed record by record.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::io::{BufRead, Read};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -13,7 +16,15 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
         InputKind::Semicolon => b';',
         _ => b',',
     };
-    let limited = LineLimit { inner: reader, max: ctx.opts.max_line_bytes, run: 0 };
+    let newlines = Rc::new(RefCell::new(Newlines::default()));
+    let limited = LineLimit {
+        inner: reader,
+        max: ctx.opts.max_line_bytes,
+        run: 0,
+        offset: 0,
+        blank: true,
+        newlines: newlines.clone(),
+    };
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -59,7 +70,8 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
         if !csv.read_byte_record(&mut record).map_err(csv_err)? {
             break;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        // csv's own line count skips blank lines; count the newlines before the record's first byte instead.
+        let line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
         if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
             continue; // blank line
         }
@@ -88,21 +100,64 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
     Ok(())
 }
 
-/// Refuses lines longer than `max` bytes, so a binary or newline-free file cannot grow one record without bound.
+/// Newline positions seen by [`LineLimit`] but not yet passed by a record, to number records by file line.
+/// Holds at most the newlines of the csv reader's read-ahead buffer.
+#[derive(Default)]
+pub(crate) struct Newlines {
+    /// Offset of each newline, and whether it ends a blank line (nothing or `\r` before it).
+    pending: VecDeque<(u64, bool)>,
+    /// Newlines before every offset already asked about.
+    passed: u64,
+}
+
+impl Newlines {
+    /// The 1-based line of byte `offset` (offsets must not decrease between calls).
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.pending.front().is_some_and(|&(n, _)| n < offset) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        // csv reports a record where the previous one's terminator began: step over the rest of that
+        // terminator and any blank lines.
+        let mut at = offset;
+        while let Some(&(n, empty)) = self.pending.front() {
+            if n == at || (empty && n >= at) {
+                self.pending.pop_front();
+                self.passed += 1;
+                at = n + 1;
+            } else {
+                break;
+            }
+        }
+        self.passed + 1
+    }
+}
+
+/// Refuses lines longer than `max` bytes, so a binary or newline-free file cannot grow one record without bound;
+/// notes where the newlines are.
 pub(crate) struct LineLimit<R> {
-    pub inner: R,
-    pub max: usize,
+    inner: R,
+    max: usize,
     /// Bytes since the last newline.
-    pub run: usize,
+    run: usize,
+    /// Bytes read so far.
+    offset: u64,
+    /// Whether the current line holds nothing but `\r` so far.
+    blank: bool,
+    newlines: Rc<RefCell<Newlines>>,
 }
 
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
+        let mut newlines = self.newlines.borrow_mut();
+        for (i, &b) in buf[..n].iter().enumerate() {
             if b == b'\n' {
                 self.run = 0;
+                newlines.pending.push_back((self.offset + i as u64, self.blank));
+                self.blank = true;
             } else {
+                self.blank &= b == b'\r';
                 self.run += 1;
                 if self.run > self.max {
                     return Err(std::io::Error::new(
@@ -112,6 +167,7 @@ impl<R: Read> Read for LineLimit<R> {
                 }
             }
         }
+        self.offset += n as u64;
         Ok(n)
     }
 }
