@@ -170,6 +170,9 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
                 s.modified.as_deref().unwrap_or("-"),
                 &s.sha256[..s.sha256.len().min(12)]
             )?;
+            if let Some(url) = &s.url {
+                writeln!(out, "  {:<34} from {url}", "")?;
+            }
         }
     }
     out.flush()?;

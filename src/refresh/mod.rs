@@ -59,11 +59,11 @@ pub enum RefreshError {
     Download { url: String, why: String },
     #[error("{file} (from {url}) is unusable: {why}")]
     BadFile { file: String, url: String, why: String },
-    #[error("building the gazetteer failed: {0}")]
+    #[error("building the gazetteer failed")]
     Build(#[from] GazetteerError),
     #[error("the new gazetteer failed validation: {0}")]
     Validation(String),
-    #[error("{what} {}: {source}", path.display())]
+    #[error("{what} {}", path.display())]
     Io { what: String, path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Install(String),
@@ -241,18 +241,17 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
         && installed_sha.is_some()
         && installed_sha == cache.built_sha256
         && cache.countries == countries
+        && let Ok(gaz) = Gazetteer::open(target)
     {
-        if let Ok(gaz) = Gazetteer::open(target) {
-            reporter.log("every source is unchanged since the installed gazetteer was built: nothing to do");
-            return Ok(RefreshReport {
-                places: gaz.places.len(),
-                manifest: gaz.manifest,
-                installed: false,
-                downloaded,
-                unchanged,
-                warnings: Vec::new(),
-            });
-        }
+        reporter.log("every source is unchanged since the installed gazetteer was built: nothing to do");
+        return Ok(RefreshReport {
+            places: gaz.places.len(),
+            manifest: gaz.manifest,
+            installed: false,
+            downloaded,
+            unchanged,
+            warnings: Vec::new(),
+        });
     }
 
     // 2. Check and unpack into the build's input folder.

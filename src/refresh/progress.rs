@@ -90,10 +90,8 @@ impl FileProgress {
 
 impl Drop for FileProgress {
     fn drop(&mut self) {
-        if let Some(b) = &self.bar {
-            if !b.is_finished() {
-                b.abandon();
-            }
+        if let Some(b) = self.bar.as_ref().filter(|b| !b.is_finished()) {
+            b.abandon();
         }
     }
 }
