@@ -1,0 +1,230 @@
+//! `incimap stats` on the command line: output formats against the numpy figures in
+//! tests/data/incidents/expected.json, charts rendered by a real SVG renderer, usage and input errors.
+//! Distances come from the fixtures' `border_km` column (`--use-border-km`).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents").join(name)
+}
+
+/// The binary with no user gazetteer in sight (the embedded one is used).
+fn incimap(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("incimap").unwrap();
+    c.env("XDG_DATA_HOME", home).env_remove("INCIMAP_GAZETTEER");
+    c
+}
+
+fn run_json(args: &[&str]) -> Value {
+    let home = tempfile::tempdir().unwrap();
+    let out = incimap(home.path()).arg("stats").args(args).arg("--format").arg("json").output().unwrap();
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn expected() -> Value {
+    serde_json::from_slice(&std::fs::read(data("expected.json")).unwrap()).unwrap()
+}
+
+/// JSON distances are rounded to metres and shares to 4 decimals.
+fn assert_close(what: &str, got: &Value, want: &Value) {
+    for k in ["min", "p25", "median", "mean", "p75", "p90", "max"] {
+        let (g, w) = (got[k].as_f64().unwrap(), want[k].as_f64().unwrap());
+        assert!((g - w).abs() <= 0.0005, "{what}: {k} = {g}, numpy says {w}");
+    }
+}
+
+#[test]
+fn json_matches_numpy_and_the_contract_shape() {
+    let fixed = data("fixed.csv");
+    let v = run_json(&["--use-border-km", fixed.to_str().unwrap()]);
+    let want = &expected()["fixed.csv"];
+    assert_eq!(v["count"], 17);
+    assert_eq!(v["unresolved"], 2);
+    assert_close("all", &v["border_km"], &want["all"]["border_km"]);
+    let bands = v["bands"].as_array().unwrap();
+    let want_bands = want["all"]["bands"].as_array().unwrap();
+    assert_eq!(bands.len(), want_bands.len());
+    for (g, w) in bands.iter().zip(want_bands) {
+        assert_eq!((&g["from_km"], &g["to_km"], &g["count"]), (&w["from_km"], &w["to_km"], &w["count"]));
+        assert!((g["share"].as_f64().unwrap() - w["share"].as_f64().unwrap()).abs() <= 0.00005);
+    }
+    assert_eq!(v["groups"], Value::Array(vec![]));
+}
+
+#[test]
+fn two_way_groups_match_numpy() {
+    let fixed = data("fixed.csv");
+    let v = run_json(&["--use-border-km", "--by", "country", "--by", "weapon", fixed.to_str().unwrap()]);
+    let want = expected()["fixed.csv"]["by"]["country,weapon"].clone();
+    let groups = v["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), want.as_object().unwrap().len());
+    for g in groups {
+        let key = g["key"].as_str().unwrap();
+        let w = &want[key];
+        assert_eq!(g["count"], w["count"], "{key}");
+        assert_close(key, &g["border_km"], &w["border_km"]);
+        assert_eq!(g["keys"].as_array().unwrap().len(), 2);
+    }
+    // RU has 14 of the 17 incidents, so its rows come first.
+    assert_eq!(groups[0]["keys"][0], "RU");
+}
+
+#[test]
+fn single_and_all_unresolved_inputs() {
+    let v = run_json(&["--use-border-km", data("single.csv").to_str().unwrap()]);
+    assert_eq!(v["count"], 1);
+    for k in ["min", "p25", "median", "mean", "p75", "p90", "max"] {
+        assert_eq!(v["border_km"][k], 14.2, "{k}");
+    }
+    let v = run_json(&["--use-border-km", data("all_unresolved.csv").to_str().unwrap()]);
+    assert_eq!((v["count"].as_u64(), v["unresolved"].as_u64()), (Some(0), Some(5)));
+    assert_eq!(v["border_km"], Value::Null);
+    assert!(v["bands"].as_array().unwrap().iter().all(|b| b["count"] == 0 && b["share"] == 0.0));
+}
+
+#[test]
+fn unresolved_rows_are_named_on_stderr_and_strict_fails() {
+    let home = tempfile::tempdir().unwrap();
+    let fixed = data("fixed.csv");
+    let out = incimap(home.path()).args(["stats", "--use-border-km", "--format", "json"]).arg(&fixed).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fixed.csv:13:") && err.contains("2024-02-30"), "{err}");
+    assert!(err.contains("fixed.csv:20:") && err.contains("bad coordinates"), "{err}");
+    assert!(err.contains("2 of 19 inputs could not be placed"), "{err}");
+
+    let out = incimap(home.path()).args(["stats", "--use-border-km", "--strict"]).arg(&fixed).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fixed.csv:13:") && err.contains("--strict"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn csv_and_markdown_and_table_formats() {
+    let home = tempfile::tempdir().unwrap();
+    let fixed = data("fixed.csv");
+    let run = |format: &str| {
+        let out = incimap(home.path())
+            .args(["stats", "--use-border-km", "--by", "weapon", "--format", format])
+            .arg(&fixed)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    let csv = run("csv");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["weapon", "count", "unmeasured", "min_km"]);
+    assert!(header.contains(&"band_0_10".to_string()) && header.contains(&"band_250_inf".to_string()));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(&records[0][0], "(all)");
+    assert_eq!(&records[0][1], "17");
+    let median = header.iter().position(|h| h == "median_km").unwrap();
+    assert_eq!(&records[0][median], "10.000");
+    // drone: seven placeable rows (lines 2, 3, 5, 6, 9, 10, 18; "Drone" on line 5 folds in), the largest group.
+    assert_eq!(&records[1][0], "drone");
+    assert_eq!(&records[1][1], "7");
+
+    let md = run("markdown");
+    assert!(md.starts_with("**Incidents: 17"), "{md}");
+    assert!(md.contains("| weapon ") && md.contains("| drone "), "{md}");
+    assert!(md.lines().any(|l| l.starts_with("| :") && l.contains("-:")), "alignment row: {md}");
+
+    let table = run("table");
+    assert!(table.contains("median") && table.contains("drone") && table.contains("(unknown)"), "{table}");
+    assert!(!table.contains('|'));
+}
+
+#[test]
+fn chart_is_written_and_renders() {
+    let home = tempfile::tempdir().unwrap();
+    let svg = home.path().join("charts/dist.svg");
+    let out = incimap(home.path())
+        .args(["stats", "--use-border-km", "--by", "month", "--format", "json", "--chart"])
+        .arg(&svg)
+        .arg(data("fixed.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"));
+    for needle in [
+        "Incidents by distance to the border, by month",
+        "All incidents (n = 17)",
+        "2024-02 (n = 5)",
+        "Cumulative share",
+        "Distance to the Russia–Ukraine border, km",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+    // No temporary file left beside it.
+    let entries: Vec<_> = std::fs::read_dir(svg.parent().unwrap()).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+    // A real renderer accepts it (librsvg, installed by .ci/run).
+    if let Ok(status) =
+        std::process::Command::new("rsvg-convert").arg("-o").arg(home.path().join("c.png")).arg(&svg).status()
+    {
+        assert!(status.success(), "rsvg-convert failed on the chart");
+        assert!(std::fs::metadata(home.path().join("c.png")).unwrap().len() > 1000);
+    }
+}
+
+#[test]
+fn stdin_and_several_inputs() {
+    let home = tempfile::tempdir().unwrap();
+    let ndjson = "{\"lat\":50.6,\"lon\":36.6,\"border_km\":3,\"weapon\":\"drone\"}\n{\"lat\":50.7,\"lon\":36.6,\"border_km\":5}\n";
+    let out = incimap(home.path())
+        .args(["stats", "--use-border-km", "--format", "json", "-"])
+        .arg(data("single.csv"))
+        .write_stdin(ndjson)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 3, 5, 14.2 → median 5, mean 22.2 / 3 = 7.4.
+    assert_eq!(v["count"], 3);
+    assert_eq!(v["border_km"]["median"], 5.0);
+    assert_eq!(v["border_km"]["mean"], 7.4);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    let single = data("single.csv");
+    for args in [
+        vec!["--bands", "10,5"],
+        vec!["--bands", "0,x"],
+        vec!["--format", "geojson"],
+        vec!["--chart", "out.png"],
+        vec!["--by", "region", "--by", "region"],
+        vec!["--by", "region", "--by", "month", "--by", "weapon"],
+        vec!["--by", "colour"],
+    ] {
+        let out = incimap(home.path()).arg("stats").args(&args).arg(&single).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let out = incimap(home.path()).arg("stats").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "no inputs");
+}
+
+#[test]
+fn bad_inputs_exit_1_with_the_file_named() {
+    let home = tempfile::tempdir().unwrap();
+    let empty = home.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let binary = home.path().join("photo.csv");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    for (path, needle) in [(&empty, "empty input"), (&binary, "binary")] {
+        let out = incimap(home.path()).args(["stats", "--format", "json"]).arg(path).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&path.display().to_string()) && err.contains(needle), "{err}");
+        assert!(!err.contains("panicked"));
+    }
+}
