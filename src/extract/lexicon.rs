@@ -800,6 +800,11 @@ pub static CONTEXT_BEFORE: &[&str] = &[
     "authorities of",
     "government in",
     "capital",
+    "officials in",
+    "authorities in",
+    "officials from",
+    "sources in",
+    "diplomats in",
     "визит в",
     "визита в",
     "визитом в",
@@ -951,6 +956,43 @@ pub static SETTLEMENT_CUES: &[&str] = &[
     "смт",
     "хуторі",
 ];
+
+/// Street words: a name next to one is a street, not a settlement.
+pub static STREET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set(&[
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "boulevard",
+        "square",
+        "lane",
+        "road",
+        "highway",
+        "embankment",
+        "улица",
+        "улице",
+        "улицы",
+        "ул",
+        "проспект",
+        "проспекте",
+        "переулок",
+        "переулке",
+        "площадь",
+        "площади",
+        "шоссе",
+        "бульвар",
+        "бульваре",
+        "вулиця",
+        "вулиці",
+        "вул",
+        "провулок",
+        "провулку",
+        "площа",
+        "площі",
+        "проспекті",
+    ])
+});
 
 /// Markers of a photo caption or credit line: places in it are context.
 pub static CAPTION_MARKERS: &[&str] = &[

@@ -405,6 +405,19 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         spans.sort_by_key(|s| (s.first, s.last));
 
+        // An unknown village with no region beside it takes the one region its sentence names
+        // ("In the Kursk region, a shell hit the village of Tyotkino").
+        for sp in spans.iter_mut() {
+            if sp.kind == SpanKind::Settlement && sp.region.is_none() && sp.places.is_empty() {
+                let mut in_sentence =
+                    phrases.iter().filter(|(si, p)| *si == sp.sent && p.level == 1 && p.region.is_some());
+                if let (Some((_, p)), None) = (in_sentence.next(), in_sentence.next()) {
+                    sp.region = p.region.clone();
+                    sp.region_text = Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string());
+                }
+            }
+        }
+
         // One sense per discourse: a name tied to a region once keeps that region everywhere.
         let mut name_regions: HashMap<String, (RegionRef, String)> = HashMap::new();
         for sp in &spans {
@@ -677,6 +690,18 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         if lexicon::NOT_PLACES.contains(w.as_str()) {
             return false;
+        }
+        // Streets and squares named after places: "Khreshchatyk street", "улица Ленина".
+        if let Some(n) = tokens.get(end) {
+            if n.kind == Kind::Word && lexicon::STREET_WORDS.contains(text::fold(&text[n.start..n.end]).as_str()) {
+                return false;
+            }
+        }
+        if i > sent_first {
+            let p = &tokens[i - 1];
+            if lexicon::STREET_WORDS.contains(text::fold(&text[p.start..p.end]).as_str()) {
+                return false;
+            }
         }
         if single && w.chars().count() <= 2 {
             return false;

@@ -421,30 +421,56 @@ pub fn resolve_phrase(
             }
         }
     }
-    // A district (or an "area" we could not match to a region): its seat is the place named like it.
-    for c in &cands {
-        let key = crate::names::key(c);
-        let entries = gaz.names_with_key(&key);
-        let best = entries
+    // A district: a GeoNames admin2 division named like the core ("Borovsky" → Borovskiy Rayon), placed
+    // at its seat, else at the place the district is named after inside the same oblast.
+    let core_keys: Vec<String> = cands.iter().map(|c| crate::names::key(c)).collect();
+    if level == 2 {
+        let own = crate::names::key(core);
+        let district = gaz
+            .admin2
             .iter()
-            .map(|e| e.place)
-            .max_by_key(|&p| {
-                let pl = &gaz.places[p as usize];
-                (prefer.contains(&pl.admin1_code()), pl.population)
+            .filter(|r| {
+                let k = crate::names::key(&r.name);
+                k.strip_prefix(own.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
             })
-            .filter(|_| !entries.is_empty());
-        if let Some(p) = best {
-            let pl = &gaz.places[p as usize];
-            return Some(RegionRef {
-                level: 2,
-                admin1: pl.admin1_code(),
-                admin2: if pl.admin2.is_empty() { None } else { Some(pl.admin2_code()) },
-                name: pl.name.clone(),
-                seat: Some(p),
+            .max_by_key(|r| prefer.iter().any(|p| r.code.starts_with(&format!("{p}."))));
+        if let Some(r) = district {
+            let admin1 = r.code.split('.').take(2).collect::<Vec<_>>().join(".");
+            let seat = r.seat.or_else(|| {
+                core_keys.iter().find_map(|k| {
+                    gaz.names_with_key(k)
+                        .iter()
+                        .map(|e| e.place)
+                        .filter(|&p| gaz.places[p as usize].admin1_code() == admin1)
+                        .max_by_key(|&p| gaz.places[p as usize].population)
+                })
             });
+            if seat.is_some() {
+                return Some(RegionRef { level: 2, admin1, admin2: Some(r.code.clone()), name: r.name.clone(), seat });
+            }
         }
     }
-    None
+    // Else the place named like the core, preferring regions the document names, then the likeliest spelling.
+    let mut best: Option<(bool, usize, u64, u32)> = None;
+    for (rank, k) in core_keys.iter().enumerate() {
+        for e in gaz.names_with_key(k) {
+            let pl = &gaz.places[e.place as usize];
+            let cand = (prefer.contains(&pl.admin1_code()), usize::MAX - rank, pl.population, e.place);
+            if best.is_none_or(|b| (cand.0, cand.1, cand.2) > (b.0, b.1, b.2)) {
+                best = Some(cand);
+            }
+        }
+    }
+    best.map(|(_, _, _, p)| {
+        let pl = &gaz.places[p as usize];
+        RegionRef {
+            level: 2,
+            admin1: pl.admin1_code(),
+            admin2: if pl.admin2.is_empty() { None } else { Some(pl.admin2_code()) },
+            name: pl.name.clone(),
+            seat: Some(p),
+        }
+    })
 }
 
 #[cfg(test)]

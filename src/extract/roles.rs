@@ -89,6 +89,13 @@ pub fn classify(
             }
         }
     }
+    // A reference point: "Zolochiv, northwest of Kharkiv".
+    if before.len() >= 2 && before[0] == "of" && is_direction(&before[1]) {
+        let k = first.saturating_sub(2);
+        if k > s_first && w(text, tokens, k - 1) == "," {
+            return (Role::Context, "reference point");
+        }
+    }
     // "residents in X expressed ...", unless they were evacuated or hurt.
     if b2 == "residents in" || b2 == "people in" {
         return (Role::Context, "residents' views");
@@ -170,6 +177,10 @@ pub fn is_near(text: &str, tokens: &[Token], s_first: usize, s_last: usize, firs
         }
     }
     false
+}
+
+fn is_direction(x: &str) -> bool {
+    matches!(x, "north" | "south" | "east" | "west" | "northeast" | "northwest" | "southeast" | "southwest")
 }
 
 fn is_unit(x: &str) -> bool {

@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn cuts_at_paragraphs_then_lines() {
-        assert_eq!(cut_point(b"aaaa\n\nbbbb\ncc"), 6);
+        assert_eq!(cut_point(b"aa\nbbbbbb\n\ncc"), 11);
         assert_eq!(cut_point(b"aaaaaaa\nbbbb cc"), 8);
     }
 }

@@ -117,7 +117,7 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
                 let model = if *prefix == "storm" {
                     "Storm Shadow".to_string()
                 } else if model.is_empty() {
-                    words[i].to_uppercase()
+                    latin_model(words[i])
                 } else if *prefix == "kh-" || *prefix == "х-" {
                     words[i].to_string()
                 } else {
@@ -150,6 +150,11 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
         }
     }
     first.map(|c| (c, None))
+}
+
+/// Bomb designations in Latin letters: ФАБ-250 → FAB-250, КАБ-500 → KAB-500.
+fn latin_model(word: &str) -> String {
+    word.to_uppercase().replace("ОФАБ", "OFAB").replace("ФАБ", "FAB").replace("КАБ", "KAB")
 }
 
 #[cfg(test)]
