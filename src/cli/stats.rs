@@ -168,8 +168,10 @@ fn round_numbers(v: &mut serde_json::Value, key: Option<&str>) {
     }
 }
 
+/// One decimal, halves away from zero (7.25 → 7.3, as people round).
 fn km(x: f64) -> String {
-    format!("{x:.1}")
+    let r = (x * 10.0).round() / 10.0;
+    format!("{:.1}", if r == 0.0 { 0.0 } else { r })
 }
 
 fn distance_cells(d: Option<&Distances>) -> Vec<String> {
@@ -259,7 +261,9 @@ fn write_table(out: &mut impl Write, report: &Report, markdown: bool) -> anyhow:
     let mut head: Vec<String> = by.iter().map(|s| s.to_string()).collect();
     head.push("count".into());
     head.extend(DISTANCE_HEADERS.iter().map(|s| s.to_string()));
-    head.extend(report.bands.iter().map(|b| b.label.clone()));
+    // Band columns that are empty everywhere only widen the table.
+    let used: Vec<usize> = (0..report.bands.len()).filter(|&i| report.bands[i].count > 0).collect();
+    head.extend(used.iter().map(|&i| report.bands[i].label.clone()));
     let rows: Vec<Vec<String>> = report
         .groups
         .iter()
@@ -276,7 +280,7 @@ fn write_table(out: &mut impl Write, report: &Report, markdown: bool) -> anyhow:
             }
             r.push(g.count.to_string());
             r.extend(distance_cells(g.border_km.as_ref()));
-            r.extend(g.bands.iter().map(|b| b.count.to_string()));
+            r.extend(used.iter().map(|&i| g.bands[i].count.to_string()));
             r
         })
         .collect();
@@ -301,6 +305,11 @@ fn cross_tab(out: &mut impl Write, report: &Report, by: &[&str], markdown: bool)
             cols_keys.push(&g.keys[1]);
         }
     }
+    let col_total = |c: &str| report.groups.iter().filter(|g| g.keys[1] == c).map(|g| g.count).sum::<u64>();
+    cols_keys.sort_by(|a, b| {
+        let unknown = |k: &str| k == incimap::stats::UNKNOWN;
+        unknown(a).cmp(&unknown(b)).then(col_total(b).cmp(&col_total(a))).then(a.cmp(b))
+    });
     let mut head = vec![format!("{} \\ {}", by[0], by[1])];
     head.extend(cols_keys.iter().map(|c| c.to_string()));
     head.push("total".into());
@@ -346,7 +355,11 @@ fn print_rows(
                 if i < text_cols { format!("{c}{}", " ".repeat(pad)) } else { format!("{}{c}", " ".repeat(pad)) }
             })
             .collect();
-        if markdown { format!("| {} |", padded.join(" | ")) } else { padded.join("  ").trim_end().to_string() }
+        if markdown {
+            format!("| {} |", padded.iter().map(|c| c.replace('|', "\\|")).collect::<Vec<_>>().join(" | "))
+        } else {
+            padded.join("  ").trim_end().to_string()
+        }
     };
     writeln!(out, "{}", line(head))?;
     if markdown {

@@ -14,7 +14,7 @@ const PANEL_H: f64 = 340.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 64.0;
 const TOP: f64 = 48.0;
-const BOTTOM: f64 = 72.0;
+const BOTTOM: f64 = 76.0;
 const INSIDE_COLOUR: &str = "#e08a3c";
 const OUTSIDE_COLOUR: &str = "#4a7fb5";
 const CURVE_COLOUR: &str = "#b22222";
@@ -28,15 +28,22 @@ const CURVE_COLOUR: &str = "#b22222";
 /// assert!(svg.starts_with("<svg") && svg.contains("Cumulative share"));
 /// ```
 pub fn svg(report: &Report, title: &str) -> String {
+    // Leave out empty bands far inside Ukraine: start at the first band holding anything, or at 0 km.
+    let first_used = report.bands.iter().position(|b| b.count > 0);
+    let first_outside = report.bands.iter().position(|b| b.to_km.is_none_or(|t| t > 0.0));
+    let first = match (first_used, first_outside) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(0),
+    };
     let mut panels: Vec<(String, u64, &[BandCount])> =
-        vec![(format!("All incidents (n = {})", report.count), report.count, &report.bands)];
+        vec![(format!("All incidents (n = {})", report.count), report.count, &report.bands[first..])];
     for g in report.groups.iter().take(MAX_PANELS) {
         let name = g.label.as_deref().unwrap_or(&g.key);
-        panels.push((format!("{name} (n = {})", g.count), g.count, &g.bands));
+        panels.push((format!("{name} (n = {})", g.count), g.count, &g.bands[first.min(g.bands.len())..]));
     }
     let cols = if panels.len() > 1 { 2 } else { 1 };
     let rows = panels.len().div_ceil(cols);
-    let header = 44.0;
+    let header = 64.0;
     let omitted = report.groups.len().saturating_sub(MAX_PANELS);
     let footer = if omitted > 0 { 28.0 } else { 8.0 };
     let (w, h) = (PANEL_W * cols as f64, header + PANEL_H * rows as f64 + footer);
@@ -53,6 +60,7 @@ pub fn svg(report: &Report, title: &str) -> String {
         w / 2.0,
         esc(title)
     );
+    legend(&mut s, w / 2.0 - 190.0, 50.0);
     for (i, (name, _, bands)) in panels.iter().enumerate() {
         let (x0, y0) = ((i % cols) as f64 * PANEL_W, header + (i / cols) as f64 * PANEL_H);
         panel(&mut s, x0, y0, name, bands);
@@ -130,13 +138,17 @@ fn panel(s: &mut String, x0: f64, y0: f64, name: &str, bands: &[BandCount]) {
                 b.count
             );
         }
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"#,
-            x + slot / 2.0,
-            bottom + 16.0,
-            esc(&b.label)
-        );
+        // Band labels, slanted when they would not fit side by side; true minus signs.
+        let label = esc(&b.label.replace('-', "\u{2212}"));
+        let (lx, ly) = (x + slot / 2.0, bottom + 14.0);
+        if slot < 56.0 {
+            let _ = write!(
+                s,
+                r#"<text x="{lx:.1}" y="{ly:.1}" text-anchor="end" font-size="11" transform="rotate(-35 {lx:.1} {ly:.1})">{label}</text>"#
+            );
+        } else {
+            let _ = write!(s, r#"<text x="{lx:.1}" y="{ly:.1}" text-anchor="middle" font-size="11">{label}</text>"#);
+        }
         cumulative += b.count;
         let share = if total == 0 { 0.0 } else { cumulative as f64 / total as f64 };
         let _ = write!(curve, " {:.1},{:.1}", x + slot, bottom - ph * share);
@@ -156,7 +168,7 @@ fn panel(s: &mut String, x0: f64, y0: f64, name: &str, bands: &[BandCount]) {
         s,
         r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">Distance to the Russia–Ukraine border, km (negative: inside Ukraine)</text>"#,
         left + pw / 2.0,
-        bottom + 38.0
+        bottom + 58.0
     );
     let _ = write!(
         s,
@@ -170,21 +182,23 @@ fn panel(s: &mut String, x0: f64, y0: f64, name: &str, bands: &[BandCount]) {
         x0 + PANEL_W - 14.0,
         top + ph / 2.0
     );
-    // Legend.
-    let ly = bottom + 56.0;
+}
+
+/// Bar and curve keys, once per chart.
+fn legend(s: &mut String, x: f64, y: f64) {
     let _ = write!(
         s,
-        r#"<rect x="{left}" y="{:.1}" width="12" height="10" fill="{OUTSIDE_COLOUR}"/><text x="{:.1}" y="{ly:.1}">incidents per band</text><rect x="{:.1}" y="{:.1}" width="12" height="10" fill="{INSIDE_COLOUR}"/><text x="{:.1}" y="{ly:.1}">inside Ukraine</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{CURVE_COLOUR}" stroke-width="2"/><text x="{:.1}" y="{ly:.1}">cumulative share</text>"#,
-        ly - 9.0,
-        left + 16.0,
-        left + 160.0,
-        ly - 9.0,
-        left + 176.0,
-        left + 290.0,
-        ly - 4.0,
-        left + 310.0,
-        ly - 4.0,
-        left + 316.0
+        r#"<rect x="{x:.1}" y="{:.1}" width="12" height="10" fill="{OUTSIDE_COLOUR}"/><text x="{:.1}" y="{y:.1}">incidents per band</text><rect x="{:.1}" y="{:.1}" width="12" height="10" fill="{INSIDE_COLOUR}"/><text x="{:.1}" y="{y:.1}">inside Ukraine</text><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{CURVE_COLOUR}" stroke-width="2"/><text x="{:.1}" y="{y:.1}">cumulative share (right axis)</text>"#,
+        y - 9.0,
+        x + 16.0,
+        x + 150.0,
+        y - 9.0,
+        x + 166.0,
+        x + 270.0,
+        y - 4.0,
+        x + 290.0,
+        y - 4.0,
+        x + 296.0
     );
 }
 
