@@ -247,14 +247,20 @@ pub struct Stats {
     bands: Bands,
     arity: usize,
     all: Group,
-    groups: HashMap<Vec<String>, Group>,
+    /// Groups by their keys joined with [`KEY_SEPARATOR`] (one string, so a lookup needs no allocation).
+    groups: HashMap<String, Group>,
+    /// Reused buffer for building the joined key.
+    scratch: String,
 }
+
+/// Joins the keys of a multi-field group internally; never appears in keys (it is removed from them).
+const KEY_SEPARATOR: char = '\u{1f}';
 
 impl Stats {
     /// Totals over `bands`, grouped by `arity` keys per incident (0 for no grouping).
     pub fn new(bands: Bands, arity: usize) -> Self {
         let all = Group::new(bands.len());
-        Stats { bands, arity, all, groups: HashMap::new() }
+        Stats { bands, arity, all, groups: HashMap::new(), scratch: String::new() }
     }
 
     /// Add one incident at `km` from the border (NaN: not measured; counted but not in distances or bands)
@@ -264,10 +270,22 @@ impl Stats {
         let band = km.is_finite().then(|| self.bands.index(km));
         self.all.add(km, band);
         if self.arity > 0 {
-            let key: Vec<String> =
-                (0..self.arity).map(|i| keys.get(i).copied().unwrap_or(UNKNOWN).to_string()).collect();
-            let n = self.bands.len();
-            self.groups.entry(key).or_insert_with(|| Group::new(n)).add(km, band);
+            self.scratch.clear();
+            for i in 0..self.arity {
+                if i > 0 {
+                    self.scratch.push(KEY_SEPARATOR);
+                }
+                let k = keys.get(i).copied().unwrap_or(UNKNOWN);
+                self.scratch.extend(k.chars().filter(|&c| c != KEY_SEPARATOR));
+            }
+            match self.groups.get_mut(self.scratch.as_str()) {
+                Some(g) => g.add(km, band),
+                None => {
+                    let mut g = Group::new(self.bands.len());
+                    g.add(km, band);
+                    self.groups.insert(self.scratch.clone(), g);
+                }
+            }
         }
     }
 
@@ -321,16 +339,18 @@ impl Stats {
         };
 
         // Per-level totals for sorting (a two-way table keeps the first field's order).
+        let split: Vec<(Vec<&str>, &Group)> =
+            self.groups.iter().map(|(k, g)| (k.split(KEY_SEPARATOR).collect(), g)).collect();
         let mut level_counts: Vec<HashMap<&str, u64>> = vec![HashMap::new(); self.arity];
-        for (key, g) in &self.groups {
+        for (key, g) in &split {
             for (lvl, k) in key.iter().enumerate() {
-                *level_counts[lvl].entry(k.as_str()).or_default() += g.count;
+                *level_counts[lvl].entry(k).or_default() += g.count;
             }
         }
-        let mut keys: Vec<&Vec<String>> = self.groups.keys().collect();
-        keys.sort_by(|a, b| {
+        let mut keys: Vec<&(Vec<&str>, &Group)> = split.iter().collect();
+        keys.sort_by(|(a, _), (b, _)| {
             for lvl in 0..self.arity {
-                let (ka, kb) = (a[lvl].as_str(), b[lvl].as_str());
+                let (ka, kb) = (a[lvl], b[lvl]);
                 let ord = (ka == UNKNOWN).cmp(&(kb == UNKNOWN)).then_with(|| {
                     if by.get(lvl) == Some(&GroupBy::Month) {
                         ka.cmp(kb)
@@ -346,8 +366,8 @@ impl Stats {
         });
         let groups = keys
             .into_iter()
-            .map(|k| {
-                let g = &self.groups[k];
+            .map(|(k, g)| {
+                let k: Vec<String> = k.iter().map(|s| s.to_string()).collect();
                 let labels: Vec<Option<String>> = k
                     .iter()
                     .enumerate()
