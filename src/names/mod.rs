@@ -430,16 +430,16 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
             refold(stem, base, buf);
             f(buf);
             // A fleeting vowel (Орле → Орёл, Ельце → Елец): put e or o back before the last consonant.
-            if base.is_empty() {
-                if let Some(with_vowel) = fleeting_vowel(stem) {
-                    for v in ["e", "o"] {
-                        buf.clear();
-                        buf.push_str(&stem[..with_vowel]);
-                        buf.push_str(v);
-                        buf.push_str(&stem[with_vowel..]);
-                        let folded = key(buf);
-                        f(&folded);
-                    }
+            if base.is_empty()
+                && let Some(with_vowel) = fleeting_vowel(stem)
+            {
+                for v in ["e", "o"] {
+                    buf.clear();
+                    buf.push_str(&stem[..with_vowel]);
+                    buf.push_str(v);
+                    buf.push_str(&stem[with_vowel..]);
+                    let folded = key(buf);
+                    f(&folded);
                 }
             }
         }

@@ -1,11 +1,55 @@
 //! Resolving a place name to GeoNames places: candidates from the name index, ranked by region hint,
 //! feature code, population and match quality, with honest ambiguity.
+//!
+//! Matching goes in tiers, each tried only when the earlier ones found nothing inside the hinted
+//! region: the name's [`key`](crate::names::key) (primary, ASCII and alternate names), then the base
+//! forms of an inflected word ([`lemma_keys`](crate::names::lemma_keys): Белгороде → Белгород), then keys
+//! one edit away (a typo; keys of at least [`fuzzy::MIN_FUZZY_LEN`] letters).
+//!
+//! A region or country hint is a hard filter on `best`: a place outside it may be listed among the
+//! candidates (after those inside) but is never chosen. Region phrases inside the name are understood
+//! too: "Petropavlovka, Voronezh region", "Петропавловка Воронежской области", "в Белгороде".
+//!
+//! ```
+//! use incimap::resolve::{Query, Resolver, Status};
+//! let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+//! let resolver = Resolver::new(&gaz);
+//! let r = resolver.resolve(&Query::new("Грайворон"));
+//! assert_eq!(r.status, Status::Resolved);
+//! assert_eq!(r.best.unwrap().geonameid, 559034);
+//! // The shipped gazetteer has no Petropavlovka in Voronezh Oblast: never the one in Buryatia.
+//! let mut q = Query::new("Petropavlovka");
+//! q.region = Some("Voronezh region".into());
+//! let r = resolver.resolve(&q);
+//! assert_eq!(r.status, Status::NotFound);
+//! assert!(r.candidates.iter().any(|c| c.admin1 == "RU.11"));
+//! ```
 
+pub mod fuzzy;
 pub mod index;
+mod region;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use crate::gazetteer::{Gazetteer, Place};
+use crate::names;
+
+use fuzzy::FuzzyIndex;
+use region::{RegionIndex, RegionRef};
+
+/// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Two candidates whose scores differ by less than this are too close to call (`ambiguous`).
+pub const AMBIGUITY_MARGIN: f64 = 0.01;
+
+/// Rivals nearer than this (km) to the best candidate are the same settlement (a city and its
+/// quarter), not a different place, and never make a resolution ambiguous.
+const SAME_PLACE_KM: f64 = 15.0;
 
 /// A query: a name and optional hints.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +103,8 @@ pub struct Resolution {
     pub query: String,
     pub status: Status,
     pub best: Option<Candidate>,
+    /// Ranked: places inside the hinted region (or country) first, then the others; `best` is the
+    /// first when there is one.
     pub candidates: Vec<Candidate>,
     /// Why the best candidate won, or why nothing did.
     pub reason: String,
@@ -77,20 +123,163 @@ pub struct RegionHint {
     pub seat: Option<u32>,
 }
 
-/// Resolves names against one gazetteer.
+/// Why a candidate matched the name, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MatchKind {
+    /// The key of GeoNames' primary (or ASCII) name.
+    Primary,
+    /// The key of one of GeoNames' alternate names.
+    Alternate,
+    /// A base form of an inflected word (Белгороде → Белгород).
+    Inflected,
+    /// One edit away from a known key.
+    Fuzzy,
+    /// The query named a region; the place is its administrative centre.
+    RegionSeat,
+}
+
+impl MatchKind {
+    fn quality(self) -> f64 {
+        match self {
+            MatchKind::Primary => 1.0,
+            MatchKind::Alternate => 0.95,
+            MatchKind::Inflected => 0.88,
+            MatchKind::Fuzzy => 0.72,
+            MatchKind::RegionSeat => 0.6,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            MatchKind::Primary => "exact name",
+            MatchKind::Alternate => "alternate name",
+            MatchKind::Inflected => "inflected form of the name",
+            MatchKind::Fuzzy => "one letter off the name",
+            MatchKind::RegionSeat => "administrative centre of the region named",
+        }
+    }
+}
+
+/// Weight of a GeoNames feature code in ranking: capital > regional seat > district seat > town.
+fn feature_weight(code: &str) -> f64 {
+    match code {
+        "PPLC" => 1.0,
+        "PPLA" => 0.85,
+        "PPLA2" => 0.7,
+        "PPLA3" | "PPLA4" | "PPLA5" => 0.55,
+        "PPL" | "PPLG" => 0.45,
+        "PPLF" | "PPLL" | "PPLR" | "PPLS" => 0.35,
+        "PPLX" => 0.25,
+        _ => 0.1, // PPLH historical, PPLQ abandoned, PPLW destroyed, PPLCH ...
+    }
+}
+
+/// Words for a feature code, for the human explanation.
+fn feature_words(code: &str) -> &'static str {
+    match code {
+        "PPLC" => "national capital",
+        "PPLA" => "regional capital",
+        "PPLA2" => "district seat",
+        "PPLA3" | "PPLA4" | "PPLA5" => "local seat",
+        "PPL" => "town or village",
+        "PPLX" => "section of a city",
+        "PPLH" => "historical place",
+        "PPLQ" => "abandoned place",
+        "PPLW" => "destroyed place",
+        "PPLF" => "farm village",
+        _ => "populated place",
+    }
+}
+
+/// How prominent a place is, in [0, 1]: half feature code, half population (log scale, 3 million = 1).
+fn prominence(p: &Place) -> f64 {
+    let pop = ((p.population as f64) + 1.0).log10() / 6.5;
+    0.5 * feature_weight(&p.feature_code) + 0.5 * pop.min(1.0)
+}
+
+/// Score in [0, 1]: the name match's quality, tempered by the place's prominence.
+fn score(p: &Place, kind: MatchKind) -> f64 {
+    let s = kind.quality() * (0.75 + 0.25 * prominence(p));
+    (s * 1000.0).round() / 1000.0
+}
+
+/// Great-circle distance in km (spherical; only used to tell a settlement from its namesakes).
+fn distance_km(a: &Place, b: &Place) -> f64 {
+    let (la1, lo1, la2, lo2) = (a.lat.to_radians(), a.lon.to_radians(), b.lat.to_radians(), b.lon.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+/// Why a name cannot be resolved at all, before looking it up: empty, too long, control characters.
+///
+/// ```
+/// assert!(incimap::resolve::check_name("Belgorod").is_ok());
+/// assert!(incimap::resolve::check_name("  ").is_err());
+/// assert!(incimap::resolve::check_name("Bel\u{7}gorod").is_err());
+/// ```
+pub fn check_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("empty name".into());
+    }
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(format!("name of {chars} characters: a place name has at most {MAX_NAME_CHARS}"));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!("name contains the control character U+{:04X}", c as u32));
+    }
+    Ok(())
+}
+
+/// One place found for a query, before ranking.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    place: u32,
+    kind: MatchKind,
+    inside: bool,
+    score: f64,
+}
+
+/// The hard filter of a query: country and region hints (all must hold).
+#[derive(Debug, Default)]
+struct Filter {
+    country: Option<String>,
+    /// Each inner list is one hint: the place must lie in one of its regions.
+    regions: Vec<Vec<RegionRef>>,
+}
+
+impl Filter {
+    fn is_empty(&self) -> bool {
+        self.country.is_none() && self.regions.is_empty()
+    }
+}
+
+/// Resolves names against one gazetteer. Cheap to create; the region and fuzzy indexes are built at
+/// first use and shared by later queries (the resolver is `Sync`).
 pub struct Resolver<'g> {
     gaz: &'g Gazetteer,
+    regions: OnceLock<RegionIndex>,
+    fuzzy: OnceLock<FuzzyIndex>,
+    countries: OnceLock<HashSet<String>>,
 }
 
 impl<'g> Resolver<'g> {
     /// A resolver over `gaz`.
     pub fn new(gaz: &'g Gazetteer) -> Self {
-        Resolver { gaz }
+        Resolver { gaz, regions: OnceLock::new(), fuzzy: OnceLock::new(), countries: OnceLock::new() }
     }
 
     /// The gazetteer this resolver reads.
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gaz
+    }
+
+    fn region_index(&self) -> &RegionIndex {
+        self.regions.get_or_init(|| RegionIndex::build(self.gaz))
+    }
+
+    fn fuzzy_index(&self) -> &FuzzyIndex {
+        self.fuzzy.get_or_init(|| FuzzyIndex::build(&self.gaz.names))
     }
 
     /// Build the contract's place object for place `index` with `score`.
@@ -111,31 +300,398 @@ impl<'g> Resolver<'g> {
         }
     }
 
-    /// Recognise a region phrase (placeholder: exact English admin1 name only).
-    pub fn region(&self, text: &str) -> Option<RegionHint> {
-        let t = text.trim();
-        self.gaz.admin1.iter().find(|r| r.name.eq_ignore_ascii_case(t)).map(|r| RegionHint {
-            level: 1,
-            code: r.code.clone(),
-            name: r.name.clone(),
-            seat: r.seat,
-        })
+    fn hint(&self, r: RegionRef) -> RegionHint {
+        let reg = if r.level == 1 { &self.gaz.admin1[r.index as usize] } else { &self.gaz.admin2[r.index as usize] };
+        RegionHint { level: r.level, code: reg.code.clone(), name: reg.name.clone(), seat: reg.seat }
     }
 
-    /// Resolve one query (placeholder: exact key, most populous first).
-    pub fn resolve(&self, q: &Query) -> Resolution {
-        let key = crate::names::key(&q.name);
-        let mut idx: Vec<u32> = self.gaz.names_with_key(&key).iter().map(|e| e.place).collect();
-        idx.sort_by_key(|&i| std::cmp::Reverse(self.gaz.places[i as usize].population));
-        idx.dedup();
-        let candidates: Vec<Candidate> = idx.iter().take(q.limit.max(1)).map(|&i| self.candidate(i, 1.0)).collect();
-        let best = candidates.first().cloned();
-        Resolution {
-            query: q.name.clone(),
-            status: if best.is_some() { Status::Resolved } else { Status::NotFound },
-            best,
-            candidates,
-            reason: String::new(),
+    /// Recognise a region phrase: admin1 ("Voronezh region", "Voronezh Oblast", "Voronezhskaya oblast",
+    /// "Воронежской области", "Krasnodar area", "Krasnodar Krai", "Kursk", "Crimea", "LPR", "Luhansk
+    /// People's Republic") or admin2 ("Borovsky district", "Graivoron district", "Боровский район").
+    /// When several regions answer (two "Pavlovsky district"s), the first of [`Resolver::regions`].
+    ///
+    /// ```
+    /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+    /// let r = incimap::resolve::Resolver::new(&gaz);
+    /// assert_eq!(r.region("Воронежской области").unwrap().code, "RU.86");
+    /// assert_eq!(r.region("LNR").unwrap().code, "UA.14");
+    /// assert_eq!(r.region("Borovsky district").unwrap().level, 2);
+    /// assert!(r.region("Belgorodka").is_none());
+    /// ```
+    pub fn region(&self, text: &str) -> Option<RegionHint> {
+        self.regions(text).into_iter().next()
+    }
+
+    /// Every region a phrase may name, most likely first (admin1 before admin2 unless the phrase says
+    /// district; a region's own name before its capital's; an oblast before a city of the same name
+    /// when the phrase says oblast or region).
+    pub fn regions(&self, text: &str) -> Vec<RegionHint> {
+        if text.chars().count() > MAX_NAME_CHARS {
+            return Vec::new();
+        }
+        self.region_refs(text).into_iter().map(|r| self.hint(r)).collect()
+    }
+
+    fn region_refs(&self, text: &str) -> Vec<RegionRef> {
+        self.region_index().lookup(text).0
+    }
+
+    fn in_region(&self, p: &Place, r: RegionRef) -> bool {
+        if r.level == 1 {
+            let code = &self.gaz.admin1[r.index as usize].code;
+            code.len() == p.country.len() + 1 + p.admin1.len()
+                && code.starts_with(p.country.as_str())
+                && code.ends_with(p.admin1.as_str())
+                && !p.admin1.is_empty()
+        } else {
+            let code = &self.gaz.admin2[r.index as usize].code;
+            !p.admin2.is_empty() && *code == p.admin2_code()
         }
     }
+
+    fn passes(&self, p: &Place, f: &Filter) -> bool {
+        if let Some(c) = &f.country
+            && !p.country.eq_ignore_ascii_case(c)
+        {
+            return false;
+        }
+        f.regions.iter().all(|hint| hint.iter().any(|&r| self.in_region(p, r)))
+    }
+
+    /// Country codes the gazetteer holds, and what country names in a query map to.
+    fn country_of_phrase(&self, text: &str) -> Option<String> {
+        let known = self.countries.get_or_init(|| self.gaz.places.iter().map(|p| p.country.clone()).collect());
+        let code = match names::key(text).as_str() {
+            "russia" | "rosia" | "russian federation" | "rf" | "ru" => "RU",
+            "ukraine" | "ukraina" | "ua" => "UA",
+            "belarus" | "belarus republic" | "by" => "BY",
+            _ => return None,
+        };
+        known.contains(code).then(|| code.to_string())
+    }
+
+    /// Resolve one query.
+    pub fn resolve(&self, q: &Query) -> Resolution {
+        let mut res = Resolution {
+            query: q.name.clone(),
+            status: Status::NotFound,
+            best: None,
+            candidates: Vec::new(),
+            reason: String::new(),
+        };
+        if let Err(why) = check_name(&q.name) {
+            res.reason = why;
+            return res;
+        }
+        let limit = q.limit.max(1);
+        let mut filter = Filter { country: None, regions: Vec::new() };
+        let mut filter_words: Vec<String> = Vec::new();
+        if let Some(c) = q.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            filter.country = Some(c.to_ascii_uppercase());
+            filter_words.push(c.to_ascii_uppercase());
+        }
+        let mut unknown_region = None;
+        if let Some(text) = q.region.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            if let Some(cc) = self.country_of_phrase(text) {
+                filter.country = Some(cc.clone());
+                filter_words.push(cc);
+            } else {
+                let refs = self.region_refs(text);
+                if refs.is_empty() {
+                    unknown_region = Some(text.to_string());
+                } else {
+                    filter_words.push(self.hint(refs[0]).name);
+                    filter.regions.push(refs);
+                }
+            }
+        }
+
+        // Region phrases inside the name, and leading prepositions ("в Белгороде").
+        let (name_part, in_name) = self.split_name(q.name.trim());
+        match in_name {
+            Some(InName::Region(refs)) => {
+                filter_words.push(self.hint(refs[0]).name);
+                filter.regions.push(refs);
+            }
+            Some(InName::Country(cc)) => {
+                filter_words.push(cc.clone());
+                filter.country = Some(cc);
+            }
+            Some(InName::WholeRegion(refs)) => {
+                return self.region_as_place(res, &refs, &filter, limit, &filter_words);
+            }
+            None => {}
+        }
+
+        let mut hits = self.find(&name_part, &filter);
+        if let Some(region) = unknown_region {
+            for h in &mut hits {
+                h.inside = false;
+            }
+            self.rank(&mut hits);
+            res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
+            res.reason = format!(
+                "the region {region:?} is not one the gazetteer knows (try an oblast, krai, republic or district name); nothing chosen"
+            );
+            return res;
+        }
+        self.rank(&mut hits);
+        res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
+        let inside: Vec<&Hit> = hits.iter().filter(|h| h.inside).collect();
+        let Some(best) = inside.first().copied() else {
+            res.reason = self.explain_not_found(&name_part, &hits, &filter_words);
+            return res;
+        };
+        let bp = &self.gaz.places[best.place as usize];
+        let rival =
+            inside[1..].iter().copied().find(|h| distance_km(bp, &self.gaz.places[h.place as usize]) > SAME_PLACE_KM);
+        let close = rival.filter(|r| r.score > best.score - AMBIGUITY_MARGIN);
+        res.status = if close.is_some() { Status::Ambiguous } else { Status::Resolved };
+        res.best = Some(self.candidate(best.place, best.score));
+        res.reason = self.explain(best, &inside, close.or(rival), close.is_some(), &filter_words);
+        res
+    }
+
+    /// Places matching `name` (a name without region phrases), each once with its best match kind.
+    fn find(&self, name: &str, filter: &Filter) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = Vec::new();
+        let k = names::key(name);
+        if k.is_empty() {
+            return hits;
+        }
+        self.add_key(&k, false, filter, &mut hits);
+        let found_inside = |hits: &[Hit]| hits.iter().any(|h| h.inside);
+        // Inflected forms: when nothing matched inside the hint, or the name is Cyrillic (where a case
+        // ending may also happen to spell a small village's name).
+        let cyrillic = name.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        if !found_inside(&hits) || cyrillic {
+            names::for_each_lemma(&k, |cand| self.add_key(cand, true, filter, &mut hits));
+        }
+        if !found_inside(&hits) && k.len() >= fuzzy::MIN_FUZZY_LEN && k.len() <= 64 {
+            let fz = self.fuzzy_index();
+            for e in fz.neighbours(&self.gaz.names, &k) {
+                let key = &self.gaz.names[e as usize].key;
+                for entry in self.gaz.names_with_key(key) {
+                    self.add_hit(entry.place, MatchKind::Fuzzy, filter, &mut hits);
+                }
+            }
+        }
+        hits
+    }
+
+    fn add_key(&self, k: &str, inflected: bool, filter: &Filter, hits: &mut Vec<Hit>) {
+        for e in self.gaz.names_with_key(k) {
+            let kind = if inflected {
+                MatchKind::Inflected
+            } else if e.kind == crate::gazetteer::NameKind::Alternate {
+                MatchKind::Alternate
+            } else {
+                MatchKind::Primary
+            };
+            self.add_hit(e.place, kind, filter, hits);
+        }
+    }
+
+    fn add_hit(&self, place: u32, kind: MatchKind, filter: &Filter, hits: &mut Vec<Hit>) {
+        if let Some(h) = hits.iter_mut().find(|h| h.place == place) {
+            if kind < h.kind {
+                h.kind = kind;
+                h.score = score(&self.gaz.places[place as usize], kind);
+            }
+            return;
+        }
+        let p = &self.gaz.places[place as usize];
+        let inside = filter.is_empty() || self.passes(p, filter);
+        hits.push(Hit { place, kind, inside, score: score(p, kind) });
+    }
+
+    /// Inside the filter first, then by score, population, and GeoNames id (for a stable order).
+    fn rank(&self, hits: &mut [Hit]) {
+        let places = &self.gaz.places;
+        hits.sort_by(|a, b| {
+            b.inside
+                .cmp(&a.inside)
+                .then(b.score.total_cmp(&a.score))
+                .then(places[b.place as usize].population.cmp(&places[a.place as usize].population))
+                .then(places[a.place as usize].geonameid.cmp(&places[b.place as usize].geonameid))
+        });
+    }
+
+    /// The query named a region, not a place ("Kursk region", "LPR"): its administrative centre.
+    fn region_as_place(
+        &self,
+        mut res: Resolution,
+        refs: &[RegionRef],
+        filter: &Filter,
+        limit: usize,
+        filter_words: &[String],
+    ) -> Resolution {
+        let mut hits = Vec::new();
+        for &r in refs {
+            if let Some(seat) = self.hint(r).seat {
+                self.add_hit(seat, MatchKind::RegionSeat, filter, &mut hits);
+            }
+        }
+        self.rank(&mut hits);
+        res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
+        let names: Vec<String> = refs.iter().map(|&r| self.hint(r).name).collect();
+        let inside: Vec<&Hit> = hits.iter().filter(|h| h.inside).collect();
+        let Some(best) = inside.first() else {
+            res.reason = format!(
+                "names the region {} , whose centre is not in the gazetteer{}",
+                names.join(" / "),
+                if filter_words.is_empty() { String::new() } else { format!(" or not in {}", filter_words.join(", ")) }
+            );
+            return res;
+        };
+        res.best = Some(self.candidate(best.place, best.score));
+        let p = &self.gaz.places[best.place as usize];
+        if inside.len() > 1 {
+            res.status = Status::Ambiguous;
+            res.reason =
+                format!("names more than one region ({}); {} is the centre of the largest", names.join(", "), p.name);
+        } else {
+            res.status = Status::Resolved;
+            res.reason = format!("names the region {}: placed at its administrative centre, {}", names[0], p.name);
+        }
+        res
+    }
+
+    fn explain_not_found(&self, name: &str, hits: &[Hit], filter_words: &[String]) -> String {
+        if hits.is_empty() {
+            return format!(
+                "no place in the gazetteer is named {name:?}, in any spelling, case form or one letter off (the shipped gazetteer lacks villages under 500 people)"
+            );
+        }
+        let mut elsewhere: Vec<String> = Vec::new();
+        for h in hits.iter().take(3) {
+            let p = &self.gaz.places[h.place as usize];
+            elsewhere.push(format!("{} ({})", p.name, self.gaz.admin1_name(p).unwrap_or(&p.country)));
+        }
+        format!(
+            "no place named {name:?} in {}; {} elsewhere, listed as candidates: {}",
+            filter_words.join(", "),
+            hits.len(),
+            elsewhere.join(", ")
+        )
+    }
+
+    fn explain(&self, best: &Hit, inside: &[&Hit], rival: Option<&Hit>, ambiguous: bool, filter: &[String]) -> String {
+        let p = &self.gaz.places[best.place as usize];
+        let mut s = String::with_capacity(160);
+        let region = self.gaz.admin1_name(p).unwrap_or(&p.country);
+        let _ = write!(
+            s,
+            "{} match; {} in {}, population {}",
+            best.kind.describe(),
+            feature_words(&p.feature_code),
+            region,
+            p.population
+        );
+        if !filter.is_empty() {
+            let _ = write!(s, "; within {}", filter.join(", "));
+        }
+        match rival {
+            None if inside.len() <= 1 => s.push_str("; no other place matches"),
+            None => s.push_str("; the other matches are parts of the same settlement"),
+            Some(r) => {
+                let rp = &self.gaz.places[r.place as usize];
+                let rregion = self.gaz.admin1_name(rp).unwrap_or(&rp.country);
+                if ambiguous {
+                    let _ = write!(
+                        s,
+                        "; but {} in {} ({}, population {}) is nearly as likely: give a region",
+                        rp.name,
+                        rregion,
+                        feature_words(&rp.feature_code),
+                        rp.population
+                    );
+                } else {
+                    let _ = write!(
+                        s,
+                        "; ranks above {} other match{} (next: {} in {}, {}, population {})",
+                        inside.len() - 1,
+                        if inside.len() == 2 { "" } else { "es" },
+                        rp.name,
+                        rregion,
+                        feature_words(&rp.feature_code),
+                        rp.population
+                    );
+                }
+            }
+        }
+        s
+    }
+
+    /// Split a query into the place name and what it says about the region: "Petropavlovka, Voronezh
+    /// region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области", "в Белгороде".
+    fn split_name(&self, raw: &str) -> (String, Option<InName>) {
+        let idx = self.region_index();
+        // "name, region" / "name (region)"
+        if let Some(pos) = raw.find([',', '(', ';']) {
+            let name = raw[..pos].trim();
+            let rest = raw[pos + 1..].trim().trim_end_matches(')').trim();
+            if !name.is_empty() && !rest.is_empty() {
+                let name = self.strip_leading(name);
+                if let Some(cc) = self.country_of_phrase(rest) {
+                    return (name, Some(InName::Country(cc)));
+                }
+                let refs = self.region_refs(rest);
+                if !refs.is_empty() {
+                    return (name, Some(InName::Region(refs)));
+                }
+                return (name, None);
+            }
+        }
+        let words: Vec<&str> = raw.split_whitespace().collect();
+        let keys: Vec<String> = words.iter().map(|w| names::key(w)).collect();
+        // A whole region phrase ("Voronezh region", "LPR", "Crimea"): only with a generic word or an alias.
+        let has_generic = keys.iter().any(|k| idx.is_generic_word(k));
+        if has_generic || idx.is_alias(raw) {
+            let refs = self.region_refs(raw);
+            if !refs.is_empty() {
+                return (String::new(), Some(InName::WholeRegion(refs)));
+            }
+        }
+        // "Name Region-phrase" with a generic word at the end.
+        if words.len() >= 3 && words.len() <= 12 && keys.last().is_some_and(|k| idx.is_generic_word(k)) {
+            for split in 1..words.len() - 1 {
+                let tail = words[split..].join(" ");
+                let refs = self.region_refs(&tail);
+                if !refs.is_empty() {
+                    let mut head: Vec<&str> = words[..split].to_vec();
+                    // "Petropavlovka in the Voronezh region": drop the joining words
+                    while head.len() > 1 && head.last().is_some_and(|w| idx.is_leading_word(&names::key(w))) {
+                        head.pop();
+                    }
+                    return (self.strip_leading(&head.join(" ")), Some(InName::Region(refs)));
+                }
+            }
+        }
+        (self.strip_leading(raw), None)
+    }
+
+    /// Drop leading prepositions ("в Белгороде", "near Kupiansk") when a name remains.
+    fn strip_leading(&self, name: &str) -> String {
+        let idx = self.region_index();
+        let mut rest = name.trim();
+        while let Some((first, tail)) = rest.split_once(char::is_whitespace) {
+            if idx.is_leading_word(&names::key(first)) && !tail.trim().is_empty() {
+                rest = tail.trim_start();
+            } else {
+                break;
+            }
+        }
+        rest.to_string()
+    }
+}
+
+/// What a query says about the region besides the name.
+enum InName {
+    /// "…, Voronezh region": a filter.
+    Region(Vec<RegionRef>),
+    /// "…, Russia": a country filter.
+    Country(String),
+    /// The whole query is a region phrase.
+    WholeRegion(Vec<RegionRef>),
 }

@@ -1,0 +1,543 @@
+//! Recognising region phrases: "Voronezh region", "Voronezhskaya oblast", "Воронежской области",
+//! "Krasnodar area", "Borovsky district", "Kursk", "LPR", "Crimea".
+//!
+//! Every admin1 and admin2 name is reduced to a *stem*: its key without generic words (oblast, krai,
+//! rayon, region, ...). Admin1 regions also answer to the names of their capital (`PPLA`/`PPLC` seat,
+//! with all its alternate names: Воронеж, Kharkov). Each stem also yields an *adjective stem* ending in
+//! `sk` (voronezh → voronezhsk, kaluga → kaluzhsk, borovski → borovsk), which is how Russian and
+//! Ukrainian name regions (Воронежская область, Боровский район, Харківська область). A phrase is
+//! reduced the same way and looked up as a noun, then as an adjective.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::gazetteer::{Gazetteer, Region};
+use crate::names::key;
+
+/// A region in the index: level 1 (admin1) or 2 (admin2) and its position in the gazetteer's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RegionRef {
+    pub level: u8,
+    pub index: u32,
+}
+
+/// What kind of generic word a phrase carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Generic {
+    /// oblast, krai, region, republic, area, province, territory
+    pub first_level: bool,
+    /// district, raion, okrug, municipal
+    pub second_level: bool,
+}
+
+impl Generic {
+    pub fn any(self) -> bool {
+        self.first_level || self.second_level
+    }
+}
+
+/// Generic words of first-level divisions, as raw text (keyed when the index is built).
+const FIRST_LEVEL_WORDS: &[&str] = &[
+    "region",
+    "regions",
+    "oblast",
+    "oblasts",
+    "obl",
+    "area",
+    "province",
+    "krai",
+    "kray",
+    "territory",
+    "republic",
+    "rep",
+    "voblasc",
+    "voblast",
+    "autonomous",
+    "область",
+    "области",
+    "областью",
+    "обл",
+    "облась",
+    "край",
+    "крае",
+    "края",
+    "краю",
+    "краем",
+    "республика",
+    "республике",
+    "республики",
+    "республику",
+    "республикой",
+    "республіка",
+    "республіці",
+    "республіки",
+    "республіку",
+    "регион",
+    "регионе",
+    "региона",
+    "регіон",
+    "регіоні",
+    "регіону",
+    "вобласць",
+    "вобласці",
+];
+
+/// Generic words of second-level divisions.
+const SECOND_LEVEL_WORDS: &[&str] = &[
+    "district",
+    "districts",
+    "raion",
+    "rayon",
+    "rajon",
+    "okrug",
+    "municipal",
+    "municipality",
+    "urban",
+    "city",
+    "town",
+    "район",
+    "районе",
+    "района",
+    "району",
+    "районом",
+    "районі",
+    "округ",
+    "округе",
+    "округа",
+    "округу",
+    "муниципальный",
+    "муниципального",
+    "муниципальном",
+    "муниципальному",
+    "городской",
+    "городского",
+    "городском",
+    "городскому",
+    "міська",
+    "міської",
+    "громада",
+    "громади",
+    "громаді",
+    "городской округ",
+];
+
+/// Words that may precede a region phrase and carry no meaning for it.
+const LEADING_WORDS: &[&str] =
+    &["in", "the", "of", "near", "at", "from", "в", "во", "у", "на", "из", "із", "з", "под", "під", "біля", "около"];
+
+/// Names the GeoNames admin codes do not carry: occupation-era and colloquial names, by admin1 code.
+const ALIASES: &[(&str, &[&str])] = &[
+    (
+        "UA.14",
+        &[
+            "Luhansk People's Republic",
+            "Lugansk People's Republic",
+            "Luhansk People Republic",
+            "Lugansk People Republic",
+            "LPR",
+            "LNR",
+            "ЛНР",
+            "Луганская Народная Республика",
+            "Луганская республика",
+            "Луганська Народна Республіка",
+            "Luganskaya Narodnaya Respublika",
+        ],
+    ),
+    (
+        "UA.05",
+        &[
+            "Donetsk People's Republic",
+            "Donetsk People Republic",
+            "DPR",
+            "DNR",
+            "ДНР",
+            "Донецкая Народная Республика",
+            "Донецька Народна Республіка",
+            "Donetskaya Narodnaya Respublika",
+        ],
+    ),
+    (
+        "UA.11",
+        &[
+            "Crimea",
+            "Republic of Crimea",
+            "Autonomous Republic of Crimea",
+            "Crimean Peninsula",
+            "Krym",
+            "Крым",
+            "Крим",
+            "Республика Крым",
+            "Автономна Республіка Крим",
+            "АР Крим",
+        ],
+    ),
+    ("RU.38", &["Kuban", "Кубань"]),
+    ("RU.47", &["Podmoskovye", "Moscow Region", "Подмосковье"]),
+];
+
+/// Aliases naming two regions at once.
+const SHARED_ALIASES: &[(&[&str], &[&str])] =
+    &[(&["UA.05", "UA.14"], &["Donbas", "Donbass", "Донбасс", "Донбас", "Донбассе", "Донбасі"])];
+
+/// Adjectives that no suffix rule derives from the noun, by the key of the noun.
+const IRREGULAR_ADJECTIVES: &[(&str, &[&str])] = &[
+    ("moskva", &["moskovsk"]),
+    ("moscow", &["moskovsk"]),
+    ("orel", &["orlovsk"]),
+    ("oriol", &["orlovsk"]),
+    ("penza", &["penzensk"]),
+    ("zaporizhzhia", &["zaporizk", "zaporozhsk"]),
+    ("zaporozhe", &["zaporozhsk", "zaporizk"]),
+    ("dnipro", &["dnipropetrovsk", "dnepropetrovsk"]),
+    ("vinitsia", &["vinitsk"]),
+    ("vinitsa", &["vinitsk"]),
+    ("nizhni novgorod", &["nizhegorodsk"]),
+    ("ivano frankivsk", &["ivanofrankivsk"]),
+    ("arhangelsk", &["arhangelsk"]),
+    ("grodno", &["grodnensk"]),
+    ("hrodna", &["grodnensk", "hrodzensk"]),
+    ("mogilev", &["mogilevsk"]),
+    ("kropivnitski", &["kirovohradsk", "kirovogradsk"]),
+    ("saint petersburg", &["leningradsk"]),
+];
+
+/// Adjective endings after `sk` (in key form): -skaya, -skoy, -sky, -skoe, -ska (Ukrainian), ...
+const ADJECTIVE_ENDINGS: &[&str] =
+    &["aia", "oi", "i", "oe", "e", "a", "ogo", "oho", "omu", "om", "im", "uiu", "oiu", "u", "ih", "ii", "ie", "ei"];
+
+/// The region index of one gazetteer.
+#[derive(Debug, Default)]
+pub(crate) struct RegionIndex {
+    /// Stem → regions named so (from their own names).
+    names: HashMap<String, Vec<RegionRef>>,
+    /// Adjective stem ending in `sk` → regions whose own name gives it.
+    name_adjectives: HashMap<String, Vec<RegionRef>>,
+    /// Stem → admin1 regions whose capital is named so (Воронеж → Voronezh Oblast).
+    seats: HashMap<String, Vec<RegionRef>>,
+    /// Adjective stem → admin1 regions whose capital's name gives it (Kharkov → kharkovsk).
+    seat_adjectives: HashMap<String, Vec<RegionRef>>,
+    /// Whole-phrase aliases (LPR, Crimea), by [`alias_form`].
+    aliases: HashMap<String, Vec<RegionRef>>,
+    /// Per admin1 region: (its name has a first-level generic word, its name says "city").
+    admin1_shape: Vec<(bool, bool)>,
+    first_level_words: HashSet<String>,
+    second_level_words: HashSet<String>,
+    leading_words: HashSet<String>,
+}
+
+fn add(map: &mut HashMap<String, Vec<RegionRef>>, k: String, r: RegionRef) {
+    if k.is_empty() {
+        return;
+    }
+    let v = map.entry(k).or_default();
+    if !v.contains(&r) {
+        v.push(r);
+    }
+}
+
+fn keyed(words: &[&str]) -> HashSet<String> {
+    words.iter().map(|w| key(w)).collect()
+}
+
+/// Endings removed from each word of an alias phrase, so that case forms meet (Луганской Народной
+/// Республике ~ Луганская Народная Республика, в Крыму ~ Крым).
+const ALIAS_ENDINGS: &[&str] = &["aia", "ogo", "omu", "oi", "oe", "ie", "ih", "im", "om", "iu", "a", "i", "e", "u"];
+
+impl RegionIndex {
+    /// Build the index for `gaz` (about a millisecond: a few thousand names).
+    pub fn build(gaz: &Gazetteer) -> RegionIndex {
+        let mut idx = RegionIndex {
+            first_level_words: keyed(FIRST_LEVEL_WORDS),
+            second_level_words: keyed(SECOND_LEVEL_WORDS),
+            leading_words: keyed(LEADING_WORDS),
+            ..Default::default()
+        };
+        let city = key("city");
+        for (level, regions) in [(1u8, &gaz.admin1), (2u8, &gaz.admin2)] {
+            for (i, r) in regions.iter().enumerate() {
+                let rr = RegionRef { level, index: i as u32 };
+                let mut shape = (false, false);
+                for name in region_names(r) {
+                    let k = key(name);
+                    shape.1 |= k.split(' ').any(|w| w == city);
+                    let (stem, generic) = idx.strip(&k);
+                    shape.0 |= generic.first_level;
+                    idx.add_stem(&stem, rr, false);
+                }
+                if level == 1 {
+                    idx.admin1_shape.push(shape);
+                }
+            }
+        }
+        // Admin1 capitals and all their names (Kharkov, Харків) name their region too.
+        let mut seat_of: HashMap<u32, Vec<RegionRef>> = HashMap::new();
+        for (i, r) in gaz.admin1.iter().enumerate() {
+            if let Some(seat) = r.seat {
+                let code = gaz.places.get(seat as usize).map(|p| p.feature_code.as_str()).unwrap_or("");
+                if code == "PPLA" || code == "PPLC" {
+                    seat_of.entry(seat).or_default().push(RegionRef { level: 1, index: i as u32 });
+                }
+            }
+        }
+        for e in &gaz.names {
+            if let Some(regions) = seat_of.get(&e.place) {
+                for &rr in regions {
+                    idx.add_stem(&e.key, rr, true);
+                }
+            }
+        }
+        let codes: HashMap<&str, u32> =
+            gaz.admin1.iter().enumerate().map(|(i, r)| (r.code.as_str(), i as u32)).collect();
+        let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
+        for (region_codes, names) in aliases {
+            for code in region_codes {
+                if let Some(&i) = codes.get(code) {
+                    for n in names {
+                        let form = idx.alias_form(&key(n));
+                        add(&mut idx.aliases, form, RegionRef { level: 1, index: i });
+                    }
+                }
+            }
+        }
+        idx
+    }
+
+    /// Index one stem as a noun and its adjective stems.
+    fn add_stem(&mut self, stem: &str, rr: RegionRef, seat: bool) {
+        if stem.len() < 2 {
+            return;
+        }
+        let (nouns, adjectives) = if seat {
+            (&mut self.seats, &mut self.seat_adjectives)
+        } else {
+            (&mut self.names, &mut self.name_adjectives)
+        };
+        add(nouns, stem.to_string(), rr);
+        for a in adjective_stems(stem) {
+            add(adjectives, a, rr);
+        }
+    }
+
+    /// An alias phrase reduced for matching: no leading prepositions or generic words, each word
+    /// without its case ending.
+    fn alias_form(&self, k: &str) -> String {
+        let (stem, _) = self.strip(k);
+        let mut out = String::with_capacity(stem.len());
+        for w in stem.split(' ') {
+            let mut w = w;
+            for e in ALIAS_ENDINGS {
+                if let Some(s) = w.strip_suffix(e)
+                    && s.len() >= 3
+                {
+                    w = s;
+                    break;
+                }
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
+    }
+
+    /// Remove leading prepositions and every generic word from a key; report which kinds were present.
+    pub fn strip(&self, k: &str) -> (String, Generic) {
+        let mut generic = Generic::default();
+        let mut kept: Vec<&str> = Vec::new();
+        for w in k.split(' ') {
+            if kept.is_empty() && self.leading_words.contains(w) {
+                continue;
+            }
+            if self.first_level_words.contains(w) {
+                generic.first_level = true;
+            } else if self.second_level_words.contains(w) {
+                generic.second_level = true;
+            } else if w == "of" || w == "the" {
+            } else {
+                kept.push(w);
+            }
+        }
+        (kept.join(" "), generic)
+    }
+
+    /// Regions a phrase names, most likely first, with the generic words it carried.
+    pub fn lookup(&self, text: &str) -> (Vec<RegionRef>, Generic) {
+        let k = key(text);
+        let mut out: Vec<RegionRef> = Vec::new();
+        if let Some(v) = self.aliases.get(&self.alias_form(&k)) {
+            return (v.clone(), Generic { first_level: true, second_level: false });
+        }
+        let (stem, generic) = self.strip(&k);
+        if stem.is_empty() {
+            return (out, generic);
+        }
+        let adjective = adjective_of_phrase(&stem);
+        // A region is named by: its own name as a noun (Voronezh Oblast, Luhansk), an adjective
+        // (Voronezhskaya, Borovsky), its capital (Kursk), with a generic word also the noun of its
+        // adjective (Graivoron district) or a case form of its name (в Чечне), or the colloquial -щина
+        // (Белгородщина).
+        let mut lookups: Vec<(&HashMap<String, Vec<RegionRef>>, String)> = vec![(&self.names, stem.clone())];
+        if let Some(a) = &adjective {
+            lookups.push((&self.name_adjectives, a.clone()));
+        }
+        lookups.push((&self.seats, stem.clone()));
+        if let Some(a) = &adjective {
+            lookups.push((&self.seat_adjectives, a.clone()));
+        }
+        if generic.any() && adjective.is_none() {
+            for a in adjective_stems(&stem) {
+                lookups.push((&self.name_adjectives, a.clone()));
+                lookups.push((&self.seat_adjectives, a));
+            }
+        }
+        if let Some(c) = colloquial_stem(&stem) {
+            lookups.push((&self.names, c.clone()));
+            lookups.push((&self.seats, c.clone()));
+            for a in adjective_stems(&c) {
+                lookups.push((&self.name_adjectives, a.clone()));
+                lookups.push((&self.seat_adjectives, a));
+            }
+        }
+        let cyrillic_case = !generic.any() && text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        if cyrillic_case {
+            crate::names::for_each_lemma(&stem, |l| lookups.push((&self.names, l.to_string())));
+        }
+        // District words ask for admin2 first; everything else for admin1 (a bare "Borovsky" or
+        // "Grayvoron" is not taken as a district: too many places share district names).
+        let levels: &[u8] = if generic.second_level && !generic.first_level {
+            &[2, 1]
+        } else if generic.any() {
+            &[1, 2]
+        } else {
+            &[1]
+        };
+        for &level in levels {
+            for (map, k) in &lookups {
+                for &r in map.get(k).into_iter().flatten() {
+                    if r.level == level && !out.contains(&r) {
+                        out.push(r);
+                    }
+                }
+            }
+            if !out.is_empty() {
+                break;
+            }
+        }
+        // "Kyiv region", "Minsk region", "Московская область": the oblast, not the city of the same name.
+        if generic.first_level && out.len() > 1 && out[0].level == 1 {
+            out.sort_by_key(|r| {
+                let (oblast_word, city) = self.admin1_shape.get(r.index as usize).copied().unwrap_or_default();
+                (city, !oblast_word)
+            });
+        }
+        (out, generic)
+    }
+
+    /// Whether a whole phrase is an alias (LPR, Crimea, Donbas, Луганской Народной Республике).
+    pub fn is_alias(&self, text: &str) -> bool {
+        self.aliases.contains_key(&self.alias_form(&key(text)))
+    }
+
+    /// Whether `word` (a key) is a generic region word of either level.
+    pub fn is_generic_word(&self, word: &str) -> bool {
+        self.first_level_words.contains(word) || self.second_level_words.contains(word)
+    }
+
+    /// Whether `word` (a key) is a leading preposition (в, in, near).
+    pub fn is_leading_word(&self, word: &str) -> bool {
+        self.leading_words.contains(word)
+    }
+}
+
+/// English, ASCII and alternate names of a region.
+fn region_names(r: &Region) -> impl Iterator<Item = &str> {
+    [r.name.as_str(), r.ascii_name.as_str()].into_iter().chain(r.alt_names.iter().map(String::as_str))
+}
+
+/// The `sk` adjective stem of a phrase that is itself an adjective (voronezhskaia → voronezhsk,
+/// borovski → borovsk, kharkivska → kharkivsk), looking at its last word.
+fn adjective_of_phrase(stem: &str) -> Option<String> {
+    let (head, last) = match stem.rsplit_once(' ') {
+        Some((h, l)) => (Some(h), l),
+        None => (None, stem),
+    };
+    let pos = last.rfind("sk")?;
+    let ending = &last[pos + 2..];
+    if pos < 2 || !(ending.is_empty() || ADJECTIVE_ENDINGS.contains(&ending)) {
+        return None;
+    }
+    if ending.is_empty() {
+        return None; // a noun ending in -sk (Kursk): handled as a noun
+    }
+    let a = &last[..pos + 2];
+    Some(match head {
+        Some(h) => format!("{h} {a}"),
+        None => a.to_string(),
+    })
+}
+
+/// Adjective stems a noun stem may take (voronezh → voronezhsk; kaluga → kaluzhsk; sumi → sumsk;
+/// petropavlovka → petropavlovsk; kursk → kursk; borovski → borovsk).
+pub(crate) fn adjective_stems(stem: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(a) = adjective_of_phrase(stem) {
+        out.push(a);
+        return out;
+    }
+    for (noun, adjs) in IRREGULAR_ADJECTIVES {
+        if key(noun) == stem {
+            out.extend(adjs.iter().map(|a| a.to_string()));
+        }
+    }
+    let joined = stem.replace(' ', "");
+    let s = joined.as_str();
+    if s.ends_with("sk") {
+        out.push(s.to_string());
+        return out;
+    }
+    out.push(key(&format!("{s}sk")));
+    if s.len() > 3 && s.ends_with(['a', 'e', 'i', 'o', 'u']) {
+        let base = &s[..s.len() - 1];
+        out.push(key(&format!("{base}sk")));
+        if let Some(g) = base.strip_suffix('g') {
+            out.push(format!("{g}zhsk")); // Kaluga → Kaluzhskaya
+        }
+        if let Some(k) = base.strip_suffix('k') {
+            out.push(format!("{k}sk")); // Petropavlovka → Petropavlovsky
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The stem of a colloquial region name in -щина (Белгородщина → belgorod, Курщина → kur(sk)).
+fn colloquial_stem(stem: &str) -> Option<String> {
+    if stem.contains(' ') {
+        return None;
+    }
+    for ending in ["shchina", "shchine", "shchini", "shchinu", "shchinoi", "shchinoiu"] {
+        if let Some(s) = stem.strip_suffix(ending)
+            && s.len() >= 3
+        {
+            return Some(s.to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjectives_of_nouns() {
+        assert!(adjective_stems("voronezh").contains(&"voronezhsk".to_string()));
+        assert!(adjective_stems("kaluga").contains(&"kaluzhsk".to_string()));
+        assert!(adjective_stems("kursk").contains(&"kursk".to_string()));
+        assert!(adjective_stems("borovski").contains(&"borovsk".to_string()));
+        assert!(adjective_stems("petropavlovka").contains(&"petropavlovsk".to_string()));
+        assert_eq!(adjective_of_phrase("voronezhskoi").as_deref(), Some("voronezhsk"));
+        assert_eq!(adjective_of_phrase("kursk"), None);
+    }
+}
