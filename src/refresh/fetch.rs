@@ -191,6 +191,8 @@ impl Fetcher {
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
             if let Some(c) = cached {
+                self.reporter
+                    .log(&format!("{label}: unchanged since the last refresh (HTTP 304), using the cached copy"));
                 return Ok(Fetched::NotModified(c.clone()));
             }
             return Err(Attempt::fatal("HTTP 304 Not Modified to an unconditional request"));
@@ -246,6 +248,7 @@ impl Fetcher {
         file.flush().await.map_err(|e| Attempt::fatal(format!("cannot write {}: {e}", dest.display())))?;
         file.sync_all().await.map_err(|e| Attempt::fatal(format!("cannot write {}: {e}", dest.display())))?;
         progress.finish(&format!("{total} bytes"));
+        self.reporter.log_without_bars(&format!("{label}: downloaded {total} bytes from {url}"));
         Ok(Fetched::Downloaded(CacheEntry {
             url: url.to_string(),
             etag: header(&headers, ETAG),

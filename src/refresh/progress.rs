@@ -34,6 +34,13 @@ impl Reporter {
         }
     }
 
+    /// A message shown only when there are no bars (a bar already shows it).
+    pub fn log_without_bars(&self, msg: &str) {
+        if self.bars.is_none() {
+            (self.log)(msg);
+        }
+    }
+
     /// Start showing the transfer of `label`, of `total` bytes when the server said so.
     pub(crate) fn file(&self, label: &str, total: Option<u64>) -> FileProgress {
         let bar = self.bars.as_ref().map(|mp| {
@@ -46,8 +53,10 @@ impl Reporter {
                     .progress_chars("=> "),
                 ),
                 None => ProgressBar::new_spinner().with_style(
-                    ProgressStyle::with_template("{prefix:>24} {spinner} {bytes:>10} {binary_bytes_per_sec:>12}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    ProgressStyle::with_template(
+                        "{prefix:>24} {spinner} {bytes:>10} {binary_bytes_per_sec:>12} {elapsed}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                 ),
             };
             let bar = mp.add(bar);
