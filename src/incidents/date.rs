@@ -15,6 +15,14 @@ use chrono::NaiveDate;
 /// ```
 pub fn normalise(text: &str) -> Result<String, String> {
     let t = text.trim();
+    // Fast path for the common ISO form.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |a: &[u8]| a.iter().fold(0u32, |acc, &c| acc * 10 + (c - b'0') as u32);
+            return year_month_day(n(&digits[..4]), Some(n(&digits[4..6])), Some(n(&digits[6..])), t);
+        }
+    }
     let bad = || Err(format!("unrecognised date {t:?} (use YYYY-MM-DD, YYYY-MM or DD.MM.YYYY)"));
     if t.is_empty() {
         return bad();
@@ -68,7 +76,7 @@ fn year_month_day(y: u32, m: Option<u32>, d: Option<u32>, t: &str) -> Result<Str
         (Some(m), None) if (1..=12).contains(&m) => Ok(format!("{y:04}-{m:02}")),
         (Some(m), None) => Err(format!("date {t:?}: month {m} out of range")),
         (Some(m), Some(d)) => match NaiveDate::from_ymd_opt(y as i32, m, d) {
-            Some(date) => Ok(date.format("%Y-%m-%d").to_string()),
+            Some(_) => Ok(format!("{y:04}-{m:02}-{d:02}")),
             None => Err(format!("date {t:?} does not exist")),
         },
     }

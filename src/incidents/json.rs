@@ -9,7 +9,7 @@ use std::io::{BufRead, Read};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::locate::Context;
+use super::locate::{Context, canonical_keys};
 use super::{ReadError, Sink};
 
 /// One JSON value of an input (an NDJSON line, an array element, a feature) → the sink.
@@ -20,12 +20,14 @@ fn handle(ctx: &Context, sink: &mut Sink, number: u64, value: Value) -> Result<(
     };
     let is_feature = obj.get("type").and_then(Value::as_str) == Some("Feature");
     if !is_feature {
+        canonical_keys(&mut obj);
         return sink.located(ctx.locate(number, obj, None));
     }
-    let fields = match obj.remove("properties") {
+    let mut fields = match obj.remove("properties") {
         Some(Value::Object(p)) => p,
         _ => Map::new(),
     };
+    canonical_keys(&mut fields);
     let point = match obj.remove("geometry") {
         None | Some(Value::Null) => None,
         Some(g) => match point_of(&g) {

@@ -66,15 +66,29 @@ pub(crate) fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-/// The first of `names` present in `fields` (case-insensitively), as text.
+/// The first of `names` present in `fields`, as text. Readers store known columns under their lower-case
+/// names (see [`canonical_keys`]).
 fn get(fields: &Map<String, Value>, names: &[&str]) -> Option<String> {
-    for n in names {
-        if let Some(v) = fields.get(*n) {
-            return value_text(v);
+    names.iter().find_map(|n| fields.get(*n)).and_then(value_text)
+}
+
+/// Rename known columns written in another case (`Lat`, `WEAPON`) to their lower-case names.
+pub(crate) fn canonical_keys(fields: &mut Map<String, Value>) {
+    let odd: Vec<String> = fields
+        .keys()
+        .filter(|k| {
+            k.bytes().any(|b| b.is_ascii_uppercase() || b == b' ') && is_known_column(&k.trim().to_ascii_lowercase())
+        })
+        .cloned()
+        .collect();
+    for k in odd {
+        let lower = k.trim().to_ascii_lowercase();
+        if !fields.contains_key(&lower) {
+            if let Some(v) = fields.remove(&k) {
+                fields.insert(lower, v);
+            }
         }
     }
-    // Headers are usually lower-case already; fall back to a case-insensitive scan.
-    fields.iter().find(|(k, _)| names.iter().any(|n| k.trim().eq_ignore_ascii_case(n))).and_then(|(_, v)| value_text(v))
 }
 
 /// A number that may be written with a decimal comma (`50,61`).

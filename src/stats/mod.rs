@@ -192,12 +192,11 @@ impl<'r> Keyer<'r> {
             return Some(p.admin1.clone());
         }
         let text = incident.field_str("region")?;
-        let resolver = self.resolver;
-        let found = self
-            .regions
-            .entry(text.clone())
-            .or_insert_with(|| resolver.and_then(|r| r.region(&text)).map(|h| (h.code, h.name)))
-            .clone();
+        if let Some(found) = self.regions.get(&text) {
+            return Some(found.as_ref().map_or(text, |(code, _)| code.clone()));
+        }
+        let found = self.resolver.and_then(|r| r.region(&text)).map(|h| (h.code, h.name));
+        self.regions.insert(text.clone(), found.clone());
         match found {
             Some((code, name)) => {
                 self.names.entry(code.clone()).or_insert(name);

@@ -11,6 +11,27 @@
 //! default): for sorted `x[0..n]` and probability `p`, `h = (n − 1)·p`, `q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])`.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Bucket indexes are small integers: a multiplicative hash is enough and far cheaper than SipHash.
+#[derive(Default)]
+struct IndexHasher(u64);
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.0 = (i as u32 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type Buckets = HashMap<i32, Bucket, BuildHasherDefault<IndexHasher>>;
 
 /// Below this (km), buckets have a fixed width.
 const LINEAR_LIMIT_KM: f64 = 10.0;
@@ -45,7 +66,7 @@ pub struct DistanceSketch {
     compensation: f64,
     min: f64,
     max: f64,
-    buckets: HashMap<i32, Bucket>,
+    buckets: Buckets,
 }
 
 fn bucket_of(x: f64) -> i32 {
