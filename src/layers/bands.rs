@@ -16,6 +16,7 @@ use geo::{
     orient::Direction,
 };
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
+use rayon::prelude::*;
 
 use crate::gazetteer::Boundaries;
 
@@ -25,12 +26,17 @@ pub const DEFAULT_EDGES_KM: [f64; 6] = [0.0, 10.0, 25.0, 50.0, 100.0, 250.0];
 /// The farthest band edge accepted, km (the projection's error grows with distance).
 pub const MAX_EDGE_KM: f64 = 1000.0;
 
-/// How far a chord of a buffer's round join may fall inside the true arc, km.
-const ARC_TOLERANCE_KM: f64 = 0.02;
+/// How far a chord of a buffer's round join may fall inside the true arc at band edge `d` km: 0.02 %
+/// of `d`, between 5 and 50 m.
+pub fn arc_tolerance_km(d: f64) -> f64 {
+    (d * 2e-4).clamp(0.005, 0.05)
+}
 
-/// Border simplification in the projected plane before buffering, km (removes near-collinear points;
-/// moves no edge by more than this).
-const SIMPLIFY_KM: f64 = 0.005;
+/// How far the border may be simplified (Douglas–Peucker, in the projected plane) before buffering at
+/// `d` km: 0.25 % of `d`, between 5 m and 1 km. Buffer cost grows with the border's vertices and `d`.
+pub fn simplify_tolerance_km(d: f64) -> f64 {
+    (d * 2.5e-3).clamp(0.005, 1.0)
+}
 
 /// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
 #[derive(Debug, Clone)]
@@ -96,7 +102,7 @@ pub fn parse_edges(list: &str) -> Result<Vec<f64>, String> {
 /// `reach_km` from the projection centre: the projection's cross-radial stretch plus the arc tolerance.
 pub fn stated_error_km(d_km: f64, reach_km: f64) -> f64 {
     let r = 6371.0;
-    d_km * (reach_km / r).powi(2) / 6.0 + ARC_TOLERANCE_KM + SIMPLIFY_KM
+    d_km * (reach_km / r).powi(2) / 6.0 + arc_tolerance_km(d_km) + simplify_tolerance_km(d_km)
 }
 
 /// An azimuthal-equidistant projection on the WGS84 ellipsoid, km.
@@ -154,29 +160,23 @@ pub fn build(boundaries: &Boundaries, edges: &[f64]) -> Result<Vec<Band>, BandEr
     let max_km = edges.last().copied().unwrap_or(0.0);
     let proj = Aeqd::new(center);
 
-    let border_xy: MultiLineString<f64> =
-        MultiLineString::new(border.0.iter().map(|l| project_line(&proj, l)).collect()).simplify(SIMPLIFY_KM);
-    let ukraine_xy = project_polygons(&proj, &clip_near(&boundaries.ukraine, border, max_km));
+    let border_xy = MultiLineString::new(border.0.iter().map(|l| project_line(&proj, l)).collect());
+    let ukraine_xy = project_polygons(&proj, &clip_near(&without_holes(&boundaries.ukraine), border, max_km));
 
-    // `outside[i]`: everything outside Ukraine within edges[i] of the border. Adjacent bands are cut
-    // from the same polygons, so they share their edges exactly.
-    let outside: Vec<MultiPolygon<f64>> = edges
-        .iter()
-        .map(|&d| {
-            if d <= 0.0 {
-                MultiPolygon::new(vec![])
-            } else {
-                let angle = 2.0 * (1.0 - ARC_TOLERANCE_KM / d).max(-1.0).acos();
-                let style = BufferStyle::new(d).line_join(LineJoin::Round(angle)).line_cap(LineCap::Round(angle));
-                border_xy.buffer_with_style(style).difference(&ukraine_xy)
-            }
+    // Buffers of the border at each edge (the costly part: one per core), then rings between
+    // consecutive buffers, then Ukraine cut out. Cutting Ukraine from each ring (not from each buffer)
+    // keeps every overlay's inputs free of near-coincident edges, which would leave slivers.
+    let buffers: Vec<MultiPolygon<f64>> = edges.par_iter().map(|&d| buffer_km(&border_xy, d)).collect();
+    let rings: Vec<(usize, MultiPolygon<f64>)> = (0..edges.len().saturating_sub(1))
+        .into_par_iter()
+        .map(|i| {
+            let ring =
+                if buffers[i].0.is_empty() { buffers[i + 1].clone() } else { buffers[i + 1].difference(&buffers[i]) };
+            (i, drop_slivers(ring.difference(&ukraine_xy)))
         })
         .collect();
-
-    let mut bands = Vec::with_capacity(edges.len().saturating_sub(1));
-    for i in 0..edges.len().saturating_sub(1) {
-        let ring_xy =
-            if outside[i].0.is_empty() { outside[i + 1].clone() } else { outside[i + 1].difference(&outside[i]) };
+    let mut bands = Vec::with_capacity(rings.len());
+    for (i, ring_xy) in rings {
         let area = unproject_polygons(&proj, &ring_xy).orient(Direction::Default);
         bands.push(Band { from_km: edges[i], to_km: edges[i + 1], area });
     }
@@ -192,6 +192,43 @@ pub fn validate(band: &Band) -> Result<(), BandError> {
         Ok(()) => Ok(()),
         Err(e) => Err(BandError::Invalid { from: band.from_km, to: band.to_km, why: e.to_string() }),
     }
+}
+
+/// The buffer of the projected border at `d` km: the line is simplified by a tolerance that grows
+/// with `d` (the result moves by at most that much), and round joins are cut finely enough that a chord
+/// stays within [`arc_tolerance_km`] of the arc.
+fn buffer_km(border_xy: &MultiLineString<f64>, d: f64) -> MultiPolygon<f64> {
+    if d <= 0.0 {
+        return MultiPolygon::new(vec![]);
+    }
+    let line = border_xy.simplify(simplify_tolerance_km(d));
+    let angle = 2.0 * (1.0 - arc_tolerance_km(d) / d).max(-1.0).acos();
+    line.buffer_with_style(BufferStyle::new(d).line_join(LineJoin::Round(angle)).line_cap(LineCap::Round(angle)))
+}
+
+/// Polygons and holes under this area (km²) are overlay debris: zero-width slivers where two edges
+/// nearly coincide.
+const SLIVER_KM2: f64 = 1e-3;
+
+fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::Area;
+    let big = |ring: &LineString<f64>| Polygon::new(ring.clone(), vec![]).unsigned_area() >= SLIVER_KM2;
+    MultiPolygon::new(
+        mp.0.into_iter()
+            .filter(|p| big(p.exterior()))
+            .map(|p| {
+                let (ext, holes) = p.into_inner();
+                let holes = holes.into_iter().filter(|h| big(h)).collect();
+                Polygon::new(ext, holes)
+            })
+            .collect(),
+    )
+}
+
+/// The polygons' outer rings only: the source draws lakes and reservoirs as holes, which are still
+/// Ukraine's territory and must not become bands.
+fn without_holes(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    MultiPolygon::new(mp.0.iter().map(|p| Polygon::new(p.exterior().clone(), vec![])).collect())
 }
 
 fn project_line(proj: &Aeqd, l: &LineString<f64>) -> LineString<f64> {
