@@ -472,6 +472,22 @@ fn a_border_that_fails_validation_is_not_installed() {
 }
 
 #[test]
+fn a_redirect_to_plain_http_elsewhere_is_not_followed() {
+    let server = Server::with_fixtures();
+    let home = Home::new();
+    let before = home.install_baseline(&server);
+    // A downgrade to plain HTTP on a remote host (reserved TEST-NET address: never contacted).
+    server.route("/geonames/RU.zip", vec![Reply::Redirect("http://192.0.2.1/RU.zip".into())]);
+    let out = home.refresh(&server, &[]);
+    assert_failed_cleanly(&home, &out, &before, &["/geonames/RU.zip", "redirect refused", "http://192.0.2.1/RU.zip"]);
+    // A redirect within the rule (to another loopback path) is followed.
+    server.route("/geonames/RU.zip", vec![Reply::Redirect(server.url("/mirror/RU.zip"))]);
+    server.route("/mirror/RU.zip", vec![zip_reply(&dump_zip("RU", &fixture("RU.txt")))]);
+    let out = home.refresh(&server, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
 fn plain_http_to_a_remote_host_is_refused_before_any_request() {
     let home = Home::new();
     let out = home

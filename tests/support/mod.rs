@@ -25,6 +25,8 @@ pub enum Reply {
     Stall { body: Vec<u8>, send: usize, hold: Duration },
     /// Headers announcing the whole body, a part of it, then the connection is closed.
     Truncated { body: Vec<u8>, send: usize },
+    /// 302 Found to `location`.
+    Redirect(String),
 }
 
 impl Reply {
@@ -246,6 +248,7 @@ fn serve(conn: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
         Reply::Stall { body, send, hold } => {
             (200, format!("Content-Length: {}\r\n", body.len()), body[..send.min(body.len())].to_vec(), Some(hold))
         }
+        Reply::Redirect(location) => (302, format!("Location: {location}\r\nContent-Length: 0\r\n"), Vec::new(), None),
         Reply::Truncated { body, send } => {
             (200, format!("Content-Length: {}\r\n", body.len()), body[..send.min(body.len())].to_vec(), None)
         }
@@ -253,6 +256,7 @@ fn serve(conn: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
     state.lock().unwrap().seen.push(Seen { method, path, headers: headers.clone(), status });
     let reason = match status {
         200 => "OK",
+        302 => "Found",
         304 => "Not Modified",
         404 => "Not Found",
         500 => "Internal Server Error",

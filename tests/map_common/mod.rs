@@ -1,0 +1,154 @@
+//! Shared by the `map_*` tests: boundaries, hand-made incidents, external-tool gating.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use incimap::border::{LatLon, Measurement};
+use incimap::gazetteer::{Boundaries, Gazetteer};
+use incimap::incidents::{Incident, Precision};
+use incimap::resolve::{Candidate, Status};
+
+/// The embedded gazetteer's boundaries. While its land border is still empty (the derivation is built
+/// elsewhere), the reference border line from `../shared/data` stands in, so the band and layer tests
+/// exercise a real border.
+pub fn boundaries() -> Boundaries {
+    let mut b = match Gazetteer::embedded() {
+        Ok(gaz) => gaz.boundaries,
+        Err(e) => {
+            // Another module's change can leave the embedded file stale for a while; these tests are
+            // about layers, so they read the same source polygons directly.
+            eprintln!("note: the embedded gazetteer does not load ({e}); reading ../shared/data/boundaries");
+            Boundaries {
+                ukraine: read_multipolygon("ukraine.geojson"),
+                russia: read_multipolygon("russia-west.geojson"),
+                belarus: read_multipolygon("belarus.geojson"),
+                land_border: geo::MultiLineString::new(vec![]),
+            }
+        }
+    };
+    if b.land_border.0.is_empty() {
+        let reference =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries/ru-ua-land-border.geojson");
+        if let Ok(text) = std::fs::read_to_string(&reference) {
+            eprintln!("note: the embedded gazetteer has no land border yet; using {}", reference.display());
+            b.land_border = read_multilinestring(&text);
+        }
+    }
+    b
+}
+
+fn read_multipolygon(file: &str) -> geo::MultiPolygon<f64> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries").join(file);
+    let text = std::fs::read_to_string(&path).expect("shared boundary file");
+    let gj: geojson::GeoJson = text.parse().expect("boundary parses");
+    let fc = geojson::FeatureCollection::try_from(gj).expect("a FeatureCollection");
+    let mut polys = Vec::new();
+    for f in fc.features {
+        let g: geo::Geometry<f64> = f.geometry.expect("geometry").try_into().expect("convertible");
+        match g {
+            geo::Geometry::MultiPolygon(m) => polys.extend(m.0),
+            geo::Geometry::Polygon(p) => polys.push(p),
+            other => panic!("unexpected boundary geometry {other:?}"),
+        }
+    }
+    geo::MultiPolygon::new(polys)
+}
+
+fn read_multilinestring(text: &str) -> geo::MultiLineString<f64> {
+    let gj: geojson::GeoJson = text.parse().expect("reference border parses");
+    let fc = geojson::FeatureCollection::try_from(gj).expect("a FeatureCollection");
+    let mut lines = Vec::new();
+    for f in fc.features {
+        let g: geo::Geometry<f64> = f.geometry.expect("geometry").try_into().expect("convertible");
+        match g {
+            geo::Geometry::MultiLineString(m) => lines.extend(m.0),
+            geo::Geometry::LineString(l) => lines.push(l),
+            other => panic!("unexpected border geometry {other:?}"),
+        }
+    }
+    geo::MultiLineString::new(lines)
+}
+
+/// A located incident with a measurement given by hand.
+pub fn incident(
+    line: u64,
+    lat: f64,
+    lon: f64,
+    border_km: f64,
+    nearest: (f64, f64),
+    country: Option<&'static str>,
+) -> Incident {
+    let mut fields = serde_json::Map::new();
+    fields.insert("lat".into(), serde_json::Value::String(lat.to_string()));
+    fields.insert("lon".into(), serde_json::Value::String(lon.to_string()));
+    Incident {
+        source: "hand.csv".into(),
+        line,
+        fields,
+        date: Some("2024-05-01".into()),
+        weapon: None,
+        lat,
+        lon,
+        precision: Precision::Exact,
+        status: None,
+        place: None,
+        measurement: Measurement {
+            border_km,
+            nearest_border: LatLon { lat: nearest.0, lon: nearest.1 },
+            inside_ukraine: border_km < 0.0,
+            country,
+        },
+        evidence: None,
+    }
+}
+
+/// Belgorod as the contract's example shows it: resolved place, 32.839 km outside.
+pub fn belgorod() -> Incident {
+    let mut inc = incident(2, 50.61074, 36.58015, 32.839, (50.36, 36.3), Some("RU"));
+    inc.fields.insert("place".into(), "Belgorod".into());
+    inc.fields.insert("country".into(), "Russia".into());
+    inc.fields.insert("weapon".into(), "drone".into());
+    inc.status = Some(Status::Resolved);
+    inc.place = Some(Candidate {
+        geonameid: 578072,
+        name: "Belgorod".into(),
+        country: "RU".into(),
+        admin1: "RU.09".into(),
+        admin1_name: "Belgorod Oblast".into(),
+        feature_code: "PPLA".into(),
+        population: 345289,
+        lat: 50.61074,
+        lon: 36.58015,
+        score: 0.97,
+        place_index: 0,
+    });
+    inc
+}
+
+/// Whether an external program can run; otherwise skip with a note, or fail when env CI is set.
+pub fn require_tool(program: &str, install: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if found {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{program} is required when CI is set: install it with `{install}`");
+    }
+    eprintln!("note: skipping, {program} is not installed (`{install}`)");
+    false
+}
+
+/// A fresh temporary directory.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+/// Path inside the crate.
+pub fn crate_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}

@@ -1,0 +1,319 @@
+//! Resolution against the embedded gazetteer. Every expected GeoNames id below was read by hand from
+//! ../shared/data/geonames/cities500-RU-UA-BY.txt (the row is quoted in the comment: id, name, feature
+//! code, admin1, population), never from the resolver's own output.
+
+use incimap::gazetteer::Gazetteer;
+use incimap::resolve::{Query, Resolution, Resolver, Status};
+use std::sync::OnceLock;
+
+fn gaz() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| Gazetteer::embedded().expect("embedded gazetteer"))
+}
+
+fn resolve(name: &str) -> Resolution {
+    Resolver::new(gaz()).resolve(&Query::new(name))
+}
+
+fn resolve_in(name: &str, region: &str) -> Resolution {
+    let mut q = Query::new(name);
+    q.region = Some(region.to_string());
+    Resolver::new(gaz()).resolve(&q)
+}
+
+fn best_id(r: &Resolution) -> Option<u32> {
+    r.best.as_ref().map(|b| b.geonameid)
+}
+
+#[track_caller]
+fn resolves_to(name: &str, id: u32) {
+    let r = resolve(name);
+    assert_eq!(best_id(&r), Some(id), "{name:?}: {:?} ({})", r.status, r.reason);
+    assert_eq!(r.status, Status::Resolved, "{name:?}: {}", r.reason);
+    let b = r.best.as_ref().unwrap();
+    assert!((0.0..=1.0).contains(&b.score), "score {}", b.score);
+    assert!(!r.reason.is_empty());
+}
+
+#[test]
+fn seed_places() {
+    // 512051 Pavlovskaya PPLA2 RU.38 31133; 580453 Atamanskaya PPL RU.38 3930
+    resolves_to("Pavlovskaya", 512051);
+    resolves_to("Atamanskaya", 580453);
+    for name in ["Pavlovskaya", "Atamanskaya"] {
+        let r = resolve_in(name, "Krasnodar area");
+        assert_eq!(r.best.as_ref().map(|b| b.admin1.as_str()), Some("RU.38"), "{name}");
+        assert_eq!(r.best.as_ref().map(|b| b.admin1_name.as_str()), Some("Krasnodar Krai"));
+    }
+    // 559034 Grayvoron PPLA2 RU.09 6212
+    resolves_to("Grayvoron", 559034);
+    // 695274 Rubizhne PPL UA.14 56066
+    resolves_to("Rubizhne", 695274);
+    // 578072 Belgorod PPLA RU.09 345289
+    resolves_to("Belgorod", 578072);
+    // 553915 Kaluga PPLA RU.25; 530849 Maloyaroslavets PPL RU.25; 572070 Borovsk PPL RU.25
+    resolves_to("Kaluga", 553915);
+    resolves_to("Maloyaroslavets", 530849);
+    resolves_to("Borovsk", 572070);
+    // 689304 Vovchansk PPL UA.07 19486
+    resolves_to("Vovchansk", 689304);
+    resolves_to("Вовчанськ", 689304);
+}
+
+#[test]
+fn belgorod_matches_the_contract_example() {
+    let b = resolve("Belgorod").best.unwrap();
+    assert_eq!(
+        (b.name.as_str(), b.country.as_str(), b.admin1.as_str(), b.admin1_name.as_str(), b.feature_code.as_str()),
+        ("Belgorod", "RU", "RU.09", "Belgorod Oblast", "PPLA")
+    );
+    assert_eq!(b.population, 345289);
+    assert_eq!((b.lat, b.lon), (50.61074, 36.58015));
+}
+
+#[test]
+fn every_pair_of_the_issue_meets() {
+    let pairs: &[(&[&str], u32)] = &[
+        (&["Graivoron", "Grayvoron", "Грайворон"], 559034),
+        (&["Rubezhnoye", "Rubezhnoe", "Рубежное", "Rubizhne", "Рубіжне"], 695274),
+        // 515012 Orël PPLA RU.56
+        (&["Oryol", "Orel", "Orël", "Орёл", "Орел"], 515012),
+        // 487928 Staryy Oskol PPL RU.09
+        (&["Stary Oskol", "Staryy Oskol", "Старый Оскол"], 487928),
+        // 553399 Kamensk-Shakhtinskiy PPLA2 RU.61
+        (&["Kamensk-Shakhtinsky", "Kamensk-Shakhtinskiy", "Каменск-Шахтинский"], 553399),
+        // 501175 Rostov-na-Donu PPLA RU.61
+        (&["Rostov-on-Don", "Rostov-na-Donu", "Ростов-на-Дону"], 501175),
+        // 703448 Kyiv PPLC UA.12
+        (&["Kiev", "Kyiv", "Київ", "Киев"], 703448),
+        // 698740 Odesa PPLA UA.17
+        (&["Odessa", "Odesa", "Одеса", "Одесса"], 698740),
+        // 707753 Horlivka PPLA2 UA.05
+        (&["Gorlovka", "Horlivka", "Горловка", "Горлівка"], 707753),
+        // 702320 Makiivka PPLA2 UA.05
+        (&["Makeyevka", "Makiivka", "Makeevka", "Макеевка", "Макіївка"], 702320),
+        // 702972 Lysychansk PPL UA.14
+        (&["Lisichansk", "Lysychansk", "Лисичанськ"], 702972),
+        // 691999 Sievierodonetsk PPLA2 UA.14
+        (&["Severodonetsk", "Sievierodonetsk", "Сєвєродонецьк", "Северодонецк"], 691999),
+        // 695019 Ryl’sk PPL RU.41
+        (&["Rylsk", "Ryl’sk", "Ryl'sk", "Рыльск"], 695019),
+        // 543348 Kozel’sk PPL RU.25
+        (&["Kozelsk", "Kozel’sk", "Козельск"], 543348),
+        // 524712 Mozhaysk PPL RU.47
+        (&["Mozhaisk", "Mozhaysk", "Можайск"], 524712),
+    ];
+    for (spellings, id) in pairs {
+        for s in *spellings {
+            let r = resolve(s);
+            assert_eq!(best_id(&r), Some(*id), "{s:?}: {:?} {}", r.status, r.reason);
+        }
+    }
+}
+
+#[test]
+fn inflected_forms_resolve() {
+    // 547475 Klintsy RU.10; 484907 Taganrog RU.61; 706448 Kherson UA.08; 692194 Sumy UA.21
+    for (text, id) in [
+        ("Белгороде", 578072),
+        ("в Белгороде", 578072),
+        ("Клинцах", 547475),
+        ("Таганроге", 484907),
+        ("Херсоні", 706448),
+        ("Сумах", 692194),
+        ("Белгорода", 578072),
+        ("Грайвороне", 559034),
+        ("Рубежном", 695274),
+    ] {
+        let r = resolve(text);
+        assert_eq!(best_id(&r), Some(id), "{text:?}: {}", r.reason);
+        assert!(r.best.unwrap().score < resolve("Belgorod").best.unwrap().score, "inflected scores lower");
+    }
+}
+
+#[test]
+fn region_hint_is_a_hard_filter() {
+    // 2017979 Petropavlovka PPL RU.11 (Buryatia) 7582; the shipped data has none in Voronezh Oblast (RU.86)
+    let r = resolve("Petropavlovka");
+    assert_eq!(best_id(&r), Some(2017979));
+    for (name, region) in [
+        ("Petropavlovka", "Voronezh region"),
+        ("Petropavlovka", "Воронежской области"),
+        ("Petropavlovka", "Voronezhskaya oblast"),
+    ] {
+        let r = resolve_in(name, region);
+        assert_eq!(r.status, Status::NotFound, "{region}");
+        assert!(r.best.is_none());
+        assert!(r.candidates.iter().any(|c| c.geonameid == 2017979), "Buryatia's is listed: {:?}", r.candidates);
+        assert!(r.reason.contains("Voronezh Oblast"), "{}", r.reason);
+    }
+    // Region phrases inside the name work the same way.
+    for name in ["Petropavlovka, Voronezh region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области"]
+    {
+        let r = resolve(name);
+        assert_eq!(r.status, Status::NotFound, "{name}: {}", r.reason);
+        assert!(r.candidates.iter().any(|c| c.geonameid == 2017979), "{name}");
+    }
+    // 565348 Donetsk PPL RU.61 50850 versus 709717 Donetsk PPLA UA.05 901645
+    assert_eq!(best_id(&resolve("Donetsk")), Some(709717));
+    let r = resolve_in("Donetsk", "Rostov region");
+    assert_eq!(best_id(&r), Some(565348), "{}", r.reason);
+    assert_eq!(r.status, Status::Resolved);
+    assert_eq!(best_id(&resolve("Donetsk, Rostov Oblast")), Some(565348));
+    // 512052 Pavlovsk PPL RU.66 16087; 512053 Pavlovsk PPLA2 RU.86 26565; 1495448 Pavlovsk PPL RU.04 14827
+    assert_eq!(best_id(&resolve("Pavlovsk")), Some(512053));
+    assert_eq!(best_id(&resolve_in("Pavlovsk", "Altai Krai")), Some(1495448));
+    assert_eq!(best_id(&resolve_in("Pavlovsk", "Санкт-Петербург")), Some(512052));
+    // a district hint: 559034 Grayvoron lies in admin2 RU.09.824990 (Grayvoronskiy Rayon)
+    assert_eq!(best_id(&resolve_in("Grayvoron", "Graivoron district")), Some(559034));
+    assert_eq!(resolve_in("Belgorod", "Graivoron district").status, Status::NotFound);
+    // GeoNames gives these Kaluga Oblast places no admin2 code; Borovskiy Rayon's centre is 572070 Borovsk
+    // (55.20639, 36.48611). 579529 Balabanovo (55.18161, 36.6606, 11 km away by hand) and 467238 Yermolino
+    // (55.19489, 36.59513, 7 km) are in the district; 530849 Maloyaroslavets (21 km) is the centre of its
+    // own district (Maloyaroslavetskiy Rayon).
+    for (name, id) in [("Balabanovo", 579529), ("Yermolino", 467238), ("Borovsk", 572070)] {
+        let r = resolve_in(name, "Borovsky district");
+        assert_eq!(best_id(&r), Some(id), "{name}: {}", r.reason);
+    }
+    let r = resolve_in("Balabanovo", "Borovsky district");
+    assert!(r.reason.contains("no district"), "the approximation is said: {}", r.reason);
+    assert_eq!(resolve_in("Maloyaroslavets", "Borovsky district").status, Status::NotFound);
+    assert_eq!(best_id(&resolve_in("Maloyaroslavets", "Maloyaroslavetsky district")), Some(530849));
+}
+
+#[test]
+fn country_hint_is_a_hard_filter() {
+    let mut q = Query::new("Donetsk");
+    q.country = Some("RU".into());
+    assert_eq!(best_id(&Resolver::new(gaz()).resolve(&q)), Some(565348));
+    q.country = Some("BY".into());
+    let r = Resolver::new(gaz()).resolve(&q);
+    assert_eq!(r.status, Status::NotFound);
+    assert!(!r.candidates.is_empty());
+}
+
+#[test]
+fn close_rivals_make_it_ambiguous() {
+    // 463343 Zheleznogorsk PPL RU.41 97900 and 1538635 Zheleznogorsk PPL RU.91 93834
+    let r = resolve("Zheleznogorsk");
+    assert_eq!(r.status, Status::Ambiguous, "{}", r.reason);
+    let ids: Vec<u32> = r.candidates.iter().map(|c| c.geonameid).collect();
+    assert!(ids.contains(&463343) && ids.contains(&1538635), "{ids:?}");
+    assert_eq!(best_id(&r), Some(ids[0]));
+    // a region settles it
+    let r = resolve_in("Zheleznogorsk", "Kursk region");
+    assert_eq!((r.status, best_id(&r)), (Status::Resolved, Some(463343)));
+    let r = resolve_in("Zheleznogorsk", "Krasnoyarsk Krai");
+    assert_eq!((r.status, best_id(&r)), (Status::Resolved, Some(1538635)));
+    // 512152 Pavlovka PPL RU.81 5944 and 512133 Pavlovka PPL RU.81 5878: the same region does not help
+    let r = resolve_in("Pavlovka", "Ulyanovsk Oblast");
+    assert_eq!(r.status, Status::Ambiguous, "{}", r.reason);
+    assert!(r.reason.contains("nearly as likely"));
+}
+
+#[test]
+fn fuzzy_is_a_last_resort_with_a_lower_score() {
+    let exact = resolve("Maloyaroslavets").best.unwrap().score;
+    // (Maloyaroslavec and Maloyaroslavetz are not typos: c and tz are transliterations of ц, so they
+    // match exactly.)
+    for typo in ["Maloyaroslavats", "Maloyarslavets", "Maloyaroslavtes", "Maloyaroslavetsk"] {
+        let r = resolve(typo);
+        assert_eq!(best_id(&r), Some(530849), "{typo}: {}", r.reason);
+        assert!(r.best.unwrap().score < exact);
+    }
+    // too short for fuzzy matching
+    assert_eq!(resolve("Kurzk").status, Status::NotFound);
+    assert_eq!(resolve("Qwertyuiopasd").status, Status::NotFound);
+}
+
+#[test]
+fn whole_region_queries_give_the_centre() {
+    // 538560 Kursk PPLA RU.41; 702658 Luhansk PPLA UA.14
+    assert_eq!(best_id(&resolve("Kursk region")), Some(538560));
+    assert_eq!(best_id(&resolve("Курской области")), Some(538560));
+    assert_eq!(best_id(&resolve("LPR")), Some(702658));
+    let r = resolve("Donbas");
+    assert_eq!(r.status, Status::Ambiguous, "two oblasts: {}", r.reason);
+}
+
+#[test]
+fn regions_are_recognised() {
+    let r = Resolver::new(gaz());
+    let code = |t: &str| r.region(t).map(|h| h.code);
+    // admin1 codes from admin1CodesASCII.txt: RU.86 Voronezh Oblast, RU.38 Krasnodar Krai, RU.41 Kursk
+    // Oblast, UA.14 Luhansk, UA.05 Donetsk, UA.11 Crimea, RU.08 Bashkortostan Republic, UA.07 Kharkiv,
+    // RU.47 Moscow Oblast, UA.13 Kyiv Oblast, RU.56 Oryol oblast, RU.25 Kaluga Oblast
+    for (text, expected) in [
+        ("Voronezh region", "RU.86"),
+        ("Voronezh Oblast", "RU.86"),
+        ("Voronezhskaya oblast", "RU.86"),
+        ("Воронежской области", "RU.86"),
+        ("в Воронежской области", "RU.86"),
+        ("Krasnodar area", "RU.38"),
+        ("Krasnodar Krai", "RU.38"),
+        ("Краснодарском крае", "RU.38"),
+        ("Kursk", "RU.41"),
+        ("Luhansk People's Republic", "UA.14"),
+        ("LPR", "UA.14"),
+        ("LNR", "UA.14"),
+        ("Луганской Народной Республике", "UA.14"),
+        ("DPR", "UA.05"),
+        ("DNR", "UA.05"),
+        ("ДНР", "UA.05"),
+        ("Crimea", "UA.11"),
+        ("в Крыму", "UA.11"),
+        ("Republic of Bashkortostan", "RU.08"),
+        ("Kharkiv oblast", "UA.07"),
+        ("Kharkov region", "UA.07"),
+        ("Харківській області", "UA.07"),
+        ("Харьковской области", "UA.07"),
+        ("Харківщина", "UA.07"),
+        ("Московская область", "RU.47"),
+        ("Kyiv region", "UA.13"),
+        ("Orlovskaya oblast", "RU.56"),
+        ("Калужской области", "RU.25"),
+    ] {
+        assert_eq!(code(text).as_deref(), Some(expected), "{text:?}");
+    }
+    // admin2 codes from admin2Codes.txt: RU.25.572058 Borovskiy Rayon, RU.09.824990 Grayvoronskiy Rayon
+    for (text, expected) in [
+        ("Borovsky district", "RU.25.572058"),
+        ("Borovsky municipal district", "RU.25.572058"),
+        ("Боровском районе", "RU.25.572058"),
+        ("Graivoron district", "RU.09.824990"),
+        ("Грайворонский район", "RU.09.824990"),
+    ] {
+        let h = r.region(text).unwrap_or_else(|| panic!("{text:?} not recognised"));
+        assert_eq!((h.level, h.code.as_str()), (2, expected), "{text:?}");
+    }
+    // the hint carries the region's English name and its centre: 472045 Voronezh PPLA RU.86
+    let h = r.region("Voronezh region").unwrap();
+    assert_eq!(h.name, "Voronezh Oblast");
+    assert_eq!(h.seat.map(|s| gaz().places[s as usize].geonameid), Some(472045));
+    // not regions
+    for text in ["Belgorodka", "Petropavlovka", "", "region", "Borovsky", "the"] {
+        assert_eq!(code(text), None, "{text:?}");
+    }
+    // both "Petropavlovskiy Rayon"s of admin2Codes.txt (RU.86.510155 and RU.04.1495102)
+    let all: Vec<String> = r.regions("Petropavlovsky district").into_iter().map(|h| h.code).collect();
+    assert!(all.contains(&"RU.86.510155".to_string()) && all.contains(&"RU.04.1495102".to_string()), "{all:?}");
+}
+
+#[test]
+fn bad_input_is_answered_not_panicked() {
+    for name in ["", "   ", "\u{0}", "Bel\u{7}gorod", &"x".repeat(10_000), &"Белгород ".repeat(500)] {
+        let r = resolve(name);
+        assert_eq!(r.status, Status::NotFound);
+        assert!(!r.reason.is_empty());
+    }
+    // an unknown region never lets a place through
+    let r = resolve_in("Belgorod", "Atlantis region");
+    assert_eq!(r.status, Status::NotFound);
+    assert!(r.reason.contains("Atlantis"), "{}", r.reason);
+    // limits
+    let mut q = Query::new("Pavlovka");
+    q.limit = 2;
+    assert_eq!(Resolver::new(gaz()).resolve(&q).candidates.len(), 2);
+    q.limit = 0;
+    assert_eq!(Resolver::new(gaz()).resolve(&q).candidates.len(), 1);
+}
