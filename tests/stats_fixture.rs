@@ -230,7 +230,7 @@ fn many_values_stay_within_the_stated_error() {
     }
     let d = s.report(0).border_km.unwrap();
     for (got, want) in [(d.p25, 250.0), (d.median, 500.0), (d.p75, 750.0), (d.p90, 900.0)] {
-        assert!((got - want).abs() <= (0.001f64).max(1e-4 * want), "{got} vs {want}");
+        assert!((got - want).abs() <= (0.01f64).max(1e-3 * want), "{got} vs {want}");
     }
     assert!(close(d.mean, 500.0));
 }
