@@ -488,6 +488,15 @@ fn a_redirect_to_plain_http_elsewhere_is_not_followed() {
 }
 
 #[test]
+fn bad_country_codes_are_a_usage_error() {
+    let home = Home::new();
+    let out = home.cmd().args(["gazetteer", "refresh", "--countries", "RU,Ukraine"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ISO alpha-2"), "{}", stderr(&out));
+    assert!(!home.installed().exists());
+}
+
+#[test]
 fn plain_http_to_a_remote_host_is_refused_before_any_request() {
     let home = Home::new();
     let out = home
