@@ -11,14 +11,20 @@ fn gaz() -> &'static Gazetteer {
     G.get_or_init(|| Gazetteer::embedded().expect("embedded gazetteer"))
 }
 
+/// One resolver for all tests: its region and fuzzy indexes are built once.
+fn resolver() -> &'static Resolver<'static> {
+    static R: OnceLock<Resolver<'static>> = OnceLock::new();
+    R.get_or_init(|| Resolver::new(gaz()))
+}
+
 fn resolve(name: &str) -> Resolution {
-    Resolver::new(gaz()).resolve(&Query::new(name))
+    resolver().resolve(&Query::new(name))
 }
 
 fn resolve_in(name: &str, region: &str) -> Resolution {
     let mut q = Query::new(name);
     q.region = Some(region.to_string());
-    Resolver::new(gaz()).resolve(&q)
+    resolver().resolve(&q)
 }
 
 fn best_id(r: &Resolution) -> Option<u32> {
@@ -148,7 +154,8 @@ fn region_hint_is_a_hard_filter() {
         assert!(r.reason.contains("Voronezh Oblast"), "{}", r.reason);
     }
     // Region phrases inside the name work the same way.
-    for name in ["Petropavlovka, Voronezh region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области"]
+    for name in
+        ["Petropavlovka, Voronezh region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области"]
     {
         let r = resolve(name);
         assert_eq!(r.status, Status::NotFound, "{name}: {}", r.reason);
@@ -185,9 +192,9 @@ fn region_hint_is_a_hard_filter() {
 fn country_hint_is_a_hard_filter() {
     let mut q = Query::new("Donetsk");
     q.country = Some("RU".into());
-    assert_eq!(best_id(&Resolver::new(gaz()).resolve(&q)), Some(565348));
+    assert_eq!(best_id(&resolver().resolve(&q)), Some(565348));
     q.country = Some("BY".into());
-    let r = Resolver::new(gaz()).resolve(&q);
+    let r = resolver().resolve(&q);
     assert_eq!(r.status, Status::NotFound);
     assert!(!r.candidates.is_empty());
 }
@@ -238,7 +245,7 @@ fn whole_region_queries_give_the_centre() {
 
 #[test]
 fn regions_are_recognised() {
-    let r = Resolver::new(gaz());
+    let r = resolver();
     let code = |t: &str| r.region(t).map(|h| h.code);
     // admin1 codes from admin1CodesASCII.txt: RU.86 Voronezh Oblast, RU.38 Krasnodar Krai, RU.41 Kursk
     // Oblast, UA.14 Luhansk, UA.05 Donetsk, UA.11 Crimea, RU.08 Bashkortostan Republic, UA.07 Kharkiv,
@@ -313,7 +320,7 @@ fn bad_input_is_answered_not_panicked() {
     // limits
     let mut q = Query::new("Pavlovka");
     q.limit = 2;
-    assert_eq!(Resolver::new(gaz()).resolve(&q).candidates.len(), 2);
+    assert_eq!(resolver().resolve(&q).candidates.len(), 2);
     q.limit = 0;
-    assert_eq!(Resolver::new(gaz()).resolve(&q).candidates.len(), 1);
+    assert_eq!(resolver().resolve(&q).candidates.len(), 1);
 }

@@ -1,8 +1,7 @@
 //! `incimap resolve`: argument handling and output formatting; the resolving is [`incimap::resolve`].
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
 use incimap::resolve::{Query, Resolution, Resolver, check_name};
 use serde_json::{Value, json};
 
@@ -128,20 +127,13 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Names from stdin, one per line (blank lines skipped), rejecting invalid UTF-8 with its line number.
+/// Names from stdin, one per line (blank lines skipped; invalid UTF-8 is refused with its line number).
 fn read_stdin_names() -> anyhow::Result<Vec<Input>> {
-    let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read stdin")?;
-    let mut out = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = std::str::from_utf8(line)
-            .map_err(|_| anyhow::anyhow!("stdin line {}: not valid UTF-8 (names must be UTF-8 text)", i + 1))?;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if !line.trim().is_empty() {
-            out.push(Input { name: line.trim().to_string(), origin: format!("stdin line {}", i + 1) });
-        }
-    }
-    Ok(out)
+    Ok(super::read_stdin_lines()?
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| Input { name: line.trim().to_string(), origin: format!("stdin name {}", i + 1) })
+        .collect())
 }
 
 /// A FeatureCollection with one feature per query: the best place as a point (null geometry when

@@ -12,58 +12,87 @@ use crate::gazetteer::NameEntry;
 /// Shortest query key (in bytes) that fuzzy matching considers: shorter names have too many neighbours.
 pub const MIN_FUZZY_LEN: usize = 6;
 
-/// The deletion-neighbourhood index over the distinct keys of a name index.
+/// The deletion-neighbourhood index over the distinct keys of a name index: a bucketed hash table in
+/// one array (counting sort by the hash's top bits), from the hash of a key or of one of its deletions
+/// to the key's first entry in the name index. Built in two sequential passes, no comparison sort.
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyIndex {
-    /// (hash of a key or of one of its deletions, index of the key's first entry in the name index),
-    /// sorted.
-    variants: Vec<(u64, u32)>,
+    /// Bucket b holds `entries[starts[b]..starts[b + 1]]`.
+    starts: Vec<u32>,
+    /// (hash, entry) grouped by bucket.
+    entries: Vec<(u64, u32)>,
+    /// Right shift that turns a hash into its bucket.
+    shift: u32,
 }
 
+/// Base of the polynomial string hash.
+const BASE: u64 = 0x100_0000_01b3;
+
+/// Spread a polynomial hash over all bits (the bucket is taken from the top bits).
 #[inline]
-fn hash_parts(a: &[u8], b: &[u8]) -> u64 {
-    // FNV-1a over the two parts as one string: the key with one letter removed, without building it.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &x in a.iter().chain(b) {
-        h ^= x as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+fn finish(h: u64) -> u64 {
+    let mut x = h ^ (h >> 31);
+    x = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^ (x >> 29)
 }
 
-/// Calls `f` with the hash of `k` and of each of its one-letter deletions (ASCII keys only).
+/// Calls `f` with the hash of `k` and of each of its one-letter deletions, in O(len) total: with
+/// H(s) = Σ s[j]·B^(n−1−j), deleting letter i gives H(prefix)·B^(n−1−i) + H(suffix after i).
 #[inline]
 fn for_each_variant(k: &[u8], mut f: impl FnMut(u64)) {
-    f(hash_parts(k, &[]));
-    for i in 0..k.len() {
+    let n = k.len();
+    if n > 64 {
+        return;
+    }
+    // suffix[i] = H(k[i..]), pow[i] = B^i
+    let mut suffix = [0u64; 65];
+    let mut pow = [1u64; 65];
+    for i in (0..n).rev() {
+        pow[n - i] = pow[n - i - 1].wrapping_mul(BASE);
+        suffix[i] = (k[i] as u64 + 1).wrapping_mul(pow[n - 1 - i]).wrapping_add(suffix[i + 1]);
+    }
+    f(finish(suffix[0]));
+    let mut prefix = 0u64; // H(k[..i])
+    for i in 0..n {
         // deleting either of two equal neighbours gives the same string: hash it once
-        if i > 0 && k[i] == k[i - 1] {
-            continue;
+        if !(i > 0 && k[i] == k[i - 1]) {
+            f(finish(prefix.wrapping_mul(pow[n - 1 - i]).wrapping_add(suffix[i + 1])));
         }
-        f(hash_parts(&k[..i], &k[i + 1..]));
+        prefix = prefix.wrapping_mul(BASE).wrapping_add(k[i] as u64 + 1);
     }
 }
 
 impl FuzzyIndex {
     /// Index the distinct ASCII keys of `names` (sorted by key) that are long enough to be fuzzy targets.
     pub fn build(names: &[NameEntry]) -> FuzzyIndex {
-        let mut variants = Vec::with_capacity(names.len() * 8);
-        let mut i = 0;
-        while i < names.len() {
-            let k = names[i].key.as_bytes();
+        let mut all: Vec<(u64, u32)> = Vec::with_capacity(names.len() * 12);
+        for (i, e) in names.iter().enumerate() {
+            if i > 0 && names[i - 1].key == e.key {
+                continue;
+            }
+            let k = e.key.as_bytes();
             if k.len() + 1 >= MIN_FUZZY_LEN && k.is_ascii() {
-                for_each_variant(k, |h| variants.push((h, i as u32)));
+                for_each_variant(k, |h| all.push((h, i as u32)));
             }
-            // skip the other entries of the same key
-            let mut j = i + 1;
-            while j < names.len() && names[j].key == names[i].key {
-                j += 1;
-            }
-            i = j;
         }
-        variants.sort_unstable();
-        variants.dedup();
-        FuzzyIndex { variants }
+        // about four entries per bucket
+        let bits = (all.len() / 4).max(2).next_power_of_two().trailing_zeros().clamp(1, 24);
+        let shift = 64 - bits;
+        let mut starts = vec![0u32; (1usize << bits) + 1];
+        for &(h, _) in &all {
+            starts[(h >> shift) as usize + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        let mut fill: Vec<u32> = starts[..starts.len() - 1].to_vec();
+        let mut entries = vec![(0u64, 0u32); all.len()];
+        for &(h, e) in &all {
+            let b = (h >> shift) as usize;
+            entries[fill[b] as usize] = (h, e);
+            fill[b] += 1;
+        }
+        FuzzyIndex { starts, entries, shift }
     }
 
     /// Indexes (into `names`) of the first entry of each key within one edit of `query`, excluding
@@ -71,16 +100,14 @@ impl FuzzyIndex {
     pub fn neighbours(&self, names: &[NameEntry], query: &str) -> Vec<u32> {
         let q = query.as_bytes();
         let mut out: Vec<u32> = Vec::new();
-        if q.len() < MIN_FUZZY_LEN || !q.is_ascii() {
+        if q.len() < MIN_FUZZY_LEN || q.len() > 64 || !q.is_ascii() || self.starts.len() < 2 {
             return out;
         }
         for_each_variant(q, |h| {
-            let lo = self.variants.partition_point(|&(vh, _)| vh < h);
-            for &(vh, entry) in &self.variants[lo..] {
-                if vh != h {
-                    break;
-                }
-                if !out.contains(&entry) {
+            let b = (h >> self.shift) as usize;
+            let bucket = &self.entries[self.starts[b] as usize..self.starts[b + 1] as usize];
+            for &(eh, entry) in bucket {
+                if eh == h && !out.contains(&entry) {
                     out.push(entry);
                 }
             }
@@ -130,5 +157,26 @@ mod tests {
         assert!(!within_one_edit(b"belgorod", b"bielgorad"));
         assert!(!within_one_edit(b"belgorod", b"belgo"));
         assert!(!within_one_edit(b"abcd", b"badc"));
+    }
+
+    #[test]
+    fn deletion_hashes_equal_hashes_of_the_deleted_strings() {
+        let k = b"belgorod";
+        let mut got = Vec::new();
+        for_each_variant(k, |h| got.push(h));
+        let mut want = Vec::new();
+        for_each_variant(k, |_| {});
+        let whole = |s: &[u8]| {
+            let mut v = Vec::new();
+            for_each_variant(s, |h| v.push(h));
+            v[0]
+        };
+        want.push(whole(k));
+        for i in 0..k.len() {
+            let mut d = k.to_vec();
+            d.remove(i);
+            want.push(whole(&d));
+        }
+        assert_eq!(got, want);
     }
 }

@@ -39,7 +39,7 @@ use crate::gazetteer::{Gazetteer, Place};
 use crate::names;
 
 use fuzzy::FuzzyIndex;
-use region::{RegionIndex, RegionRef};
+use region::{RegionIndex, RegionRef, lexicon};
 
 /// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -50,6 +50,12 @@ pub const AMBIGUITY_MARGIN: f64 = 0.01;
 /// Rivals nearer than this (km) to the best candidate are the same settlement (a city and its
 /// quarter), not a different place, and never make a resolution ambiguous.
 const SAME_PLACE_KM: f64 = 15.0;
+
+/// A place without a GeoNames district code counts as inside a district hint when it lies within this
+/// distance (km) of the district's centre ...
+pub const DISTRICT_NEAR_KM: f64 = 12.0;
+/// ... or when that centre is the nearest district centre of its oblast and within this distance (km).
+pub const DISTRICT_RADIUS_KM: f64 = 50.0;
 
 /// A query: a name and optional hints.
 #[derive(Debug, Clone, Default)]
@@ -152,9 +158,9 @@ impl MatchKind {
     fn describe(self) -> &'static str {
         match self {
             MatchKind::Primary => "exact name",
-            MatchKind::Alternate => "alternate name",
-            MatchKind::Inflected => "inflected form of the name",
-            MatchKind::Fuzzy => "one letter off the name",
+            MatchKind::Alternate => "alternate name (GeoNames)",
+            MatchKind::Inflected => "base form of an inflected word",
+            MatchKind::Fuzzy => "one letter off a known name",
             MatchKind::RegionSeat => "administrative centre of the region named",
         }
     }
@@ -208,6 +214,19 @@ fn distance_km(a: &Place, b: &Place) -> f64 {
     let (la1, lo1, la2, lo2) = (a.lat.to_radians(), a.lon.to_radians(), b.lat.to_radians(), b.lon.to_radians());
     let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+/// `345289` → `345,289`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Why a name cannot be resolved at all, before looking it up: empty, too long, control characters.
@@ -301,8 +320,14 @@ impl<'g> Resolver<'g> {
     }
 
     fn hint(&self, r: RegionRef) -> RegionHint {
-        let reg = if r.level == 1 { &self.gaz.admin1[r.index as usize] } else { &self.gaz.admin2[r.index as usize] };
-        RegionHint { level: r.level, code: reg.code.clone(), name: reg.name.clone(), seat: reg.seat }
+        let (reg, seat) = if r.level == 1 {
+            let reg = &self.gaz.admin1[r.index as usize];
+            (reg, reg.seat)
+        } else {
+            let centre = self.region_index().district_centres.get(r.index as usize).copied().flatten();
+            (&self.gaz.admin2[r.index as usize], centre)
+        };
+        RegionHint { level: r.level, code: reg.code.clone(), name: reg.name.clone(), seat }
     }
 
     /// Recognise a region phrase: admin1 ("Voronezh region", "Voronezh Oblast", "Voronezhskaya oblast",
@@ -345,8 +370,26 @@ impl<'g> Resolver<'g> {
                 && !p.admin1.is_empty()
         } else {
             let code = &self.gaz.admin2[r.index as usize].code;
-            !p.admin2.is_empty() && *code == p.admin2_code()
+            if !p.admin2.is_empty() {
+                return *code == p.admin2_code();
+            }
+            self.near_district_centre(p, r.index)
         }
+    }
+
+    /// For a place without a GeoNames district code (most Russian ones): whether it lies in admin2 region
+    /// `district`, judged by distance: within [`DISTRICT_NEAR_KM`] of the district's centre, or nearer to
+    /// it than to any other district centre of its oblast and within [`DISTRICT_RADIUS_KM`].
+    fn near_district_centre(&self, p: &Place, district: u32) -> bool {
+        let idx = self.region_index();
+        let Some(centres) = idx.centres_by_admin1.get(&p.admin1_code()) else { return false };
+        let Some(&(_, centre)) = centres.iter().find(|(d, _)| *d == district) else { return false };
+        let d = distance_km(p, &self.gaz.places[centre as usize]);
+        if d <= DISTRICT_NEAR_KM {
+            return true;
+        }
+        d <= DISTRICT_RADIUS_KM
+            && centres.iter().all(|&(other, c)| other == district || distance_km(p, &self.gaz.places[c as usize]) >= d)
     }
 
     fn passes(&self, p: &Place, f: &Filter) -> bool {
@@ -449,6 +492,11 @@ impl<'g> Resolver<'g> {
         res.status = if close.is_some() { Status::Ambiguous } else { Status::Resolved };
         res.best = Some(self.candidate(best.place, best.score));
         res.reason = self.explain(best, &inside, close.or(rival), close.is_some(), &filter_words);
+        if bp.admin2.is_empty() && filter.regions.iter().flatten().any(|r| r.level == 2) {
+            res.reason.push_str(
+                " (GeoNames gives this place no district: judged inside by its distance to the district's centre)",
+            );
+        }
         res
     }
 
@@ -582,11 +630,11 @@ impl<'g> Resolver<'g> {
         let region = self.gaz.admin1_name(p).unwrap_or(&p.country);
         let _ = write!(
             s,
-            "{} match; {} in {}, population {}",
+            "{}; {} in {}, population {}",
             best.kind.describe(),
             feature_words(&p.feature_code),
             region,
-            p.population
+            thousands(p.population)
         );
         if !filter.is_empty() {
             let _ = write!(s, "; within {}", filter.join(", "));
@@ -604,7 +652,7 @@ impl<'g> Resolver<'g> {
                         rp.name,
                         rregion,
                         feature_words(&rp.feature_code),
-                        rp.population
+                        thousands(rp.population)
                     );
                 } else {
                     let _ = write!(
@@ -615,7 +663,7 @@ impl<'g> Resolver<'g> {
                         rp.name,
                         rregion,
                         feature_words(&rp.feature_code),
-                        rp.population
+                        thousands(rp.population)
                     );
                 }
             }
@@ -626,7 +674,7 @@ impl<'g> Resolver<'g> {
     /// Split a query into the place name and what it says about the region: "Petropavlovka, Voronezh
     /// region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области", "в Белгороде".
     fn split_name(&self, raw: &str) -> (String, Option<InName>) {
-        let idx = self.region_index();
+        let idx = lexicon();
         // "name, region" / "name (region)"
         if let Some(pos) = raw.find([',', '(', ';']) {
             let name = raw[..pos].trim();
@@ -673,7 +721,7 @@ impl<'g> Resolver<'g> {
 
     /// Drop leading prepositions ("в Белгороде", "near Kupiansk") when a name remains.
     fn strip_leading(&self, name: &str) -> String {
-        let idx = self.region_index();
+        let idx = lexicon();
         let mut rest = name.trim();
         while let Some((first, tail)) = rest.split_once(char::is_whitespace) {
             if idx.is_leading_word(&names::key(first)) && !tail.trim().is_empty() {

@@ -178,10 +178,11 @@ const ALIASES: &[(&str, &[&str])] = &[
 const SHARED_ALIASES: &[(&[&str], &[&str])] =
     &[(&["UA.05", "UA.14"], &["Donbas", "Donbass", "Донбасс", "Донбас", "Донбассе", "Донбасі"])];
 
-/// Adjectives that no suffix rule derives from the noun, by the key of the noun.
+/// Adjectives that no suffix rule derives from the noun, by the key of the noun (nouns and adjectives are
+/// written as keys: see the test `irregular_adjectives_are_keys`).
 const IRREGULAR_ADJECTIVES: &[(&str, &[&str])] = &[
     ("moskva", &["moskovsk"]),
-    ("moscow", &["moskovsk"]),
+    ("mostsov", &["moskovsk"]), // Moscow
     ("orel", &["orlovsk"]),
     ("oriol", &["orlovsk"]),
     ("penza", &["penzensk"]),
@@ -215,13 +216,53 @@ pub(crate) struct RegionIndex {
     seats: HashMap<String, Vec<RegionRef>>,
     /// Adjective stem → admin1 regions whose capital's name gives it (Kharkov → kharkovsk).
     seat_adjectives: HashMap<String, Vec<RegionRef>>,
-    /// Whole-phrase aliases (LPR, Crimea), by [`alias_form`].
+    /// Whole-phrase aliases (LPR, Crimea), by [`Lexicon::alias_form`].
     aliases: HashMap<String, Vec<RegionRef>>,
     /// Per admin1 region: (its name has a first-level generic word, its name says "city").
     admin1_shape: Vec<(bool, bool)>,
+    /// Per admin2 region: its centre (GeoNames' seat, else the place of its admin1 the district is named
+    /// after: Borovskiy Rayon → Borovsk), as an index into the gazetteer's places.
+    pub district_centres: Vec<Option<u32>>,
+    /// Admin1 code → (admin2 index, centre) of its districts with a known centre.
+    pub centres_by_admin1: HashMap<String, Vec<(u32, u32)>>,
+}
+
+/// The gazetteer-independent words of region phrases: generic words, leading prepositions, alias
+/// phrases. Built once per process; lets the resolver see that "Belgorod" holds no region phrase without
+/// building a [`RegionIndex`].
+#[derive(Debug)]
+pub(crate) struct Lexicon {
     first_level_words: HashSet<String>,
     second_level_words: HashSet<String>,
     leading_words: HashSet<String>,
+    /// [`Lexicon::alias_form`] of each alias → the admin1 codes it names.
+    aliases: HashMap<String, Vec<&'static str>>,
+}
+
+/// The process-wide [`Lexicon`].
+pub(crate) fn lexicon() -> &'static Lexicon {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut lex = Lexicon {
+            first_level_words: keyed(FIRST_LEVEL_WORDS),
+            second_level_words: keyed(SECOND_LEVEL_WORDS),
+            leading_words: keyed(LEADING_WORDS),
+            aliases: HashMap::new(),
+        };
+        let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
+        for (codes, names) in aliases {
+            for n in names {
+                let form = lex.alias_form(&key(n));
+                let v = lex.aliases.entry(form).or_default();
+                for c in codes {
+                    if !v.contains(c) {
+                        v.push(c);
+                    }
+                }
+            }
+        }
+        lex
+    })
 }
 
 fn add(map: &mut HashMap<String, Vec<RegionRef>>, k: String, r: RegionRef) {
@@ -245,12 +286,8 @@ const ALIAS_ENDINGS: &[&str] = &["aia", "ogo", "omu", "oi", "oe", "ie", "ih", "i
 impl RegionIndex {
     /// Build the index for `gaz` (about a millisecond: a few thousand names).
     pub fn build(gaz: &Gazetteer) -> RegionIndex {
-        let mut idx = RegionIndex {
-            first_level_words: keyed(FIRST_LEVEL_WORDS),
-            second_level_words: keyed(SECOND_LEVEL_WORDS),
-            leading_words: keyed(LEADING_WORDS),
-            ..Default::default()
-        };
+        let lex = lexicon();
+        let mut idx = RegionIndex::default();
         let city = key("city");
         for (level, regions) in [(1u8, &gaz.admin1), (2u8, &gaz.admin2)] {
             for (i, r) in regions.iter().enumerate() {
@@ -259,13 +296,19 @@ impl RegionIndex {
                 for name in region_names(r) {
                     let k = key(name);
                     shape.1 |= k.split(' ').any(|w| w == city);
-                    let (stem, generic) = idx.strip(&k);
+                    let (stem, generic) = lex.strip(&k);
                     shape.0 |= generic.first_level;
                     idx.add_stem(&stem, rr, false);
                 }
                 if level == 1 {
                     idx.admin1_shape.push(shape);
                 }
+            }
+        }
+        idx.district_centres = district_centres(gaz);
+        for (i, (r, c)) in gaz.admin2.iter().zip(&idx.district_centres).enumerate() {
+            if let (Some(c), Some((admin1, _))) = (c, r.code.rsplit_once('.')) {
+                idx.centres_by_admin1.entry(admin1.to_string()).or_default().push((i as u32, *c));
             }
         }
         // Admin1 capitals and all their names (Kharkov, Харків) name their region too.
@@ -287,14 +330,10 @@ impl RegionIndex {
         }
         let codes: HashMap<&str, u32> =
             gaz.admin1.iter().enumerate().map(|(i, r)| (r.code.as_str(), i as u32)).collect();
-        let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
-        for (region_codes, names) in aliases {
+        for (form, region_codes) in &lex.aliases {
             for code in region_codes {
                 if let Some(&i) = codes.get(code) {
-                    for n in names {
-                        let form = idx.alias_form(&key(n));
-                        add(&mut idx.aliases, form, RegionRef { level: 1, index: i });
-                    }
+                    add(&mut idx.aliases, form.clone(), RegionRef { level: 1, index: i });
                 }
             }
         }
@@ -317,57 +356,15 @@ impl RegionIndex {
         }
     }
 
-    /// An alias phrase reduced for matching: no leading prepositions or generic words, each word
-    /// without its case ending.
-    fn alias_form(&self, k: &str) -> String {
-        let (stem, _) = self.strip(k);
-        let mut out = String::with_capacity(stem.len());
-        for w in stem.split(' ') {
-            let mut w = w;
-            for e in ALIAS_ENDINGS {
-                if let Some(s) = w.strip_suffix(e)
-                    && s.len() >= 3
-                {
-                    w = s;
-                    break;
-                }
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        out
-    }
-
-    /// Remove leading prepositions and every generic word from a key; report which kinds were present.
-    pub fn strip(&self, k: &str) -> (String, Generic) {
-        let mut generic = Generic::default();
-        let mut kept: Vec<&str> = Vec::new();
-        for w in k.split(' ') {
-            if kept.is_empty() && self.leading_words.contains(w) {
-                continue;
-            }
-            if self.first_level_words.contains(w) {
-                generic.first_level = true;
-            } else if self.second_level_words.contains(w) {
-                generic.second_level = true;
-            } else if w == "of" || w == "the" {
-            } else {
-                kept.push(w);
-            }
-        }
-        (kept.join(" "), generic)
-    }
-
     /// Regions a phrase names, most likely first, with the generic words it carried.
     pub fn lookup(&self, text: &str) -> (Vec<RegionRef>, Generic) {
         let k = key(text);
         let mut out: Vec<RegionRef> = Vec::new();
-        if let Some(v) = self.aliases.get(&self.alias_form(&k)) {
+        let lex = lexicon();
+        if let Some(v) = self.aliases.get(&lex.alias_form(&k)) {
             return (v.clone(), Generic { first_level: true, second_level: false });
         }
-        let (stem, generic) = self.strip(&k);
+        let (stem, generic) = lex.strip(&k);
         if stem.is_empty() {
             return (out, generic);
         }
@@ -432,6 +429,51 @@ impl RegionIndex {
         }
         (out, generic)
     }
+}
+
+impl Lexicon {
+    /// An alias phrase reduced for matching: no leading prepositions or generic words, each word
+    /// without its case ending.
+    fn alias_form(&self, k: &str) -> String {
+        let (stem, _) = self.strip(k);
+        let mut out = String::with_capacity(stem.len());
+        for w in stem.split(' ') {
+            let mut w = w;
+            for e in ALIAS_ENDINGS {
+                if let Some(s) = w.strip_suffix(e)
+                    && s.len() >= 3
+                {
+                    w = s;
+                    break;
+                }
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
+    }
+
+    /// Remove leading prepositions and every generic word from a key; report which kinds were present.
+    pub fn strip(&self, k: &str) -> (String, Generic) {
+        let mut generic = Generic::default();
+        let mut kept: Vec<&str> = Vec::new();
+        for w in k.split(' ') {
+            if kept.is_empty() && self.leading_words.contains(w) {
+                continue;
+            }
+            if self.first_level_words.contains(w) {
+                generic.first_level = true;
+            } else if self.second_level_words.contains(w) {
+                generic.second_level = true;
+            } else if w == "of" || w == "the" {
+            } else {
+                kept.push(w);
+            }
+        }
+        (kept.join(" "), generic)
+    }
 
     /// Whether a whole phrase is an alias (LPR, Crimea, Donbas, Луганской Народной Республике).
     pub fn is_alias(&self, text: &str) -> bool {
@@ -447,6 +489,44 @@ impl RegionIndex {
     pub fn is_leading_word(&self, word: &str) -> bool {
         self.leading_words.contains(word)
     }
+}
+
+/// The centre of each admin2 region. Most Russian places in GeoNames carry no admin2 code, so the seat
+/// is often unknown; a district is named after its centre (Grayvoronskiy Rayon, Borovskiy Rayon), so
+/// the most prominent place of the same admin1 whose name gives the district's adjective is taken.
+fn district_centres(gaz: &Gazetteer) -> Vec<Option<u32>> {
+    let lex = lexicon();
+    // (admin1 code, adjective stem) → most prominent place
+    let mut by_adjective: HashMap<(String, String), u32> = HashMap::new();
+    let rank = |p: &crate::gazetteer::Place| {
+        let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
+        (seat, p.population)
+    };
+    for (i, p) in gaz.places.iter().enumerate() {
+        let k = key(&p.name);
+        if k.len() < 3 || p.admin1.is_empty() {
+            continue;
+        }
+        for a in adjective_stems(&k) {
+            let e = by_adjective.entry((p.admin1_code(), a)).or_insert(i as u32);
+            if rank(p) > rank(&gaz.places[*e as usize]) {
+                *e = i as u32;
+            }
+        }
+    }
+    gaz.admin2
+        .iter()
+        .map(|r| {
+            if r.seat.is_some() {
+                return r.seat;
+            }
+            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+            region_names(r).find_map(|n| {
+                let (stem, _) = lex.strip(&key(n));
+                adjective_stems(&stem).into_iter().find_map(|a| by_adjective.get(&(admin1.to_string(), a)).copied())
+            })
+        })
+        .collect()
 }
 
 /// English, ASCII and alternate names of a region.
@@ -485,7 +565,7 @@ pub(crate) fn adjective_stems(stem: &str) -> Vec<String> {
         return out;
     }
     for (noun, adjs) in IRREGULAR_ADJECTIVES {
-        if key(noun) == stem {
+        if *noun == stem {
             out.extend(adjs.iter().map(|a| a.to_string()));
         }
     }
@@ -529,6 +609,17 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn irregular_adjectives_are_keys() {
+        for (noun, adjs) in IRREGULAR_ADJECTIVES {
+            assert_eq!(key(noun), *noun);
+            for a in *adjs {
+                assert_eq!(key(a), *a);
+            }
+        }
+        assert_eq!(key("Moscow"), "mostsov");
+    }
 
     #[test]
     fn adjectives_of_nouns() {
