@@ -83,10 +83,10 @@ pub(crate) fn canonical_keys(fields: &mut Map<String, Value>) {
         .collect();
     for k in odd {
         let lower = k.trim().to_ascii_lowercase();
-        if !fields.contains_key(&lower) {
-            if let Some(v) = fields.remove(&k) {
-                fields.insert(lower, v);
-            }
+        if !fields.contains_key(&lower)
+            && let Some(v) = fields.remove(&k)
+        {
+            fields.insert(lower, v);
         }
     }
 }
