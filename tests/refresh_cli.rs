@@ -152,10 +152,13 @@ fn refresh_installs_and_info_and_lookups_use_it() {
 }
 
 #[test]
-#[ignore = "needs the `incimap resolve` command, which another helper is building"]
 fn resolve_command_uses_the_installed_gazetteer() {
     let server = Server::with_fixtures();
     let home = Home::new();
+    // Before: the embedded gazetteer knows Sudzha (cities500 row 486816).
+    let out = home.cmd().args(["resolve", "--format", "json", "Sudzha"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["best"]["geonameid"], 486816, "{v}");
     home.install_baseline(&server);
     let out = home.cmd().args(["resolve", "--format", "json", "Belgorod", "Sudzha"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
