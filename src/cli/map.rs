@@ -1,12 +1,108 @@
-//! `incimap map`.
+//! `incimap map`: argument handling and the summary; the layers come from `incimap::layers`.
 
-use super::Global;
+use std::path::PathBuf;
+
+use incimap::incidents::{self, InputKind, Locator, ReadOptions};
+use incimap::layers::{LayerFormat, LayerWriter, MapOptions, bands};
+
+use super::{Format, Global, UsageError};
 
 /// Arguments of `incimap map`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Incident tables (CSV/TSV), NDJSON, JSON arrays, GeoJSON points, text articles, directories; `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Directory to write the layers into (created if missing).
+    #[arg(short, long = "output", value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// Distance band edges in km outside Ukraine, ascending: `0,10,25,50,100,250` (the default).
+    #[arg(long, value_name = "LIST")]
+    pub bands: Option<String>,
+    /// `geojson` (default): FeatureCollections. `geojsonseq`: incidents and leaders as RFC 8142 text
+    /// sequences (`incidents.geojsons`, `leaders.geojsons`) for very large inputs.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Fail on the first input row that cannot be placed (nothing is written).
+    #[arg(long)]
+    pub strict: bool,
+    /// Read every input as this kind instead of recognising it.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub input_format: Option<InputKind>,
+    /// Report date for relative dates in articles (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Embed at most this many incidents in index.html (the GeoJSON layers always hold all of them).
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub html_max: usize,
+}
 
 /// Run `incimap map`.
-pub fn run(_global: &Global, _args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`incimap map` is not built yet")
+pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
+    let format = args.format.unwrap_or(Format::Geojson);
+    super::ensure_format(format, &[Format::Geojson, Format::Geojsonseq], "map")?;
+    let edges_km = match &args.bands {
+        Some(list) => bands::parse_edges(list).map_err(UsageError)?,
+        None => bands::DEFAULT_EDGES_KM.to_vec(),
+    };
+    if args.output.exists() && !args.output.is_dir() {
+        return Err(UsageError(format!("-o {}: not a directory", args.output.display())).into());
+    }
+    let options = MapOptions {
+        edges_km,
+        format: if format == Format::Geojsonseq { LayerFormat::GeoJsonSeq } else { LayerFormat::GeoJson },
+        html_max_incidents: args.html_max,
+    };
+
+    let gaz = global.load_gazetteer()?;
+    let resolver = incimap::resolve::Resolver::new(&gaz);
+    let border = incimap::border::BorderIndex::new(&gaz.boundaries);
+    let locator = Locator { resolver: &resolver, border: &border };
+    let opts =
+        ReadOptions { strict: args.strict, report_date: args.date, kind: args.input_format, ..ReadOptions::default() };
+
+    // Both callbacks write into the same layer set.
+    let writer = std::cell::RefCell::new(LayerWriter::create(&args.output, options, &gaz.boundaries)?);
+    let mut shown = 0u32;
+    let read = incidents::read(
+        &args.inputs,
+        &locator,
+        &opts,
+        |incident| Ok(writer.borrow_mut().add_incident(&incident)?),
+        |u| {
+            // The first few problems in full; all of them are in unresolved.csv.
+            if shown < 20 || global.verbose {
+                global.warn(format_args!("{}:{}: {} ({})", u.source, u.line, u.reason, u.input));
+            }
+            shown += 1;
+            Ok(writer.borrow_mut().add_unresolved(&u)?)
+        },
+    )?;
+    let summary = writer.into_inner().finish()?;
+
+    for w in &summary.warnings {
+        global.warn(w);
+    }
+    global.warn(format_args!(
+        "mapped {} incidents from {} input{} ({} inside Ukraine); {} could not be placed{}",
+        summary.incidents,
+        read.files,
+        if read.files == 1 { "" } else { "s" },
+        summary.inside_ukraine,
+        summary.unresolved,
+        if summary.unresolved > 0 { " (see unresolved.csv)" } else { "" },
+    ));
+    if summary.html_incidents < summary.incidents {
+        global.warn(format_args!(
+            "index.html shows the first {} incidents (--html-max); the layers hold all {}",
+            summary.html_incidents, summary.incidents
+        ));
+    }
+    for b in &summary.bands {
+        global.info(format_args!("band {}–{} km: {:.0} km²", b.from_km, b.to_km, b.area_km2));
+    }
+    let names: Vec<String> =
+        summary.files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    global.warn(format_args!("wrote {}: {}", args.output.display(), names.join(", ")));
+    Ok(())
 }

@@ -3,13 +3,15 @@
 
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 
-use super::json::{BBox, push_fixed6, push_position, push_rounded, push_str, push_u64, push_value};
+use super::json::{BBox, push_position, push_rounded, push_str, push_u64, push_value};
 use crate::incidents::{Incident, Precision};
 use crate::resolve::Status;
 
 /// Properties `incimap map` adds to every incident. An input field with one of these names is kept
 /// under `input_<name>` so nothing the user supplied is lost or silently overwritten.
 pub const COMPUTED_FIELDS: &[&str] = &[
+    "date",
+    "weapon",
     "border_km",
     "country",
     "inside_ukraine",
@@ -79,18 +81,28 @@ pub fn push_incident_properties(out: &mut Vec<u8>, inc: &Incident) {
     out.push(b'{');
     let mut first = true;
     for (k, v) in &inc.fields {
+        // `date` and `weapon` are written normalised (ISO date, weapon class); the input's own text is
+        // kept as `input_date`/`input_weapon` only when it says something else.
+        let normalised = match k.as_str() {
+            "date" => Some(inc.date.as_deref()),
+            "weapon" => Some(inc.weapon.as_deref()),
+            _ => None,
+        };
+        if let Some(norm) = normalised {
+            if norm.is_some() && inc.field_str(k).as_deref() == norm {
+                continue;
+            }
+            if inc.field_str(k).is_none() {
+                continue;
+            }
+        }
         push_key(out, &mut first, &input_field_name(k));
         push_value(out, v);
     }
-    // Extracted incidents have no input row; their date and weapon come from the text.
-    if !inc.fields.contains_key("date") {
-        push_key(out, &mut first, "date");
-        push_opt_str(out, inc.date.as_deref());
-    }
-    if !inc.fields.contains_key("weapon") {
-        push_key(out, &mut first, "weapon");
-        push_opt_str(out, inc.weapon.as_deref());
-    }
+    push_key(out, &mut first, "date");
+    push_opt_str(out, inc.date.as_deref());
+    push_key(out, &mut first, "weapon");
+    push_opt_str(out, inc.weapon.as_deref());
     let m = &inc.measurement;
     push_key(out, &mut first, "border_km");
     push_rounded(out, m.border_km, 3);
@@ -145,6 +157,11 @@ pub fn push_leader_feature(out: &mut Vec<u8>, id: u64, inc: &Incident, bbox: &mu
     if !(m.border_km.is_finite() && nb.lat.is_finite() && nb.lon.is_finite()) {
         return false;
     }
+    // An incident on the border line itself has no leader (a one-point line is invalid).
+    let same = |a: f64, b: f64| super::json::round_coord(a) == super::json::round_coord(b);
+    if same(inc.lat, nb.lat) && same(inc.lon, nb.lon) {
+        return false;
+    }
     out.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
     push_u64(out, id);
     out.extend_from_slice(b",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[");
@@ -173,9 +190,4 @@ pub fn push_leader_feature(out: &mut Vec<u8>, id: u64, inc: &Incident, bbox: &mu
     push_opt_str(out, inc.place.as_ref().map(|p| p.name.as_str()));
     out.extend_from_slice(b"}}");
     true
-}
-
-/// Append a value with six decimals (re-exported for the HTML writer).
-pub fn push_number(out: &mut Vec<u8>, v: f64) {
-    push_fixed6(out, v);
 }

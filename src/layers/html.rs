@@ -117,7 +117,11 @@ pub fn page(d: &PageData) -> String {
         json::push_str(&mut data, &c.hex());
     }
     data.extend_from_slice(b"},\"ukraine\":");
-    let ukraine = d.ukraine.simplify(SIMPLIFY_DEG);
+    // Lakes and reservoirs are holes in the source polygons: the page draws the territory whole.
+    let ukraine = MultiPolygon::new(
+        d.ukraine.0.iter().map(|p| geo::Polygon::new(p.exterior().clone(), vec![])).collect::<Vec<_>>(),
+    )
+    .simplify(SIMPLIFY_DEG);
     let mut ub = BBox::EMPTY;
     data.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":{},\"geometry\":");
     json::push_multipolygon(&mut data, &ukraine, &mut ub);

@@ -288,7 +288,6 @@ impl LayerWriter {
         }
         let bands_json = bands_layer(&bands);
 
-        let ext = if seq { "geojsons" } else { "geojson" };
         let classes = style::incident_classes(&self.options.edges_km);
         let small: [(&str, &Vec<u8>, String); 3] = [
             (names::BORDER, &border_json, qml::border()),
@@ -330,7 +329,6 @@ impl LayerWriter {
             crate::atomic_file::write(&path, &data).map_err(|source| LayerError::Io { path: path.clone(), source })?;
             summary.files.push(path);
         }
-        let _ = ext;
         Ok(summary)
     }
 }
