@@ -12,8 +12,9 @@ use rstar::primitives::{GeomWithData, Line};
 const K: f64 = 0.64;
 
 fn reference() -> MultiLineString<f64> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/border/ru-ua-land-border.geojson"))
-        .expect("fixture");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/border/ru-ua-land-border.geojson"))
+            .expect("fixture");
     let gj: geojson::GeoJson = text.parse().expect("geojson");
     let geojson::GeoJson::FeatureCollection(fc) = gj else { panic!("not a FeatureCollection") };
     let geom: geo::Geometry<f64> = fc.features[0].geometry.clone().expect("geometry").try_into().expect("geo");

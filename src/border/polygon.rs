@@ -1,0 +1,196 @@
+//! Fast point-in-polygon for large country polygons: an R-tree over the boundary edges plus a grid of
+//! reference points whose inside/outside status is precomputed.
+//!
+//! A query finds its grid cell. A cell that no edge touches is wholly inside or wholly outside, so its
+//! precomputed status is the answer (the common case). Otherwise the query walks from the point to the
+//! cell's reference point and flips the reference status once per boundary edge crossed; the R-tree gives
+//! the few edges near that short walk. Even-odd counting handles holes and multi-part polygons.
+
+use geo::MultiPolygon;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+/// An edge of a polygon ring, lon/lat degrees.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Edge {
+    pub a: [f64; 2],
+    pub b: [f64; 2],
+}
+
+type EdgeBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// What a grid cell knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// No edge touches the cell; every point in it is inside.
+    Inside,
+    /// No edge touches the cell; every point in it is outside.
+    Outside,
+    /// Edges touch the cell; the reference point is inside (`true`) or outside.
+    Mixed(bool),
+}
+
+/// Point-in-polygon index over one (multi)polygon, coordinates lon/lat degrees.
+///
+/// ```
+/// use geo::{MultiPolygon, polygon};
+/// let square = MultiPolygon::new(vec![polygon![(x: 30.0, y: 50.0), (x: 31.0, y: 50.0), (x: 31.0, y: 51.0), (x: 30.0, y: 51.0)]]);
+/// let index = incimap::border::polygon::PolygonIndex::new(&square);
+/// assert!(index.contains(30.5, 50.5));
+/// assert!(!index.contains(31.5, 50.5));
+/// ```
+pub struct PolygonIndex {
+    edges: Vec<Edge>,
+    tree: RTree<EdgeBox>,
+    /// Bounding box of all edges: min lon, min lat, max lon, max lat.
+    bbox: [f64; 4],
+    cell_size: f64,
+    cols: usize,
+    rows: usize,
+    cells: Vec<Cell>,
+}
+
+/// A tiny offset that keeps reference points off polygon vertices and edges (source coordinates have
+/// five decimals, so a point offset by an odd fraction of 1e-7 never lies exactly on them).
+const REF_JITTER: [f64; 2] = [1.234_567e-7, 2.345_678e-7];
+
+impl PolygonIndex {
+    /// Index every ring (exterior and interior) of `polygons`.
+    pub fn new(polygons: &MultiPolygon<f64>) -> PolygonIndex {
+        let mut edges = Vec::new();
+        for polygon in &polygons.0 {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for line in ring.lines() {
+                    if line.start != line.end {
+                        edges.push(Edge { a: [line.start.x, line.start.y], b: [line.end.x, line.end.y] });
+                    }
+                }
+            }
+        }
+        PolygonIndex::from_edges(edges)
+    }
+
+    fn from_edges(edges: Vec<Edge>) -> PolygonIndex {
+        let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        for e in &edges {
+            for p in [e.a, e.b] {
+                bbox[0] = bbox[0].min(p[0]);
+                bbox[1] = bbox[1].min(p[1]);
+                bbox[2] = bbox[2].max(p[0]);
+                bbox[3] = bbox[3].max(p[1]);
+            }
+        }
+        let boxes: Vec<EdgeBox> = edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| GeomWithData::new(Rectangle::from_corners(e.a, e.b), i as u32))
+            .collect();
+        let tree = RTree::bulk_load(boxes);
+        let mut index = PolygonIndex { edges, tree, bbox, cell_size: 1.0, cols: 0, rows: 0, cells: Vec::new() };
+        if index.edges.is_empty() {
+            return index;
+        }
+        // About half a million cells: quick to build at start-up, fine enough that most cells are pure.
+        let (w, h) = (bbox[2] - bbox[0], bbox[3] - bbox[1]);
+        index.cell_size = ((w * h) / 5.0e5).sqrt().max(0.005);
+        index.cols = (w / index.cell_size).floor() as usize + 1;
+        index.rows = (h / index.cell_size).floor() as usize + 1;
+        index.cells = index.build_cells();
+        index
+    }
+
+    /// Classify every cell: mixed if an edge's box touches it (marked edge by edge, so building is linear
+    /// in the number of edges), and the status of its reference point from a scanline over its row.
+    fn build_cells(&self) -> Vec<Cell> {
+        let mut touched = vec![false; self.cols * self.rows];
+        let clamp_col = |x: f64| (((x - self.bbox[0]) / self.cell_size).max(0.0) as usize).min(self.cols - 1);
+        let clamp_row = |y: f64| (((y - self.bbox[1]) / self.cell_size).max(0.0) as usize).min(self.rows - 1);
+        for e in &self.edges {
+            let (c0, c1) = (clamp_col(e.a[0].min(e.b[0])), clamp_col(e.a[0].max(e.b[0])));
+            let (r0, r1) = (clamp_row(e.a[1].min(e.b[1])), clamp_row(e.a[1].max(e.b[1])));
+            for row in r0..=r1 {
+                touched[row * self.cols + c0..=row * self.cols + c1].fill(true);
+            }
+        }
+        let mut cells = Vec::with_capacity(self.cols * self.rows);
+        let mut crossings: Vec<f64> = Vec::new();
+        for row in 0..self.rows {
+            let y = self.bbox[1] + (row as f64 + 0.5) * self.cell_size + REF_JITTER[1];
+            crossings.clear();
+            let line = AABB::from_corners([self.bbox[0] - 1.0, y], [self.bbox[2] + 1.0, y]);
+            for edge in self.tree.locate_in_envelope_intersecting(line) {
+                let e = &self.edges[edge.data as usize];
+                if (e.a[1] > y) != (e.b[1] > y) {
+                    crossings.push(e.a[0] + (y - e.a[1]) / (e.b[1] - e.a[1]) * (e.b[0] - e.a[0]));
+                }
+            }
+            crossings.sort_by(f64::total_cmp);
+            let mut next = 0; // crossings west of the current reference point
+            for col in 0..self.cols {
+                let x = self.bbox[0] + (col as f64 + 0.5) * self.cell_size + REF_JITTER[0];
+                while next < crossings.len() && crossings[next] <= x {
+                    next += 1;
+                }
+                // Crossings east of the reference point: odd means inside.
+                let inside = (crossings.len() - next) % 2 == 1;
+                cells.push(match (touched[row * self.cols + col], inside) {
+                    (true, s) => Cell::Mixed(s),
+                    (false, true) => Cell::Inside,
+                    (false, false) => Cell::Outside,
+                });
+            }
+        }
+        cells
+    }
+
+    /// Whether (lon, lat) lies inside the polygons. Points exactly on an edge may go either way.
+    #[inline]
+    pub fn contains(&self, lon: f64, lat: f64) -> bool {
+        if !(lon >= self.bbox[0] && lon <= self.bbox[2] && lat >= self.bbox[1] && lat <= self.bbox[3]) {
+            return false;
+        }
+        let col = (((lon - self.bbox[0]) / self.cell_size) as usize).min(self.cols - 1);
+        let row = (((lat - self.bbox[1]) / self.cell_size) as usize).min(self.rows - 1);
+        match self.cells[row * self.cols + col] {
+            Cell::Inside => true,
+            Cell::Outside => false,
+            Cell::Mixed(reference_inside) => {
+                let r = [
+                    self.bbox[0] + (col as f64 + 0.5) * self.cell_size + REF_JITTER[0],
+                    self.bbox[1] + (row as f64 + 0.5) * self.cell_size + REF_JITTER[1],
+                ];
+                reference_inside ^ (self.crossings([lon, lat], r) % 2 == 1)
+            }
+        }
+    }
+
+    /// Number of edges the segment p→r crosses (half-open rule at vertices, so a walk through a vertex
+    /// counts once).
+    fn crossings(&self, p: [f64; 2], r: [f64; 2]) -> usize {
+        let walk = AABB::from_corners(p, r);
+        let mut n = 0;
+        for edge in self.tree.locate_in_envelope_intersecting(walk) {
+            let e = &self.edges[edge.data as usize];
+            let (oa, ob) = (orient(p, r, e.a), orient(p, r, e.b));
+            if (oa > 0.0) == (ob > 0.0) {
+                continue;
+            }
+            let (op, or) = (orient(e.a, e.b, p), orient(e.a, e.b, r));
+            if (op > 0.0) != (or > 0.0) {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Edges of the polygon boundary whose boxes intersect the given box (lon/lat).
+    pub(crate) fn edges_near(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = &Edge> {
+        self.tree.locate_in_envelope_intersecting(AABB::from_corners(min, max)).map(|b| &self.edges[b.data as usize])
+    }
+}
+
+/// Twice the signed area of triangle abc: > 0 when c is left of a→b.
+#[inline]
+fn orient(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> f64 {
+    (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+}
