@@ -1,48 +1,329 @@
-//! Layer files checked as RFC 7946 documents by an independent reader (the `geojson` crate and geo).
+//! Layer files read back by an independent reader (the `geojson` crate, serde_json, geo) and checked
+//! against RFC 7946 / RFC 8142, and the distance bands checked against geodesic distances computed here
+//! with GeographicLib, independently of the projection-and-buffer construction.
 
 mod map_common;
 
-use incimap::layers::{LayerFormat, LayerWriter, MapOptions};
+use std::sync::OnceLock;
+
+use geo::{Contains, Coord};
+use geographiclib_rs::{Geodesic, InverseGeodesic};
+use incimap::layers::{LayerFormat, LayerWriter, MapOptions, bands};
 use map_common::*;
 
-#[test]
-fn scratch_write() {
-    let dir = tempdir();
-    let b = boundaries();
-    let mut w = LayerWriter::create(dir.path(), MapOptions::default(), &b).unwrap();
-    w.add_incident(&belgorod()).unwrap();
-    w.add_incident(&incident(3, 50.0, 36.23, -31.5, (50.2, 36.6), Some("UA"))).unwrap();
-    let s = w.finish().unwrap();
-    eprintln!("{s:#?}");
-    let keep = std::path::Path::new("/tmp/map_scratch");
-    let _ = std::fs::remove_dir_all(keep);
-    std::fs::create_dir_all(keep).unwrap();
-    for f in std::fs::read_dir(dir.path()).unwrap() {
-        let f = f.unwrap();
-        std::fs::copy(f.path(), keep.join(f.file_name())).unwrap();
-    }
-    let _ = LayerFormat::GeoJsonSeq;
-}
-
-#[test]
-fn scratch_bands() {
-    use geo::Validation;
-    let b = boundaries();
-    let t = std::time::Instant::now();
-    let bands = incimap::layers::bands::build(&b, &incimap::layers::bands::DEFAULT_EDGES_KM).unwrap();
-    eprintln!("built in {:?}", t.elapsed()); std::fs::write("/tmp/bands.geojson", incimap::layers::bands_layer(&bands)).unwrap();
-    for band in &bands {
-        let errs = band.area.validation_errors();
-        eprintln!("{} polys={} errs={}", band.label(), band.area.0.len(), errs.len());
-        for e in errs.iter().take(5) {
-            eprintln!("   {e}");
+/// Every number in a coordinates array, recursively.
+fn positions(v: &serde_json::Value, out: &mut Vec<(f64, f64)>) {
+    if let Some(a) = v.as_array() {
+        if a.len() >= 2 && a[0].is_number() {
+            out.push((a[0].as_f64().unwrap(), a[1].as_f64().unwrap()));
+        } else {
+            a.iter().for_each(|x| positions(x, out));
         }
     }
 }
 
+/// Shoelace signed area of a lon/lat ring (positive = counter-clockwise).
+fn signed_area(ring: &[(f64, f64)]) -> f64 {
+    ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0
+}
+
+/// Check a FeatureCollection file against RFC 7946: no `crs`, a bbox that is exactly the extent of its
+/// positions, at most six decimals, right-hand winding. Returns the document.
+fn check_rfc7946(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    // Independent reader: the geojson crate must accept it.
+    let _: geojson::GeoJson = text.parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["type"], "FeatureCollection");
+    assert!(doc.get("crs").is_none(), "{}: RFC 7946 has no crs member", path.display());
+    let feats = doc["features"].as_array().unwrap();
+    let mut all = Vec::new();
+    for f in feats {
+        assert!(f["properties"].is_object());
+        let g = &f["geometry"];
+        positions(&g["coordinates"], &mut all);
+        // Every coordinate's text has at most 6 decimals: re-serialise and look.
+        for (x, y) in {
+            let mut p = Vec::new();
+            positions(&g["coordinates"], &mut p);
+            p
+        } {
+            for v in [x, y] {
+                let s = serde_json::to_string(&v).unwrap();
+                let decimals = s.split('.').nth(1).map_or(0, |d| d.len());
+                assert!(decimals <= 6 && !s.contains('e'), "{}: coordinate {s}", path.display());
+            }
+            assert!((-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y), "lon/lat order");
+        }
+        let polys: Vec<&serde_json::Value> = match g["type"].as_str().unwrap() {
+            "Polygon" => vec![&g["coordinates"]],
+            "MultiPolygon" => g["coordinates"].as_array().unwrap().iter().collect(),
+            _ => vec![],
+        };
+        for p in polys {
+            for (i, ring) in p.as_array().unwrap().iter().enumerate() {
+                let mut pts = Vec::new();
+                positions(ring, &mut pts);
+                assert_eq!(pts.first(), pts.last(), "closed ring");
+                let a = signed_area(&pts);
+                if i == 0 {
+                    assert!(a > 0.0, "{}: exterior ring must be counter-clockwise", path.display());
+                } else {
+                    assert!(a < 0.0, "{}: holes must be clockwise", path.display());
+                }
+            }
+        }
+    }
+    if all.is_empty() {
+        return doc;
+    }
+    let bbox: Vec<f64> = doc["bbox"].as_array().expect("a bbox").iter().map(|v| v.as_f64().unwrap()).collect();
+    let west = all.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let south = all.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let east = all.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let north = all.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(bbox, vec![west, south, east, north], "{}: bbox", path.display());
+    doc
+}
+
+fn write_two(dir: &std::path::Path, format: LayerFormat) -> incimap::layers::Summary {
+    let opts = MapOptions { edges_km: vec![0.0, 10.0], format, ..MapOptions::default() };
+    let mut w = LayerWriter::create(dir, opts, &boundaries()).unwrap();
+    w.add_incident(&belgorod()).unwrap();
+    let mut kharkiv = incident(3, 49.99, 36.23, -31.5, (50.2, 36.6), Some("UA"));
+    kharkiv.fields.insert("date".into(), "01.05.2024".into());
+    w.add_incident(&kharkiv).unwrap();
+    w.add_unresolved(&incimap::incidents::Unresolved {
+        source: "hand.csv".into(),
+        line: 4,
+        input: "Zzyzx, \"quoted\"".into(),
+        reason: "place not found".into(),
+    })
+    .unwrap();
+    w.finish().unwrap()
+}
+
 #[test]
-fn scratch_bands_file() {
-    let b = boundaries();
-    let bands = incimap::layers::bands::build(&b, &incimap::layers::bands::DEFAULT_EDGES_KM).unwrap();
-    std::fs::write("/tmp/bands.geojson", incimap::layers::bands_layer(&bands)).unwrap();
+fn incident_and_leader_layers_follow_rfc7946_and_keep_every_field() {
+    let dir = tempdir();
+    let s = write_two(dir.path(), LayerFormat::GeoJson);
+    assert_eq!((s.incidents, s.leaders, s.unresolved, s.inside_ukraine), (2, 2, 1, 1));
+
+    let doc = check_rfc7946(&dir.path().join("incidents.geojson"));
+    let f = &doc["features"][0];
+    assert_eq!(f["geometry"]["type"], "Point");
+    assert_eq!(f["geometry"]["coordinates"], serde_json::json!([36.58015, 50.61074]));
+    let p = &f["properties"];
+    // Input fields as read; the input's `country` ("Russia") kept beside the computed one.
+    assert_eq!(p["place"], "Belgorod");
+    assert_eq!(p["lat"], "50.61074");
+    assert_eq!(p["input_country"], "Russia");
+    assert_eq!(p["country"], "RU");
+    assert_eq!(p["border_km"], 32.839);
+    assert_eq!(p["inside_ukraine"], false);
+    assert_eq!(p["geonameid"], 578072);
+    assert_eq!(p["place_name"], "Belgorod");
+    assert_eq!(p["admin1_name"], "Belgorod Oblast");
+    assert_eq!(p["status"], "resolved");
+    assert_eq!(p["score"], 0.97);
+    assert_eq!(p["precision"], "exact");
+    assert!(p["evidence"].is_null());
+    assert_eq!(p["date"], "2024-05-01");
+    // The input said "drone" and the incident's normalised weapon is None here: the input text is kept.
+    assert_eq!(p["input_weapon"], "drone");
+    let p2 = &doc["features"][1]["properties"];
+    assert_eq!((p2["date"].as_str(), p2["input_date"].as_str()), (Some("2024-05-01"), Some("01.05.2024")));
+    assert_eq!(p2["inside_ukraine"], true);
+
+    let leaders = check_rfc7946(&dir.path().join("leaders.geojson"));
+    let l = &leaders["features"][0];
+    assert_eq!(l["geometry"]["type"], "LineString");
+    assert_eq!(l["geometry"]["coordinates"], serde_json::json!([[36.58015, 50.61074], [36.3, 50.36]]));
+    assert_eq!(l["properties"]["border_km"], 32.839);
+    assert_eq!(l["properties"]["incident_id"], 1);
+
+    for name in ["border", "ukraine", "bands"] {
+        check_rfc7946(&dir.path().join(format!("{name}.geojson")));
+        assert!(dir.path().join(format!("{name}.qml")).is_file());
+    }
+    let csv = std::fs::read_to_string(dir.path().join("unresolved.csv")).unwrap();
+    assert_eq!(csv, "source,line,input,reason\nhand.csv,4,\"Zzyzx, \"\"quoted\"\"\",place not found\n");
+}
+
+#[test]
+fn geojsonseq_is_rfc8142() {
+    let dir = tempdir();
+    write_two(dir.path(), LayerFormat::GeoJsonSeq);
+    for name in ["incidents", "leaders"] {
+        let bytes = std::fs::read(dir.path().join(format!("{name}.geojsons"))).unwrap();
+        let records: Vec<&[u8]> = bytes.split(|&b| b == 0x1e).collect();
+        assert!(records[0].is_empty(), "the file starts with RS");
+        assert_eq!(records.len(), 3, "two records");
+        for r in &records[1..] {
+            assert_eq!(r.last(), Some(&b'\n'), "each record ends with LF");
+            let f: geojson::Feature = std::str::from_utf8(r).unwrap().trim_end().parse().unwrap();
+            assert!(f.geometry.is_some());
+        }
+        assert!(!dir.path().join(format!("{name}.geojson")).exists());
+        assert!(dir.path().join(format!("{name}.qml")).is_file());
+    }
+}
+
+#[test]
+fn an_unfinished_run_replaces_nothing() {
+    let dir = tempdir();
+    std::fs::write(dir.path().join("incidents.geojson"), "previous").unwrap();
+    let opts = MapOptions { edges_km: vec![0.0, 10.0], ..MapOptions::default() };
+    let mut w = LayerWriter::create(dir.path(), opts, &boundaries()).unwrap();
+    w.add_incident(&belgorod()).unwrap();
+    drop(w); // an error while reading: finish() never runs
+    assert_eq!(std::fs::read_to_string(dir.path().join("incidents.geojson")).unwrap(), "previous");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 1, "no temporary or partial files left: {left:?}");
+}
+
+#[test]
+fn band_lists_parse_strictly() {
+    assert_eq!(bands::parse_edges("0,10,25,50,100,250").unwrap(), bands::DEFAULT_EDGES_KM.to_vec());
+    assert_eq!(bands::parse_edges(" 5 , 7.5 ,∞").unwrap(), vec![5.0, 7.5]);
+    for bad in ["", "10", "0,10,10", "0,-5", "0,x", "0,inf,10", "0,2000", "0,NaN"] {
+        assert!(bands::parse_edges(bad).is_err(), "{bad:?} should be refused");
+    }
+}
+
+// ---- distance bands against independent geodesic distances ----
+
+struct BorderRef {
+    /// Border vertices, lat/lon.
+    pts: Vec<(f64, f64)>,
+    /// Segments as index pairs.
+    segs: Vec<(usize, usize)>,
+}
+
+fn border_ref() -> &'static BorderRef {
+    static R: OnceLock<BorderRef> = OnceLock::new();
+    R.get_or_init(|| {
+        let b = boundaries();
+        let (mut pts, mut segs) = (Vec::new(), Vec::new());
+        for l in &b.land_border.0 {
+            let start = pts.len();
+            pts.extend(l.coords().map(|c| (c.y, c.x)));
+            segs.extend((start..pts.len().saturating_sub(1)).map(|i| (i, i + 1)));
+        }
+        BorderRef { pts, segs }
+    })
+}
+
+/// Geodesic distance (km) from a point to the border: candidate segments by a spherical distance to
+/// their end points, then a golden-section search along each candidate (straight in lon/lat between
+/// vertices a few hundred metres apart) with GeographicLib's inverse problem.
+fn geodesic_km_to_border(lat: f64, lon: f64) -> f64 {
+    let r = border_ref();
+    let g = Geodesic::wgs84();
+    let hav = |a: (f64, f64)| {
+        let (p1, p2) = (lat.to_radians(), a.0.to_radians());
+        let dl = (a.1 - lon).to_radians();
+        let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        2.0 * 6371.0 * h.sqrt().asin()
+    };
+    let near: Vec<f64> = r.pts.iter().map(|&p| hav(p)).collect();
+    let best = near.iter().cloned().fold(f64::INFINITY, f64::min);
+    let mut min_m = f64::INFINITY;
+    for &(i, j) in &r.segs {
+        if near[i].min(near[j]) > best * 1.01 + 2.0 {
+            continue;
+        }
+        let at = |t: f64| {
+            let (a, b) = (r.pts[i], r.pts[j]);
+            let d: f64 = g.inverse(lat, lon, a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+            d
+        };
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        let phi = 0.618_033_988_75;
+        for _ in 0..40 {
+            let (m1, m2) = (hi - phi * (hi - lo), lo + phi * (hi - lo));
+            if at(m1) < at(m2) { hi = m2 } else { lo = m1 }
+        }
+        min_m = min_m.min(at((lo + hi) / 2.0)).min(at(0.0)).min(at(1.0));
+    }
+    min_m / 1000.0
+}
+
+fn default_bands() -> &'static Vec<bands::Band> {
+    static B: OnceLock<Vec<bands::Band>> = OnceLock::new();
+    B.get_or_init(|| bands::build(&boundaries(), &bands::DEFAULT_EDGES_KM).unwrap())
+}
+
+#[test]
+fn bands_are_valid_and_their_edges_lie_at_their_distances() {
+    let b = default_bands();
+    assert_eq!(b.len(), 5);
+    let center = bands::border_center(&boundaries().land_border).unwrap();
+    let g = Geodesic::wgs84();
+    for band in b {
+        bands::validate(band).unwrap();
+        use geo::Validation;
+        assert!(band.area.is_valid(), "{}", band.label());
+        // Every vertex lies between the band's distances, within the stated error; the farthest vertices
+        // are the outer edge and lie at `to_km`.
+        let verts: Vec<Coord<f64>> = band.area.0.iter().flat_map(|p| p.exterior().coords().copied()).collect();
+        let step = (verts.len() / 150).max(1);
+        let mut max_outer_err: f64 = 0.0;
+        for c in verts.iter().step_by(step) {
+            let d = geodesic_km_to_border(c.y, c.x);
+            let reach: f64 = g.inverse(center.y, center.x, c.y, c.x);
+            let tol = bands::stated_error_km(band.to_km, reach / 1000.0);
+            assert!(
+                d >= band.from_km - tol && d <= band.to_km + tol,
+                "{}: vertex ({}, {}) is {d} km from the border (tolerance {tol})",
+                band.label(),
+                c.y,
+                c.x
+            );
+            if (d - band.to_km).abs() < band.to_km * 0.02 {
+                max_outer_err = max_outer_err.max((d - band.to_km).abs());
+            }
+        }
+        eprintln!("{}: outer edge within {:.3} km of its distance (sampled vertices)", band.label(), max_outer_err);
+    }
+}
+
+#[test]
+fn points_fall_in_the_band_of_their_geodesic_distance() {
+    let b = default_bands();
+    let ukraine = boundaries().ukraine;
+    let ukraine_whole: Vec<geo::Polygon<f64>> =
+        ukraine.0.iter().map(|p| geo::Polygon::new(p.exterior().clone(), vec![])).collect();
+    // A deterministic spread of points over the region (a Halton sequence in bases 2 and 3).
+    let halton = |mut i: u32, base: u32| {
+        let (mut f, mut r) = (1.0, 0.0);
+        while i > 0 {
+            f /= base as f64;
+            r += f * (i % base) as f64;
+            i /= base;
+        }
+        r
+    };
+    let mut checked = 0;
+    for i in 1..400u32 {
+        let lon = 30.0 + 12.0 * halton(i, 2);
+        let lat = 45.0 + 9.0 * halton(i, 3);
+        let p = geo::Point::new(lon, lat);
+        if ukraine_whole.iter().any(|u| u.contains(&p)) {
+            assert!(b.iter().all(|band| !band.area.contains(&p)), "({lat}, {lon}) inside Ukraine is in a band");
+            continue;
+        }
+        let d = geodesic_km_to_border(lat, lon);
+        for band in b {
+            // Clear of the edges by more than the error bound: membership must be exact.
+            let margin = bands::stated_error_km(band.to_km, 900.0);
+            if d > band.from_km + margin && d < band.to_km - margin {
+                assert!(band.area.contains(&p), "({lat}, {lon}) at {d} km is not in {}", band.label());
+                checked += 1;
+            } else if d < band.from_km - margin || d > band.to_km + margin {
+                assert!(!band.area.contains(&p), "({lat}, {lon}) at {d} km is wrongly in {}", band.label());
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} points fell inside bands");
 }

@@ -152,3 +152,71 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn crate_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// Gazetteer arguments for CLI runs that never touch the user's installed gazetteer: none (the embedded
+/// one, with XDG_DATA_HOME pointed elsewhere by [`map_cmd`]) when it holds the land border; otherwise a
+/// gazetteer built once from `../shared/data` with the binary's own build command.
+pub fn gazetteer_args() -> Vec<String> {
+    static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let has_border = Gazetteer::embedded().map(|g| !g.boundaries.land_border.0.is_empty()).unwrap_or(false);
+        if has_border {
+            return None;
+        }
+        let dir = std::env::temp_dir().join(format!("incimap-map-tests-gaz-{}", std::process::id()));
+        eprintln!("note: the embedded gazetteer has no land border yet; building one into {}", dir.display());
+        let out = assert_cmd::Command::cargo_bin("incimap")
+            .unwrap()
+            .env("XDG_DATA_HOME", std::env::temp_dir().join("incimap-map-tests-xdg"))
+            .args(["gazetteer", "build", "--from"])
+            .arg(crate_path("../shared/data"))
+            .arg("-o")
+            .arg(&dir)
+            .output()
+            .expect("run gazetteer build");
+        assert!(out.status.success(), "gazetteer build failed: {}", String::from_utf8_lossy(&out.stderr));
+        Some(dir)
+    });
+    match built {
+        Some(dir) => vec!["--gazetteer".into(), dir.display().to_string()],
+        None => vec![],
+    }
+}
+
+/// `incimap` with a private XDG_DATA_HOME, no INCIMAP_GAZETTEER, and the test gazetteer.
+pub fn map_cmd(xdg: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("incimap").unwrap();
+    cmd.env("XDG_DATA_HOME", xdg).env_remove("INCIMAP_GAZETTEER").args(gazetteer_args());
+    cmd
+}
+
+/// The incident table the CLI tests map: seven rows that place (coordinates or a known town) and three that
+/// cannot (an unknown place, a latitude off the globe, a date that does not exist), on known lines.
+pub const TABLE: &str = "\
+date,place,region,country,lat,lon,weapon,source,notes
+2024-03-01,,,RU,50.7,36.9,drone,test,coordinates only
+2024-03-02,Belgorod,Belgorod Oblast,RU,,,drone,test,resolved by name
+2024-03-03,Zzyzxville,Kursk Oblast,RU,,,bomb,test,no such place
+2024-03-04,,,RU,95.1,36.5,drone,test,latitude off the globe
+2024-03-05,,,UA,49.99,36.23,missile,test,inside Ukraine
+2024-13-45,,,RU,51.3,35.1,drone,test,month 13
+2024-03-07,,,RU,47.23,39.72,drone,test,Rostov area
+2024-03-08,,,RU,52.3,34.0,,test,north
+2024-03-09,,,BY,52.1,30.9,,test,Belarus
+2024-03-10,,,RU,55.75,37.62,drone,test,far away
+";
+
+/// Lines of [`TABLE`] that must land in unresolved.csv.
+pub const TABLE_BAD_LINES: [u64; 3] = [4, 5, 7];
+
+/// Run `incimap map` on [`TABLE`] (plus `extra` args) into a fresh directory; returns (tempdir, out dir).
+pub fn map_table(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempdir();
+    let input = tmp.path().join("table.csv");
+    std::fs::write(&input, TABLE).unwrap();
+    let out = tmp.path().join("out");
+    let assert = map_cmd(&tmp.path().join("xdg")).arg("map").arg(&input).arg("-o").arg(&out).args(extra).assert();
+    let output = assert.get_output().clone();
+    assert!(output.status.success(), "incimap map failed: {}", String::from_utf8_lossy(&output.stderr));
+    (tmp, out)
+}
