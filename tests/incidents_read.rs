@@ -268,3 +268,31 @@ fn a_callback_error_stops_reading() {
     assert_eq!(seen, 1);
     assert!(matches!(r, Err(ReadError::Sink(e)) if e.to_string() == "disk full"));
 }
+
+#[test]
+fn large_inputs_keep_order_and_lines_across_batches() {
+    // 10,000 rows: several of the reader's internal batches, with bad rows sprinkled in.
+    let mut csv = String::from("lat,lon,border_km,n\n");
+    let mut ndjson = String::new();
+    for i in 0..10_000u32 {
+        let lat = if i % 1000 == 999 { "north".to_string() } else { "50.5".to_string() };
+        csv.push_str(&format!("{lat},36.5,{i},{i}\n"));
+        ndjson.push_str(&format!("{{\"lat\":\"{lat}\",\"lon\":36.5,\"border_km\":{i},\"n\":{i}}}\n"));
+    }
+    let (_d1, p1) = temp_file("big.csv", csv.as_bytes());
+    let (_d2, p2) = temp_file("big.ndjson", ndjson.as_bytes());
+    for (p, first_line) in [(p1, 2u64), (p2, 1u64)] {
+        let (inc, u) = read(&[p]);
+        assert_eq!((inc.len(), u.len()), (9_990, 10));
+        let mut expected_n = (0..10_000u64).filter(|i| i % 1000 != 999);
+        for i in &inc {
+            let n = expected_n.next().unwrap();
+            assert_eq!(i.measurement.border_km, n as f64);
+            assert_eq!(i.line, n + first_line);
+        }
+        assert_eq!(
+            u.iter().map(|u| u.line - first_line).collect::<Vec<_>>(),
+            (0..10).map(|k| k * 1000 + 999).collect::<Vec<u64>>()
+        );
+    }
+}

@@ -9,19 +9,21 @@ use std::io::{BufRead, Read};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::locate::{Context, canonical_keys};
-use super::{ReadError, Sink};
+use rayon::prelude::*;
 
-/// One JSON value of an input (an NDJSON line, an array element, a feature) → the sink.
-fn handle(ctx: &Context, sink: &mut Sink, number: u64, value: Value) -> Result<(), ReadError> {
+use super::locate::{Context, NotPlaced, canonical_keys};
+use super::{Incident, ReadError, Sink};
+
+/// One JSON value of an input (an NDJSON line, an array element, a feature) → an incident or why not.
+fn element(ctx: &Context, number: u64, value: Value) -> Result<Incident, NotPlaced> {
     let Value::Object(mut obj) = value else {
         let shown = value.to_string();
-        return sink.unresolved(ctx.unresolved(number, &shown, "not a JSON object"));
+        return Err(ctx.unresolved(number, &shown, "not a JSON object").into());
     };
     let is_feature = obj.get("type").and_then(Value::as_str) == Some("Feature");
     if !is_feature {
         canonical_keys(&mut obj);
-        return sink.located(ctx.locate(number, obj, None));
+        return ctx.locate(number, obj, None);
     }
     let mut fields = match obj.remove("properties") {
         Some(Value::Object(p)) => p,
@@ -32,10 +34,14 @@ fn handle(ctx: &Context, sink: &mut Sink, number: u64, value: Value) -> Result<(
         None | Some(Value::Null) => None,
         Some(g) => match point_of(&g) {
             Ok(p) => Some(p),
-            Err(why) => return sink.unresolved(ctx.unresolved(number, &g.to_string(), why)),
+            Err(why) => return Err(ctx.unresolved(number, &g.to_string(), why).into()),
         },
     };
-    sink.located(ctx.locate(number, fields, point))
+    ctx.locate(number, fields, point)
+}
+
+fn handle(ctx: &Context, sink: &mut Sink, number: u64, value: Value) -> Result<(), ReadError> {
+    sink.located(element(ctx, number, value))
 }
 
 /// `(lon, lat)` of a GeoJSON Point geometry.
@@ -51,40 +57,67 @@ fn point_of(g: &Value) -> Result<(f64, f64), String> {
     }
 }
 
-/// NDJSON / GeoJSONSeq: one value per line (RFC 8142's record separators are ignored).
+/// NDJSON / GeoJSONSeq: one value per line (RFC 8142's record separators are ignored). Lines are read in order
+/// in batches and parsed and located on all cores.
 pub(crate) fn read_lines<R: BufRead>(mut reader: R, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
-    let mut buf = Vec::new();
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut line = 0u64;
     let max = ctx.opts.max_line_bytes;
     loop {
-        buf.clear();
-        line += 1;
-        let n = (&mut reader)
-            .take(max as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| ReadError::Io { path: ctx.source.to_string(), source })?;
-        if n == 0 {
+        let mut filled = 0;
+        while filled < BATCH {
+            if filled == batch.len() {
+                batch.push((0, Vec::new()));
+            }
+            let (number, buf) = &mut batch[filled];
+            buf.clear();
+            line += 1;
+            let n = (&mut reader)
+                .take(max as u64 + 1)
+                .read_until(b'\n', buf)
+                .map_err(|source| ReadError::Io { path: ctx.source.to_string(), source })?;
+            if n == 0 {
+                break;
+            }
+            if buf.len() > max && buf.last() != Some(&b'\n') {
+                return Err(ReadError::BadInput {
+                    path: ctx.source.to_string(),
+                    why: format!("line {line} is longer than {max} bytes"),
+                });
+            }
+            *number = line;
+            filled += 1;
+        }
+        if filled == 0 {
             return Ok(());
         }
-        if buf.len() > max && buf.last() != Some(&b'\n') {
-            return Err(ReadError::BadInput {
-                path: ctx.source.to_string(),
-                why: format!("line {line} is longer than {max} bytes"),
-            });
+        let rows: Vec<Option<Result<Incident, NotPlaced>>> =
+            batch[..filled].par_iter().with_min_len(64).map(|(number, buf)| json_line(ctx, *number, buf)).collect();
+        for r in rows.into_iter().flatten() {
+            sink.located(r)?;
         }
-        let Ok(text) = std::str::from_utf8(&buf) else {
-            sink.unresolved(ctx.unresolved(line, &String::from_utf8_lossy(&buf), "line is not valid UTF-8"))?;
-            continue;
-        };
-        let text = text.trim_start_matches(['\u{feff}', '\u{1e}']).trim();
-        if text.is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Value>(text) {
-            Ok(v) => handle(ctx, sink, line, v)?,
-            Err(e) => sink.unresolved(ctx.unresolved(line, text, format!("invalid JSON: {e}")))?,
+        if filled < BATCH {
+            return Ok(());
         }
     }
+}
+
+/// Lines handed to the worker threads at once.
+const BATCH: usize = 4096;
+
+/// One NDJSON line → an incident, a line that cannot be placed, or `None` for a blank line.
+fn json_line(ctx: &Context, number: u64, buf: &[u8]) -> Option<Result<Incident, NotPlaced>> {
+    let Ok(text) = std::str::from_utf8(buf) else {
+        return Some(Err(ctx.unresolved(number, &String::from_utf8_lossy(buf), "line is not valid UTF-8").into()));
+    };
+    let text = text.trim_start_matches(['\u{feff}', '\u{1e}']).trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<Value>(text) {
+        Ok(v) => element(ctx, number, v),
+        Err(e) => Err(ctx.unresolved(number, text, format!("invalid JSON: {e}")).into()),
+    })
 }
 
 /// A JSON document: an array of objects, a FeatureCollection (its `features` streamed) or a single object.

@@ -5,10 +5,11 @@ use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 use std::rc::Rc;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-use super::locate::{Context, is_known_column};
-use super::{InputKind, ReadError, Sink};
+use super::locate::{Context, NotPlaced, is_known_column};
+use super::{Incident, InputKind, ReadError, Sink};
 
 pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
     let delimiter = match kind {
@@ -66,38 +67,63 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
         )));
     }
 
+    // Records are read in order into a reused batch; turning them into incidents (the costly part: fields,
+    // dates, resolution, measurement) runs on all cores; results go to the sink in input order.
+    let mut batch: Vec<(u64, csv::ByteRecord)> = Vec::new();
     loop {
-        if !csv.read_byte_record(&mut record).map_err(csv_err)? {
-            break;
-        }
-        // csv's own line count skips blank lines; count the newlines before the record's first byte instead.
-        let line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
-        if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
-            continue; // blank line
-        }
-        let raw = || String::from_utf8_lossy(record.as_slice()).into_owned();
-        if record.len() != header.len() {
-            let why = format!("row has {} fields, the header has {}", record.len(), header.len());
-            sink.unresolved(ctx.unresolved(line, &raw(), why))?;
-            continue;
-        }
-        let mut fields = Map::new();
-        let mut utf8_ok = true;
-        for (name, cell) in header.iter().zip(record.iter()) {
-            match std::str::from_utf8(cell) {
-                Ok(s) => {
-                    fields.insert(name.clone(), Value::String(s.trim().to_string()));
-                }
-                Err(_) => utf8_ok = false,
+        let mut filled = 0;
+        while filled < BATCH {
+            if filled == batch.len() {
+                batch.push((0, csv::ByteRecord::new()));
             }
+            let (line, record) = &mut batch[filled];
+            if !csv.read_byte_record(record).map_err(csv_err)? {
+                break;
+            }
+            // csv's own line count skips blank lines; count the newlines before the record's first byte instead.
+            *line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
+            filled += 1;
         }
-        if !utf8_ok {
-            sink.unresolved(ctx.unresolved(line, &raw(), "row is not valid UTF-8"))?;
-            continue;
+        if filled == 0 {
+            return Ok(());
         }
-        sink.located(ctx.locate(line, fields, None))?;
+        let rows: Vec<Option<Result<Incident, NotPlaced>>> = batch[..filled]
+            .par_iter()
+            .with_min_len(64)
+            .map(|(line, record)| row(ctx, &header, *line, record))
+            .collect();
+        for r in rows.into_iter().flatten() {
+            sink.located(r)?;
+        }
+        if filled < BATCH {
+            return Ok(());
+        }
     }
-    Ok(())
+}
+
+/// Rows handed to the worker threads at once.
+const BATCH: usize = 4096;
+
+/// One record → an incident, a row that cannot be placed, or `None` for a blank line.
+fn row(ctx: &Context, header: &[String], line: u64, record: &csv::ByteRecord) -> Option<Result<Incident, NotPlaced>> {
+    if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let raw = || String::from_utf8_lossy(record.as_slice()).into_owned();
+    if record.len() != header.len() {
+        let why = format!("row has {} fields, the header has {}", record.len(), header.len());
+        return Some(Err(ctx.unresolved(line, &raw(), why).into()));
+    }
+    let mut fields = Map::new();
+    for (name, cell) in header.iter().zip(record.iter()) {
+        match std::str::from_utf8(cell) {
+            Ok(s) => {
+                fields.insert(name.clone(), Value::String(s.trim().to_string()));
+            }
+            Err(_) => return Some(Err(ctx.unresolved(line, &raw(), "row is not valid UTF-8").into())),
+        }
+    }
+    Some(ctx.locate(line, fields, None))
 }
 
 /// Newline positions seen by [`LineLimit`] but not yet passed by a record, to number records by file line.
