@@ -21,6 +21,7 @@
 //! Countries come from indexed point-in-polygon tests ([`polygon::PolygonIndex`]).
 
 pub mod derive;
+pub mod points;
 pub mod polygon;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
@@ -75,6 +76,8 @@ pub struct BorderIndex {
     ukraine: PolygonIndex,
     russia: PolygonIndex,
     belarus: PolygonIndex,
+    /// Union of the polygons' bounding boxes (min lon, min lat, max lon, max lat).
+    coverage: [f64; 4],
     geodesic: Geodesic,
 }
 
@@ -110,12 +113,22 @@ impl BorderIndex {
             .enumerate()
             .map(|(i, [a, b])| GeomWithData::new(Line::new(ecef(a.lat, a.lon), ecef(b.lat, b.lon)), i as u32))
             .collect();
+        let (ukraine, russia, belarus) = (
+            PolygonIndex::new(&boundaries.ukraine),
+            PolygonIndex::new(&boundaries.russia),
+            PolygonIndex::new(&boundaries.belarus),
+        );
+        let mut coverage = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        for b in [ukraine.bbox(), russia.bbox(), belarus.bbox()] {
+            coverage = [coverage[0].min(b[0]), coverage[1].min(b[1]), coverage[2].max(b[2]), coverage[3].max(b[3])];
+        }
         BorderIndex {
             tree: RTree::bulk_load(chords),
             segments,
-            ukraine: PolygonIndex::new(&boundaries.ukraine),
-            russia: PolygonIndex::new(&boundaries.russia),
-            belarus: PolygonIndex::new(&boundaries.belarus),
+            ukraine,
+            russia,
+            belarus,
+            coverage,
             geodesic: Geodesic::wgs84(),
         }
     }
@@ -203,6 +216,12 @@ impl BorderIndex {
     fn geodesic_km(&self, lat: f64, lon: f64, to: LatLon) -> f64 {
         let metres: f64 = self.geodesic.inverse(lat, lon, to.lat, to.lon);
         metres / 1000.0
+    }
+
+    /// Whether the point lies in the area the country polygons cover (their joint bounding box).
+    pub fn covers(&self, lat: f64, lon: f64) -> bool {
+        let c = &self.coverage;
+        lon >= c[0] && lon <= c[2] && lat >= c[1] && lat <= c[3]
     }
 
     /// Number of segments in the indexed border line (0 when the gazetteer has none).

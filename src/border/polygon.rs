@@ -183,6 +183,11 @@ impl PolygonIndex {
         n
     }
 
+    /// Bounding box (min lon, min lat, max lon, max lat); inverted (empty) for an empty polygon.
+    pub fn bbox(&self) -> [f64; 4] {
+        self.bbox
+    }
+
     /// Edges of the polygon boundary whose boxes intersect the given box (lon/lat).
     pub(crate) fn edges_near(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = &Edge> {
         self.tree.locate_in_envelope_intersecting(AABB::from_corners(min, max)).map(|b| &self.edges[b.data as usize])

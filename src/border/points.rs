@@ -1,0 +1,290 @@
+//! Streaming point input for `incimap distance --input`: CSV/TSV with `lat`/`lon` (or `latitude`/`longitude`)
+//! columns, or NDJSON objects with those keys; any other columns are allowed and ignored, except a
+//! `name` (else `place`, else `id`) column, whose value is carried along to label the result.
+//!
+//! Rows are read one at a time (memory stays bounded whatever the input size). A row that cannot be
+//! measured becomes a [`BadRow`] with its line number and the reason; see [`check_coordinates`] for the rule.
+//!
+//! ```
+//! use incimap::border::points::{InputFormat, PointReader};
+//! let data = "id,latitude,longitude\nA,50.6,36.6\nB,,36.6\n";
+//! let mut reader = PointReader::new(data.as_bytes(), "pts.csv", InputFormat::Csv).unwrap();
+//! let first = reader.next().unwrap().unwrap().unwrap();
+//! assert_eq!((first.line, first.name.as_deref(), first.lat), (2, Some("A"), 50.6));
+//! let second = reader.next().unwrap().unwrap().unwrap_err();
+//! assert_eq!(second.line, 3);
+//! ```
+
+use std::io::BufRead;
+
+use super::BorderIndex;
+
+/// The layout of a point input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv,
+    Tsv,
+    Ndjson,
+}
+
+impl InputFormat {
+    /// Guess from a file name (`.csv`, `.tsv`/`.tab`, `.ndjson`/`.jsonl`/`.json`), else from the first bytes:
+    /// `{` means NDJSON, a tab in the first line TSV, anything else CSV.
+    pub fn detect(file_name: &str, head: &[u8]) -> InputFormat {
+        let lower = file_name.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
+            return InputFormat::Csv;
+        }
+        if lower.ends_with(".tsv") || lower.ends_with(".tab") {
+            return InputFormat::Tsv;
+        }
+        if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") || lower.ends_with(".json") {
+            return InputFormat::Ndjson;
+        }
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let first = head.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') {
+            return InputFormat::Ndjson;
+        }
+        let line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        if line.contains(&b'\t') { InputFormat::Tsv } else { InputFormat::Csv }
+    }
+}
+
+/// A row with usable coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointRow {
+    /// 1-based line of the input where the row starts.
+    pub line: u64,
+    /// The row's `name` (else `place`, else `id`) value, when the input has such a column and it is not empty.
+    pub name: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A row that was skipped, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}: {why}")]
+pub struct BadRow {
+    /// The input's name (`-` is shown as `stdin`).
+    pub file: String,
+    pub line: u64,
+    pub why: String,
+}
+
+/// A failure that stops reading the input (unlike a [`BadRow`], which only skips one row).
+#[derive(Debug, thiserror::Error)]
+pub enum PointsError {
+    #[error("{file}: cannot read: {error}")]
+    Io { file: String, error: std::io::Error },
+    #[error("{file}: {why}")]
+    Header { file: String, why: String },
+}
+
+/// Column names recognised for latitude, longitude and the label (case-insensitive).
+const LAT_NAMES: [&str; 2] = ["lat", "latitude"];
+const LON_NAMES: [&str; 4] = ["lon", "longitude", "lng", "long"];
+const NAME_NAMES: [&str; 3] = ["name", "place", "id"];
+
+enum Inner<R: BufRead> {
+    Table { reader: csv::Reader<R>, record: csv::ByteRecord, lat: usize, lon: usize, name: Option<usize> },
+    Ndjson { reader: R, buf: Vec<u8>, line: u64 },
+}
+
+/// Streams the rows of one point input. Yields `Ok(Ok(row))`, `Ok(Err(bad_row))` for a skipped row, or
+/// `Err(..)` when the input cannot be read further.
+pub struct PointReader<R: BufRead> {
+    inner: Inner<R>,
+    source: String,
+    done: bool,
+}
+
+fn find_column(headers: &csv::ByteRecord, names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|want| {
+        headers.iter().position(|h| {
+            let h = String::from_utf8_lossy(h);
+            h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(want)
+        })
+    })
+}
+
+impl<R: BufRead> PointReader<R> {
+    /// Start reading `input` (named `source` in messages) in the given format. For CSV/TSV this reads the
+    /// header and fails when it has no latitude or longitude column.
+    pub fn new(input: R, source: &str, format: InputFormat) -> Result<PointReader<R>, PointsError> {
+        let source = if source == "-" { "stdin".to_string() } else { source.to_string() };
+        let inner = match format {
+            InputFormat::Ndjson => Inner::Ndjson { reader: input, buf: Vec::new(), line: 0 },
+            InputFormat::Csv | InputFormat::Tsv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .delimiter(if format == InputFormat::Tsv { b'\t' } else { b',' })
+                    .flexible(true)
+                    .from_reader(input);
+                let headers = match reader.byte_headers() {
+                    Ok(h) => h.clone(),
+                    Err(e) => {
+                        return Err(PointsError::Header { file: source, why: format!("cannot read the header: {e}") });
+                    }
+                };
+                let (Some(lat), Some(lon)) = (find_column(&headers, &LAT_NAMES), find_column(&headers, &LON_NAMES))
+                else {
+                    return Err(PointsError::Header {
+                        file: source,
+                        why: "the header has no lat/lon (or latitude/longitude) columns".into(),
+                    });
+                };
+                let name = find_column(&headers, &NAME_NAMES);
+                Inner::Table { reader, record: csv::ByteRecord::new(), lat, lon, name }
+            }
+        };
+        Ok(PointReader { inner, source, done: false })
+    }
+
+    /// The input's name as used in messages.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    fn bad(&self, line: u64, why: impl Into<String>) -> Option<Result<Result<PointRow, BadRow>, PointsError>> {
+        Some(Ok(Err(BadRow { file: self.source.clone(), line, why: why.into() })))
+    }
+}
+
+/// Parse a coordinate field (surrounding spaces allowed; a decimal comma is not).
+fn parse_coordinate(field: &[u8]) -> Result<f64, String> {
+    let text = std::str::from_utf8(field).map_err(|_| "not UTF-8".to_string())?.trim();
+    if text.is_empty() {
+        return Err("empty".into());
+    }
+    text.parse::<f64>().map_err(|_| format!("{text:?} is not a number"))
+}
+
+impl<R: BufRead> Iterator for PointReader<R> {
+    type Item = Result<Result<PointRow, BadRow>, PointsError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match &mut self.inner {
+            Inner::Table { reader, record, lat, lon, name } => {
+                let (lat_i, lon_i, name_i) = (*lat, *lon, *name);
+                match reader.read_byte_record(record) {
+                    Ok(false) => {
+                        self.done = true;
+                        None
+                    }
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line()).unwrap_or(0);
+                        if let csv::ErrorKind::Io(_) = e.kind() {
+                            self.done = true;
+                            let error = std::io::Error::other(e.to_string());
+                            return Some(Err(PointsError::Io { file: self.source.clone(), error }));
+                        }
+                        // Not UTF-8 or similar: skip the row.
+                        self.bad(line, format!("unreadable row ({e})"))
+                    }
+                    Ok(true) => {
+                        let line = record.position().map(|p| p.line()).unwrap_or(0);
+                        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                            return self.next(); // blank line
+                        }
+                        let field = |i: usize| record.get(i).unwrap_or(&[]);
+                        let lat = match parse_coordinate(field(lat_i)) {
+                            Ok(v) => v,
+                            Err(why) => return self.bad(line, format!("latitude {why}")),
+                        };
+                        let lon = match parse_coordinate(field(lon_i)) {
+                            Ok(v) => v,
+                            Err(why) => return self.bad(line, format!("longitude {why}")),
+                        };
+                        let name = name_i
+                            .map(|i| String::from_utf8_lossy(field(i)).trim().to_string())
+                            .filter(|n| !n.is_empty());
+                        Some(Ok(Ok(PointRow { line, name, lat, lon })))
+                    }
+                }
+            }
+            Inner::Ndjson { reader, buf, line } => {
+                buf.clear();
+                match reader.read_until(b'\n', buf) {
+                    Ok(0) => {
+                        self.done = true;
+                        None
+                    }
+                    Err(error) => {
+                        self.done = true;
+                        Some(Err(PointsError::Io { file: self.source.clone(), error }))
+                    }
+                    Ok(_) => {
+                        *line += 1;
+                        let line = *line;
+                        if buf.iter().all(u8::is_ascii_whitespace) {
+                            return self.next();
+                        }
+                        let row = parse_ndjson(buf, line);
+                        Some(Ok(row.map_err(|why| BadRow { file: self.source.clone(), line, why })))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One NDJSON line: an object with numeric (or numeric-string) `lat`/`lon` or `latitude`/`longitude`.
+fn parse_ndjson(bytes: &[u8], line: u64) -> Result<PointRow, String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON ({e})"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("not a JSON object".into());
+    };
+    let get = |names: &[&str]| names.iter().find_map(|n| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)));
+    let coordinate = |names: &[&str], what: &str| -> Result<f64, String> {
+        match get(names).map(|(_, v)| v) {
+            None | Some(serde_json::Value::Null) => Err(format!("{what} is missing")),
+            Some(serde_json::Value::Number(n)) => n.as_f64().ok_or_else(|| format!("{what} {n} is not a number")),
+            Some(serde_json::Value::String(s)) => parse_coordinate(s.as_bytes()).map_err(|why| format!("{what} {why}")),
+            Some(other) => Err(format!("{what} {other} is not a number")),
+        }
+    };
+    let lat = coordinate(&LAT_NAMES, "latitude")?;
+    let lon = coordinate(&LON_NAMES, "longitude")?;
+    let name = match get(&NAME_NAMES).map(|(_, v)| v) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Ok(PointRow { line, name, lat, lon })
+}
+
+/// The rule for coordinates a row may carry:
+/// - both must be finite numbers (no NaN or infinity), |lat| ≤ 90 and |lon| ≤ 180;
+/// - a point outside the area the country polygons cover whose swapped form (lon as lat, lat as lon) falls
+///   inside it is taken for swapped columns and refused, with a hint; points merely far away are measured.
+///
+/// ```
+/// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+/// let border = incimap::border::BorderIndex::new(&gaz.boundaries);
+/// use incimap::border::points::check_coordinates;
+/// assert!(check_coordinates(&border, 50.6, 36.6).is_ok());
+/// assert!(check_coordinates(&border, 36.6, 50.6).unwrap_err().contains("swapped"));
+/// assert!(check_coordinates(&border, 91.0, 36.6).is_err());
+/// assert!(check_coordinates(&border, -33.9, 151.2).is_ok()); // Sydney: valid, just far away
+/// ```
+pub fn check_coordinates(border: &BorderIndex, lat: f64, lon: f64) -> Result<(), String> {
+    if !lat.is_finite() || !lon.is_finite() {
+        return Err(format!("coordinates ({lat}, {lon}) are not finite numbers"));
+    }
+    if lat.abs() > 90.0 {
+        let hint = if lon.abs() <= 90.0 && lat.abs() <= 180.0 { " (are lat and lon swapped?)" } else { "" };
+        return Err(format!("latitude {lat} is out of range -90..90{hint}"));
+    }
+    if lon.abs() > 180.0 {
+        return Err(format!("longitude {lon} is out of range -180..180"));
+    }
+    if !border.covers(lat, lon) && border.covers(lon, lat) {
+        return Err(format!(
+            "({lat}, {lon}) lies off the mapped area but ({lon}, {lat}) lies on it: lat and lon look swapped"
+        ));
+    }
+    Ok(())
+}
