@@ -452,6 +452,21 @@ fn a_few_malformed_rows_are_reported_and_skipped_unless_strict() {
 }
 
 #[test]
+fn a_country_shrinking_below_half_needs_allow_shrink() {
+    let server = Server::with_fixtures();
+    let home = Home::new();
+    let before = home.install_baseline(&server);
+    let ua = String::from_utf8(fixture("UA.txt")).unwrap();
+    let few: Vec<&str> = ua.lines().take(40).collect();
+    server.route("/geonames/UA.zip", vec![zip_reply(&dump_zip("UA", (few.join("\n") + "\n").as_bytes()))]);
+    let out = home.refresh(&server, &[]);
+    assert_failed_cleanly(&home, &out, &before, &["UA would shrink from 104 to 40 places", "--allow-shrink"]);
+    let out = home.refresh(&server, &["--allow-shrink"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(home.info()["places"], fixture_places("RU") + 40 + fixture_places("BY"));
+}
+
+#[test]
 fn boundary_metadata_without_a_download_url_is_refused() {
     let server = Server::with_fixtures();
     let home = Home::new();

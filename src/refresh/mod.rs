@@ -241,12 +241,12 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
         && installed_sha.is_some()
         && installed_sha == cache.built_sha256
         && cache.countries == countries
-        && let Ok(gaz) = Gazetteer::open(target)
+        && let Some(manifest) = installed_manifest(target)
     {
         reporter.log("every source is unchanged since the installed gazetteer was built: nothing to do");
         return Ok(RefreshReport {
-            places: gaz.places.len(),
-            manifest: gaz.manifest,
+            places: manifest.counts.values().flat_map(|m| m.values()).sum::<u64>() as usize,
+            manifest,
             installed: false,
             downloaded,
             unchanged,
@@ -380,6 +380,13 @@ fn validate_rows(out: &build::BuildOutput, max_share: f64) -> Result<(), Refresh
     Ok(())
 }
 
+/// The manifest of the gazetteer installed in `dir`, from its `manifest.json` (cheap: the gazetteer itself
+/// is not decoded, so a refresh never holds two large gazetteers in memory at once).
+fn installed_manifest(dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(dir.join(crate::gazetteer::MANIFEST_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 /// Every requested country must have places, and (unless allowed) none may shrink below half of what the
 /// installed gazetteer holds: a sign of a partial or wrong download.
 fn validate_counts(
@@ -397,9 +404,10 @@ fn validate_counts(
     if allow_shrink {
         return Ok(());
     }
-    if let Ok(old) = Gazetteer::open(installed) {
+    if let Some(old) = installed_manifest(installed) {
         for cc in countries {
-            let (new_n, old_n) = (count(gaz, cc), count(&old, cc));
+            let old_n = old.counts.get(cc.as_str()).map(|m| m.values().sum::<u64>()).unwrap_or(0);
+            let new_n = count(gaz, cc);
             if new_n * 2 < old_n {
                 return Err(RefreshError::Validation(format!(
                     "{cc} would shrink from {old_n} to {new_n} places (pass --allow-shrink if that is intended)"
