@@ -1,0 +1,121 @@
+//! `incimap map` on the command line: bad rows go to unresolved.csv with their lines and the rest is
+//! mapped; --strict makes them fatal without touching the output; usage errors exit 2.
+
+mod map_common;
+
+use map_common::*;
+
+fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn bad_rows_go_to_unresolved_csv_and_the_rest_is_mapped() {
+    let tmp = tempdir();
+    let input = tmp.path().join("table.csv");
+    std::fs::write(&input, TABLE).unwrap();
+    let out = tmp.path().join("out");
+    let assert = map_cmd(&tmp.path().join("xdg"))
+        .args(["map", "--bands", "0,10"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("mapped 7 incidents"), "{stderr}");
+    assert!(stderr.contains("3 could not be placed"), "{stderr}");
+    assert!(assert.get_output().stdout.is_empty(), "map writes files, not stdout");
+
+    let rows = read_csv(&out.join("unresolved.csv"));
+    let lines: Vec<u64> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
+    assert_eq!(lines, TABLE_BAD_LINES.to_vec());
+    assert!(rows.iter().all(|r| r[0].ends_with("table.csv") && !r[3].is_empty()), "{rows:?}");
+    assert!(rows[0][2].contains("Zzyzxville"), "{rows:?}");
+
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("incidents.geojson")).unwrap()).unwrap();
+    let feats = doc["features"].as_array().unwrap();
+    let mapped: Vec<u64> = feats.iter().map(|f| f["properties"]["input_line"].as_u64().unwrap()).collect();
+    assert_eq!(mapped, vec![2, 3, 6, 8, 9, 10, 11]);
+    // The row that named Belgorod resolved to GeoNames 578072 (checked in cities500 by hand).
+    let belgorod = &feats[1]["properties"];
+    assert_eq!(belgorod["geonameid"], 578072);
+    assert_eq!(belgorod["place_name"], "Belgorod");
+    // Kharkiv's coordinates are inside Ukraine; Moscow is far outside and beyond every band.
+    assert_eq!(feats[2]["properties"]["inside_ukraine"], true);
+    assert!(feats[2]["properties"]["border_km"].as_f64().unwrap() < 0.0);
+    assert!(feats[6]["properties"]["border_km"].as_f64().unwrap() > 250.0);
+    assert_eq!(feats[5]["properties"]["country"], "BY");
+}
+
+#[test]
+fn strict_fails_on_the_first_bad_row_and_writes_nothing() {
+    let tmp = tempdir();
+    let input = tmp.path().join("table.csv");
+    std::fs::write(&input, TABLE).unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("incidents.geojson"), "previous run").unwrap();
+    let assert = map_cmd(&tmp.path().join("xdg"))
+        .args(["map", "--strict", "--bands", "0,10"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("table.csv:4"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("incidents.geojson")).unwrap(), "previous run");
+    let files: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert_eq!(files.len(), 1, "nothing else written");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempdir();
+    let input = tmp.path().join("table.csv");
+    std::fs::write(&input, TABLE).unwrap();
+    for args in [
+        vec!["map", "--bands", "10,5"],
+        vec!["map", "--bands", "0,abc"],
+        vec!["map", "--format", "csv"],
+        vec!["map", "--format", "json"],
+    ] {
+        let assert = map_cmd(&tmp.path().join("xdg")).args(&args).arg(&input).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains("--bands") || stderr.contains("--format"), "{args:?}: {stderr}");
+    }
+    map_cmd(&tmp.path().join("xdg")).arg("map").assert().code(2);
+    // A missing input is a runtime failure with its name.
+    let assert = map_cmd(&tmp.path().join("xdg")).args(["map", "no-such-file.csv"]).assert().code(1);
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("no-such-file.csv"));
+}
+
+#[test]
+fn default_output_directory_is_output() {
+    let tmp = tempdir();
+    std::fs::write(tmp.path().join("t.csv"), "lat,lon\n50.7,36.9\n").unwrap();
+    map_cmd(&tmp.path().join("xdg"))
+        .current_dir(tmp.path())
+        .args(["map", "t.csv", "--bands", "0,10"])
+        .assert()
+        .success();
+    for f in [
+        "incidents.geojson",
+        "leaders.geojson",
+        "border.geojson",
+        "ukraine.geojson",
+        "bands.geojson",
+        "incidents.qml",
+        "leaders.qml",
+        "border.qml",
+        "ukraine.qml",
+        "bands.qml",
+        "index.html",
+        "unresolved.csv",
+    ] {
+        assert!(tmp.path().join("output").join(f).is_file(), "output/{f}");
+    }
+}
