@@ -4,7 +4,9 @@
 //! - `stats_1m/incidents_two_groupbys`: keying real `Incident` records (`Keyer` by region and weapon) and adding
 //!   them, as `incimap stats --by region --by weapon` does after reading.
 //! - `stats_1m/read_csv_two_groupbys`: end to end from a 1,000,000-row CSV on disk through the incident reader
-//!   (distances from its `border_km` column, so the border engine is not timed here) to the report.
+//!   (distances from its `border_km` column, as `incimap stats --use-border-km` does, so the border engine is not
+//!   timed) to the report.
+//! - `stats_1m/read_csv_measured_two_groupbys`: the same with every point measured by the border engine.
 //!
 //! Run: `cargo bench --bench stats`.
 
@@ -116,30 +118,32 @@ fn read_csv_two_groupbys(c: &mut Criterion) {
     let resolver = Resolver::new(&gaz);
     let border = incimap::border::BorderIndex::new(&gaz.boundaries);
     let locator = Locator { resolver: &resolver, border: &border };
-    let opts = ReadOptions { given_border_km: true, ..ReadOptions::default() };
     let by = [GroupBy::Region, GroupBy::Weapon];
     let paths = [path];
     let mut g = c.benchmark_group("stats_1m");
     g.sample_size(10);
-    g.bench_function("read_csv_two_groupbys", |b| {
-        b.iter(|| {
-            let mut s = Stats::new(Bands::default(), 2);
-            let mut keyer = Keyer::new(Some(&resolver));
-            let summary = incidents::read(
-                &paths,
-                &locator,
-                &opts,
-                |i| {
-                    s.add_incident(&i, &by, &mut keyer);
-                    Ok(())
-                },
-                |_| Ok(()),
-            )
-            .unwrap();
-            assert_eq!(summary.incidents as usize, N);
-            black_box(s.report_with(0, &by, Some(&keyer)))
-        })
-    });
+    for (name, given) in [("read_csv_two_groupbys", true), ("read_csv_measured_two_groupbys", false)] {
+        let opts = ReadOptions { given_border_km: given, ..ReadOptions::default() };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut s = Stats::new(Bands::default(), 2);
+                let mut keyer = Keyer::new(Some(&resolver));
+                let summary = incidents::read(
+                    &paths,
+                    &locator,
+                    &opts,
+                    |i| {
+                        s.add_incident(&i, &by, &mut keyer);
+                        Ok(())
+                    },
+                    |_| Ok(()),
+                )
+                .unwrap();
+                assert_eq!(summary.incidents as usize, N);
+                black_box(s.report_with(0, &by, Some(&keyer)))
+            })
+        });
+    }
     g.finish();
 }
 

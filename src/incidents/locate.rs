@@ -111,6 +111,17 @@ fn country_code(text: &str) -> Option<String> {
     Some(code.to_string())
 }
 
+/// Why a point is not a WGS84 position, if it is not (the same checks as [`crate::border::BorderIndex::measure`]).
+fn coordinate_problem(lat: f64, lon: f64) -> Option<String> {
+    if !(lat.is_finite() && lat.abs() <= 90.0) {
+        Some(format!("bad coordinates: {}", BorderError::BadLatitude(lat)))
+    } else if !(lon.is_finite() && lon.abs() <= 180.0) {
+        Some(format!("bad coordinates: {}", BorderError::BadLongitude(lon)))
+    } else {
+        None
+    }
+}
+
 /// A short, single-line rendering of a row for `Unresolved::input`.
 pub(crate) fn shorten(text: &str) -> String {
     let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
@@ -192,25 +203,27 @@ impl Context<'_> {
 
         let given =
             if self.opts.given_border_km { get(&fields, &["border_km"]).as_deref().and_then(number) } else { None };
-        let measurement = match (self.locator.border.measure(lat, lon), given) {
-            (Ok(mut m), Some(km)) => {
-                m.border_km = km;
-                m.inside_ukraine = km < 0.0;
-                m
+        let measurement = match given {
+            // The distance is given (e.g. re-reading `incimap map` output): check the point, measure nothing.
+            Some(km) => {
+                if let Some(why) = coordinate_problem(lat, lon) {
+                    return Err(self.unresolved(line, &format!("lat={lat} lon={lon}"), why).into());
+                }
+                Measurement {
+                    border_km: km,
+                    nearest_border: LatLon { lat: f64::NAN, lon: f64::NAN },
+                    inside_ukraine: km < 0.0,
+                    country: None,
+                }
             }
-            (Ok(m), None) => m,
-            (Err(e @ (BorderError::BadLatitude(_) | BorderError::BadLongitude(_))), _) => {
-                let shown = format!("lat={lat} lon={lon}");
-                return Err(self.unresolved(line, &shown, format!("bad coordinates: {e}")).into());
-            }
-            // The border itself is unusable: with the distance given, the row still counts.
-            (Err(_), Some(km)) => Measurement {
-                border_km: km,
-                nearest_border: LatLon { lat: f64::NAN, lon: f64::NAN },
-                inside_ukraine: km < 0.0,
-                country: None,
+            None => match self.locator.border.measure(lat, lon) {
+                Ok(m) => m,
+                Err(e @ (BorderError::BadLatitude(_) | BorderError::BadLongitude(_))) => {
+                    let shown = format!("lat={lat} lon={lon}");
+                    return Err(self.unresolved(line, &shown, format!("bad coordinates: {e}")).into());
+                }
+                Err(e) => return Err(NotPlaced::Fatal(format!("cannot measure distances: {e}"))),
             },
-            (Err(e), None) => return Err(NotPlaced::Fatal(format!("cannot measure distances: {e}"))),
         };
         Ok(Incident {
             source: self.source.to_string(),

@@ -126,7 +126,8 @@ pub struct ReadOptions {
     /// Treat every input as this kind instead of recognising it from its name and contents.
     pub kind: Option<InputKind>,
     /// Take each row's distance from its `border_km` field (as written by `incimap map`) instead of measuring
-    /// it; rows without a usable `border_km` are measured. The point must still be locatable.
+    /// it: such rows are not measured at all (`measurement.country` is `None`, `nearest_border` NaN); rows
+    /// without a usable `border_km` are measured. The point must still be locatable and valid.
     pub given_border_km: bool,
     /// Largest text article read whole, in bytes (tables and JSON stream and have no limit).
     pub max_text_bytes: u64,
