@@ -15,3 +15,88 @@ pub fn name_entries(places: &[Place], alt_names: &[Vec<String>]) -> Vec<NameEntr
     out.dedup_by(|a, b| a.key == b.key && a.place == b.place);
     out
 }
+
+/// A hash table over a name index (sorted by key) from each distinct key to its run of entries, so an
+/// exact lookup is one hash and one string comparison instead of a binary search over heap strings.
+/// Built by the resolver at its first lookup (about a millisecond for the shipped gazetteer).
+#[derive(Debug, Default)]
+pub struct KeyTable {
+    /// (hash, first entry, entry count); hash 0 marks an empty slot. The length is a power of two.
+    slots: Vec<(u64, u32, u32)>,
+}
+
+/// FNV-1a, never 0.
+#[inline]
+fn hash_key(k: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in k.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h ^ (h >> 32)).max(1)
+}
+
+impl KeyTable {
+    /// The table for `names`, which must be sorted by key (as [`name_entries`] and the gazetteer keep it).
+    pub fn build(names: &[NameEntry]) -> KeyTable {
+        let distinct = names.iter().enumerate().filter(|(i, e)| *i == 0 || names[i - 1].key != e.key).count();
+        let size = (distinct * 2).next_power_of_two().max(16);
+        let mask = size - 1;
+        let mut slots = vec![(0u64, 0u32, 0u32); size];
+        let mut i = 0;
+        while i < names.len() {
+            let mut j = i + 1;
+            while j < names.len() && names[j].key == names[i].key {
+                j += 1;
+            }
+            let h = hash_key(&names[i].key);
+            let mut at = h as usize & mask;
+            while slots[at].0 != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (h, i as u32, (j - i) as u32);
+            i = j;
+        }
+        KeyTable { slots }
+    }
+
+    /// The entries of `names` whose key is `key` (the same `names` the table was built from).
+    pub fn get<'n>(&self, names: &'n [NameEntry], key: &str) -> &'n [NameEntry] {
+        if self.slots.is_empty() {
+            return &[];
+        }
+        let mask = self.slots.len() - 1;
+        let h = hash_key(key);
+        let mut at = h as usize & mask;
+        loop {
+            let (sh, start, len) = self.slots[at];
+            if sh == 0 {
+                return &[];
+            }
+            if sh == h {
+                let run = &names[start as usize..(start + len) as usize];
+                if run[0].key == key {
+                    return run;
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_table_agrees_with_binary_search() {
+        let gaz = crate::gazetteer::Gazetteer::embedded().unwrap();
+        let table = KeyTable::build(&gaz.names);
+        for (i, e) in gaz.names.iter().enumerate().step_by(7) {
+            let got = table.get(&gaz.names, &e.key);
+            assert_eq!(got, gaz.names_with_key(&e.key), "entry {i}");
+        }
+        assert!(table.get(&gaz.names, "no such key at all").is_empty());
+        assert!(table.get(&gaz.names, "").is_empty());
+    }
+}

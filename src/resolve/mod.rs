@@ -279,13 +279,23 @@ pub struct Resolver<'g> {
     gaz: &'g Gazetteer,
     regions: OnceLock<RegionIndex>,
     fuzzy: OnceLock<FuzzyIndex>,
+    keys: OnceLock<index::KeyTable>,
+    /// Per place: index of its admin1 region in the gazetteer, or `u16::MAX`.
+    place_admin1: OnceLock<Vec<u16>>,
     countries: OnceLock<HashSet<String>>,
 }
 
 impl<'g> Resolver<'g> {
     /// A resolver over `gaz`.
     pub fn new(gaz: &'g Gazetteer) -> Self {
-        Resolver { gaz, regions: OnceLock::new(), fuzzy: OnceLock::new(), countries: OnceLock::new() }
+        Resolver {
+            gaz,
+            regions: OnceLock::new(),
+            fuzzy: OnceLock::new(),
+            keys: OnceLock::new(),
+            place_admin1: OnceLock::new(),
+            countries: OnceLock::new(),
+        }
     }
 
     /// The gazetteer this resolver reads.
@@ -297,8 +307,41 @@ impl<'g> Resolver<'g> {
         self.regions.get_or_init(|| RegionIndex::build(self.gaz))
     }
 
+    /// Name-index entries whose key is `key` (through the hash table built at first use).
+    fn names_with_key(&self, key: &str) -> &'g [crate::gazetteer::NameEntry] {
+        self.keys.get_or_init(|| index::KeyTable::build(&self.gaz.names)).get(&self.gaz.names, key)
+    }
+
     fn fuzzy_index(&self) -> &FuzzyIndex {
         self.fuzzy.get_or_init(|| FuzzyIndex::build(&self.gaz.names))
+    }
+
+    /// English name of a place's admin1 region (table built at first use).
+    fn place_admin1_name(&self, index: u32) -> Option<&'g str> {
+        let table = self.place_admin1.get_or_init(|| {
+            self.gaz.places.iter().map(|p| self.admin1_index(p).map(|i| i as u16).unwrap_or(u16::MAX)).collect()
+        });
+        let i = *table.get(index as usize)?;
+        self.gaz.admin1.get(i as usize).map(|r| r.name.as_str())
+    }
+
+    /// English name of a place's admin1 region.
+    fn admin1_name(&self, p: &Place) -> Option<&'g str> {
+        self.admin1_index(p).map(|i| self.gaz.admin1[i].name.as_str())
+    }
+
+    /// Position of a place's admin1 region in the gazetteer, found without building its `CC.code`.
+    fn admin1_index(&self, p: &Place) -> Option<usize> {
+        if p.admin1.is_empty() {
+            return None;
+        }
+        let (cc, a1) = (p.country.as_bytes(), p.admin1.as_bytes());
+        let cmp = |code: &str| {
+            let c = code.as_bytes();
+            let (head, tail) = c.split_at(c.len().min(cc.len()));
+            head.cmp(cc).then_with(|| tail.first().cmp(&Some(&b'.'))).then_with(|| tail.get(1..).unwrap_or(&[]).cmp(a1))
+        };
+        self.gaz.admin1.binary_search_by(|r| cmp(&r.code)).ok()
     }
 
     /// Build the contract's place object for place `index` with `score`.
@@ -309,7 +352,7 @@ impl<'g> Resolver<'g> {
             name: p.name.clone(),
             country: p.country.clone(),
             admin1: p.admin1_code(),
-            admin1_name: self.gaz.admin1_name(p).unwrap_or("").to_string(),
+            admin1_name: self.place_admin1_name(index).unwrap_or("").to_string(),
             feature_code: p.feature_code.clone(),
             population: p.population,
             lat: p.lat,
@@ -450,7 +493,7 @@ impl<'g> Resolver<'g> {
         }
 
         // Region phrases inside the name, and leading prepositions ("в Белгороде").
-        let (name_part, in_name) = self.split_name(q.name.trim());
+        let (name_part, name_key, in_name) = self.split_name(q.name.trim());
         match in_name {
             Some(InName::Region(refs)) => {
                 filter_words.push(self.hint(refs[0]).name);
@@ -466,7 +509,7 @@ impl<'g> Resolver<'g> {
             None => {}
         }
 
-        let mut hits = self.find(&name_part, &filter);
+        let mut hits = self.find(&name_part, name_key, &filter);
         if let Some(region) = unknown_region {
             for h in &mut hits {
                 h.inside = false;
@@ -490,7 +533,11 @@ impl<'g> Resolver<'g> {
             inside[1..].iter().copied().find(|h| distance_km(bp, &self.gaz.places[h.place as usize]) > SAME_PLACE_KM);
         let close = rival.filter(|r| r.score > best.score - AMBIGUITY_MARGIN);
         res.status = if close.is_some() { Status::Ambiguous } else { Status::Resolved };
-        res.best = Some(self.candidate(best.place, best.score));
+        // places inside the filter rank first, so the best is the first candidate
+        res.best = res.candidates.first().cloned().filter(|c| c.place_index == best.place);
+        if res.best.is_none() {
+            res.best = Some(self.candidate(best.place, best.score));
+        }
         res.reason = self.explain(best, &inside, close.or(rival), close.is_some(), &filter_words);
         if bp.admin2.is_empty() && filter.regions.iter().flatten().any(|r| r.level == 2) {
             res.reason.push_str(
@@ -500,10 +547,11 @@ impl<'g> Resolver<'g> {
         res
     }
 
-    /// Places matching `name` (a name without region phrases), each once with its best match kind.
-    fn find(&self, name: &str, filter: &Filter) -> Vec<Hit> {
+    /// Places matching `name` (a name without region phrases; `key` its key when already known), each
+    /// once with its best match kind.
+    fn find(&self, name: &str, key: Option<String>, filter: &Filter) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
-        let k = names::key(name);
+        let k = key.unwrap_or_else(|| names::key(name));
         if k.is_empty() {
             return hits;
         }
@@ -519,7 +567,7 @@ impl<'g> Resolver<'g> {
             let fz = self.fuzzy_index();
             for e in fz.neighbours(&self.gaz.names, &k) {
                 let key = &self.gaz.names[e as usize].key;
-                for entry in self.gaz.names_with_key(key) {
+                for entry in self.names_with_key(key) {
                     self.add_hit(entry.place, MatchKind::Fuzzy, filter, &mut hits);
                 }
             }
@@ -528,7 +576,7 @@ impl<'g> Resolver<'g> {
     }
 
     fn add_key(&self, k: &str, inflected: bool, filter: &Filter, hits: &mut Vec<Hit>) {
-        for e in self.gaz.names_with_key(k) {
+        for e in self.names_with_key(k) {
             let kind = if inflected {
                 MatchKind::Inflected
             } else if e.kind == crate::gazetteer::NameKind::Alternate {
@@ -614,7 +662,7 @@ impl<'g> Resolver<'g> {
         let mut elsewhere: Vec<String> = Vec::new();
         for h in hits.iter().take(3) {
             let p = &self.gaz.places[h.place as usize];
-            elsewhere.push(format!("{} ({})", p.name, self.gaz.admin1_name(p).unwrap_or(&p.country)));
+            elsewhere.push(format!("{} ({})", p.name, self.admin1_name(p).unwrap_or(&p.country)));
         }
         format!(
             "no place named {name:?} in {}; {} elsewhere, listed as candidates: {}",
@@ -627,7 +675,7 @@ impl<'g> Resolver<'g> {
     fn explain(&self, best: &Hit, inside: &[&Hit], rival: Option<&Hit>, ambiguous: bool, filter: &[String]) -> String {
         let p = &self.gaz.places[best.place as usize];
         let mut s = String::with_capacity(160);
-        let region = self.gaz.admin1_name(p).unwrap_or(&p.country);
+        let region = self.admin1_name(p).unwrap_or(&p.country);
         let _ = write!(
             s,
             "{}; {} in {}, population {}",
@@ -644,7 +692,7 @@ impl<'g> Resolver<'g> {
             None => s.push_str("; the other matches are parts of the same settlement"),
             Some(r) => {
                 let rp = &self.gaz.places[r.place as usize];
-                let rregion = self.gaz.admin1_name(rp).unwrap_or(&rp.country);
+                let rregion = self.admin1_name(rp).unwrap_or(&rp.country);
                 if ambiguous {
                     let _ = write!(
                         s,
@@ -673,7 +721,7 @@ impl<'g> Resolver<'g> {
 
     /// Split a query into the place name and what it says about the region: "Petropavlovka, Voronezh
     /// region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области", "в Белгороде".
-    fn split_name(&self, raw: &str) -> (String, Option<InName>) {
+    fn split_name(&self, raw: &str) -> (String, Option<String>, Option<InName>) {
         let idx = lexicon();
         // "name, region" / "name (region)"
         if let Some(pos) = raw.find([',', '(', ';']) {
@@ -682,14 +730,25 @@ impl<'g> Resolver<'g> {
             if !name.is_empty() && !rest.is_empty() {
                 let name = self.strip_leading(name);
                 if let Some(cc) = self.country_of_phrase(rest) {
-                    return (name, Some(InName::Country(cc)));
+                    return (name, None, Some(InName::Country(cc)));
                 }
                 let refs = self.region_refs(rest);
                 if !refs.is_empty() {
-                    return (name, Some(InName::Region(refs)));
+                    return (name, None, Some(InName::Region(refs)));
                 }
-                return (name, None);
+                return (name, None, None);
             }
+        }
+        // One word (the common case): a region only if it is an alias (LPR, Crimea, Donbas).
+        if !raw.contains(char::is_whitespace) {
+            let k = names::key(raw);
+            if idx.is_alias_key(&k) {
+                let refs = self.region_refs(raw);
+                if !refs.is_empty() {
+                    return (String::new(), None, Some(InName::WholeRegion(refs)));
+                }
+            }
+            return (raw.to_string(), Some(k), None);
         }
         let words: Vec<&str> = raw.split_whitespace().collect();
         let keys: Vec<String> = words.iter().map(|w| names::key(w)).collect();
@@ -698,7 +757,7 @@ impl<'g> Resolver<'g> {
         if has_generic || idx.is_alias(raw) {
             let refs = self.region_refs(raw);
             if !refs.is_empty() {
-                return (String::new(), Some(InName::WholeRegion(refs)));
+                return (String::new(), None, Some(InName::WholeRegion(refs)));
             }
         }
         // "Name Region-phrase" with a generic word at the end.
@@ -712,11 +771,11 @@ impl<'g> Resolver<'g> {
                     while head.len() > 1 && head.last().is_some_and(|w| idx.is_leading_word(&names::key(w))) {
                         head.pop();
                     }
-                    return (self.strip_leading(&head.join(" ")), Some(InName::Region(refs)));
+                    return (self.strip_leading(&head.join(" ")), None, Some(InName::Region(refs)));
                 }
             }
         }
-        (self.strip_leading(raw), None)
+        (self.strip_leading(raw), None, None)
     }
 
     /// Drop leading prepositions ("в Белгороде", "near Kupiansk") when a name remains.

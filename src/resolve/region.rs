@@ -435,18 +435,17 @@ impl Lexicon {
     /// An alias phrase reduced for matching: no leading prepositions or generic words, each word
     /// without its case ending.
     fn alias_form(&self, k: &str) -> String {
+        if !k.contains(' ') {
+            // one word: no prepositions to drop; a generic word alone is no alias
+            if self.is_generic_word(k) {
+                return String::new();
+            }
+            return alias_word(k).to_string();
+        }
         let (stem, _) = self.strip(k);
         let mut out = String::with_capacity(stem.len());
         for w in stem.split(' ') {
-            let mut w = w;
-            for e in ALIAS_ENDINGS {
-                if let Some(s) = w.strip_suffix(e)
-                    && s.len() >= 3
-                {
-                    w = s;
-                    break;
-                }
-            }
+            let w = alias_word(w);
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -477,7 +476,13 @@ impl Lexicon {
 
     /// Whether a whole phrase is an alias (LPR, Crimea, Donbas, Луганской Народной Республике).
     pub fn is_alias(&self, text: &str) -> bool {
-        self.aliases.contains_key(&self.alias_form(&key(text)))
+        self.is_alias_key(&key(text))
+    }
+
+    /// [`Lexicon::is_alias`] for a phrase already turned into a key.
+    pub fn is_alias_key(&self, k: &str) -> bool {
+        let form = self.alias_form(k);
+        !form.is_empty() && self.aliases.contains_key(&form)
     }
 
     /// Whether `word` (a key) is a generic region word of either level.
@@ -527,6 +532,18 @@ fn district_centres(gaz: &Gazetteer) -> Vec<Option<u32>> {
             })
         })
         .collect()
+}
+
+/// One word of an alias without its case ending.
+fn alias_word(w: &str) -> &str {
+    for e in ALIAS_ENDINGS {
+        if let Some(s) = w.strip_suffix(e)
+            && s.len() >= 3
+        {
+            return s;
+        }
+    }
+    w
 }
 
 /// English, ASCII and alternate names of a region.
