@@ -65,12 +65,10 @@ pub fn land_border(ukraine: &MultiPolygon<f64>, russia: &MultiPolygon<f64>) -> R
     let ru = PolygonIndex::new(russia);
     let mut last = Err("no tolerance tried".to_string());
     for tolerance in TOLERANCES_M {
-        let opts = DeriveOptions { shared_tolerance_m: tolerance, ..DeriveOptions::default() };
+        let opts = DeriveOptions { shared_tolerance_m: tolerance };
         last = derive(ukraine, russia, &ua, &ru, &opts);
-        if let Ok(line) = &last {
-            if validate(line).is_ok() {
-                break;
-            }
+        if last.as_ref().is_ok_and(|line| validate(line).is_ok()) {
+            break;
         }
     }
     last

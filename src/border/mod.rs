@@ -13,9 +13,10 @@
 //! assert!(kharkiv.border_km < 0.0 && kharkiv.inside_ukraine);
 //! ```
 //!
-//! How: the border's segments sit in an R-tree in Earth-centred (ECEF) coordinates on the WGS84 ellipsoid,
-//! where straight-line (chord) distance ranks border points almost exactly as geodesic distance does. The
-//! nearest segments by chord are the candidates; the nearest point on each is measured on the ellipsoid
+//! How: points sampled every 250 m along the border sit in an R-tree in Earth-centred (ECEF) coordinates on
+//! the WGS84 ellipsoid, where straight-line (chord) distance ranks border points almost exactly as geodesic
+//! distance does. The nearest sample bounds the search; the segments of the samples within that bound are
+//! the candidates; the nearest point on each is measured on the ellipsoid
 //! with GeographicLib (Karney's geodesic inverse), and the shortest wins. Segments are short (hundreds of
 //! metres), so a segment's chord, its geodesic and its straight line in lon/lat agree to well under a metre.
 //! Countries come from indexed point-in-polygon tests ([`polygon::PolygonIndex`]).
@@ -27,7 +28,7 @@ pub mod polygon;
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use rayon::prelude::*;
 use rstar::RTree;
-use rstar::primitives::{GeomWithData, Line};
+use rstar::primitives::GeomWithData;
 use serde::Serialize;
 
 use crate::gazetteer::Boundaries;
@@ -65,12 +66,13 @@ pub enum BorderError {
     NoBorder,
 }
 
-/// A border segment in the R-tree: its chord in ECEF km, with its index into [`BorderIndex::segments`].
-type Chord = GeomWithData<Line<[f64; 3]>, u32>;
+/// Spacing (km) of the border samples in the R-tree.
+const SAMPLE_KM: f64 = 0.25;
 
 /// Spatial indexes over the border line and the country polygons.
 pub struct BorderIndex {
-    tree: RTree<Chord>,
+    /// Points along the border at most [`SAMPLE_KM`] apart (ECEF km), each with its segment's index.
+    samples: RTree<GeomWithData<[f64; 3], u32>>,
     /// Segment ends, lat/lon degrees.
     segments: Vec<[LatLon; 2]>,
     ukraine: PolygonIndex,
@@ -108,11 +110,18 @@ impl BorderIndex {
                 }
             }
         }
-        let chords = segments
-            .iter()
-            .enumerate()
-            .map(|(i, [a, b])| GeomWithData::new(Line::new(ecef(a.lat, a.lon), ecef(b.lat, b.lon)), i as u32))
-            .collect();
+        // Sample every segment densely enough that its nearest point to any query is within SAMPLE_KM / 2
+        // of a sample (see `nearest`).
+        let mut samples = Vec::new();
+        for (i, [a, b]) in segments.iter().enumerate() {
+            let (ea, eb) = (ecef(a.lat, a.lon), ecef(b.lat, b.lon));
+            let n = (chord_km(ea, eb) / SAMPLE_KM).ceil().max(1.0) as usize;
+            for k in 0..=n {
+                let t = k as f64 / n as f64;
+                samples
+                    .push(GeomWithData::new(ecef(a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)), i as u32));
+            }
+        }
         let (ukraine, russia, belarus) = (
             PolygonIndex::new(&boundaries.ukraine),
             PolygonIndex::new(&boundaries.russia),
@@ -123,7 +132,7 @@ impl BorderIndex {
             coverage = [coverage[0].min(b[0]), coverage[1].min(b[1]), coverage[2].max(b[2]), coverage[3].max(b[3])];
         }
         BorderIndex {
-            tree: RTree::bulk_load(chords),
+            samples: RTree::bulk_load(samples),
             segments,
             ukraine,
             russia,
@@ -168,24 +177,35 @@ impl BorderIndex {
     /// Unsigned geodesic distance (km) to the border and the nearest border point.
     fn nearest(&self, lat: f64, lon: f64) -> Result<(f64, LatLon), BorderError> {
         let p = ecef(lat, lon);
-        let mut candidates = self.tree.nearest_neighbor_iter_with_distance_2(p);
-        let Some((first, chord2)) = candidates.next() else {
+        // The nearest sample v bounds the answer: the nearest border point X lies within SAMPLE_KM / 2 of a
+        // sample q of its segment, and |pq| <= |pX| + SAMPLE_KM / 2 <= |pv| + SAMPLE_KM / 2. So the segments
+        // of the samples within that radius hold X; the nearest point of each is found on its chord.
+        let Some(v) = self.samples.nearest_neighbor(p) else {
             return Err(BorderError::NoBorder);
         };
+        let radius = chord_km(*v.geom(), p) + SAMPLE_KM / 2.0 + 1e-6;
+        let mut candidates: Vec<(f64, LatLon)> = Vec::with_capacity(16);
+        let mut seen: Vec<u32> = Vec::with_capacity(16);
+        let mut closest = f64::INFINITY;
+        for sample in self.samples.locate_within_distance(p, radius * radius) {
+            if seen.contains(&sample.data) {
+                continue;
+            }
+            seen.push(sample.data);
+            let (d, point) = self.nearest_on_segment(p, sample.data);
+            closest = closest.min(d);
+            candidates.push((d, point));
+        }
         // Chord ranking can differ from geodesic ranking by a few parts per million between directions
-        // (the ellipsoid's curvature varies), so every segment within that margin is measured too.
-        let limit = chord2.sqrt() * (1.0 + 2.0e-5) + 0.002;
-        let limit2 = limit * limit;
-        let point = self.nearest_on_segment(p, first);
-        let mut best = (self.geodesic_km(lat, lon, point), point);
-        for (chord, d2) in candidates {
-            if d2 > limit2 {
-                break;
+        // (the ellipsoid's curvature varies), so every segment within that margin is measured on the ellipsoid.
+        let limit = closest * (1.0 + 2.0e-5) + 0.002;
+        let mut best = (f64::INFINITY, LatLon { lat: f64::NAN, lon: f64::NAN });
+        let mut measured: Vec<LatLon> = Vec::with_capacity(4);
+        for (d, point) in candidates {
+            if d > limit || measured.contains(&point) {
+                continue; // too far, or the vertex two neighbouring segments share
             }
-            let point = self.nearest_on_segment(p, chord);
-            if point == best.1 {
-                continue; // neighbouring segments meeting at the same nearest vertex
-            }
+            measured.push(point);
             let km = self.geodesic_km(lat, lon, point);
             if km < best.0 {
                 best = (km, point);
@@ -194,22 +214,24 @@ impl BorderIndex {
         Ok(best)
     }
 
-    /// The point of `chord`'s segment nearest to `p` (by chord distance), as lat/lon on the segment.
+    /// The point of segment `index` nearest to `p` by chord distance: (that distance in km, the point).
     #[inline]
-    fn nearest_on_segment(&self, p: [f64; 3], chord: &Chord) -> LatLon {
-        let (a, b) = (chord.geom().from, chord.geom().to);
+    fn nearest_on_segment(&self, p: [f64; 3], index: u32) -> (f64, LatLon) {
+        let [sa, sb] = self.segments[index as usize];
+        let (a, b) = (ecef(sa.lat, sa.lon), ecef(sb.lat, sb.lon));
         let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
         let ap = [p[0] - a[0], p[1] - a[1], p[2] - a[2]];
         let len2 = ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2];
         let t = if len2 > 0.0 { ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) / len2).clamp(0.0, 1.0) } else { 0.0 };
-        let [sa, sb] = self.segments[chord.data as usize];
-        if t == 0.0 {
+        let foot = [a[0] + t * ab[0], a[1] + t * ab[1], a[2] + t * ab[2]];
+        let point = if t == 0.0 {
             sa
         } else if t == 1.0 {
             sb
         } else {
             LatLon { lat: sa.lat + t * (sb.lat - sa.lat), lon: sa.lon + t * (sb.lon - sa.lon) }
-        }
+        };
+        (chord_km(foot, p), point)
     }
 
     #[inline]
@@ -228,6 +250,12 @@ impl BorderIndex {
     pub fn segment_count(&self) -> usize {
         self.segments.len()
     }
+}
+
+/// Straight-line distance (km) between two ECEF points.
+#[inline]
+fn chord_km(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
 /// Reject coordinates that are not on the globe.

@@ -1,0 +1,196 @@
+//! `incimap distance` through the binary: every output format, every input layout, bad rows with line
+//! numbers, --strict, usage errors. Expected numbers come from `tests/data/border/reference_places.csv`
+//! (Python GeographicLib, see `tools/border_reference.py`).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+/// The binary with no installed gazetteer in reach: the embedded one is used.
+fn incimap(data_home: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("incimap").expect("binary");
+    cmd.env("XDG_DATA_HOME", data_home.path()).env_remove("INCIMAP_GAZETTEER");
+    cmd
+}
+
+/// (name as GeoNames spells it, lat, lon, border_km) from the independent reference.
+fn reference_places() -> Vec<(String, f64, f64, f64)> {
+    let path = format!("{}/tests/data/border/reference_places.csv", env!("CARGO_MANIFEST_DIR"));
+    let mut r = csv::Reader::from_path(path).expect("fixture");
+    r.records()
+        .map(|row| {
+            let row = row.expect("row");
+            (
+                row[0].to_string(),
+                row[2].parse().expect("lat"),
+                row[3].parse().expect("lon"),
+                row[4].parse().expect("km"),
+            )
+        })
+        .collect()
+}
+
+fn reference(name: &str) -> (f64, f64, f64) {
+    let p = reference_places().into_iter().find(|p| p.0 == name).expect(name);
+    (p.1, p.2, p.3)
+}
+
+#[test]
+fn names_resolve_and_measure_as_json() {
+    let home = tempfile::tempdir().expect("tmp");
+    let out = incimap(&home)
+        .args(["distance", "--format", "json", "Belgorod", "Shebekino", "Sudzha", "Kharkiv", "Simferopol"])
+        .args(["Rostov-on-Don", "Kaluga"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = v.as_array().expect("array");
+    assert_eq!(rows.len(), 7);
+    let geonames = ["Belgorod", "Shebekino", "Sudzha", "Kharkiv", "Simferopol", "Rostov-na-Donu", "Kaluga"];
+    for (row, geoname) in rows.iter().zip(geonames) {
+        let (lat, lon, km) = reference(geoname);
+        assert_eq!(row["lat"].as_f64(), Some(lat), "{row}");
+        assert_eq!(row["lon"].as_f64(), Some(lon), "{row}");
+        let got = row["border_km"].as_f64().expect("border_km");
+        assert!((got - km).abs() <= 0.011, "{geoname}: {got} vs reference {km}");
+        assert_eq!(row["inside_ukraine"].as_bool(), Some(km < 0.0));
+        assert!(row["nearest_border"]["lat"].is_f64() && row["nearest_border"]["lon"].is_f64());
+    }
+    assert_eq!(rows[0]["name"], "Belgorod");
+    assert_eq!(rows[4]["country"], "UA"); // Simferopol, de jure
+    assert_eq!(rows[6]["country"], "RU");
+}
+
+#[test]
+fn lat_lon_point_as_csv() {
+    let home = tempfile::tempdir().expect("tmp");
+    let (lat, lon, km) = reference("Kharkiv");
+    let out = incimap(&home)
+        .args(["distance", "--format", "csv", "--lat", &lat.to_string(), "--lon", &lon.to_string()])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("name,lat,lon,border_km,nearest_lat,nearest_lon,inside_ukraine,country"));
+    let row: Vec<&str> = lines.next().expect("row").split(',').collect();
+    assert_eq!(row[0], "");
+    assert!((row[3].parse::<f64>().expect("km") - km).abs() <= 0.011);
+    assert_eq!((row[6], row[7]), ("true", "UA"));
+    assert_eq!(lines.next(), None);
+}
+
+const TABLE: &str = "id,city,latitude,longitude,notes\n\
+                     b1,Belgorod,50.61074,36.58015,\"a, quoted note\"\n\
+                     missing,Nowhere,,36.6,\n\
+                     k1,Kharkiv,49.98081,36.25272,\n\
+                     far,Lat,91.5,36.6,\n\
+                     swapped,Swapped,36.58015,50.61074,\n\
+                     nan,NaN,NaN,30,\n\
+                     text,Text,fifty,30,\n\
+                     s1,Simferopol,44.95719,34.11079,\n";
+
+#[test]
+fn csv_input_skips_bad_rows_with_their_line_numbers() {
+    let home = tempfile::tempdir().expect("tmp");
+    let file = home.path().join("points.csv");
+    std::fs::write(&file, TABLE).expect("write");
+    let out = incimap(&home).args(["distance", "--format", "csv", "--input"]).arg(&file).output().expect("runs");
+    assert!(out.status.success(), "bad rows are skipped, the run goes on");
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    let names: Vec<&str> = stdout.lines().skip(1).map(|l| l.split(',').next().unwrap_or("")).collect();
+    assert_eq!(names, ["b1", "k1", "s1"], "good rows in input order, labelled by the id column");
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    let shown = file.display().to_string();
+    for line in [3, 5, 6, 7, 8] {
+        assert!(stderr.contains(&format!("{shown}:{line}:")), "line {line} not reported:\n{stderr}");
+    }
+    assert!(stderr.contains("swapped"), "{stderr}");
+    assert!(!stderr.contains(&format!("{shown}:2:")) && !stderr.contains(&format!("{shown}:4:")));
+}
+
+#[test]
+fn strict_makes_a_bad_row_fatal() {
+    let home = tempfile::tempdir().expect("tmp");
+    let file = home.path().join("points.csv");
+    std::fs::write(&file, TABLE).expect("write");
+    incimap(&home)
+        .args(["distance", "--strict", "--format", "csv", "--input"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{}:3:", file.display())));
+}
+
+#[test]
+fn ndjson_from_stdin_as_geojson() {
+    let home = tempfile::tempdir().expect("tmp");
+    let input = "{\"name\":\"Sudzha\",\"lat\":51.1976,\"lon\":35.2726}\n\
+                 \n\
+                 {\"name\":\"broken\",\"lat\":\"x\",\"lon\":1}\n\
+                 not json\n\
+                 {\"id\":7,\"lat\":\"50.40967\",\"lon\":36.9136,\"extra\":[1,2]}\n";
+    let out = incimap(&home)
+        .args(["distance", "--format", "geojson", "--input", "-"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let gj: geojson::GeoJson = String::from_utf8(out.stdout).expect("utf8").parse().expect("GeoJSON");
+    let geojson::GeoJson::FeatureCollection(fc) = gj else { panic!("not a FeatureCollection") };
+    assert_eq!(fc.features.len(), 2);
+    let props = |i: usize| fc.features[i].properties.clone().expect("properties");
+    assert_eq!(props(0)["name"], "Sudzha");
+    assert_eq!(props(1)["name"], "7");
+    let (_, _, sudzha_km) = reference("Sudzha");
+    let (_, _, shebekino_km) = reference("Shebekino");
+    assert!((props(0)["border_km"].as_f64().expect("km") - sudzha_km).abs() <= 0.011);
+    assert!((props(1)["border_km"].as_f64().expect("km") - shebekino_km).abs() <= 0.011);
+    let stderr = String::from_utf8(out.stderr).expect("utf8");
+    assert!(stderr.contains("stdin:3:") && stderr.contains("stdin:4:"), "{stderr}");
+}
+
+#[test]
+fn tsv_input_as_table() {
+    let home = tempfile::tempdir().expect("tmp");
+    let file = home.path().join("points.tsv");
+    std::fs::write(&file, "place\tlat\tlon\nKaluga\t54.5293\t36.27542\n").expect("write");
+    incimap(&home)
+        .args(["distance", "--format", "table", "--input"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Kaluga").and(predicate::str::contains("RU")));
+}
+
+#[test]
+fn an_input_without_coordinate_columns_is_an_error() {
+    let home = tempfile::tempdir().expect("tmp");
+    let file = home.path().join("points.csv");
+    std::fs::write(&file, "name,x,y\nA,1,2\n").expect("write");
+    incimap(&home)
+        .args(["distance", "--format", "csv", "--input"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("lat/lon"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let home = tempfile::tempdir().expect("tmp");
+    incimap(&home).args(["distance", "--format", "json"]).assert().code(2);
+    incimap(&home).args(["distance", "--lat", "50"]).assert().code(2);
+    incimap(&home).args(["distance", "--lat", "95", "--lon", "30"]).assert().code(2);
+    incimap(&home).args(["distance", "--format", "markdown", "Kharkiv"]).assert().code(2);
+}
+
+#[test]
+fn an_unknown_name_is_reported_and_the_rest_printed() {
+    let home = tempfile::tempdir().expect("tmp");
+    let out = incimap(&home).args(["distance", "--format", "csv", "Belgorod", "Qxzzyqwv"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Qxzzyqwv"));
+}
