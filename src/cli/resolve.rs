@@ -124,6 +124,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         _ => table(&mut out, &results)?,
     }
     out.flush()?;
+    // The process ends next: freeing the gazetteer's hundred thousand allocations would only cost time.
+    std::mem::forget(resolver);
+    std::mem::forget(gaz);
     Ok(())
 }
 

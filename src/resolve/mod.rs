@@ -282,6 +282,9 @@ pub struct Resolver<'g> {
     keys: OnceLock<index::KeyTable>,
     /// Per place: index of its admin1 region in the gazetteer, or `u16::MAX`.
     place_admin1: OnceLock<Vec<u16>>,
+    /// Lookups so far: the hash tables above are built only once a resolver is used for many queries
+    /// (a one-shot `incimap resolve Belgorod` is faster with binary searches).
+    uses: std::sync::atomic::AtomicU32,
     countries: OnceLock<HashSet<String>>,
 }
 
@@ -294,6 +297,7 @@ impl<'g> Resolver<'g> {
             fuzzy: OnceLock::new(),
             keys: OnceLock::new(),
             place_admin1: OnceLock::new(),
+            uses: Default::default(),
             countries: OnceLock::new(),
         }
     }
@@ -309,7 +313,17 @@ impl<'g> Resolver<'g> {
 
     /// Name-index entries whose key is `key` (through the hash table built at first use).
     fn names_with_key(&self, key: &str) -> &'g [crate::gazetteer::NameEntry] {
+        if !self.warm() {
+            return self.gaz.names_with_key(key);
+        }
         self.keys.get_or_init(|| index::KeyTable::build(&self.gaz.names)).get(&self.gaz.names, key)
+    }
+
+    /// Whether this resolver has been used enough for its lookup tables to pay off.
+    fn warm(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        const WARM_AFTER: u32 = 200;
+        self.uses.load(Relaxed) >= WARM_AFTER || self.uses.fetch_add(1, Relaxed) >= WARM_AFTER
     }
 
     fn fuzzy_index(&self) -> &FuzzyIndex {
@@ -318,6 +332,9 @@ impl<'g> Resolver<'g> {
 
     /// English name of a place's admin1 region (table built at first use).
     fn place_admin1_name(&self, index: u32) -> Option<&'g str> {
+        if !self.warm() {
+            return self.gaz.places.get(index as usize).and_then(|p| self.admin1_name(p));
+        }
         let table = self.place_admin1.get_or_init(|| {
             self.gaz.places.iter().map(|p| self.admin1_index(p).map(|i| i as u16).unwrap_or(u16::MAX)).collect()
         });
