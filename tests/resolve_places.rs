@@ -324,3 +324,17 @@ fn bad_input_is_answered_not_panicked() {
     q.limit = 0;
     assert_eq!(resolver().resolve(&q).candidates.len(), 1);
 }
+
+#[test]
+fn the_embedded_index_was_built_with_this_key_function() {
+    use incimap::gazetteer::NameKind;
+    let g = gaz();
+    assert_eq!(g.manifest.name_key_version, incimap::names::KEY_VERSION);
+    for e in &g.names {
+        assert_eq!(incimap::names::key(&e.key), e.key, "keys are stable under refolding");
+        if e.kind == NameKind::Primary {
+            let p = &g.places[e.place as usize];
+            assert_eq!(incimap::names::key(&p.name), e.key, "{}", p.name);
+        }
+    }
+}
