@@ -1,1 +1,93 @@
-fn main() {}
+//! Geoparsing throughput: article text through the library (`Extractor::extract`) and through
+//! `incidents_from_text`, with the full shipped gazetteer loaded.
+//!
+//! The corpus is the committed articles (tests/data/articles, examples/*.txt) repeated to about 8 MB, each copy
+//! followed by a paragraph naming three other gazetteer places (so that lookups keep missing the cache as
+//! they would on fresh news), cut into articles of a few KB. A fresh extractor (empty caches) is used for
+//! every pass over the corpus.
+//!
+//! Run: `cargo bench --bench extract`. End to end through the binary: see docs/benchmarks.md.
+
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use incimap::border::BorderIndex;
+use incimap::extract::{Extractor, incidents_from_text};
+use incimap::gazetteer::Gazetteer;
+use incimap::resolve::Resolver;
+
+/// Build the benchmark corpus: a list of articles totalling about `bytes` bytes.
+fn corpus(gaz: &Gazetteer, bytes: usize) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut base = Vec::new();
+    for dir in ["tests/data/articles", "examples"] {
+        if let Ok(rd) = std::fs::read_dir(root.join(dir)) {
+            let mut files: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            files.sort();
+            for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "txt")) {
+                if let Ok(t) = std::fs::read_to_string(&f) {
+                    base.push(t);
+                }
+            }
+        }
+    }
+    assert!(!base.is_empty(), "no articles found");
+    // A deterministic walk over gazetteer places (a simple LCG; no rand dependency needed).
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    let mut out = Vec::new();
+    let mut total = 0;
+    let mut i = 0;
+    while total < bytes {
+        let a = &gaz.places[next(gaz.places.len())].name;
+        let b = &gaz.places[next(gaz.places.len())].name;
+        let c = &gaz.places[next(gaz.places.len())].name;
+        let text = format!(
+            "{}\nLater, a drone fell near {a} and debris damaged a house in {b}, officials in {c} said on Tuesday.\n",
+            base[i % base.len()]
+        );
+        total += text.len();
+        out.push(text);
+        i += 1;
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let gaz = Gazetteer::embedded().expect("embedded gazetteer");
+    let resolver = Resolver::new(&gaz);
+    let border = BorderIndex::new(&gaz.boundaries);
+    let docs = corpus(&gaz, 8 << 20);
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 5, 20);
+
+    let mut g = c.benchmark_group("extract");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("mentions", |bch| {
+        bch.iter(|| {
+            let ex = Extractor::new(&resolver, Some(&border));
+            let mut n = 0;
+            for d in &docs {
+                n += ex.extract(d, "bench.txt", date).len();
+            }
+            n
+        })
+    });
+    g.bench_function("incidents_from_text", |bch| {
+        bch.iter(|| {
+            let mut n = 0;
+            for d in &docs {
+                n += incidents_from_text(d, "bench.txt", date, &resolver, &border).0.len();
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -98,17 +98,26 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
 ];
 
 fn month(w: &str) -> Option<u32> {
+    if w.len() < 3 || w.len() > 20 || w.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
     let w = w.trim_end_matches('.');
     MONTHS.iter().find(|(n, _)| *n == w).map(|(_, m)| *m)
 }
 
 fn day(w: &str) -> Option<u32> {
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.len() > 4 {
+        return None;
+    }
     let w = w.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
     let d: u32 = w.parse().ok()?;
     (1..=31).contains(&d).then_some(d)
 }
 
 fn year(w: &str) -> Option<i32> {
+    if w.len() != 4 {
+        return None;
+    }
     let y: i32 = w.parse().ok()?;
     (1990..=2100).contains(&y).then_some(y)
 }
@@ -125,16 +134,23 @@ fn anchor(month: u32, day: u32, report: NaiveDate) -> Option<NaiveDate> {
 /// `report` (see the module documentation for how the year is chosen).
 pub fn find(words: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
     let f: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    find_folded(&f, report)
+}
+
+/// [`find`] on words already folded with [`super::text::fold`].
+pub fn find_folded(f: &[String], report: Option<NaiveDate>) -> Option<NaiveDate> {
     for i in 0..f.len() {
         let w = f[i].as_str();
-        // ISO and numeric dates.
-        if w.len() == 10 {
-            if let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
-                return Some(d);
-            }
-        }
-        if let Ok(d) = NaiveDate::parse_from_str(w, "%d.%m.%Y") {
+        let Some(c0) = w.chars().next() else { continue };
+        // ISO dates (the tokenizer keeps 2024-01-02 as one word).
+        if w.len() == 10
+            && w.as_bytes()[4] == b'-'
+            && let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d")
+        {
             return Some(d);
+        }
+        if !c0.is_ascii_digit() && !c0.is_alphabetic() {
+            continue;
         }
         // Month then day: "January 2", "Jan. 2, 2024".
         if let Some(m) = month(w) {
@@ -157,16 +173,16 @@ pub fn find(words: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
             }
         }
         // Day then month: "2 January 2024", "2 января 2024 года", "2 січня".
-        if let Some(d) = day(w) {
-            if let Some(m) = f.get(i + 1).and_then(|x| month(x)) {
-                if let Some(y) = f.get(i + 2).and_then(|x| year(x)) {
-                    return NaiveDate::from_ymd_opt(y, m, d);
-                }
-                if let Some(r) = report {
-                    return anchor(m, d, r);
-                }
-                return None;
+        if let Some(d) = day(w)
+            && let Some(m) = f.get(i + 1).and_then(|x| month(x))
+        {
+            if let Some(y) = f.get(i + 2).and_then(|x| year(x)) {
+                return NaiveDate::from_ymd_opt(y, m, d);
             }
+            if let Some(r) = report {
+                return anchor(m, d, r);
+            }
+            return None;
         }
         if let Some(r) = report {
             if let Some((_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {

@@ -81,10 +81,10 @@ pub fn nominatives(word: &str) -> Vec<String> {
         for r in reps.iter() {
             push(format!("{stem}{r}"));
             // Ukrainian closes o/e to і in the nominative's last syllable: Харкова → Харків, Києва → Київ.
-            if r.is_empty() {
-                if let Some(alt) = ukrainian_closed_syllable(stem) {
-                    push(alt);
-                }
+            if r.is_empty()
+                && let Some(alt) = ukrainian_closed_syllable(stem)
+            {
+                push(alt);
             }
         }
         // Fleeting vowels: Орла → Орёл is rare in this domain, but Сум (gen. pl.) → Суми/Сумы matters.

@@ -518,9 +518,22 @@ pub static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     ])
 });
 
-/// Words that, after a place name, make it the name of a newspaper or channel ("The Moscow Times").
+/// Words that, after a place name, make it the name of a newspaper, channel or institution ("The Moscow
+/// Times", "Kyiv School of Economics").
 pub static OUTLET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set(&[
+        "school",
+        "university",
+        "institute",
+        "academy",
+        "court",
+        "patriarchate",
+        "zoo",
+        "metro",
+        "marathon",
+        "dynamo",
+        "oblenergo",
+        "region's",
         "times",
         "post",
         "independent",
@@ -801,6 +814,8 @@ pub static CONTEXT_BEFORE: &[&str] = &[
     "government in",
     "capital",
     "officials in",
+    "analysts at",
+    "analysts in",
     "authorities in",
     "officials from",
     "sources in",
@@ -994,6 +1009,10 @@ pub static STREET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     ])
 });
 
+/// [`SETTLEMENT_CUES`] as a set.
+pub static SETTLEMENT_CUE_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| SETTLEMENT_CUES.iter().copied().collect());
+
 /// Markers of a photo caption or credit line: places in it are context.
 pub static CAPTION_MARKERS: &[&str] = &[
     "getty images",
@@ -1013,6 +1032,22 @@ pub static CAPTION_MARKERS: &[&str] = &[
     "фото ",
     "на фото",
 ];
+
+/// Incident stems by first character, for [`is_trigger`].
+static TRIGGER_BUCKETS: LazyLock<std::collections::HashMap<char, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut m: std::collections::HashMap<char, Vec<&'static str>> = std::collections::HashMap::new();
+    for s in INCIDENT_STEMS {
+        if let Some(c) = s.chars().next() {
+            m.entry(c).or_default().push(s);
+        }
+    }
+    m
+});
+
+/// Does the folded word report an event (starts with one of [`INCIDENT_STEMS`])?
+pub fn is_trigger(word: &str) -> bool {
+    word.chars().next().and_then(|c| TRIGGER_BUCKETS.get(&c)).is_some_and(|v| v.iter().any(|s| word.starts_with(s)))
+}
 
 /// True when `word` (folded) starts with one of `stems`.
 pub fn has_stem(word: &str, stems: &[&str]) -> bool {

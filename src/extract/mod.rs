@@ -138,6 +138,16 @@ struct Span {
     between: Option<usize>,
 }
 
+/// Resolver candidates by (name, region phrase).
+type ResolutionCache = HashMap<(String, String), Rc<Vec<u32>>>;
+/// Region phrases by (phrase, core, level, preferred regions).
+type RegionCache = HashMap<(String, String, u8, String), Option<RegionRef>>;
+/// Date, weapon class and weapon model of an incident place.
+type DateWeapon = (Option<String>, Option<String>, Option<String>);
+
+/// How many mentions either side count as "the other places of the story" for disambiguation.
+const PROXIMITY_WINDOW: usize = 40;
+
 /// Bound on the per-extractor lookup cache (distinct written forms); cleared when exceeded.
 const CACHE_LIMIT: usize = 200_000;
 
@@ -147,7 +157,10 @@ pub struct Extractor<'r, 'g> {
     gaz: &'g Gazetteer,
     border: Option<&'r BorderIndex>,
     lookups: RefCell<HashMap<String, Option<Rc<Hit>>>>,
-    resolutions: RefCell<HashMap<(String, String), Rc<Vec<u32>>>>,
+    resolutions: RefCell<ResolutionCache>,
+    regions: RefCell<RegionCache>,
+    region_keys: std::cell::OnceCell<regions::RegionKeys>,
+    measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -159,6 +172,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
             border,
             lookups: RefCell::new(HashMap::new()),
             resolutions: RefCell::new(HashMap::new()),
+            regions: RefCell::new(HashMap::new()),
+            region_keys: std::cell::OnceCell::new(),
+            measurements: RefCell::new(HashMap::new()),
         }
     }
 
@@ -275,12 +291,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 let r = match p.region.take() {
                     Some(r) if r.name.is_empty() => self.complete(r),
                     Some(r) => Some(r),
-                    None => regions::resolve_phrase(self.resolver, phrase, core, p.level, &doc_regions),
+                    None => self.region_of(phrase, core, p.level, &doc_regions),
                 };
-                if let Some(r) = &r {
-                    if !doc_regions.contains(&r.admin1) {
-                        doc_regions.push(r.admin1.clone());
-                    }
+                if let Some(r) = &r
+                    && !doc_regions.contains(&r.admin1)
+                {
+                    doc_regions.push(r.admin1.clone());
                 }
                 p.region = r;
             }
@@ -362,24 +378,26 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
         // Attach region phrases to the places next to them; unattached phrases become mentions themselves.
         let mut attached = vec![false; phrases.len()];
+        let index = PhraseIndex::new(&phrases);
         for sp in spans.iter_mut() {
             let s = &sents[sp.sent];
-            if let Some(pi) = attach(text, &tokens, &phrases, sp.sent, sp.first, sp.last, s.first, s.last) {
+            if let Some(pi) = attach(text, &tokens, &index, sp.first, sp.last, s.first, s.last) {
                 attached[pi] = true;
                 let p = &phrases[pi].1;
                 // A district followed by its oblast: "X, Borovsky district, Kaluga region".
                 let mut region = p.region.clone();
-                if p.level == 2 {
-                    if let Some(pj) = attach(text, &tokens, &phrases, sp.sent, p.first, p.last, s.first, s.last) {
-                        if pj != pi && phrases[pj].1.first >= p.last {
-                            attached[pj] = true;
-                        }
-                    }
+                if p.level == 2
+                    && let Some(pj) = attach(text, &tokens, &index, p.first, p.last, s.first, s.last)
+                    && pj != pi
+                    && phrases[pj].1.first >= p.last
+                {
+                    attached[pj] = true;
                 }
-                if let Some(r) = &mut region {
-                    if r.level == 2 && r.name.is_empty() {
-                        r.name = text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string();
-                    }
+                if let Some(r) = &mut region
+                    && r.level == 2
+                    && r.name.is_empty()
+                {
+                    r.name = text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string();
                 }
                 sp.region_text = Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string());
                 sp.region = region;
@@ -426,11 +444,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
         for sp in spans.iter_mut() {
-            if sp.kind == SpanKind::Settlement && sp.region.is_none() {
-                if let Some((r, t)) = name_regions.get(&crate::names::key(&sp.name)) {
-                    sp.region = Some(r.clone());
-                    sp.region_text = Some(t.clone());
-                }
+            if sp.kind == SpanKind::Settlement
+                && sp.region.is_none()
+                && let Some((r, t)) = name_regions.get(&crate::names::key(&sp.name))
+            {
+                sp.region = Some(r.clone());
+                sp.region_text = Some(t.clone());
             }
         }
 
@@ -445,24 +464,33 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
             .collect();
         let mut out = Vec::with_capacity(spans.len());
+        let mut views: HashMap<usize, roles::View> = HashMap::new();
+        let mut weapons_of: HashMap<usize, Option<(&'static str, Option<String>)>> = HashMap::new();
         let mut sentence_dates: HashMap<usize, Option<chrono::NaiveDate>> = HashMap::new();
-        let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
+        let mut date_of = |si: usize, views: &mut HashMap<usize, roles::View>| -> Option<chrono::NaiveDate> {
             *sentence_dates.entry(si).or_insert_with(|| {
                 let s = &sents[si];
-                let words: Vec<&str> = (s.first..s.last).map(word).collect();
-                dates::find(&words, report_date)
+                let v = views.entry(si).or_insert_with(|| roles::View::new(text, &tokens, s.first, s.last));
+                dates::find_folded(v.words(), report_date)
             })
         };
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
-            let (role, reason) = roles::classify(text, &tokens, s.first, s.last, sp.first, sp.last, choices[k].capital);
+            let view = views.entry(sp.sent).or_insert_with(|| roles::View::new(text, &tokens, s.first, s.last));
+            let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
+            let near = roles::is_near(view, sp.first, sp.last);
+            let weapon = if role == Role::Incident {
+                weapons_of.entry(sp.sent).or_insert_with(|| weapons::find_folded(view.words())).clone()
+            } else {
+                None
+            };
             let start = tokens[sp.first].start;
             let end = tokens[sp.last - 1].end;
             let ev_start = tokens[s.first].start;
             let ev_end = tokens[s.last - 1].end;
             let c = &choices[k];
             let mut precision = c.precision;
-            if precision == Precision::Exact && roles::is_near(text, &tokens, s.first, s.last, sp.first, sp.last) {
+            if precision == Precision::Exact && near {
                 precision = Precision::Near;
             }
             let mut lat = c.place.as_ref().map(|p| p.lat);
@@ -477,17 +505,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
                 between = Some(text[tokens[spans[other].first].start..tokens[spans[other].last - 1].end].to_string());
             }
-            let measurement = match (self.border, lat, lon) {
-                (Some(b), Some(la), Some(lo)) => b.measure(la, lo).ok(),
+            let measurement = match (lat, lon) {
+                (Some(la), Some(lo)) => self.measure(la, lo),
                 _ => None,
             };
             let (date, weapon, weapon_model) = if role == Role::Incident {
-                let d = date_of(sp.sent).or_else(|| {
-                    // The date of the story so far: the latest dated sentence up to three back.
-                    (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of)
-                });
-                let words: Vec<&str> = (s.first..s.last).map(word).collect();
-                let w = weapons::find(&words);
+                // Else the date of the story so far: the latest dated sentence up to three back.
+                let d = date_of(sp.sent, &mut views)
+                    .or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(|j| date_of(j, &mut views)));
+                let w = weapon;
                 (d.map(|d| d.to_string()), w.as_ref().map(|w| w.0.to_string()), w.and_then(|w| w.1))
             } else {
                 (None, None, None)
@@ -519,7 +545,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             });
         }
         // Fill missing weapons and dates of an incident from other incident mentions of the same place.
-        let mut by_place: HashMap<u32, (Option<String>, Option<String>, Option<String>)> = HashMap::new();
+        let mut by_place: HashMap<u32, DateWeapon> = HashMap::new();
         for m in out.iter().filter(|m| m.role == Role::Incident) {
             if let Some(p) = &m.place {
                 let e = by_place.entry(p.geonameid).or_default();
@@ -544,6 +570,54 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
         out
+    }
+
+    /// Measure a point against the border, cached (the same places recur).
+    fn measure(&self, lat: f64, lon: f64) -> Option<Measurement> {
+        let border = self.border?;
+        let k = (lat.to_bits(), lon.to_bits());
+        if let Some(m) = self.measurements.borrow().get(&k) {
+            return m.clone();
+        }
+        let m = border.measure(lat, lon).ok();
+        let mut cache = self.measurements.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(k, m.clone());
+        m
+    }
+
+    /// Resolve a region phrase, cached.
+    fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
+        let k =
+            (phrase.to_string(), core.to_string(), level, if level == 2 { prefer.join(",") } else { String::new() });
+        if let Some(r) = self.regions.borrow().get(&k) {
+            return r.clone();
+        }
+        let r = match self.resolver.region(phrase) {
+            Some(h) => {
+                let mut r = regions::from_hint(self.gaz, h);
+                // A district is named after its seat (Maloyaroslavets district → Maloyaroslavets): prefer the
+                // town the phrase names, in the same oblast, over a seat guessed from populations.
+                if r.level == 2
+                    && let Some(p) = regions::named_town(self.gaz, core, &r.admin1)
+                {
+                    r.seat = Some(p);
+                }
+                Some(r)
+            }
+            None => {
+                let keys = self.region_keys.get_or_init(|| regions::RegionKeys::new(self.gaz));
+                regions::fallback(self.resolver, keys, core, level, prefer)
+            }
+        };
+        let mut cache = self.regions.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(k, r.clone());
+        r
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.
@@ -610,7 +684,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     let score = |p: u32| -> f64 {
                         let pl = &gaz.places[p as usize];
                         let mut near = 0.0f64;
-                        for (j, o) in first.iter().enumerate() {
+                        // Neighbours in the text only: a long input is many articles.
+                        let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
+                        for (j, o) in first.iter().enumerate().take(window.end).skip(window.start) {
                             if j == k || spans[j].name == sp.name {
                                 continue;
                             }
@@ -692,10 +768,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
             return false;
         }
         // Streets and squares named after places: "Khreshchatyk street", "улица Ленина".
-        if let Some(n) = tokens.get(end) {
-            if n.kind == Kind::Word && lexicon::STREET_WORDS.contains(text::fold(&text[n.start..n.end]).as_str()) {
-                return false;
-            }
+        if let Some(n) = tokens.get(end)
+            && n.kind == Kind::Word
+            && lexicon::STREET_WORDS.contains(text::fold(&text[n.start..n.end]).as_str())
+        {
+            return false;
         }
         if i > sent_first {
             let p = &tokens[i - 1];
@@ -731,12 +808,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
             }
         }
-        if lexicon::GIVEN_NAMES.contains(w.as_str()) {
-            if let Some(n) = tokens.get(end) {
-                if n.kind == Kind::Word && n.cap && n.start == tokens[end - 1].end + 1 {
-                    return false;
-                }
-            }
+        if lexicon::GIVEN_NAMES.contains(w.as_str())
+            && let Some(n) = tokens.get(end)
+            && n.kind == Kind::Word
+            && n.cap
+            && n.start == tokens[end - 1].end + 1
+        {
+            return false;
         }
         true
     }
@@ -757,6 +835,26 @@ fn is_capital_name(name: &str) -> bool {
 
 fn strip_possessive(s: &str) -> &str {
     s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
+}
+
+/// Resolved region phrases by their first and last token (token indices are unique across sentences).
+struct PhraseIndex {
+    by_first: HashMap<usize, usize>,
+    by_last: HashMap<usize, usize>,
+}
+
+impl PhraseIndex {
+    fn new(phrases: &[(usize, RegionPhrase)]) -> Self {
+        let mut by_first = HashMap::new();
+        let mut by_last = HashMap::new();
+        for (i, (_, p)) in phrases.iter().enumerate() {
+            if p.region.is_some() {
+                by_first.entry(p.first).or_insert(i);
+                by_last.entry(p.last).or_insert(i);
+            }
+        }
+        PhraseIndex { by_first, by_last }
+    }
 }
 
 /// Words allowed between a place and its region phrase ("X, Kursk region", "X in the Kursk region",
@@ -806,8 +904,7 @@ const ATTACH_GAP: &[&str] = &[
 fn attach(
     text: &str,
     tokens: &[Token],
-    phrases: &[(usize, RegionPhrase)],
-    sent: usize,
+    phrases: &PhraseIndex,
     first: usize,
     last: usize,
     s_first: usize,
@@ -818,7 +915,7 @@ fn attach(
     let mut j = last;
     let mut skipped = 0;
     loop {
-        if let Some(pi) = phrases.iter().position(|(s, p)| *s == sent && p.first == j && p.region.is_some()) {
+        if let Some(&pi) = phrases.by_first.get(&j) {
             return Some(pi);
         }
         if j >= s_last || skipped >= 4 || !gap(j) {
@@ -831,7 +928,7 @@ fn attach(
     let mut j = first;
     let mut skipped = 0;
     while j > s_first && skipped <= 4 {
-        if let Some(pi) = phrases.iter().position(|(s, p)| *s == sent && p.last == j && p.region.is_some()) {
+        if let Some(&pi) = phrases.by_last.get(&j) {
             return Some(pi);
         }
         if !gap(j - 1) {
@@ -845,20 +942,26 @@ fn attach(
 
 fn settlement_cue_before(text: &str, tokens: &[Token], s_first: usize, i: usize) -> bool {
     // "village of X", "the village X", "в селе X", "с. X"
+    let mut buf = String::new();
     let mut j = i;
     let mut steps = 0;
     while j > s_first && steps < 3 {
         j -= 1;
         steps += 1;
-        let w = text::fold(&text[tokens[j].start..tokens[j].end]);
-        if lexicon::SETTLEMENT_CUES.contains(&w.as_str()) {
+        let raw = &text[tokens[j].start..tokens[j].end];
+        if raw.len() > 24 {
+            return false;
+        }
+        text::fold_into(raw, &mut buf);
+        let w = buf.as_str();
+        if lexicon::SETTLEMENT_CUE_SET.contains(w) {
             // Single letters (с., х., г.) count only with their full stop.
-            if w.chars().count() <= 3 && !matches!(w.as_str(), "пгт" | "смт") {
+            if w.chars().count() <= 3 && !matches!(w, "пгт" | "смт") {
                 return steps == 2 && &text[tokens[j + 1].start..tokens[j + 1].end] == ".";
             }
             return true;
         }
-        if !matches!(w.as_str(), "of" | "the" | "." | "," | "two" | "small") {
+        if !matches!(w, "of" | "the" | "." | "," | "two" | "small") {
             return false;
         }
     }
@@ -881,13 +984,15 @@ fn link_between(text: &str, tokens: &[Token], sents: &[text::Sentence], spans: &
             continue;
         }
         // B: the next span, joined by "and".
-        if let Some(b) = spans.get(k + 1) {
-            if b.sent == sp.sent && b.kind == SpanKind::Settlement && b.first == sp.last + 1 {
-                let w = text::fold(&text[tokens[sp.last].start..tokens[sp.last].end]);
-                if matches!(w.as_str(), "and" | "и" | "і" | "та" | "й") {
-                    spans[k].between = Some(k + 1);
-                    spans[k + 1].between = Some(k);
-                }
+        if let Some(b) = spans.get(k + 1)
+            && b.sent == sp.sent
+            && b.kind == SpanKind::Settlement
+            && b.first == sp.last + 1
+        {
+            let w = text::fold(&text[tokens[sp.last].start..tokens[sp.last].end]);
+            if matches!(w.as_str(), "and" | "и" | "і" | "та" | "й") {
+                spans[k].between = Some(k + 1);
+                spans[k + 1].between = Some(k);
             }
         }
     }

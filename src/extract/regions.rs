@@ -118,7 +118,15 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             i += 1;
             continue;
         }
-        let w = fold(word(i));
+        let raw = word(i);
+        // Only words that can start or name a region are folded (this runs on every token).
+        let maybe = (t.cap || t.all_caps) && raw.len() <= 24
+            || (raw.len() >= 3 && raw.len() <= 24 && region_initial(raw.as_bytes()[0], raw.chars().next()));
+        if !maybe {
+            i += 1;
+            continue;
+        }
+        let w = fold(raw);
         // Stand-alone names (LPR, Crimea, Кубань).
         if let Some((_, code)) = STANDALONE.iter().find(|(n, _)| *n == w) {
             if t.cap || t.all_caps {
@@ -141,19 +149,12 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             continue;
         }
         // Ukrainian oblast nicknames: Харківщина, Сумщині, Донеччина.
-        if t.script == Script::Cyrillic && t.cap {
-            if let Some(stem) = nickname_stem(&w) {
-                if stem.chars().count() >= 3 {
-                    out.push(RegionPhrase {
-                        first: i,
-                        last: i + 1,
-                        core_first: i,
-                        core_last: i + 1,
-                        level: 1,
-                        region: None,
-                    });
-                }
-            }
+        if t.script == Script::Cyrillic
+            && t.cap
+            && let Some(stem) = nickname_stem(&w)
+            && stem.chars().count() >= 3
+        {
+            out.push(RegionPhrase { first: i, last: i + 1, core_first: i, core_last: i + 1, level: 1, region: None });
         }
         let level = if t.script == Script::Cyrillic {
             if LEVEL1_CY.contains(&w.as_str()) {
@@ -175,6 +176,8 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             continue;
         }
         let cyr = t.script == Script::Cyrillic;
+        let plural = w.ends_with('s')
+            || matches!(w.as_str(), "областях" | "областей" | "районах" | "районов" | "районы" | "райони" | "області");
         // Cores before the region word: "Borovsky and Maloyaroslavets municipal districts".
         let mut j = i;
         while j > first && is_modifier(&fold(word(j - 1))) {
@@ -194,8 +197,9 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             }
             out.push(RegionPhrase { first: cf, last: phrase_last, core_first: cf, core_last: k, level, region: None });
             found_before = true;
-            // Coordination: "X and Y regions", "X, Y and Z districts", "Брянской и Курской областях".
-            if cf > first + 1 {
+            // Coordination: "X and Y regions", "X, Y and Z districts", "Брянской и Курской областях" (only
+            // with a plural region word: "Taganrog, Rostov region" names one region).
+            if cf > first + 1 && plural {
                 let c = fold(word(cf - 1));
                 if matches!(c.as_str(), "and" | "," | "и" | "і" | "та" | "й") {
                     k = cf - 1;
@@ -221,6 +225,12 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
     }
     out.sort_by_key(|p| (p.first, p.core_first));
     out
+}
+
+/// Could a word starting like this be a region word (region, oblast, district, область, район, ...)?
+fn region_initial(b: u8, c: Option<char>) -> bool {
+    matches!(b.to_ascii_lowercase(), b'r' | b'o' | b'k' | b'p' | b'a' | b'd' | b'c' | b'h')
+        || matches!(c, Some('о' | 'О' | 'к' | 'К' | 'р' | 'Р' | 'г' | 'Г'))
 }
 
 fn is_modifier(w: &str) -> bool {
@@ -360,6 +370,42 @@ pub fn core_candidates(core: &str) -> Vec<String> {
     out
 }
 
+/// Keys of region names, computed once per gazetteer: admin1 (Russia, Ukraine, Belarus) with their
+/// alternate names, and admin2 by index.
+pub struct RegionKeys {
+    admin1: Vec<(usize, Vec<String>)>,
+    admin2: Vec<String>,
+}
+
+impl RegionKeys {
+    /// Compute the keys of `gaz`'s regions.
+    pub fn new(gaz: &Gazetteer) -> Self {
+        let admin1 = gaz
+            .admin1
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.code.get(..2), Some("RU" | "UA" | "BY")))
+            .map(|(i, r)| {
+                let names = std::iter::once(&r.name).chain(std::iter::once(&r.ascii_name)).chain(r.alt_names.iter());
+                (i, names.map(|n| crate::names::key(n)).collect())
+            })
+            .collect();
+        let admin2 = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
+        RegionKeys { admin1, admin2 }
+    }
+}
+
+/// The town a district phrase's core names inside `admin1` (`Borovsky` → Borovsk), most populous first.
+pub fn named_town(gaz: &Gazetteer, core: &str, admin1: &str) -> Option<u32> {
+    core_candidates(core).iter().find_map(|c| {
+        gaz.names_with_key(&crate::names::key(c))
+            .iter()
+            .map(|e| e.place)
+            .filter(|&p| gaz.places[p as usize].admin1_code() == admin1)
+            .max_by_key(|&p| gaz.places[p as usize].population)
+    })
+}
+
 /// Convert a hint from [`Resolver::region`] into a [`RegionRef`].
 pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
     let admin1 = h.code.split('.').take(2).collect::<Vec<_>>().join(".");
@@ -377,15 +423,21 @@ pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
 /// region word says; `prefer` are admin1 codes named elsewhere in the document (to pick among districts).
 pub fn resolve_phrase(
     resolver: &Resolver,
+    keys: &RegionKeys,
     phrase: &str,
     core: &str,
     level: u8,
     prefer: &[String],
 ) -> Option<RegionRef> {
-    let gaz = resolver.gazetteer();
     if let Some(h) = resolver.region(phrase) {
-        return Some(from_hint(gaz, h));
+        return Some(from_hint(resolver.gazetteer(), h));
     }
+    fallback(resolver, keys, core, level, prefer)
+}
+
+/// The region of a phrase [`Resolver::region`] does not know, from its core alone (see [`resolve_phrase`]).
+pub fn fallback(resolver: &Resolver, keys: &RegionKeys, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
+    let gaz = resolver.gazetteer();
     let cands = core_candidates(core);
     if level == 1 {
         // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
@@ -406,9 +458,11 @@ pub fn resolve_phrase(
         // A region named like the core (Rostov, Kharkiv, Luhansk), in the main three countries.
         for c in &cands {
             let key = crate::names::key(c);
-            let hit = gaz.admin1.iter().filter(|r| matches!(&r.code[..2], "RU" | "UA" | "BY")).find(|r| {
-                let names = std::iter::once(&r.name).chain(std::iter::once(&r.ascii_name)).chain(r.alt_names.iter());
-                names.map(|n| crate::names::key(n)).any(|n| n == key || n.starts_with(&format!("{key} ")))
+            let hit = keys.admin1.iter().find_map(|(i, names)| {
+                names
+                    .iter()
+                    .any(|n| n == &key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(' ')))
+                    .then(|| &gaz.admin1[*i])
             });
             if let Some(r) = hit {
                 return Some(RegionRef {
@@ -426,13 +480,12 @@ pub fn resolve_phrase(
     let core_keys: Vec<String> = cands.iter().map(|c| crate::names::key(c)).collect();
     if level == 2 {
         let own = crate::names::key(core);
-        let district = gaz
+        let district = keys
             .admin2
             .iter()
-            .filter(|r| {
-                let k = crate::names::key(&r.name);
-                k.strip_prefix(own.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-            })
+            .zip(&gaz.admin2)
+            .filter(|(k, _)| k.strip_prefix(own.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
+            .map(|(_, r)| r)
             .max_by_key(|r| prefer.iter().any(|p| r.code.starts_with(&format!("{p}."))));
         if let Some(r) = district {
             let admin1 = r.code.split('.').take(2).collect::<Vec<_>>().join(".");

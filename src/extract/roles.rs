@@ -7,7 +7,7 @@
 //! drones, missiles, ...) is an incident site; a place in a sentence without one is context.
 
 use super::Role;
-use super::lexicon::{self, has_stem};
+use super::lexicon;
 use super::text::{Kind, Token, fold};
 
 /// Hedges: the sentence speaks of what could happen, not of what did.
@@ -36,89 +36,106 @@ const HEDGES: &[&str] = &[
     "потенційн",
 ];
 
-fn w(text: &str, tokens: &[Token], i: usize) -> String {
-    fold(&text[tokens[i].start..tokens[i].end])
+/// The folded words of one sentence and what they say, computed once for all its mentions.
+pub struct View {
+    first: usize,
+    last: usize,
+    words: Vec<String>,
+    trigger: Vec<bool>,
+    caption: bool,
+    hedge: bool,
 }
 
-/// Role and the reason for it, for the span `first..last` in the sentence `s_first..s_last`. `capital`: the
-/// span resolved to a national capital.
+impl View {
+    /// A view of the sentence `s_first..s_last`.
+    pub fn new(text: &str, tokens: &[Token], s_first: usize, s_last: usize) -> View {
+        let words: Vec<String> = (s_first..s_last).map(|i| fold(&text[tokens[i].start..tokens[i].end])).collect();
+        let trigger = words
+            .iter()
+            .zip(&tokens[s_first..s_last])
+            .map(|(w, t)| t.kind == Kind::Word && lexicon::is_trigger(w))
+            .collect();
+        let sentence = fold(&text[tokens[s_first].start..tokens[s_last - 1].end]);
+        let caption = lexicon::CAPTION_MARKERS.iter().any(|m| sentence.contains(m));
+        let hedge = words.iter().any(|x| HEDGES.iter().any(|h| x == h || (h.len() > 5 && x.starts_with(h))));
+        View { first: s_first, last: s_last, words, trigger, caption, hedge }
+    }
+
+    fn w(&self, i: usize) -> &str {
+        &self.words[i - self.first]
+    }
+
+    /// The folded words of the sentence (punctuation included), as written.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+}
+
+/// Role and the reason for it, for the span `first..last` of the sentence `v`. `capital`: the span resolved
+/// to a national capital.
 pub fn classify(
+    v: &View,
     text: &str,
     tokens: &[Token],
-    s_first: usize,
-    s_last: usize,
     first: usize,
     last: usize,
     capital: bool,
 ) -> (Role, &'static str) {
+    let (s_first, s_last) = (v.first, v.last);
     // Outlet names: "the Moscow Times", "Kyiv Independent".
-    if let Some(n) = tokens.get(last) {
-        if last < s_last
-            && n.kind == Kind::Word
-            && (n.cap || n.digit)
-            && lexicon::OUTLET_WORDS.contains(w(text, tokens, last).as_str())
-        {
+    if last < s_last {
+        let n = &tokens[last];
+        if n.kind == Kind::Word && (n.cap || n.digit) && lexicon::OUTLET_WORDS.contains(v.w(last)) {
             return (Role::Context, "outlet name");
         }
     }
-    let sentence = fold(&text[tokens[s_first].start..tokens[s_last - 1].end]);
-    if lexicon::CAPTION_MARKERS.iter().any(|m| sentence.contains(m)) {
+    if v.caption {
         return (Role::Context, "photo caption");
     }
     // Up to three words before the span, skipping "the".
-    let mut before: Vec<String> = Vec::new();
+    let mut before: Vec<&str> = Vec::with_capacity(3);
     let mut j = first;
     while j > s_first && before.len() < 3 {
         j -= 1;
-        let x = w(text, tokens, j);
+        let x = v.w(j);
         if x == "the" {
             continue;
         }
         before.push(x);
     }
-    let b1 = before.first().cloned().unwrap_or_default();
+    let b1 = before.first().copied().unwrap_or_default();
     let b2 = if before.len() >= 2 { format!("{} {}", before[1], before[0]) } else { String::new() };
     // Distances to a place locate an event near it: "30 km from Belgorod".
-    let distance_from = before.len() >= 2
-        && b1 == "from"
-        && matches!(before[1].as_str(), "km" | "kilometres" | "kilometers" | "miles" | "mile" | "metres" | "meters");
-    if !distance_from {
-        for cue in lexicon::CONTEXT_BEFORE {
-            if *cue == b1 || *cue == b2 {
-                return (Role::Context, "speaker, visit, title or origin");
-            }
-        }
+    let distance_from = before.len() >= 2 && b1 == "from" && is_unit(before[1]);
+    if !distance_from && lexicon::CONTEXT_BEFORE.iter().any(|cue| *cue == b1 || *cue == b2) {
+        return (Role::Context, "speaker, visit, title or origin");
     }
     // A reference point: "Zolochiv, northwest of Kharkiv".
-    if before.len() >= 2 && before[0] == "of" && is_direction(&before[1]) {
+    if before.len() >= 2 && before[0] == "of" && is_direction(before[1]) {
         let k = first.saturating_sub(2);
-        if k > s_first && w(text, tokens, k - 1) == "," {
+        if k > s_first && v.w(k - 1) == "," {
             return (Role::Context, "reference point");
         }
     }
-    // "residents in X expressed ...", unless they were evacuated or hurt.
+    // "residents in X expressed ...".
     if b2 == "residents in" || b2 == "people in" {
         return (Role::Context, "residents' views");
     }
-    let after = if last < s_last { w(text, tokens, last) } else { String::new() };
-    if matches!(after.as_str(), "governor" | "mayor" | "authorities" | "officials" | "administration" | "governor's") {
+    let after = if last < s_last { v.w(last) } else { "" };
+    if matches!(after, "governor" | "mayor" | "authorities" | "officials" | "administration" | "governor's") {
         return (Role::Context, "title or authority");
     }
-    let words: Vec<String> = (s_first..s_last)
-        .filter(|&i| (i < first || i >= last) && tokens[i].kind == Kind::Word)
-        .map(|i| w(text, tokens, i))
-        .collect();
-    let trigger = words.iter().any(|x| has_stem(x, lexicon::INCIDENT_STEMS));
+    let trigger = v.trigger.iter().enumerate().any(|(i, &t)| t && !(first - s_first..last - s_first).contains(&i));
     if capital {
-        let locative = lexicon::LOCATIVE_BEFORE.contains(&b1.as_str()) && b1 != "and" && b1 != "of";
-        let gov_verb = lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after.as_str())
+        let locative = lexicon::LOCATIVE_BEFORE.contains(&b1) && b1 != "and" && b1 != "of";
+        let gov_verb = lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
             || text[tokens[last - 1].end..].starts_with("'s")
             || text[tokens[last - 1].end..].starts_with("’s");
         if !(trigger && locative && !gov_verb) {
             return (Role::Context, "capital as government or setting");
         }
     }
-    if words.iter().any(|x| HEDGES.iter().any(|h| x == h || (h.len() > 5 && x.starts_with(h)))) {
+    if v.hedge {
         return (Role::Context, "hedged statement");
     }
     if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, "no event in sentence") }
@@ -149,32 +166,26 @@ const NEAR_BEFORE: &[&str] = &[
 ];
 
 /// Is the event near the place rather than in it ("near X", "outskirts of X", "30 km from X", "the X dam")?
-pub fn is_near(text: &str, tokens: &[Token], s_first: usize, s_last: usize, first: usize, last: usize) -> bool {
+pub fn is_near(v: &View, first: usize, last: usize) -> bool {
+    let (s_first, s_last) = (v.first, v.last);
     let mut j = first;
     let mut steps = 0;
     while j > s_first && steps < 3 {
         j -= 1;
         steps += 1;
-        let x = w(text, tokens, j);
-        if NEAR_BEFORE.contains(&x.as_str()) || x == "from" && j > s_first && is_unit(&w(text, tokens, j - 1)) {
+        let x = v.w(j);
+        if NEAR_BEFORE.contains(&x) || x == "from" && j > s_first && is_unit(v.w(j - 1)) {
             return true;
         }
-        if matches!(
-            x.as_str(),
-            "north" | "south" | "east" | "west" | "northeast" | "northwest" | "southeast" | "southwest"
-        ) && steps == 2
-        {
+        if is_direction(x) && steps == 2 {
             return true;
         }
-        if !matches!(x.as_str(), "the" | "of" | "в" | "на" | "районе") {
+        if !matches!(x, "the" | "of" | "в" | "на" | "районе") {
             break;
         }
     }
-    if last < s_last {
-        let a = w(text, tokens, last);
-        if lexicon::FEATURE_WORDS.contains(&a.as_str()) {
-            return true;
-        }
+    if last < s_last && lexicon::FEATURE_WORDS.contains(&v.w(last)) {
+        return true;
     }
     false
 }
@@ -184,5 +195,16 @@ fn is_direction(x: &str) -> bool {
 }
 
 fn is_unit(x: &str) -> bool {
-    matches!(x, "km" | "kilometres" | "kilometers" | "miles" | "mile" | "км" | "кілометрів" | "километрах")
+    matches!(
+        x,
+        "km" | "metres"
+            | "meters"
+            | "kilometres"
+            | "kilometers"
+            | "miles"
+            | "mile"
+            | "км"
+            | "кілометрів"
+            | "километрах"
+    )
 }

@@ -121,7 +121,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 i += c.len_utf8();
                 continue;
             }
-            if !c.is_alphanumeric() {
+            if !is_alnum(c) {
                 out.push(Token {
                     start: i,
                     end: i + c.len_utf8(),
@@ -152,17 +152,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 (c, c.len_utf8())
             };
-            if c.is_alphanumeric() {
-                if c.is_alphabetic() {
+            if is_alnum(c) {
+                if !c.is_ascii_digit() && (c as u32 >= 0x400 || c.is_alphabetic()) {
                     letters += 1;
-                    if c.is_uppercase() {
+                    if is_upper(c) {
                         uppers += 1;
                     }
                 } else {
                     digit = true;
                 }
                 if first {
-                    cap = c.is_uppercase();
+                    cap = is_upper(c);
                     script = script_of(c);
                     first = false;
                 } else if script == Script::Other && c.is_alphabetic() {
@@ -172,7 +172,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             } else if is_joiner(c) {
                 // Keep the joiner only when an alphanumeric follows.
                 let next = text[i + len..].chars().next();
-                if next.is_some_and(|n| n.is_alphanumeric()) {
+                if next.is_some_and(is_alnum) {
                     i += len;
                 } else {
                     break;
@@ -263,13 +263,45 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
 /// Lower-case `s` into `buf` (cleared first), folding `ё` to `е` and curly apostrophes to `'`.
 pub fn fold_into(s: &str, buf: &mut String) {
     buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+        return;
+    }
     for c in s.chars() {
         match c {
             'ё' | 'Ё' => buf.push('е'),
             '’' | '‘' | 'ʼ' => buf.push('\''),
             c if c.is_ascii() => buf.push(c.to_ascii_lowercase()),
+            // Cyrillic capitals, without the Unicode tables: А-Я → а-я, Ѐ-Џ → ѐ-џ, Ґ → ґ.
+            '\u{0410}'..='\u{042F}' => buf.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            '\u{0400}'..='\u{040F}' => buf.push(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+            '\u{0430}'..='\u{045F}' => buf.push(c),
+            'Ґ' => buf.push('ґ'),
             c => buf.extend(c.to_lowercase()),
         }
+    }
+}
+
+/// An upper-case letter, with fast paths for ASCII and Cyrillic.
+#[inline]
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0x41..=0x5a => true,
+        0..=0x7f => false,
+        0x400..=0x42f => true,
+        0x430..=0x45f => false,
+        _ => c.is_uppercase(),
+    }
+}
+
+/// A letter or digit, with fast paths for ASCII and Cyrillic.
+#[inline]
+fn is_alnum(c: char) -> bool {
+    match c as u32 {
+        0..=0x7f => c.is_ascii_alphanumeric(),
+        0x400..=0x481 | 0x48a..=0x52f => true,
+        _ => c.is_alphanumeric(),
     }
 }
 

@@ -104,11 +104,23 @@ const GENERIC: &[(&str, &str)] = &[
     ("рсзо", "artillery"),
 ];
 
+/// First letters of every entry of MODELS and GENERIC (a cheap pre-filter).
+const INITIALS: &str = "abdfghiklmnorstuvwzабвгдиклмнорстуфхцші";
+
 /// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
 /// "debris" wins (the thing that fell was wreckage), then the first one written.
 pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
     let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    find_folded(&folded)
+}
+
+/// [`find`] on words already folded with [`super::text::fold`].
+pub fn find_folded(folded: &[String]) -> Option<(&'static str, Option<String>)> {
     for (i, w) in folded.iter().enumerate() {
+        // Every model and class word is at least three letters and starts with one of a few letters.
+        if w.len() < 3 || !w.chars().next().is_some_and(|c| INITIALS.contains(c)) {
+            continue;
+        }
         for (prefix, class, model) in MODELS {
             if w.starts_with(prefix) {
                 if *prefix == "storm" && folded.get(i + 1).is_none_or(|n| n != "shadow") {
@@ -117,9 +129,7 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
                 let model = if *prefix == "storm" {
                     "Storm Shadow".to_string()
                 } else if model.is_empty() {
-                    latin_model(words[i])
-                } else if *prefix == "kh-" || *prefix == "х-" {
-                    words[i].to_string()
+                    latin_model(&folded[i])
                 } else {
                     model.to_string()
                 };
@@ -133,7 +143,10 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
         }
     }
     let mut first: Option<&'static str> = None;
-    for w in &folded {
+    for w in folded {
+        if w.len() < 3 || !w.chars().next().is_some_and(|c| INITIALS.contains(c)) {
+            continue;
+        }
         for (prefix, class) in GENERIC {
             if w.starts_with(prefix) {
                 if *class == "debris" {
