@@ -75,12 +75,23 @@ pub struct BorderIndex {
     samples: RTree<GeomWithData<[f64; 3], u32>>,
     /// Segment ends, lat/lon degrees.
     segments: Vec<[LatLon; 2]>,
+    /// The same segments in ECEF km (start, end − start, squared length), so a query needs no trigonometry
+    /// per candidate.
+    segments_ecef: Vec<SegmentEcef>,
     ukraine: PolygonIndex,
     russia: PolygonIndex,
     belarus: PolygonIndex,
     /// Union of the polygons' bounding boxes (min lon, min lat, max lon, max lat).
     coverage: [f64; 4],
     geodesic: Geodesic,
+}
+
+/// A border segment in ECEF km, ready for nearest-point queries.
+#[derive(Debug, Clone, Copy)]
+struct SegmentEcef {
+    a: [f64; 3],
+    ab: [f64; 3],
+    len2: f64,
 }
 
 /// WGS84 semi-major axis (km) and first eccentricity squared.
@@ -122,6 +133,14 @@ impl BorderIndex {
                     .push(GeomWithData::new(ecef(a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)), i as u32));
             }
         }
+        let segments_ecef = segments
+            .iter()
+            .map(|[a, b]| {
+                let (a, b) = (ecef(a.lat, a.lon), ecef(b.lat, b.lon));
+                let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+                SegmentEcef { a, ab, len2: ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2] }
+            })
+            .collect();
         let (ukraine, russia, belarus) = (
             PolygonIndex::new(&boundaries.ukraine),
             PolygonIndex::new(&boundaries.russia),
@@ -134,6 +153,7 @@ impl BorderIndex {
         BorderIndex {
             samples: RTree::bulk_load(samples),
             segments,
+            segments_ecef,
             ukraine,
             russia,
             belarus,
@@ -184,46 +204,35 @@ impl BorderIndex {
             return Err(BorderError::NoBorder);
         };
         let radius = chord_km(*v.geom(), p) + SAMPLE_KM / 2.0 + 1e-6;
-        let mut candidates: Vec<(f64, LatLon)> = Vec::with_capacity(16);
-        let mut seen: Vec<u32> = Vec::with_capacity(16);
-        let mut closest = f64::INFINITY;
+        let mut best_chord = f64::INFINITY;
+        let mut best_point = LatLon { lat: f64::NAN, lon: f64::NAN };
+        let mut last_segment = u32::MAX;
         for sample in self.samples.locate_within_distance(p, radius * radius) {
-            if seen.contains(&sample.data) {
+            // Samples of one segment are usually reported together; re-measuring a segment is harmless.
+            if sample.data == last_segment {
                 continue;
             }
-            seen.push(sample.data);
+            last_segment = sample.data;
             let (d, point) = self.nearest_on_segment(p, sample.data);
-            closest = closest.min(d);
-            candidates.push((d, point));
-        }
-        // Chord ranking can differ from geodesic ranking by a few parts per million between directions
-        // (the ellipsoid's curvature varies), so every segment within that margin is measured on the ellipsoid.
-        let limit = closest * (1.0 + 2.0e-5) + 0.002;
-        let mut best = (f64::INFINITY, LatLon { lat: f64::NAN, lon: f64::NAN });
-        let mut measured: Vec<LatLon> = Vec::with_capacity(4);
-        for (d, point) in candidates {
-            if d > limit || measured.contains(&point) {
-                continue; // too far, or the vertex two neighbouring segments share
-            }
-            measured.push(point);
-            let km = self.geodesic_km(lat, lon, point);
-            if km < best.0 {
-                best = (km, point);
+            if d < best_chord {
+                best_chord = d;
+                best_point = point;
             }
         }
-        Ok(best)
+        // One ellipsoidal measurement, to the point nearest by chord. Chord and geodesic rank directions
+        // alike up to about c²/24 · 2e²cos²φ / R² of the distance (≈ 1 m at 500 km, from the spread of the
+        // ellipsoid's curvature between directions), well inside the 10 m the measure promises.
+        Ok((self.geodesic_km(lat, lon, best_point), best_point))
     }
 
     /// The point of segment `index` nearest to `p` by chord distance: (that distance in km, the point).
     #[inline]
     fn nearest_on_segment(&self, p: [f64; 3], index: u32) -> (f64, LatLon) {
-        let [sa, sb] = self.segments[index as usize];
-        let (a, b) = (ecef(sa.lat, sa.lon), ecef(sb.lat, sb.lon));
-        let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+        let SegmentEcef { a, ab, len2 } = self.segments_ecef[index as usize];
         let ap = [p[0] - a[0], p[1] - a[1], p[2] - a[2]];
-        let len2 = ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2];
         let t = if len2 > 0.0 { ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) / len2).clamp(0.0, 1.0) } else { 0.0 };
         let foot = [a[0] + t * ab[0], a[1] + t * ab[1], a[2] + t * ab[2]];
+        let [sa, sb] = self.segments[index as usize];
         let point = if t == 0.0 {
             sa
         } else if t == 1.0 {
