@@ -22,6 +22,7 @@
 //! Countries come from indexed point-in-polygon tests ([`polygon::PolygonIndex`]).
 
 pub mod derive;
+mod grid;
 pub mod points;
 pub mod polygon;
 
@@ -78,6 +79,8 @@ pub struct BorderIndex {
     /// The same segments in ECEF km (start, end − start, squared length), so a query needs no trigonometry
     /// per candidate.
     segments_ecef: Vec<SegmentEcef>,
+    /// The fast path of the nearest-segment search (see [`grid`]); the R-tree serves points outside it.
+    grid: grid::ChunkGrid,
     ukraine: PolygonIndex,
     russia: PolygonIndex,
     belarus: PolygonIndex,
@@ -92,6 +95,27 @@ struct SegmentEcef {
     a: [f64; 3],
     ab: [f64; 3],
     len2: f64,
+}
+
+impl SegmentEcef {
+    fn new(a: [f64; 3], b: [f64; 3]) -> SegmentEcef {
+        let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+        SegmentEcef { a, ab, len2: ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2] }
+    }
+
+    /// The point of the segment nearest to `p`: (its distance in km, its position 0..1 along the segment).
+    #[inline]
+    fn foot(&self, p: [f64; 3]) -> (f64, f64) {
+        let (a, ab) = (self.a, self.ab);
+        let ap = [p[0] - a[0], p[1] - a[1], p[2] - a[2]];
+        let t = if self.len2 > 0.0 {
+            ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) / self.len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let d = [ap[0] - t * ab[0], ap[1] - t * ab[1], ap[2] - t * ab[2]];
+        ((d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt(), t)
+    }
 }
 
 /// WGS84 semi-major axis (km) and first eccentricity squared.
@@ -133,14 +157,9 @@ impl BorderIndex {
                     .push(GeomWithData::new(ecef(a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)), i as u32));
             }
         }
-        let segments_ecef = segments
-            .iter()
-            .map(|[a, b]| {
-                let (a, b) = (ecef(a.lat, a.lon), ecef(b.lat, b.lon));
-                let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-                SegmentEcef { a, ab, len2: ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2] }
-            })
-            .collect();
+        let segments_ecef: Vec<SegmentEcef> =
+            segments.iter().map(|[a, b]| SegmentEcef::new(ecef(a.lat, a.lon), ecef(b.lat, b.lon))).collect();
+        let grid = grid::ChunkGrid::new(&segments_ecef);
         let (ukraine, russia, belarus) = (
             PolygonIndex::new(&boundaries.ukraine),
             PolygonIndex::new(&boundaries.russia),
@@ -154,6 +173,7 @@ impl BorderIndex {
             samples: RTree::bulk_load(samples),
             segments,
             segments_ecef,
+            grid,
             ukraine,
             russia,
             belarus,
@@ -197,6 +217,13 @@ impl BorderIndex {
     /// Unsigned geodesic distance (km) to the border and the nearest border point.
     fn nearest(&self, lat: f64, lon: f64) -> Result<(f64, LatLon), BorderError> {
         let p = ecef(lat, lon);
+        if let Some((_, index, t)) = self.grid.nearest(&self.segments_ecef, lat, lon, p) {
+            if index == u32::MAX {
+                return Err(BorderError::NoBorder);
+            }
+            let point = self.point_on_segment(index, t);
+            return Ok((self.geodesic_km(lat, lon, point), point));
+        }
         // The nearest sample v bounds the answer: the nearest border point X lies within SAMPLE_KM / 2 of a
         // sample q of its segment, and |pq| <= |pX| + SAMPLE_KM / 2 <= |pv| + SAMPLE_KM / 2. So the segments
         // of the samples within that radius hold X; the nearest point of each is found on its chord.
@@ -228,19 +255,22 @@ impl BorderIndex {
     /// The point of segment `index` nearest to `p` by chord distance: (that distance in km, the point).
     #[inline]
     fn nearest_on_segment(&self, p: [f64; 3], index: u32) -> (f64, LatLon) {
-        let SegmentEcef { a, ab, len2 } = self.segments_ecef[index as usize];
-        let ap = [p[0] - a[0], p[1] - a[1], p[2] - a[2]];
-        let t = if len2 > 0.0 { ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) / len2).clamp(0.0, 1.0) } else { 0.0 };
-        let foot = [a[0] + t * ab[0], a[1] + t * ab[1], a[2] + t * ab[2]];
+        let (d, t) = self.segments_ecef[index as usize].foot(p);
+        (d, self.point_on_segment(index, t))
+    }
+
+    /// The point at position `t` (0..1) along segment `index`; segments are short, so the chord's
+    /// parameter and the straight lon/lat line's agree to well under a metre.
+    #[inline]
+    fn point_on_segment(&self, index: u32, t: f64) -> LatLon {
         let [sa, sb] = self.segments[index as usize];
-        let point = if t == 0.0 {
+        if t == 0.0 {
             sa
         } else if t == 1.0 {
             sb
         } else {
             LatLon { lat: sa.lat + t * (sb.lat - sa.lat), lon: sa.lon + t * (sb.lon - sa.lon) }
-        };
-        (chord_km(foot, p), point)
+        }
     }
 
     #[inline]
