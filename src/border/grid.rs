@@ -84,20 +84,24 @@ impl ChunkGrid {
         let col = (((lon - EXTENT[0]) / CELL_DEG) as usize).min(self.cols - 1);
         let row = (((lat - EXTENT[1]) / CELL_DEG) as usize).min(self.rows - 1);
         let list = self.cells[row * self.cols + col].get_or_init(|| self.fill(row, col));
-        let mut best: Found = (f64::INFINITY, u32::MAX, 0.0);
+        // Squared distances throughout: a chunk can hold a nearer segment only if
+        // dist(p, axis) − slack < best, i.e. dist²(p, axis) < (best + slack)².
+        let (mut best2, mut best, mut index, mut at) = (f64::INFINITY, f64::INFINITY, u32::MAX, 0.0);
         for &k in list.iter() {
             let chunk = &self.chunks[k as usize];
-            if chunk.axis.foot(p).0 - chunk.slack >= best.0 {
+            let reach = best + chunk.slack;
+            if chunk.axis.foot2(p).0 >= reach * reach {
                 continue;
             }
             for i in chunk.first..chunk.end {
-                let (d, t) = segments[i as usize].foot(p);
-                if d < best.0 {
-                    best = (d, i, t);
+                let (d2, t) = segments[i as usize].foot2(p);
+                if d2 < best2 {
+                    (best2, index, at) = (d2, i, t);
                 }
             }
+            best = best2.sqrt();
         }
-        Some(best)
+        Some((best, index, at))
     }
 
     /// The candidate chunks of one cell, nearest to its centre first.

@@ -94,27 +94,33 @@ pub struct BorderIndex {
 struct SegmentEcef {
     a: [f64; 3],
     ab: [f64; 3],
-    len2: f64,
+    /// 1 / |ab|² (0 for a degenerate segment), so a query multiplies instead of dividing.
+    inv_len2: f64,
 }
 
 impl SegmentEcef {
     fn new(a: [f64; 3], b: [f64; 3]) -> SegmentEcef {
         let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
-        SegmentEcef { a, ab, len2: ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2] }
+        let len2 = ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2];
+        SegmentEcef { a, ab, inv_len2: if len2 > 0.0 { 1.0 / len2 } else { 0.0 } }
     }
 
-    /// The point of the segment nearest to `p`: (its distance in km, its position 0..1 along the segment).
+    /// The point of the segment nearest to `p`: (its squared distance in km², its position 0..1 along the
+    /// segment). Squared, so that comparisons need no square root.
     #[inline]
-    fn foot(&self, p: [f64; 3]) -> (f64, f64) {
+    fn foot2(&self, p: [f64; 3]) -> (f64, f64) {
         let (a, ab) = (self.a, self.ab);
         let ap = [p[0] - a[0], p[1] - a[1], p[2] - a[2]];
-        let t = if self.len2 > 0.0 {
-            ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) / self.len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        let t = ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) * self.inv_len2).clamp(0.0, 1.0);
         let d = [ap[0] - t * ab[0], ap[1] - t * ab[1], ap[2] - t * ab[2]];
-        ((d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt(), t)
+        (d[0] * d[0] + d[1] * d[1] + d[2] * d[2], t)
+    }
+
+    /// [`SegmentEcef::foot2`] with the distance itself (km).
+    #[inline]
+    fn foot(&self, p: [f64; 3]) -> (f64, f64) {
+        let (d2, t) = self.foot2(p);
+        (d2.sqrt(), t)
     }
 }
 
