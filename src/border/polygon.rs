@@ -48,6 +48,10 @@ pub struct PolygonIndex {
     cols: usize,
     rows: usize,
     cells: Vec<Cell>,
+    /// For each cell, the edges whose boxes touch it: `cell_edges[cell_starts[i]..cell_starts[i + 1]]`.
+    /// A walk inside a cell can only cross these, so mixed cells need no R-tree query.
+    cell_starts: Vec<u32>,
+    cell_edges: Vec<u32>,
 }
 
 /// A tiny offset that keeps reference points off polygon vertices and edges (source coordinates have
@@ -86,7 +90,17 @@ impl PolygonIndex {
             .map(|(i, e)| GeomWithData::new(Rectangle::from_corners(e.a, e.b), i as u32))
             .collect();
         let tree = RTree::bulk_load(boxes);
-        let mut index = PolygonIndex { edges, tree, bbox, cell_size: 1.0, cols: 0, rows: 0, cells: Vec::new() };
+        let mut index = PolygonIndex {
+            edges,
+            tree,
+            bbox,
+            cell_size: 1.0,
+            cols: 0,
+            rows: 0,
+            cells: Vec::new(),
+            cell_starts: Vec::new(),
+            cell_edges: Vec::new(),
+        };
         if index.edges.is_empty() {
             return index;
         }
@@ -95,23 +109,40 @@ impl PolygonIndex {
         index.cell_size = ((w * h) / 5.0e5).sqrt().max(0.005);
         index.cols = (w / index.cell_size).floor() as usize + 1;
         index.rows = (h / index.cell_size).floor() as usize + 1;
-        index.cells = index.build_cells();
+        (index.cells, index.cell_starts, index.cell_edges) = index.build_cells();
         index
     }
 
     /// Classify every cell: mixed if an edge's box touches it (marked edge by edge, so building is linear
-    /// in the number of edges), and the status of its reference point from a scanline over its row.
-    fn build_cells(&self) -> Vec<Cell> {
-        let mut touched = vec![false; self.cols * self.rows];
+    /// in the number of edges; the same pass lists each cell's edges), and the status of its reference point
+    /// from a scanline over its row.
+    fn build_cells(&self) -> (Vec<Cell>, Vec<u32>, Vec<u32>) {
         let clamp_col = |x: f64| (((x - self.bbox[0]) / self.cell_size).max(0.0) as usize).min(self.cols - 1);
         let clamp_row = |y: f64| (((y - self.bbox[1]) / self.cell_size).max(0.0) as usize).min(self.rows - 1);
-        for e in &self.edges {
+        let span = |e: &Edge| {
             let (c0, c1) = (clamp_col(e.a[0].min(e.b[0])), clamp_col(e.a[0].max(e.b[0])));
             let (r0, r1) = (clamp_row(e.a[1].min(e.b[1])), clamp_row(e.a[1].max(e.b[1])));
-            for row in r0..=r1 {
-                touched[row * self.cols + c0..=row * self.cols + c1].fill(true);
+            (r0..=r1).flat_map(move |row| (c0..=c1).map(move |col| row * self.cols + col))
+        };
+        // Counting pass, then a fill pass into one flat array (compressed rows).
+        let mut cell_starts = vec![0u32; self.cols * self.rows + 1];
+        for e in &self.edges {
+            for cell in span(e) {
+                cell_starts[cell + 1] += 1;
             }
         }
+        for i in 1..cell_starts.len() {
+            cell_starts[i] += cell_starts[i - 1];
+        }
+        let mut next = cell_starts.clone();
+        let mut cell_edges = vec![0u32; *cell_starts.last().unwrap_or(&0) as usize];
+        for (i, e) in self.edges.iter().enumerate() {
+            for cell in span(e) {
+                cell_edges[next[cell] as usize] = i as u32;
+                next[cell] += 1;
+            }
+        }
+        let touched = |cell: usize| cell_starts[cell] != cell_starts[cell + 1];
         let mut cells = Vec::with_capacity(self.cols * self.rows);
         let mut crossings: Vec<f64> = Vec::new();
         for row in 0..self.rows {
@@ -133,14 +164,14 @@ impl PolygonIndex {
                 }
                 // Crossings east of the reference point: odd means inside.
                 let inside = (crossings.len() - next) % 2 == 1;
-                cells.push(match (touched[row * self.cols + col], inside) {
+                cells.push(match (touched(row * self.cols + col), inside) {
                     (true, s) => Cell::Mixed(s),
                     (false, true) => Cell::Inside,
                     (false, false) => Cell::Outside,
                 });
             }
         }
-        cells
+        (cells, cell_starts, cell_edges)
     }
 
     /// Whether (lon, lat) lies inside the polygons. Points exactly on an edge may go either way.
@@ -159,18 +190,19 @@ impl PolygonIndex {
                     self.bbox[0] + (col as f64 + 0.5) * self.cell_size + REF_JITTER[0],
                     self.bbox[1] + (row as f64 + 0.5) * self.cell_size + REF_JITTER[1],
                 ];
-                reference_inside ^ (self.crossings([lon, lat], r) % 2 == 1)
+                let cell = row * self.cols + col;
+                let edges = &self.cell_edges[self.cell_starts[cell] as usize..self.cell_starts[cell + 1] as usize];
+                reference_inside ^ (self.crossings([lon, lat], r, edges) % 2 == 1)
             }
         }
     }
 
     /// Number of edges the segment p→r crosses (half-open rule at vertices, so a walk through a vertex
-    /// counts once).
-    fn crossings(&self, p: [f64; 2], r: [f64; 2]) -> usize {
-        let walk = AABB::from_corners(p, r);
+    /// counts once). `edges` are the cell's edges: a walk within one cell can cross no other.
+    fn crossings(&self, p: [f64; 2], r: [f64; 2], edges: &[u32]) -> usize {
         let mut n = 0;
-        for edge in self.tree.locate_in_envelope_intersecting(walk) {
-            let e = &self.edges[edge.data as usize];
+        for &edge in edges {
+            let e = &self.edges[edge as usize];
             let (oa, ob) = (orient(p, r, e.a), orient(p, r, e.b));
             if (oa > 0.0) == (ob > 0.0) {
                 continue;
