@@ -98,7 +98,8 @@ fn info_json_describes_the_embedded_gazetteer() {
         sha2::Sha256::digest(incimap::gazetteer::EMBEDDED).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(v["sha256"], expected.as_str());
     let files: Vec<&str> = v["sources"].as_array().unwrap().iter().map(|s| s["file"].as_str().unwrap()).collect();
-    for f in ["cities500-RU-UA-BY.txt", "admin1CodesASCII.txt", "admin2Codes.txt", "ukraine.geojson", "belarus.geojson"] {
+    for f in ["cities500-RU-UA-BY.txt", "admin1CodesASCII.txt", "admin2Codes.txt", "ukraine.geojson", "belarus.geojson"]
+    {
         assert!(files.contains(&f), "{f} missing from {files:?}");
     }
 }
@@ -110,7 +111,8 @@ fn a_built_directory_round_trips_and_is_used_by_the_cli() {
     incimap::gazetteer::build::write_dir(&gaz, dir.path()).unwrap();
     let back = Gazetteer::open(dir.path()).unwrap();
     assert_eq!(back.places, gaz.places);
-    let out = incimap().arg("--gazetteer").arg(dir.path()).args(["gazetteer", "info", "--format", "json"]).output().unwrap();
+    let out =
+        incimap().arg("--gazetteer").arg(dir.path()).args(["gazetteer", "info", "--format", "json"]).output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["location"], dir.path().display().to_string());
