@@ -146,26 +146,25 @@ fn names(by: &[GroupBy]) -> Vec<&'static str> {
         .collect()
 }
 
-/// Distances in km rounded to metres, shares to 4 decimals (JSON).
-fn json(report: &Report) -> serde_json::Value {
-    let mut v = serde_json::to_value(report).unwrap_or_default();
-    round_numbers(&mut v, None);
-    v
-}
-
-fn round_numbers(v: &mut serde_json::Value, key: Option<&str>) {
-    match v {
-        serde_json::Value::Object(m) => m.iter_mut().for_each(|(k, x)| round_numbers(x, Some(k))),
-        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| round_numbers(x, key)),
-        serde_json::Value::Number(n) if n.is_f64() => {
-            let x = n.as_f64().unwrap_or(f64::NAN);
-            let digits = if key == Some("share") { 1e4 } else { 1e3 };
-            if let Some(r) = serde_json::Number::from_f64((x * digits).round() / digits) {
-                *n = r;
+/// The report with distances rounded to metres and shares to 4 decimals, fields in the contract's order.
+fn json(report: &Report) -> Report {
+    let mut r = report.clone();
+    let round = |x: &mut f64, digits: f64| *x = (*x * digits).round() / digits;
+    let distances = |d: &mut Option<Distances>| {
+        if let Some(d) = d {
+            for x in [&mut d.min, &mut d.p25, &mut d.median, &mut d.mean, &mut d.p75, &mut d.p90, &mut d.max] {
+                round(x, 1e3);
             }
         }
-        _ => {}
+    };
+    let bands = |bs: &mut Vec<BandCount>| bs.iter_mut().for_each(|b| round(&mut b.share, 1e4));
+    distances(&mut r.border_km);
+    bands(&mut r.bands);
+    for g in &mut r.groups {
+        distances(&mut g.border_km);
+        bands(&mut g.bands);
     }
+    r
 }
 
 /// One decimal, halves away from zero (7.25 → 7.3, as people round).

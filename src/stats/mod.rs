@@ -421,11 +421,11 @@ pub struct BandCount {
     pub from_km: Option<f64>,
     /// Upper edge, km, exclusive (`null`: ∞).
     pub to_km: Option<f64>,
-    /// `10–25`, `≥ 250`, ...
-    pub label: String,
     pub count: u64,
     /// `count` over the group's measured incidents, in [0, 1].
     pub share: f64,
+    /// `10–25`, `≥ 250`, ...
+    pub label: String,
 }
 
 /// One group's statistics.
@@ -439,11 +439,11 @@ pub struct GroupReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     pub count: u64,
-    /// Incidents without a distance (not measured).
-    pub unmeasured: u64,
     /// `null` when no incident of the group has a distance.
     pub border_km: Option<Distances>,
     pub bands: Vec<BandCount>,
+    /// Incidents without a distance (not measured).
+    pub unmeasured: u64,
 }
 
 /// The full statistics, shaped as the contract's `stats --format json`.
@@ -451,14 +451,14 @@ pub struct GroupReport {
 pub struct Report {
     /// Located incidents.
     pub count: u64,
+    /// `null` when there are no distances.
+    pub border_km: Option<Distances>,
+    pub bands: Vec<BandCount>,
+    pub groups: Vec<GroupReport>,
     /// Located incidents without a distance.
     pub unmeasured: u64,
     /// Inputs (rows, mentions) that could not be placed.
     pub unresolved: u64,
     /// The grouping fields, in order.
     pub by: Vec<GroupBy>,
-    /// `null` when there are no distances.
-    pub border_km: Option<Distances>,
-    pub bands: Vec<BandCount>,
-    pub groups: Vec<GroupReport>,
 }
