@@ -26,7 +26,7 @@ const WEAPONS: [&str; 6] = ["drone", "bomb", "missile", "artillery", "glide bomb
 /// A deterministic spread of distances: mostly within 100 km, some far, some inside Ukraine (negative).
 fn distance(i: usize) -> f64 {
     let u = ((i as f64) * 0.618_033_988_749_894_9).fract();
-    if i % 10 == 0 { -u * 60.0 } else { u * u * 400.0 }
+    if i.is_multiple_of(10) { -u * 60.0 } else { u * u * 400.0 }
 }
 
 fn add_two_groupbys(c: &mut Criterion) {

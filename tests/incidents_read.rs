@@ -199,7 +199,7 @@ fn invalid_utf8_in_one_row_loses_only_that_row() {
         temp_file("mixed.csv", b"date,lat,lon,place\n2024-01-01,50.6,36.6,\n2024-01-02,50.6,36.6,Bel\xe9\n");
     let opts = ReadOptions { given_border_km: false, ..opts() };
     // Measuring may be unavailable while the border engine is rebuilt; only the row split matters here.
-    match read_with(&[p.clone()], &opts) {
+    match read_with(std::slice::from_ref(&p), &opts) {
         Ok((_, u)) => {
             assert_eq!(u.len(), 1);
             assert_eq!(u[0].line, 3);
@@ -222,7 +222,7 @@ fn kinds_can_be_forced_and_json_kinds_are_told_apart() {
     // A table without extension, forced to TSV.
     let (_d, p) = temp_file("export", b"lat\tlon\tborder_km\n50.6\t36.6\t3.5\n");
     let forced = ReadOptions { kind: Some(InputKind::Tsv), ..opts() };
-    let (inc, _) = read_with(&[p.clone()], &forced).unwrap();
+    let (inc, _) = read_with(std::slice::from_ref(&p), &forced).unwrap();
     assert_eq!(inc[0].measurement.border_km, 3.5);
     // ... and recognised from its header without forcing.
     let (inc, _) = read(&[p]);

@@ -56,10 +56,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         Some(list) => Bands::parse(list).map_err(|e| UsageError(format!("--bands: {e}")))?,
         None => Bands::default(),
     };
-    if let Some(chart) = &args.chart {
-        if chart.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("svg") {
-            return Err(UsageError(format!("--chart {} must name an .svg file", chart.display())).into());
-        }
+    if let Some(chart) = &args.chart
+        && chart.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("svg")
+    {
+        return Err(UsageError(format!("--chart {} must name an .svg file", chart.display())).into());
     }
 
     let gaz = global.load_gazetteer()?;
