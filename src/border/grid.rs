@@ -78,7 +78,7 @@ impl ChunkGrid {
     /// grid (or there are no segments).
     #[inline]
     pub(crate) fn nearest(&self, segments: &[SegmentEcef], lat: f64, lon: f64, p: [f64; 3]) -> Option<Found> {
-        if !(lon >= EXTENT[0] && lon < EXTENT[2] && lat >= EXTENT[1] && lat < EXTENT[3]) || self.chunks.is_empty() {
+        if !(EXTENT[0]..EXTENT[2]).contains(&lon) || !(EXTENT[1]..EXTENT[3]).contains(&lat) || self.chunks.is_empty() {
             return None;
         }
         let col = (((lon - EXTENT[0]) / CELL_DEG) as usize).min(self.cols - 1);

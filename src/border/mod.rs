@@ -13,12 +13,14 @@
 //! assert!(kharkiv.border_km < 0.0 && kharkiv.inside_ukraine);
 //! ```
 //!
-//! How: points sampled every 250 m along the border sit in an R-tree in Earth-centred (ECEF) coordinates on
-//! the WGS84 ellipsoid, where straight-line (chord) distance ranks border points almost exactly as geodesic
-//! distance does. The nearest sample bounds the search; the segments of the samples within that bound are
-//! the candidates; the nearest point on each is measured on the ellipsoid
-//! with GeographicLib (Karney's geodesic inverse), and the shortest wins. Segments are short (hundreds of
-//! metres), so a segment's chord, its geodesic and its straight line in lon/lat agree to well under a metre.
+//! How: distances are ranked by straight-line (chord) distance between Earth-centred (ECEF) points on the
+//! WGS84 ellipsoid, which orders border points almost exactly as geodesic distance does. Over the border's
+//! surroundings a lazily filled lon/lat grid lists, per cell, the few chunks of consecutive segments that
+//! can hold the nearest segment of any point in the cell (module `grid`); elsewhere an R-tree of points sampled
+//! every 250 m along the border bounds the search. The chord-nearest point of the nearest segment is then
+//! measured once on the ellipsoid with GeographicLib (Karney's geodesic inverse). Segments are short
+//! (hundreds of metres), so a segment's chord, its geodesic and its straight line in lon/lat agree to well
+//! under a metre.
 //! Countries come from indexed point-in-polygon tests ([`polygon::PolygonIndex`]).
 
 pub mod derive;
