@@ -85,10 +85,10 @@ pub fn parse_edges(list: &str) -> Result<Vec<f64>, String> {
         if v > MAX_EDGE_KM {
             return Err(format!("--bands: {part} km is beyond the {MAX_EDGE_KM} km this map draws"));
         }
-        if let Some(&prev) = edges.last() {
-            if v <= prev {
-                return Err(format!("--bands: edges must increase ({prev} then {v})"));
-            }
+        if let Some(&prev) = edges.last()
+            && v <= prev
+        {
+            return Err(format!("--bands: edges must increase ({prev} then {v})"));
         }
         edges.push(v);
     }

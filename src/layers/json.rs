@@ -41,7 +41,7 @@ pub fn push_fixed6(out: &mut Vec<u8>, v: f64) {
     let mut frac = n % 1_000_000;
     if frac != 0 {
         let mut digits = 6;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
