@@ -153,32 +153,22 @@ impl BorderIndex {
                 }
             }
         }
-        // Sample every segment densely enough that its nearest point to any query is within SAMPLE_KM / 2
-        // of a sample (see `nearest`).
-        let mut samples = Vec::new();
-        for (i, [a, b]) in segments.iter().enumerate() {
-            let (ea, eb) = (ecef(a.lat, a.lon), ecef(b.lat, b.lon));
-            let n = (chord_km(ea, eb) / SAMPLE_KM).ceil().max(1.0) as usize;
-            for k in 0..=n {
-                let t = k as f64 / n as f64;
-                samples
-                    .push(GeomWithData::new(ecef(a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)), i as u32));
-            }
-        }
-        let segments_ecef: Vec<SegmentEcef> =
-            segments.iter().map(|[a, b]| SegmentEcef::new(ecef(a.lat, a.lon), ecef(b.lat, b.lon))).collect();
-        let grid = grid::ChunkGrid::new(&segments_ecef);
-        let (ukraine, russia, belarus) = (
-            PolygonIndex::new(&boundaries.ukraine),
-            PolygonIndex::new(&boundaries.russia),
-            PolygonIndex::new(&boundaries.belarus),
+        // The four indexes are independent: build them on all cores (a one-shot run pays for them).
+        let ((samples, (segments_ecef, grid)), (ukraine, (russia, belarus))) = rayon::join(
+            || rayon::join(|| sample_tree(&segments), || segment_grid(&segments)),
+            || {
+                rayon::join(
+                    || PolygonIndex::new(&boundaries.ukraine),
+                    || rayon::join(|| PolygonIndex::new(&boundaries.russia), || PolygonIndex::new(&boundaries.belarus)),
+                )
+            },
         );
         let mut coverage = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
         for b in [ukraine.bbox(), russia.bbox(), belarus.bbox()] {
             coverage = [coverage[0].min(b[0]), coverage[1].min(b[1]), coverage[2].max(b[2]), coverage[3].max(b[3])];
         }
         BorderIndex {
-            samples: RTree::bulk_load(samples),
+            samples,
             segments,
             segments_ecef,
             grid,
@@ -297,6 +287,29 @@ impl BorderIndex {
     pub fn segment_count(&self) -> usize {
         self.segments.len()
     }
+}
+
+/// An R-tree of points along every segment, dense enough that a segment's nearest point to any query is
+/// within SAMPLE_KM / 2 of a sample (see `BorderIndex::nearest`).
+fn sample_tree(segments: &[[LatLon; 2]]) -> RTree<GeomWithData<[f64; 3], u32>> {
+    let mut samples = Vec::new();
+    for (i, [a, b]) in segments.iter().enumerate() {
+        let (ea, eb) = (ecef(a.lat, a.lon), ecef(b.lat, b.lon));
+        let n = (chord_km(ea, eb) / SAMPLE_KM).ceil().max(1.0) as usize;
+        for k in 0..=n {
+            let t = k as f64 / n as f64;
+            samples.push(GeomWithData::new(ecef(a.lat + t * (b.lat - a.lat), a.lon + t * (b.lon - a.lon)), i as u32));
+        }
+    }
+    RTree::bulk_load(samples)
+}
+
+/// The segments in ECEF and the chunk grid over them.
+fn segment_grid(segments: &[[LatLon; 2]]) -> (Vec<SegmentEcef>, grid::ChunkGrid) {
+    let segments_ecef: Vec<SegmentEcef> =
+        segments.iter().map(|[a, b]| SegmentEcef::new(ecef(a.lat, a.lon), ecef(b.lat, b.lon))).collect();
+    let grid = grid::ChunkGrid::new(&segments_ecef);
+    (segments_ecef, grid)
 }
 
 /// Straight-line distance (km) between two ECEF points.
