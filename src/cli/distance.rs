@@ -79,10 +79,10 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     if args.input.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
         return Err(UsageError("stdin (`-`) can be read only once".into()).into());
     }
-    if let (Some(lat), Some(lon)) = (args.lat, args.lon) {
-        if !(lat.is_finite() && lat.abs() <= 90.0 && lon.is_finite() && lon.abs() <= 180.0) {
-            return Err(UsageError(format!("--lat {lat} --lon {lon}: out of range (|lat| ≤ 90, |lon| ≤ 180)")).into());
-        }
+    if let (Some(lat), Some(lon)) = (args.lat, args.lon)
+        && !(lat.is_finite() && lat.abs() <= 90.0 && lon.is_finite() && lon.abs() <= 180.0)
+    {
+        return Err(UsageError(format!("--lat {lat} --lon {lon}: out of range (|lat| ≤ 90, |lon| ≤ 180)")).into());
     }
     let gaz = global.load_gazetteer()?;
     let border = BorderIndex::new(&gaz.boundaries);

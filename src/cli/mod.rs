@@ -50,12 +50,16 @@ impl Global {
             self.info(format_args!("using gazetteer {}", dir.display()));
             return Gazetteer::open(dir).with_context(|| format!("cannot use --gazetteer {}", dir.display()));
         }
-        if let Some(dir) = incimap::refresh::installed_dir() {
-            if dir.join(incimap::gazetteer::DATA_FILE).is_file() {
-                self.info(format_args!("using installed gazetteer {}", dir.display()));
-                return Gazetteer::open(&dir)
-                    .with_context(|| format!("the installed gazetteer in {} is unusable (try `incimap gazetteer refresh --rollback`, or pass --gazetteer)", dir.display()));
-            }
+        if let Some(dir) = incimap::refresh::installed_dir()
+            && dir.join(incimap::gazetteer::DATA_FILE).is_file()
+        {
+            self.info(format_args!("using installed gazetteer {}", dir.display()));
+            return Gazetteer::open(&dir).with_context(|| {
+                format!(
+                    "the installed gazetteer in {} is unusable (try `incimap gazetteer refresh --rollback`, or pass --gazetteer)",
+                    dir.display()
+                )
+            });
         }
         Ok(Gazetteer::embedded()?)
     }
@@ -102,10 +106,10 @@ pub fn report(result: anyhow::Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return 0;
-                }
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return 0;
             }
             let _ = std::io::stdout().flush();
             eprintln!("incimap: error: {e}");
