@@ -37,6 +37,22 @@ pub struct Token {
     pub newlines_before: u8,
 }
 
+impl Token {
+    /// A one-character punctuation token covering `start..end`.
+    fn punct(start: usize, end: usize, newlines_before: u8) -> Token {
+        Token {
+            start,
+            end,
+            kind: Kind::Punct,
+            script: Script::Other,
+            cap: false,
+            all_caps: false,
+            digit: false,
+            newlines_before,
+        }
+    }
+}
+
 /// A sentence (or a line: headlines and captions end at the line break) as a range of token indices.
 #[derive(Debug, Clone, Copy)]
 pub struct Sentence {
@@ -98,16 +114,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
             if !b.is_ascii_alphanumeric() {
-                out.push(Token {
-                    start: i,
-                    end: i + 1,
-                    kind: Kind::Punct,
-                    script: Script::Other,
-                    cap: false,
-                    all_caps: false,
-                    digit: false,
-                    newlines_before: newlines,
-                });
+                out.push(Token::punct(i, i + 1, newlines));
                 newlines = 0;
                 i += 1;
                 continue;
@@ -122,16 +129,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
             if !is_alnum(c) {
-                out.push(Token {
-                    start: i,
-                    end: i + c.len_utf8(),
-                    kind: Kind::Punct,
-                    script: Script::Other,
-                    cap: false,
-                    all_caps: false,
-                    digit: false,
-                    newlines_before: newlines,
-                });
+                out.push(Token::punct(i, i + c.len_utf8(), newlines));
                 newlines = 0;
                 i += c.len_utf8();
                 continue;
