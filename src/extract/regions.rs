@@ -23,6 +23,13 @@ pub struct RegionRef {
     pub seat: Option<u32>,
 }
 
+impl RegionRef {
+    /// The oblast-level region `r` (an entry of the gazetteer's admin1 table).
+    fn admin1(r: &crate::gazetteer::Region) -> RegionRef {
+        RegionRef { level: 1, admin1: r.code.clone(), admin2: None, name: r.name.clone(), seat: r.seat }
+    }
+}
+
 /// A region phrase found in a sentence.
 #[derive(Debug, Clone)]
 pub struct RegionPhrase {
@@ -445,13 +452,7 @@ pub fn fallback(resolver: &Resolver, keys: &RegionKeys, core: &str, level: u8, p
             let key = crate::names::key(c);
             for e in gaz.names_with_key(&key) {
                 if let Some(r) = gaz.admin1.iter().find(|r| r.seat == Some(e.place)) {
-                    return Some(RegionRef {
-                        level: 1,
-                        admin1: r.code.clone(),
-                        admin2: None,
-                        name: r.name.clone(),
-                        seat: r.seat,
-                    });
+                    return Some(RegionRef::admin1(r));
                 }
             }
         }
@@ -465,13 +466,7 @@ pub fn fallback(resolver: &Resolver, keys: &RegionKeys, core: &str, level: u8, p
                     .then(|| &gaz.admin1[*i])
             });
             if let Some(r) = hit {
-                return Some(RegionRef {
-                    level: 1,
-                    admin1: r.code.clone(),
-                    admin2: None,
-                    name: r.name.clone(),
-                    seat: r.seat,
-                });
+                return Some(RegionRef::admin1(r));
             }
         }
     }
