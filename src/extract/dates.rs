@@ -134,13 +134,14 @@ fn anchor(month: u32, day: u32, report: NaiveDate) -> Option<NaiveDate> {
 /// `report` (see the module documentation for how the year is chosen).
 pub fn find(words: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
     let f: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    let f: Vec<&str> = f.iter().map(String::as_str).collect();
     find_folded(&f, report)
 }
 
 /// [`find`] on words already folded with [`super::text::fold`].
-pub fn find_folded(f: &[String], report: Option<NaiveDate>) -> Option<NaiveDate> {
+pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
     for i in 0..f.len() {
-        let w = f[i].as_str();
+        let w = f[i];
         let Some(c0) = w.chars().next() else { continue };
         // ISO dates (the tokenizer keeps 2024-01-02 as one word).
         if w.len() == 10
@@ -155,12 +156,12 @@ pub fn find_folded(f: &[String], report: Option<NaiveDate>) -> Option<NaiveDate>
         // Month then day: "January 2", "Jan. 2, 2024".
         if let Some(m) = month(w) {
             let mut j = i + 1;
-            if f.get(j).map(String::as_str) == Some(".") {
+            if f.get(j) == Some(&".") {
                 j += 1;
             }
             if let Some(d) = f.get(j).and_then(|x| day(x)) {
                 let mut k = j + 1;
-                if f.get(k).map(String::as_str) == Some(",") {
+                if f.get(k) == Some(&",") {
                     k += 1;
                 }
                 if let Some(y) = f.get(k).and_then(|x| year(x)) {

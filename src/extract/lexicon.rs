@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
 /// Common English words (SCOWL, see `data/NOTICE`): a capitalised `Snow`, `Marks` or `Is` is a place only
 /// when the text says so ("the village of Snow").
 pub static ENGLISH_WORDS: LazyLock<HashSet<&'static str>> =
@@ -1033,20 +1035,40 @@ pub static CAPTION_MARKERS: &[&str] = &[
     "на фото",
 ];
 
-/// Incident stems by first character, for [`is_trigger`].
-static TRIGGER_BUCKETS: LazyLock<std::collections::HashMap<char, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut m: std::collections::HashMap<char, Vec<&'static str>> = std::collections::HashMap::new();
-    for s in INCIDENT_STEMS {
-        if let Some(c) = s.chars().next() {
-            m.entry(c).or_default().push(s);
-        }
+/// A set of stems, matched as prefixes of a word in one pass (an anchored Aho-Corasick automaton), so a
+/// word is checked against a hundred stems in time proportional to its length.
+pub struct Prefixes(AhoCorasick);
+
+impl Prefixes {
+    /// The automaton for `stems`.
+    pub fn new(stems: &[&str]) -> Prefixes {
+        let ac = AhoCorasick::builder()
+            .start_kind(StartKind::Anchored)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(stems)
+            .expect("word lists are small enough for an automaton");
+        Prefixes(ac)
     }
-    m
-});
+
+    /// Does `word` start with one of the stems?
+    pub fn matches(&self, word: &str) -> bool {
+        self.0.is_match(Input::new(word).anchored(Anchored::Yes))
+    }
+}
+
+static TRIGGERS: LazyLock<Prefixes> = LazyLock::new(|| Prefixes::new(INCIDENT_STEMS));
 
 /// Does the folded word report an event (starts with one of [`INCIDENT_STEMS`])?
 pub fn is_trigger(word: &str) -> bool {
-    word.chars().next().and_then(|c| TRIGGER_BUCKETS.get(&c)).is_some_and(|v| v.iter().any(|s| word.starts_with(s)))
+    TRIGGERS.matches(word)
+}
+
+static CAPTIONS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(CAPTION_MARKERS).expect("word lists are small enough for an automaton"));
+
+/// Does the folded sentence hold one of [`CAPTION_MARKERS`]?
+pub fn is_caption(sentence: &str) -> bool {
+    CAPTIONS.is_match(sentence)
 }
 
 /// True when `word` (folded) starts with one of `stems`.

@@ -49,7 +49,7 @@ use crate::incidents::{Incident, Precision, Unresolved};
 use crate::resolve::{Candidate, Query, Resolver, Status};
 
 use regions::{RegionPhrase, RegionRef};
-use text::{Kind, Script, Token};
+use text::{Folded, Kind, Script, Token};
 
 /// What a mention stands for in the story.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
@@ -274,12 +274,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
     pub fn extract(&self, text: &str, source: &str, report_date: Option<chrono::NaiveDate>) -> Vec<Mention> {
         let tokens = text::tokenize(text);
         let sents = text::sentences(text, &tokens);
+        let lower = text::Folded::new(text, &tokens);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
         let mut phrases: Vec<(usize, RegionPhrase)> = Vec::new();
         for (si, s) in sents.iter().enumerate() {
-            for p in regions::find(text, &tokens, s.first, s.last) {
+            for p in regions::find(text, &tokens, &lower, s.first, s.last) {
                 phrases.push((si, p));
             }
         }
@@ -318,7 +319,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     i += 1;
                     continue;
                 }
-                let cue = settlement_cue_before(text, &tokens, s.first, i);
+                let cue = settlement_cue_before(text, &tokens, &lower, s.first, i);
                 let mut found: Option<(usize, Rc<Hit>)> = None;
                 // Longest run of capitalised words first (Stary Oskol, Нижний Новгород).
                 let mut max = i + 1;
@@ -340,7 +341,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
                 match found {
                     Some((end, hit)) => {
-                        if cue || self.plausible(text, &tokens, s.first, i, end, &hit) {
+                        if cue || self.plausible(text, &tokens, &lower, s.first, i, end) {
                             spans.push(Span {
                                 sent: si,
                                 first: i,
@@ -357,7 +358,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     }
                     None => {
                         // An unknown name after "village of" / "в селе": still a place.
-                        if cue && !t.all_caps && !lexicon::NOT_PLACES.contains(text::fold(word(i)).as_str()) {
+                        if cue && !t.all_caps && !lexicon::NOT_PLACES.contains(lower.word(i)) {
                             spans.push(Span {
                                 sent: si,
                                 first: i,
@@ -381,13 +382,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let index = PhraseIndex::new(&phrases);
         for sp in spans.iter_mut() {
             let s = &sents[sp.sent];
-            if let Some(pi) = attach(text, &tokens, &index, sp.first, sp.last, s.first, s.last) {
+            if let Some(pi) = attach(&lower, &index, sp.first, sp.last, s.first, s.last) {
                 attached[pi] = true;
                 let p = &phrases[pi].1;
                 // A district followed by its oblast: "X, Borovsky district, Kaluga region".
                 let mut region = p.region.clone();
                 if p.level == 2
-                    && let Some(pj) = attach(text, &tokens, &index, p.first, p.last, s.first, s.last)
+                    && let Some(pj) = attach(&lower, &index, p.first, p.last, s.first, s.last)
                     && pj != pi
                     && phrases[pj].1.first >= p.last
                 {
@@ -454,7 +455,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // "between A and B".
-        link_between(text, &tokens, &sents, &mut spans);
+        link_between(&lower, &sents, &mut spans);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
         let choices = self.choose(&spans, &doc_regions);
@@ -467,16 +468,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let mut views: HashMap<usize, roles::View> = HashMap::new();
         let mut weapons_of: HashMap<usize, Option<(&'static str, Option<String>)>> = HashMap::new();
         let mut sentence_dates: HashMap<usize, Option<chrono::NaiveDate>> = HashMap::new();
-        let mut date_of = |si: usize, views: &mut HashMap<usize, roles::View>| -> Option<chrono::NaiveDate> {
+        let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
             *sentence_dates.entry(si).or_insert_with(|| {
                 let s = &sents[si];
-                let v = views.entry(si).or_insert_with(|| roles::View::new(text, &tokens, s.first, s.last));
-                dates::find_folded(v.words(), report_date)
+                let words: Vec<&str> = (s.first..s.last).map(|i| lower.word(i)).collect();
+                dates::find_folded(&words, report_date)
             })
         };
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
-            let view = views.entry(sp.sent).or_insert_with(|| roles::View::new(text, &tokens, s.first, s.last));
+            let view = views.entry(sp.sent).or_insert_with(|| roles::View::new(&lower, &tokens, s.first, s.last));
             let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
             let near = roles::is_near(view, sp.first, sp.last);
             let weapon = if role == Role::Incident {
@@ -511,8 +512,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             };
             let (date, weapon, weapon_model) = if role == Role::Incident {
                 // Else the date of the story so far: the latest dated sentence up to three back.
-                let d = date_of(sp.sent, &mut views)
-                    .or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(|j| date_of(j, &mut views)));
+                let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
                 let w = weapon;
                 (d.map(|d| d.to_string()), w.as_ref().map(|w| w.0.to_string()), w.and_then(|w| w.1))
             } else {
@@ -757,26 +757,25 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Is a recognised name plausibly a place here (no guard fires)?
-    fn plausible(&self, text: &str, tokens: &[Token], sent_first: usize, i: usize, end: usize, _hit: &Hit) -> bool {
+    fn plausible(&self, text: &str, tokens: &[Token], lower: &Folded, sent_first: usize, i: usize, end: usize) -> bool {
         let t = &tokens[i];
-        let w = text::fold(strip_possessive(&text[t.start..t.end]));
+        let w = strip_possessive(lower.word(i));
         let single = end == i + 1;
         if t.all_caps && !(i == sent_first && tokens.get(end).is_some_and(|n| &text[n.start..n.end] == ",")) {
             return false; // acronyms (ASTRA, UAV); a dateline "KYIV, May 5" is let through
         }
-        if lexicon::NOT_PLACES.contains(w.as_str()) {
+        if lexicon::NOT_PLACES.contains(w) {
             return false;
         }
         // Streets and squares named after places: "Khreshchatyk street", "улица Ленина".
         if let Some(n) = tokens.get(end)
             && n.kind == Kind::Word
-            && lexicon::STREET_WORDS.contains(text::fold(&text[n.start..n.end]).as_str())
+            && lexicon::STREET_WORDS.contains(lower.word(end))
         {
             return false;
         }
         if i > sent_first {
-            let p = &tokens[i - 1];
-            if lexicon::STREET_WORDS.contains(text::fold(&text[p.start..p.end]).as_str()) {
+            if lexicon::STREET_WORDS.contains(lower.word(i - 1)) {
                 return false;
             }
         }
@@ -785,19 +784,19 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         if single {
             match t.script {
-                Script::Latin if lexicon::ENGLISH_WORDS.contains(w.as_str()) => return false,
-                Script::Cyrillic if lexicon::CYRILLIC_COMMON.contains(w.as_str()) => return false,
+                Script::Latin if lexicon::ENGLISH_WORDS.contains(w) => return false,
+                Script::Cyrillic if lexicon::CYRILLIC_COMMON.contains(w) => return false,
                 _ => {}
             }
         }
         // Person names: a given name before, or this is a given name before a capitalised word.
         if i > sent_first {
             let p = &tokens[i - 1];
-            let pw = text::fold(&text[p.start..p.end]);
-            if p.kind == Kind::Word && p.cap && lexicon::GIVEN_NAMES.contains(pw.as_str()) {
+            let pw = lower.word(i - 1);
+            if p.kind == Kind::Word && p.cap && lexicon::GIVEN_NAMES.contains(pw) {
                 return false;
             }
-            if p.kind == Kind::Word && p.cap && lexicon::TITLES.contains(pw.as_str()) {
+            if p.kind == Kind::Word && p.cap && lexicon::TITLES.contains(pw) {
                 return false;
             }
             // Initials: "В. Гладков", "V. Gladkov".
@@ -808,7 +807,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
             }
         }
-        if lexicon::GIVEN_NAMES.contains(w.as_str())
+        if lexicon::GIVEN_NAMES.contains(w)
             && let Some(n) = tokens.get(end)
             && n.kind == Kind::Word
             && n.cap
@@ -902,15 +901,14 @@ const ATTACH_GAP: &[&str] = &[
 
 #[allow(clippy::too_many_arguments)]
 fn attach(
-    text: &str,
-    tokens: &[Token],
+    lower: &Folded,
     phrases: &PhraseIndex,
     first: usize,
     last: usize,
     s_first: usize,
     s_last: usize,
 ) -> Option<usize> {
-    let gap = |i: usize| ATTACH_GAP.contains(&text::fold(&text[tokens[i].start..tokens[i].end]).as_str());
+    let gap = |i: usize| ATTACH_GAP.contains(&lower.word(i));
     // After: skip up to four gap words.
     let mut j = last;
     let mut skipped = 0;
@@ -940,20 +938,17 @@ fn attach(
     None
 }
 
-fn settlement_cue_before(text: &str, tokens: &[Token], s_first: usize, i: usize) -> bool {
+fn settlement_cue_before(text: &str, tokens: &[Token], lower: &Folded, s_first: usize, i: usize) -> bool {
     // "village of X", "the village X", "в селе X", "с. X"
-    let mut buf = String::new();
     let mut j = i;
     let mut steps = 0;
     while j > s_first && steps < 3 {
         j -= 1;
         steps += 1;
-        let raw = &text[tokens[j].start..tokens[j].end];
-        if raw.len() > 24 {
+        if tokens[j].end - tokens[j].start > 24 {
             return false;
         }
-        text::fold_into(raw, &mut buf);
-        let w = buf.as_str();
+        let w = lower.word(j);
         if lexicon::SETTLEMENT_CUE_SET.contains(w) {
             // Single letters (с., х., г.) count only with their full stop.
             if w.chars().count() <= 3 && !matches!(w, "пгт" | "смт") {
@@ -968,7 +963,7 @@ fn settlement_cue_before(text: &str, tokens: &[Token], s_first: usize, i: usize)
     false
 }
 
-fn link_between(text: &str, tokens: &[Token], sents: &[text::Sentence], spans: &mut [Span]) {
+fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
     for (k, sp) in
         spans.iter().enumerate().collect::<Vec<_>>().into_iter().map(|(k, s)| (k, s.clone())).collect::<Vec<_>>()
     {
@@ -979,7 +974,7 @@ fn link_between(text: &str, tokens: &[Token], sents: &[text::Sentence], spans: &
         // "between" within six tokens before A.
         let lo = sp.first.saturating_sub(6).max(s.first);
         let has_between = (lo..sp.first)
-            .any(|i| matches!(text::fold(&text[tokens[i].start..tokens[i].end]).as_str(), "between" | "между" | "між"));
+            .any(|i| matches!(lower.word(i), "between" | "между" | "між"));
         if !has_between {
             continue;
         }
@@ -989,8 +984,7 @@ fn link_between(text: &str, tokens: &[Token], sents: &[text::Sentence], spans: &
             && b.kind == SpanKind::Settlement
             && b.first == sp.last + 1
         {
-            let w = text::fold(&text[tokens[sp.last].start..tokens[sp.last].end]);
-            if matches!(w.as_str(), "and" | "и" | "і" | "та" | "й") {
+            if matches!(lower.word(sp.last), "and" | "и" | "і" | "та" | "й") {
                 spans[k].between = Some(k + 1);
                 spans[k + 1].between = Some(k);
             }

@@ -6,7 +6,7 @@
 use crate::gazetteer::Gazetteer;
 use crate::resolve::{RegionHint, Resolver};
 
-use super::text::{Kind, Script, Token, fold};
+use super::text::{Folded, Kind, Script, Token, fold};
 
 /// A region a phrase names: an oblast-level division, or a district placed at its seat.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,8 @@ const STANDALONE: &[(&str, &str)] = &[
 ];
 
 /// Find region phrases among `tokens[first..last]` of `text`.
-pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<RegionPhrase> {
+/// `lower` is the document folded once ([`Folded`]).
+pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: usize) -> Vec<RegionPhrase> {
     let mut out = Vec::new();
     let word = |i: usize| &text[tokens[i].start..tokens[i].end];
     let mut i = first;
@@ -133,7 +134,7 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             i += 1;
             continue;
         }
-        let w = fold(raw);
+        let w = lower.word(i);
         // Stand-alone names (LPR, Crimea, Кубань).
         if let Some((_, code)) = STANDALONE.iter().find(|(n, _)| *n == w) {
             if t.cap || t.all_caps {
@@ -158,22 +159,22 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
         // Ukrainian oblast nicknames: Харківщина, Сумщині, Донеччина.
         if t.script == Script::Cyrillic
             && t.cap
-            && let Some(stem) = nickname_stem(&w)
+            && let Some(stem) = nickname_stem(w)
             && stem.chars().count() >= 3
         {
             out.push(RegionPhrase { first: i, last: i + 1, core_first: i, core_last: i + 1, level: 1, region: None });
         }
         let level = if t.script == Script::Cyrillic {
-            if LEVEL1_CY.contains(&w.as_str()) {
+            if LEVEL1_CY.contains(&w) {
                 1
-            } else if LEVEL2_CY.contains(&w.as_str()) {
+            } else if LEVEL2_CY.contains(&w) {
                 2
             } else {
                 0
             }
-        } else if LEVEL1_EN.contains(&w.as_str()) {
+        } else if LEVEL1_EN.contains(&w) {
             1
-        } else if LEVEL2_EN.contains(&w.as_str()) {
+        } else if LEVEL2_EN.contains(&w) {
             2
         } else {
             0
@@ -184,10 +185,10 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
         }
         let cyr = t.script == Script::Cyrillic;
         let plural = w.ends_with('s')
-            || matches!(w.as_str(), "областях" | "областей" | "районах" | "районов" | "районы" | "райони" | "області");
+            || matches!(w, "областях" | "областей" | "районах" | "районов" | "районы" | "райони" | "області");
         // Cores before the region word: "Borovsky and Maloyaroslavets municipal districts".
         let mut j = i;
-        while j > first && is_modifier(&fold(word(j - 1))) {
+        while j > first && is_modifier(lower.word(j - 1)) {
             j -= 1;
         }
         let phrase_last = i + 1;
@@ -196,7 +197,7 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
         loop {
             // One core: up to three capitalised words (or a Cyrillic adjective, any case).
             let mut cf = k;
-            while cf > first && cf + 3 > k && core_word(text, tokens, cf - 1, cyr) {
+            while cf > first && cf + 3 > k && core_word(tokens, lower, cf - 1, cyr) {
                 cf -= 1;
             }
             if cf == k {
@@ -207,10 +208,10 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             // Coordination: "X and Y regions", "X, Y and Z districts", "Брянской и Курской областях" (only
             // with a plural region word: "Taganrog, Rostov region" names one region).
             if cf > first + 1 && plural {
-                let c = fold(word(cf - 1));
-                if matches!(c.as_str(), "and" | "," | "и" | "і" | "та" | "й") {
+                let c = lower.word(cf - 1);
+                if matches!(c, "and" | "," | "и" | "і" | "та" | "й") {
                     k = cf - 1;
-                    if k > first && fold(word(k - 1)) == "," {
+                    if k > first && lower.word(k - 1) == "," {
                         k -= 1;
                     }
                     continue;
@@ -219,9 +220,9 @@ pub fn find(text: &str, tokens: &[Token], first: usize, last: usize) -> Vec<Regi
             break;
         }
         // "the region of Belgorod", "область Брянская" is rare: only English "of".
-        if !found_before && !cyr && i + 2 < last && fold(word(i + 1)) == "of" && core_word(text, tokens, i + 2, false) {
+        if !found_before && !cyr && i + 2 < last && lower.word(i + 1) == "of" && core_word(tokens, lower, i + 2, false) {
             let mut cl = i + 2;
-            while cl < last && cl < i + 5 && core_word(text, tokens, cl, false) {
+            while cl < last && cl < i + 5 && core_word(tokens, lower, cl, false) {
                 cl += 1;
             }
             out.push(RegionPhrase { first: i, last: cl, core_first: i + 2, core_last: cl, level, region: None });
@@ -244,14 +245,14 @@ fn is_modifier(w: &str) -> bool {
     MODIFIERS_EN.contains(&w) || matches!(w, "городской" | "муниципальный" | "муниципальном" | "міська" | "міській")
 }
 
-fn core_word(text: &str, tokens: &[Token], i: usize, cyr: bool) -> bool {
+fn core_word(tokens: &[Token], lower: &Folded, i: usize, cyr: bool) -> bool {
     let t = &tokens[i];
     if t.kind != Kind::Word || t.digit {
         return false;
     }
-    let w = fold(&text[t.start..t.end]);
+    let w = lower.word(i);
     if cyr {
-        return t.script == Script::Cyrillic && is_cyrillic_adjective(&w);
+        return t.script == Script::Cyrillic && is_cyrillic_adjective(w);
     }
     if !t.cap || t.script != Script::Latin {
         return false;
@@ -539,7 +540,7 @@ mod tests {
     fn phrases_are_found_with_coordination() {
         let t = "drones fell in the Borovsky and Maloyaroslavets municipal districts of Kaluga Oblast";
         let toks = super::super::text::tokenize(t);
-        let ps = find(t, &toks, 0, toks.len());
+        let ps = find(t, &toks, &Folded::new(t, &toks), 0, toks.len());
         let cores: Vec<&str> = ps.iter().map(|p| &t[toks[p.core_first].start..toks[p.core_last - 1].end]).collect();
         assert_eq!(cores, ["Borovsky", "Maloyaroslavets", "Kaluga"]);
         assert_eq!(ps[0].level, 2);

@@ -8,7 +8,7 @@
 
 use super::Role;
 use super::lexicon;
-use super::text::{Kind, Token, fold};
+use super::text::{Folded, Kind, Token};
 
 /// Hedges: the sentence speaks of what could happen, not of what did.
 const HEDGES: &[&str] = &[
@@ -36,37 +36,41 @@ const HEDGES: &[&str] = &[
     "потенційн",
 ];
 
+/// Is the folded word a hedge: one of [`HEDGES`], or a word starting with one of its longer stems?
+fn is_hedge(x: &str) -> bool {
+    HEDGES.iter().any(|h| x == *h || (h.len() > 5 && x.starts_with(h)))
+}
+
 /// The folded words of one sentence and what they say, computed once for all its mentions.
-pub struct View {
+pub struct View<'a> {
     first: usize,
     last: usize,
-    words: Vec<String>,
+    words: Vec<&'a str>,
     trigger: Vec<bool>,
     caption: bool,
     hedge: bool,
 }
 
-impl View {
-    /// A view of the sentence `s_first..s_last`.
-    pub fn new(text: &str, tokens: &[Token], s_first: usize, s_last: usize) -> View {
-        let words: Vec<String> = (s_first..s_last).map(|i| fold(&text[tokens[i].start..tokens[i].end])).collect();
+impl<'a> View<'a> {
+    /// A view of the sentence `s_first..s_last` of a document folded as `lower`.
+    pub fn new(lower: &'a Folded, tokens: &[Token], s_first: usize, s_last: usize) -> View<'a> {
+        let words: Vec<&str> = (s_first..s_last).map(|i| lower.word(i)).collect();
         let trigger = words
             .iter()
             .zip(&tokens[s_first..s_last])
             .map(|(w, t)| t.kind == Kind::Word && lexicon::is_trigger(w))
             .collect();
-        let sentence = fold(&text[tokens[s_first].start..tokens[s_last - 1].end]);
-        let caption = lexicon::CAPTION_MARKERS.iter().any(|m| sentence.contains(m));
-        let hedge = words.iter().any(|x| HEDGES.iter().any(|h| x == h || (h.len() > 5 && x.starts_with(h))));
+        let caption = lexicon::is_caption(lower.range(s_first, s_last));
+        let hedge = words.iter().any(|x| is_hedge(x));
         View { first: s_first, last: s_last, words, trigger, caption, hedge }
     }
 
-    fn w(&self, i: usize) -> &str {
-        &self.words[i - self.first]
+    fn w(&self, i: usize) -> &'a str {
+        self.words[i - self.first]
     }
 
     /// The folded words of the sentence (punctuation included), as written.
-    pub fn words(&self) -> &[String] {
+    pub fn words(&self) -> &[&'a str] {
         &self.words
     }
 }

@@ -261,9 +261,16 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
 /// Lower-case `s` into `buf` (cleared first), folding `ё` to `е` and curly apostrophes to `'`.
 pub fn fold_into(s: &str, buf: &mut String) {
     buf.clear();
+    fold_append(s, buf);
+}
+
+/// [`fold_into`] without clearing: appends the folded `s` to `buf`.
+fn fold_append(s: &str, buf: &mut String) {
     if s.is_ascii() {
+        let from = buf.len();
         buf.push_str(s);
-        buf.make_ascii_lowercase();
+        // Safe on a str: only ASCII bytes change, and they stay ASCII.
+        buf[from..].make_ascii_lowercase();
         return;
     }
     for c in s.chars() {
@@ -300,6 +307,46 @@ fn is_alnum(c: char) -> bool {
         0..=0x7f => c.is_ascii_alphanumeric(),
         0x400..=0x481 | 0x48a..=0x52f => true,
         _ => c.is_alphanumeric(),
+    }
+}
+
+/// The folded form ([`fold_into`]) of a whole document, made once so that every later check reads
+/// lower-case words without allocating: word `i` is the fold of token `i`, and the text between tokens is
+/// copied as written, so a sentence's folded text is one slice too.
+pub struct Folded {
+    buf: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Folded {
+    /// Fold every token of `text`.
+    pub fn new(text: &str, tokens: &[Token]) -> Folded {
+        let mut buf = String::with_capacity(text.len() + text.len() / 16);
+        let mut spans = Vec::with_capacity(tokens.len());
+        let mut prev = 0;
+        for t in tokens {
+            buf.push_str(&text[prev..t.start]);
+            let from = buf.len();
+            fold_append(&text[t.start..t.end], &mut buf);
+            spans.push((from, buf.len()));
+            prev = t.end;
+        }
+        Folded { buf, spans }
+    }
+
+    /// The folded token `i`.
+    #[inline]
+    pub fn word(&self, i: usize) -> &str {
+        let (a, b) = self.spans[i];
+        &self.buf[a..b]
+    }
+
+    /// The folded text of tokens `first..last` (with the spacing between them as written).
+    pub fn range(&self, first: usize, last: usize) -> &str {
+        if first >= last {
+            return "";
+        }
+        &self.buf[self.spans[first].0..self.spans[last - 1].1]
     }
 }
 

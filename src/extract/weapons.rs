@@ -1,6 +1,9 @@
 //! Weapons named in a sentence, normalised to a small vocabulary (`missile`, `drone`, `bomb`, `artillery`,
 //! `debris`) with the specific model kept apart (`Kalibr`, `FAB-250`, `Shahed-136`).
 
+use std::sync::LazyLock;
+
+use super::lexicon::Prefixes;
 use super::text::fold;
 
 /// The weapon classes `extract` reports.
@@ -104,32 +107,39 @@ const GENERIC: &[(&str, &str)] = &[
     ("рсзо", "artillery"),
 ];
 
-/// First letters of every entry of MODELS and GENERIC (a cheap pre-filter).
-const INITIALS: &str = "abdfghiklmnorstuvwzабвгдиклмнорстуфхцші";
+/// Every prefix of MODELS and GENERIC (and the Kh- missile prefixes), for a one-pass check per word.
+static ANY_WEAPON: LazyLock<Prefixes> = LazyLock::new(|| {
+    let stems: Vec<&str> =
+        MODELS.iter().map(|m| m.0).chain(GENERIC.iter().map(|g| g.0)).chain(["kh-", "х-"]).collect();
+    Prefixes::new(&stems)
+});
 
 /// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
 /// "debris" wins (the thing that fell was wreckage), then the first one written.
 pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
     let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
     find_folded(&folded)
 }
 
 /// [`find`] on words already folded with [`super::text::fold`].
-pub fn find_folded(folded: &[String]) -> Option<(&'static str, Option<String>)> {
-    for (i, w) in folded.iter().enumerate() {
-        // Every model and class word is at least three letters and starts with one of a few letters.
-        if w.len() < 3 || !w.chars().next().is_some_and(|c| INITIALS.contains(c)) {
-            continue;
-        }
+pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
+    // Weapon words are rare: find them in one pass, then look at them closely.
+    let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| ANY_WEAPON.matches(folded[i])).collect();
+    if weapon_words.is_empty() {
+        return None;
+    }
+    for &i in &weapon_words {
+        let w = folded[i];
         for (prefix, class, model) in MODELS {
             if w.starts_with(prefix) {
-                if *prefix == "storm" && folded.get(i + 1).is_none_or(|n| n != "shadow") {
+                if *prefix == "storm" && folded.get(i + 1).is_none_or(|n| *n != "shadow") {
                     continue;
                 }
                 let model = if *prefix == "storm" {
                     "Storm Shadow".to_string()
                 } else if model.is_empty() {
-                    latin_model(&folded[i])
+                    latin_model(folded[i])
                 } else {
                     model.to_string()
                 };
@@ -143,17 +153,15 @@ pub fn find_folded(folded: &[String]) -> Option<(&'static str, Option<String>)> 
         }
     }
     let mut first: Option<&'static str> = None;
-    for w in folded {
-        if w.len() < 3 || !w.chars().next().is_some_and(|c| INITIALS.contains(c)) {
-            continue;
-        }
+    for &i in &weapon_words {
+        let w = folded[i];
         for (prefix, class) in GENERIC {
             if w.starts_with(prefix) {
                 if *class == "debris" {
                     return Some(("debris", None));
                 }
                 if w.starts_with("shell")
-                    && !matches!(w.as_str(), "shell" | "shells" | "shelled")
+                    && !matches!(w, "shell" | "shells" | "shelled")
                     && !w.starts_with("shelling")
                 {
                     continue;
