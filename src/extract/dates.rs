@@ -97,6 +97,14 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("неділя", Weekday::Sun),
 ];
 
+/// Can the folded word be part of a date [`find_folded`] understands?
+pub(super) fn is_date_word(w: &str) -> bool {
+    w.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        || month(w).is_some()
+        || WEEKDAYS.iter().any(|(n, _)| *n == w)
+        || matches!(w, "yesterday" | "вчера" | "вчора" | "today" | "tonight" | "сегодня" | "сьогодні")
+}
+
 fn month(w: &str) -> Option<u32> {
     if w.len() < 3 || w.len() > 20 || w.as_bytes()[0].is_ascii_digit() {
         return None;

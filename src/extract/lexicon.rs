@@ -2,7 +2,7 @@
 //! outlet names, incident triggers and context cues, in English, Russian and Ukrainian. All entries are
 //! lower case (folded with [`super::text::fold`]).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};

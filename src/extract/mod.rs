@@ -36,9 +36,10 @@ pub mod roles;
 pub mod stream;
 pub mod text;
 pub mod weapons;
+pub mod words;
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -161,6 +162,7 @@ pub struct Extractor<'r, 'g> {
     regions: RefCell<RegionCache>,
     region_keys: std::cell::OnceCell<regions::RegionKeys>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
+    words: words::WordClasses,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -170,11 +172,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
             resolver,
             gaz: resolver.gazetteer(),
             border,
-            lookups: RefCell::new(HashMap::new()),
-            resolutions: RefCell::new(HashMap::new()),
-            regions: RefCell::new(HashMap::new()),
+            lookups: RefCell::new(HashMap::default()),
+            resolutions: RefCell::new(HashMap::default()),
+            regions: RefCell::new(HashMap::default()),
             region_keys: std::cell::OnceCell::new(),
-            measurements: RefCell::new(HashMap::new()),
+            measurements: RefCell::new(HashMap::default()),
+            words: words::WordClasses::default(),
         }
     }
 
@@ -275,6 +278,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let tokens = text::tokenize(text);
         let sents = text::sentences(text, &tokens);
         let lower = text::Folded::new(text, &tokens);
+        let classes: Vec<u8> = (0..tokens.len())
+            .map(|i| if tokens[i].kind == Kind::Word { self.words.of(lower.word(i)) } else { 0 })
+            .collect();
+        let sentence_has = |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
@@ -438,7 +445,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // One sense per discourse: a name tied to a region once keeps that region everywhere.
-        let mut name_regions: HashMap<String, (RegionRef, String)> = HashMap::new();
+        let mut name_regions: HashMap<String, (RegionRef, String)> = HashMap::default();
         for sp in &spans {
             if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, &sp.region_text) {
                 name_regions.entry(crate::names::key(&sp.name)).or_insert((r.clone(), t.clone()));
@@ -465,23 +472,34 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
             .collect();
         let mut out = Vec::with_capacity(spans.len());
-        let mut views: HashMap<usize, roles::View> = HashMap::new();
-        let mut weapons_of: HashMap<usize, Option<(&'static str, Option<String>)>> = HashMap::new();
-        let mut sentence_dates: HashMap<usize, Option<chrono::NaiveDate>> = HashMap::new();
+        let mut sentence_dates: Vec<Option<Option<chrono::NaiveDate>>> = vec![None; sents.len()];
         let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
-            *sentence_dates.entry(si).or_insert_with(|| {
+            *sentence_dates[si].get_or_insert_with(|| {
+                if !sentence_has(si, words::DATE) {
+                    return None;
+                }
                 let s = &sents[si];
                 let words: Vec<&str> = (s.first..s.last).map(|i| lower.word(i)).collect();
                 dates::find_folded(&words, report_date)
             })
         };
+        // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
+        type SentenceWeapon = Option<(&'static str, Option<String>)>;
+        let mut current: Option<(usize, roles::View, Option<SentenceWeapon>)> = None;
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
-            let view = views.entry(sp.sent).or_insert_with(|| roles::View::new(&lower, &tokens, s.first, s.last));
+            if current.as_ref().is_none_or(|c| c.0 != sp.sent) {
+                current = Some((sp.sent, roles::View::new(&lower, &classes, s.first, s.last), None));
+            }
+            let Some((_, view, sentence_weapon)) = current.as_mut() else { continue };
             let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
             let near = roles::is_near(view, sp.first, sp.last);
             let weapon = if role == Role::Incident {
-                weapons_of.entry(sp.sent).or_insert_with(|| weapons::find_folded(view.words())).clone()
+                sentence_weapon
+                    .get_or_insert_with(|| {
+                        if sentence_has(sp.sent, words::WEAPON) { weapons::find_folded(view.words()) } else { None }
+                    })
+                    .clone()
             } else {
                 None
             };
@@ -545,7 +563,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             });
         }
         // Fill missing weapons and dates of an incident from other incident mentions of the same place.
-        let mut by_place: HashMap<u32, DateWeapon> = HashMap::new();
+        let mut by_place: HashMap<u32, DateWeapon> = HashMap::default();
         for m in out.iter().filter(|m| m.role == Role::Incident) {
             if let Some(p) = &m.place {
                 let e = by_place.entry(p.geonameid).or_default();
@@ -647,7 +665,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             if let Some(r) = &sp.region {
                 v.retain(|&p| {
                     let pl = &gaz.places[p as usize];
-                    pl.admin1_code() == r.admin1
+                    in_admin1(pl, &r.admin1)
                         && match (&r.admin2, pl.admin2.is_empty()) {
                             (Some(a2), false) => &pl.admin2_code() == a2,
                             _ => true,
@@ -656,10 +674,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             cands.push(v);
         }
-        let doc: HashSet<&str> = doc_regions.iter().map(String::as_str).collect();
         let prior = |p: u32| -> f64 {
             let pl = &gaz.places[p as usize];
-            let fc = match pl.feature_code.as_str() {
+            let fc = match &*pl.feature_code {
                 "PPLC" => 0.6,
                 "PPLA" => 0.5,
                 "PPLA2" => 0.3,
@@ -668,37 +685,41 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 _ => 0.0,
             };
             let focus =
-                if matches!(pl.country.as_str(), "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
+                if matches!(&*pl.country, "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
             0.12 * ((pl.population as f64) + 1.0).log10()
                 + fc
                 + focus
-                + if doc.contains(pl.admin1_code().as_str()) { 1.0 } else { 0.0 }
+                + if doc_regions.iter().any(|d| in_admin1(pl, d)) { 1.0 } else { 0.0 }
         };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
-        let first: Vec<Option<u32>> =
-            cands.iter().map(|v| v.iter().copied().max_by(|&a, &b| prior(a).total_cmp(&prior(b)))).collect();
+        let priors: Vec<Vec<f64>> = cands.iter().map(|v| v.iter().map(|&p| prior(p)).collect()).collect();
+        let first: Vec<Option<Point>> = cands
+            .iter()
+            .zip(&priors)
+            .map(|(v, pr)| {
+                let best = (0..v.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
+                let pl = &gaz.places[v[best] as usize];
+                Some(Point::new(pl.lat, pl.lon))
+            })
+            .collect();
         let mut out = Vec::with_capacity(spans.len());
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
                 SpanKind::Settlement if !cands[k].is_empty() => {
-                    let score = |p: u32| -> f64 {
-                        let pl = &gaz.places[p as usize];
-                        let mut near = 0.0f64;
-                        // Neighbours in the text only: a long input is many articles.
-                        let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
-                        for (j, o) in first.iter().enumerate().take(window.end).skip(window.start) {
-                            if j == k || spans[j].name == sp.name {
-                                continue;
-                            }
-                            if let Some(o) = o {
-                                let op = &gaz.places[*o as usize];
-                                let d = approx_km(pl.lat, pl.lon, op.lat, op.lon);
-                                near = near.max((-d / 150.0).exp());
-                            }
-                        }
-                        prior(p) + near
+                    // Neighbours in the text only: a long input is many articles.
+                    let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
+                    let neighbours: Vec<Point> = window
+                        .filter(|&j| j != k && spans[j].name != sp.name)
+                        .filter_map(|j| first[j])
+                        .collect();
+                    let score = |i: usize| -> f64 {
+                        let pl = &gaz.places[cands[k][i] as usize];
+                        let here = Point::new(pl.lat, pl.lon);
+                        // The closest neighbour decides: exp(-d/150 km) is largest for the smallest d.
+                        let nearest = neighbours.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
+                        priors[k][i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
                     };
-                    let mut scored: Vec<(u32, f64)> = cands[k].iter().map(|&p| (p, score(p))).collect();
+                    let mut scored: Vec<(u32, f64)> = (0..cands[k].len()).map(|i| (cands[k][i], score(i))).collect();
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
                     let (best, s1) = scored[0];
                     let rival = scored.iter().skip(1).find(|(p, _)| {
@@ -844,8 +865,8 @@ struct PhraseIndex {
 
 impl PhraseIndex {
     fn new(phrases: &[(usize, RegionPhrase)]) -> Self {
-        let mut by_first = HashMap::new();
-        let mut by_last = HashMap::new();
+        let mut by_first = HashMap::default();
+        let mut by_last = HashMap::default();
         for (i, (_, p)) in phrases.iter().enumerate() {
             if p.region.is_some() {
                 by_first.entry(p.first).or_insert(i);
@@ -1008,6 +1029,34 @@ fn approx_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     6371.0 * (x * x + y * y).sqrt()
 }
 
+/// A point with its latitude's cosine kept, so that ranking distances ([`Point::km_to`]) needs no
+/// trigonometry per pair.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    lat: f64,
+    lon: f64,
+    cos_lat: f64,
+}
+
+impl Point {
+    fn new(lat: f64, lon: f64) -> Point {
+        Point { lat, lon, cos_lat: lat.to_radians().cos() }
+    }
+
+    /// Equirectangular distance in km, scaled by the mean of the two latitudes' cosines (within 0.1 % of
+    /// [`approx_km`] at the distances that matter for ranking).
+    fn km_to(&self, o: &Point) -> f64 {
+        let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
+        let y = (o.lat - self.lat).to_radians();
+        6371.0 * (x * x + y * y).sqrt()
+    }
+}
+
+/// Is `place` in the admin1 region `code` (`RU.09`)? Compares in place, without building the code.
+fn in_admin1(place: &crate::gazetteer::Place, code: &str) -> bool {
+    code.split_once('.').is_some_and(|(cc, a1)| !a1.is_empty() && *place.country == *cc && *place.admin1 == *a1)
+}
+
 /// The incidents an article describes (mentions with role `incident`), located and measured; incident
 /// mentions that cannot be placed come back as [`Unresolved`]. `report_date` resolves relative dates.
 ///
@@ -1030,7 +1079,7 @@ pub fn incidents_from_text(
 pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unresolved>) {
     let mut incidents: Vec<Incident> = Vec::new();
     let mut unresolved = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let precise_regions: HashSet<String> = mentions
         .iter()
         .filter(|m| m.role == Role::Incident && m.precision != Precision::Region && m.lat.is_some())

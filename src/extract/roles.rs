@@ -8,6 +8,7 @@
 
 use super::Role;
 use super::lexicon;
+use super::words;
 use super::text::{Folded, Kind, Token};
 
 /// Hedges: the sentence speaks of what could happen, not of what did.
@@ -37,7 +38,7 @@ const HEDGES: &[&str] = &[
 ];
 
 /// Is the folded word a hedge: one of [`HEDGES`], or a word starting with one of its longer stems?
-fn is_hedge(x: &str) -> bool {
+pub(super) fn is_hedge(x: &str) -> bool {
     HEDGES.iter().any(|h| x == *h || (h.len() > 5 && x.starts_with(h)))
 }
 
@@ -53,15 +54,13 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     /// A view of the sentence `s_first..s_last` of a document folded as `lower`.
-    pub fn new(lower: &'a Folded, tokens: &[Token], s_first: usize, s_last: usize) -> View<'a> {
+    /// `classes` holds every token's [`super::words`] classes.
+    pub fn new(lower: &'a Folded, classes: &[u8], s_first: usize, s_last: usize) -> View<'a> {
         let words: Vec<&str> = (s_first..s_last).map(|i| lower.word(i)).collect();
-        let trigger = words
-            .iter()
-            .zip(&tokens[s_first..s_last])
-            .map(|(w, t)| t.kind == Kind::Word && lexicon::is_trigger(w))
-            .collect();
+        let classes = &classes[s_first..s_last];
+        let trigger = classes.iter().map(|c| c & words::TRIGGER != 0).collect();
         let caption = lexicon::is_caption(lower.range(s_first, s_last));
-        let hedge = words.iter().any(|x| is_hedge(x));
+        let hedge = classes.iter().any(|c| c & words::HEDGE != 0);
         View { first: s_first, last: s_last, words, trigger, caption, hedge }
     }
 

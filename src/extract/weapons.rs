@@ -114,6 +114,11 @@ static ANY_WEAPON: LazyLock<Prefixes> = LazyLock::new(|| {
     Prefixes::new(&stems)
 });
 
+/// Can the folded word name a weapon (it starts like a model or a weapon word)?
+pub(super) fn is_weapon_word(w: &str) -> bool {
+    ANY_WEAPON.matches(w)
+}
+
 /// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
 /// "debris" wins (the thing that fell was wreckage), then the first one written.
 pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
