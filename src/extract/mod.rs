@@ -38,8 +38,8 @@ pub mod text;
 pub mod weapons;
 pub mod words;
 
-use std::cell::RefCell;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -281,7 +281,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let classes: Vec<u8> = (0..tokens.len())
             .map(|i| if tokens[i].kind == Kind::Word { self.words.of(lower.word(i)) } else { 0 })
             .collect();
-        let sentence_has = |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
+        let sentence_has =
+            |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
@@ -684,8 +685,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 "PPLX" | "PPLH" | "PPLQ" => -0.3,
                 _ => 0.0,
             };
-            let focus =
-                if matches!(&*pl.country, "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
+            let focus = if matches!(&*pl.country, "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
             0.12 * ((pl.population as f64) + 1.0).log10()
                 + fc
                 + focus
@@ -708,10 +708,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 SpanKind::Settlement if !cands[k].is_empty() => {
                     // Neighbours in the text only: a long input is many articles.
                     let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
-                    let neighbours: Vec<Point> = window
-                        .filter(|&j| j != k && spans[j].name != sp.name)
-                        .filter_map(|j| first[j])
-                        .collect();
+                    let neighbours: Vec<Point> =
+                        window.filter(|&j| j != k && spans[j].name != sp.name).filter_map(|j| first[j]).collect();
                     let score = |i: usize| -> f64 {
                         let pl = &gaz.places[cands[k][i] as usize];
                         let here = Point::new(pl.lat, pl.lon);
@@ -795,10 +793,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
         {
             return false;
         }
-        if i > sent_first {
-            if lexicon::STREET_WORDS.contains(lower.word(i - 1)) {
-                return false;
-            }
+        if i > sent_first && lexicon::STREET_WORDS.contains(lower.word(i - 1)) {
+            return false;
         }
         if single && w.chars().count() <= 2 {
             return false;
@@ -994,8 +990,7 @@ fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
         let s = &sents[sp.sent];
         // "between" within six tokens before A.
         let lo = sp.first.saturating_sub(6).max(s.first);
-        let has_between = (lo..sp.first)
-            .any(|i| matches!(lower.word(i), "between" | "между" | "між"));
+        let has_between = (lo..sp.first).any(|i| matches!(lower.word(i), "between" | "между" | "між"));
         if !has_between {
             continue;
         }
@@ -1004,11 +999,10 @@ fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
             && b.sent == sp.sent
             && b.kind == SpanKind::Settlement
             && b.first == sp.last + 1
+            && matches!(lower.word(sp.last), "and" | "и" | "і" | "та" | "й")
         {
-            if matches!(lower.word(sp.last), "and" | "и" | "і" | "та" | "й") {
-                spans[k].between = Some(k + 1);
-                spans[k + 1].between = Some(k);
-            }
+            spans[k].between = Some(k + 1);
+            spans[k + 1].between = Some(k);
         }
     }
 }

@@ -220,7 +220,8 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
             break;
         }
         // "the region of Belgorod", "область Брянская" is rare: only English "of".
-        if !found_before && !cyr && i + 2 < last && lower.word(i + 1) == "of" && core_word(tokens, lower, i + 2, false) {
+        if !found_before && !cyr && i + 2 < last && lower.word(i + 1) == "of" && core_word(tokens, lower, i + 2, false)
+        {
             let mut cl = i + 2;
             while cl < last && cl < i + 5 && core_word(tokens, lower, cl, false) {
                 cl += 1;

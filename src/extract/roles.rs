@@ -8,8 +8,8 @@
 
 use super::Role;
 use super::lexicon;
-use super::words;
 use super::text::{Folded, Kind, Token};
+use super::words;
 
 /// Hedges: the sentence speaks of what could happen, not of what did.
 const HEDGES: &[&str] = &[

@@ -109,8 +109,7 @@ const GENERIC: &[(&str, &str)] = &[
 
 /// Every prefix of MODELS and GENERIC (and the Kh- missile prefixes), for a one-pass check per word.
 static ANY_WEAPON: LazyLock<Prefixes> = LazyLock::new(|| {
-    let stems: Vec<&str> =
-        MODELS.iter().map(|m| m.0).chain(GENERIC.iter().map(|g| g.0)).chain(["kh-", "х-"]).collect();
+    let stems: Vec<&str> = MODELS.iter().map(|m| m.0).chain(GENERIC.iter().map(|g| g.0)).chain(["kh-", "х-"]).collect();
     Prefixes::new(&stems)
 });
 
@@ -165,9 +164,7 @@ pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
                 if *class == "debris" {
                     return Some(("debris", None));
                 }
-                if w.starts_with("shell")
-                    && !matches!(w, "shell" | "shells" | "shelled")
-                    && !w.starts_with("shelling")
+                if w.starts_with("shell") && !matches!(w, "shell" | "shells" | "shelled") && !w.starts_with("shelling")
                 {
                     continue;
                 }
