@@ -764,6 +764,55 @@ pub static CONTEXT_VERBS_AFTER_CAPITAL: &[&str] = &[
     "наполягає",
 ];
 
+/// Words that report speech: a capital followed closely by one stands for its government ("a source in Kyiv
+/// told", "в Москве заявили"). English words exactly, Russian and Ukrainian stems as prefixes.
+pub static SPEECH_WORDS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "called",
+    "accused",
+    "denied",
+    "claimed",
+    "commented",
+    "stated",
+    "declared",
+    "announced",
+    "reported",
+];
+/// See [`SPEECH_WORDS`].
+pub static SPEECH_STEMS: &[&str] =
+    &["заяв", "сообщ", "назва", "обвин", "коммент", "отрица", "повідом", "звинува", "комент", "заперечу"];
+
+/// Verbs that send people or things somewhere: the place after "to"/"до" (or "в"/"у" for housing) is a
+/// destination, not where something happened.
+pub static DESTINATION_STEMS: &[&str] = &[
+    "evacuat",
+    "relocat",
+    "taken",
+    "bused",
+    "bussed",
+    "housed",
+    "accommodat",
+    "эвакуир",
+    "вывоз",
+    "везут",
+    "размещ",
+    "доставил",
+    "отправ",
+    "евакуй",
+    "вивоз",
+    "вивез",
+    "розміщ",
+    "вирушають",
+    "доправ",
+];
+
+/// Is the folded word a speech verb ([`SPEECH_WORDS`], [`SPEECH_STEMS`])?
+pub fn is_speech(word: &str) -> bool {
+    SPEECH_WORDS.contains(&word) || has_stem(word, SPEECH_STEMS)
+}
+
 /// Phrases (folded, space-separated) that, right before a place, make it context: a visit, a speaker's
 /// base, an aid destination, an origin.
 pub static CONTEXT_BEFORE: &[&str] = &[
@@ -821,6 +870,28 @@ pub static CONTEXT_BEFORE: &[&str] = &[
     "authorities in",
     "officials from",
     "sources in",
+    "source in",
+    "ministry in",
+    "staff in",
+    "briefing in",
+    "reporters in",
+    "issued in",
+    "shelters in",
+    "hospital in",
+    "россии в",
+    "власти в",
+    "журналистами в",
+    "брифинге в",
+    "выступая в",
+    "работает в",
+    "больницу в",
+    "больнице в",
+    "влада в",
+    "брифінгу в",
+    "виступав у",
+    "працює в",
+    "лікарні в",
+    "лікарню в",
     "diplomats in",
     "визит в",
     "визита в",

@@ -293,19 +293,32 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
         let mut doc_regions: Vec<String> = Vec::new();
+        let mut sentence_oblasts: Vec<(usize, String)> = Vec::new();
         for level in [1u8, 2] {
-            for (_, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
+            for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
                 let phrase = &text[tokens[p.first].start..tokens[p.last - 1].end];
                 let core = &text[tokens[p.core_first].start..tokens[p.core_last - 1].end];
-                let r = match p.region.take() {
+                let mut r = match p.region.take() {
                     Some(r) if r.name.is_empty() => self.complete(r),
                     Some(r) => Some(r),
                     None => self.region_of(phrase, core, p.level, &doc_regions),
                 };
-                if let Some(r) = &r
-                    && !doc_regions.contains(&r.admin1)
+                // A district outside the oblast its own sentence names is a namesake elsewhere (the gazetteer
+                // lacks the real one): the oblast is the constraint that holds.
+                let in_sentence = |a1: &str| sentence_oblasts.iter().any(|(s, o)| s == si && o == a1);
+                if level == 2
+                    && r.as_ref().is_some_and(|r| !in_sentence(&r.admin1))
+                    && sentence_oblasts.iter().any(|(s, _)| s == si)
                 {
-                    doc_regions.push(r.admin1.clone());
+                    r = None;
+                }
+                if let Some(r) = &r {
+                    if level == 1 {
+                        sentence_oblasts.push((*si, r.admin1.clone()));
+                    }
+                    if !doc_regions.contains(&r.admin1) {
+                        doc_regions.push(r.admin1.clone());
+                    }
                 }
                 p.region = r;
             }
@@ -614,7 +627,17 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(r) = self.regions.borrow().get(&k) {
             return r.clone();
         }
-        let r = match self.resolver.region(phrase) {
+        // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
+        let mut hints = self.resolver.regions(phrase);
+        if level == 2
+            && let Some(i) = hints.iter().position(|h| {
+                h.level == 2
+                    && prefer.iter().any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
+            })
+        {
+            hints.swap(0, i);
+        }
+        let r = match hints.into_iter().next() {
             Some(h) => {
                 let mut r = regions::from_hint(self.gaz, h);
                 // A district is named after its seat (Maloyaroslavets district → Maloyaroslavets): prefer the

@@ -106,12 +106,34 @@ pub fn classify(
         }
         before.push(x);
     }
+    // In a list ("у Конотопі та Ромнах", "from Voronezh and Lipetsk") the preposition before the list governs.
+    if before.first().is_some_and(|w| is_conjunction(w)) {
+        let mut j = first;
+        while j > s_first && (is_conjunction(v.w(j - 1)) || tokens[j - 1].cap) {
+            j -= 1;
+        }
+        if j > s_first && j < first {
+            before.clear();
+            before.push(v.w(j - 1));
+            if j - 1 > s_first {
+                before.push(v.w(j - 2));
+            }
+        }
+    }
     let b1 = before.first().copied().unwrap_or_default();
     let b2 = if before.len() >= 2 { format!("{} {}", before[1], before[0]) } else { String::new() };
     // Distances to a place locate an event near it: "30 km from Belgorod".
     let distance_from = before.len() >= 2 && b1 == "from" && is_unit(before[1]);
     if !distance_from && lexicon::CONTEXT_BEFORE.iter().any(|cue| *cue == b1 || *cue == b2) {
         return (Role::Context, "speaker, visit, title or origin");
+    }
+    // Where people or goods are sent: "evacuated to Kharkiv", "вивозять до Львова", "розміщують у Конотопі".
+    let sends = v.words.iter().any(|w| lexicon::has_stem(w, lexicon::DESTINATION_STEMS));
+    if sends
+        && (matches!(b1, "to" | "до" | "into")
+            || matches!(b1, "в" | "у" | "во") && v.words.iter().any(|w| is_housing(w)))
+    {
+        return (Role::Context, "destination");
     }
     // A reference point: "Zolochiv, northwest of Kharkiv".
     if before.len() >= 2 && before[0] == "of" && is_direction(before[1]) {
@@ -134,7 +156,9 @@ pub fn classify(
         let gov_verb = lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
             || text[tokens[last - 1].end..].starts_with("'s")
             || text[tokens[last - 1].end..].starts_with("’s");
-        if !(trigger && locative && !gov_verb) {
+        // "В Москве заявили", "a source in Kyiv told": the capital speaks.
+        let speaks = (last..(last + 5).min(s_last)).any(|i| lexicon::is_speech(v.w(i)));
+        if speaks || !(trigger && locative && !gov_verb) {
             return (Role::Context, "capital as government or setting");
         }
     }
@@ -191,6 +215,15 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
         return true;
     }
     false
+}
+
+fn is_conjunction(x: &str) -> bool {
+    matches!(x, "and" | "," | "и" | "і" | "та" | "й")
+}
+
+/// Housing verbs, after which "в"/"у" marks a destination ("розміщують у Конотопі").
+fn is_housing(x: &str) -> bool {
+    lexicon::has_stem(x, &["розміщ", "размещ", "housed", "accommodat", "поселил", "поселяют"])
 }
 
 fn is_direction(x: &str) -> bool {
