@@ -158,6 +158,11 @@ fn held_out_reports_meet_the_accuracy_bar() {
                 armed += 1;
                 if m.weapon.as_deref() == Some(g.weapon.as_str()) {
                     weapons_right += 1;
+                } else {
+                    misses.push(format!(
+                        "{file}: {:?} weapon {:?}, gold {}: {}",
+                        g.mention, m.weapon, g.weapon, m.evidence
+                    ));
                 }
             }
         }

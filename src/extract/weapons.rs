@@ -76,6 +76,8 @@ const GENERIC: &[(&str, &str)] = &[
     ("обломок", "debris"),
     ("уламк", "debris"),
     ("уламок", "debris"),
+    ("фрагмент", "debris"),
+    ("осколк", "debris"),
     ("missile", "missile"),
     ("rocket", "missile"),
     ("ракет", "missile"),
@@ -104,6 +106,11 @@ const GENERIC: &[(&str, &str)] = &[
     ("снаряд", "artillery"),
     ("миномет", "artillery"),
     ("мінометн", "artillery"),
+    ("міномет", "artillery"),
+    ("обстрел", "artillery"),
+    ("обстріл", "artillery"),
+    ("кабів", "bomb"),
+    ("кабами", "bomb"),
     ("рсзо", "artillery"),
 ];
 
