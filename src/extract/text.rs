@@ -144,6 +144,26 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let mut uppers = 0usize;
         let mut digit = false;
         while i < bytes.len() {
+            // ASCII letters and digits, the bulk of English text, without the general character path.
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() {
+                let letter = b.is_ascii_alphabetic();
+                if letter {
+                    letters += 1;
+                    uppers += usize::from(b.is_ascii_uppercase());
+                } else {
+                    digit = true;
+                }
+                if first {
+                    cap = b.is_ascii_uppercase();
+                    script = if letter { Script::Latin } else { Script::Other };
+                    first = false;
+                } else if letter && script == Script::Other {
+                    script = Script::Latin;
+                }
+                i += 1;
+                continue;
+            }
             let (c, len) = if bytes[i] < 0x80 {
                 (bytes[i] as char, 1)
             } else {
