@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use incimap::extract::stream::{StreamError, extract_reader};
-use incimap::extract::{Extractor, Mention};
+use incimap::extract::Mention;
+use incimap::extract::stream::{Event, extract_parallel};
 
 use super::{Format, Global, UsageError};
 
@@ -39,24 +39,24 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let gaz = global.load_gazetteer()?;
     let resolver = incimap::resolve::Resolver::new(&gaz);
     let border = incimap::border::BorderIndex::new(&gaz.boundaries);
-    let ex = Extractor::new(&resolver, Some(&border));
-
     let mut out = super::stdout();
     let mut writer = MentionWriter::new(format);
     writer.begin(&mut out)?;
-    let mut failed = 0usize;
-    for input in &inputs {
-        let source = input.display().to_string();
-        let result = if input.as_os_str() == "-" {
-            extract_reader(&ex, std::io::stdin().lock(), "-", date, |ms| writer.write(&mut out, &ms))
+    let sources: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let open = |i: usize| -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        if inputs[i].as_os_str() == "-" {
+            Ok(Box::new(std::io::stdin()))
         } else {
-            match std::fs::File::open(input) {
-                Ok(f) => extract_reader(&ex, f, &source, date, |ms| writer.write(&mut out, &ms)),
-                Err(e) => Err(StreamError::Io(e)),
-            }
-        };
-        match result {
-            Ok(stats) => {
+            Ok(Box::new(std::fs::File::open(&inputs[i])?))
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut failed = 0usize;
+    extract_parallel(&resolver, Some(&border), &sources, open, date, threads, |event| {
+        match event {
+            Event::Mentions(_, ms) => writer.write(&mut out, &ms)?,
+            Event::Done(i, Ok(stats)) => {
+                let source = &sources[i];
                 if stats.bytes == 0 {
                     global.warn(format_args!("{source}: empty, no text to read"));
                 }
@@ -68,13 +68,13 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
                 }
                 global.info(format_args!("{source}: {} bytes, {} mentions", stats.bytes, stats.mentions));
             }
-            Err(StreamError::Sink(e)) => return Err(e.into()),
-            Err(e) => {
+            Event::Done(i, Err(e)) => {
                 failed += 1;
-                global.warn(format_args!("{source}: {e}"));
+                global.warn(format_args!("{}: {e}", sources[i]));
             }
         }
-    }
+        Ok(())
+    })?;
     writer.end(&mut out)?;
     out.flush()?;
     if failed > 0 {

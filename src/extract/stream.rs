@@ -35,68 +35,227 @@ pub enum StreamError {
     Sink(std::io::Error),
 }
 
-/// Geoparse everything `reader` yields, handing each chunk's mentions to `sink` in order.
-pub fn extract_reader<R: Read>(
-    ex: &Extractor,
-    mut reader: R,
-    source: &str,
-    report_date: Option<chrono::NaiveDate>,
-    mut sink: impl FnMut(Vec<Mention>) -> std::io::Result<()>,
-) -> Result<InputStats, StreamError> {
-    let mut stats = InputStats::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES + 4096);
-    let mut base: u64 = 0; // offset of buf[0] in the input
-    let mut eof = false;
-    let mut first = true;
-    let mut lines_before: u64 = 0; // newlines before buf[0]
-    while !eof || !buf.is_empty() {
+/// A piece of one input, cut at a paragraph (else line, else word) boundary, decoded and ready to geoparse.
+pub struct Chunk {
+    /// The decoded text (invalid bytes read as `?`, same length as the bytes).
+    pub text: String,
+    /// Offset of the chunk's first byte in the whole input.
+    pub base: u64,
+    /// Newlines in the input before the chunk.
+    pub lines_before: u64,
+    /// Invalid UTF-8 bytes replaced in this chunk.
+    pub invalid_bytes: u64,
+}
+
+/// Cuts a reader into [`Chunk`]s of about [`CHUNK_BYTES`], refusing binary input.
+pub struct Chunks<R: Read> {
+    reader: R,
+    buf: Vec<u8>,
+    base: u64,
+    lines_before: u64,
+    eof: bool,
+    first: bool,
+}
+
+impl<R: Read> Chunks<R> {
+    /// Chunks of `reader`.
+    pub fn new(reader: R) -> Self {
+        Chunks {
+            reader,
+            buf: Vec::with_capacity(CHUNK_BYTES + 4096),
+            base: 0,
+            lines_before: 0,
+            eof: false,
+            first: true,
+        }
+    }
+}
+
+impl<R: Read> Iterator for Chunks<R> {
+    type Item = Result<Chunk, StreamError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         // Fill up to a chunk.
-        while !eof && buf.len() < CHUNK_BYTES {
-            let old = buf.len();
-            buf.resize(CHUNK_BYTES, 0);
+        while !self.eof && self.buf.len() < CHUNK_BYTES {
+            let old = self.buf.len();
+            self.buf.resize(CHUNK_BYTES, 0);
             let n = loop {
-                match reader.read(&mut buf[old..]) {
+                match self.reader.read(&mut self.buf[old..]) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(StreamError::Io(e)),
+                    Err(e) => {
+                        self.eof = true;
+                        self.buf.clear();
+                        return Some(Err(StreamError::Io(e)));
+                    }
                 }
             };
-            buf.truncate(old + n);
+            self.buf.truncate(old + n);
             if n == 0 {
-                eof = true;
+                self.eof = true;
             }
         }
-        if buf.is_empty() {
-            break;
+        if self.buf.is_empty() {
+            return None;
         }
-        if first {
-            first = false;
-            if super::text::looks_binary(&buf) {
-                return Err(StreamError::Binary(0));
-            }
-        } else if buf.contains(&0) {
-            let at = buf.iter().position(|&b| b == 0).unwrap_or(0) as u64;
-            return Err(StreamError::Binary(base + at));
+        let binary = if self.first {
+            self.first = false;
+            super::text::looks_binary(&self.buf).then_some(0)
+        } else {
+            self.buf.iter().position(|&b| b == 0).map(|at| self.base + at as u64)
+        };
+        if let Some(at) = binary {
+            self.eof = true;
+            self.buf.clear();
+            return Some(Err(StreamError::Binary(at)));
         }
-        let cut = if eof { buf.len() } else { cut_point(&buf) };
-        let (text, invalid) = decode_same_length(&buf[..cut]);
-        stats.invalid_bytes += invalid as u64;
-        stats.bytes += cut as u64;
-        let mut mentions = ex.extract(&text, source, report_date);
-        if base > 0 {
-            for m in mentions.iter_mut() {
-                m.start += base as usize;
-                m.end += base as usize;
-                m.line += lines_before;
-            }
-        }
-        stats.mentions += mentions.len() as u64;
-        sink(mentions).map_err(StreamError::Sink)?;
-        lines_before += buf[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
-        base += cut as u64;
-        buf.drain(..cut);
+        let cut = if self.eof { self.buf.len() } else { cut_point(&self.buf) };
+        let (text, invalid) = decode_same_length(&self.buf[..cut]);
+        let chunk = Chunk {
+            text: text.into_owned(),
+            base: self.base,
+            lines_before: self.lines_before,
+            invalid_bytes: invalid as u64,
+        };
+        self.lines_before += self.buf[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.base += cut as u64;
+        self.buf.drain(..cut);
+        Some(Ok(chunk))
     }
-    Ok(stats)
+}
+
+/// Geoparse one chunk, with offsets and lines counted in the whole input.
+pub fn extract_chunk(
+    ex: &Extractor,
+    chunk: &Chunk,
+    source: &str,
+    report_date: Option<chrono::NaiveDate>,
+) -> Vec<Mention> {
+    let mut mentions = ex.extract(&chunk.text, source, report_date);
+    if chunk.base > 0 {
+        for m in mentions.iter_mut() {
+            m.start += chunk.base as usize;
+            m.end += chunk.base as usize;
+            m.line += chunk.lines_before;
+        }
+    }
+    mentions
+}
+
+/// What [`extract_parallel`] reports, input by input and in input order.
+pub enum Event {
+    /// Mentions of the input numbered `.0` (several events per input for large ones).
+    Mentions(usize, Vec<Mention>),
+    /// The input numbered `.0` is finished: what was read, or why it could not be.
+    Done(usize, Result<InputStats, StreamError>),
+}
+
+/// Geoparse several inputs on `threads` threads (one [`Extractor`] each, so each keeps its own caches),
+/// reading ahead a few chunks and reporting to `sink` strictly in input order. `open` opens input `i`;
+/// `sources[i]` names it in the mentions. A sink error stops everything and is returned.
+pub fn extract_parallel<R: Read + Send>(
+    resolver: &crate::resolve::Resolver,
+    border: Option<&crate::border::BorderIndex>,
+    sources: &[String],
+    open: impl Fn(usize) -> std::io::Result<R> + Sync,
+    report_date: Option<chrono::NaiveDate>,
+    threads: usize,
+    mut sink: impl FnMut(Event) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::sync::mpsc::{Receiver, sync_channel};
+    use std::sync::{Arc, Mutex};
+    enum Job {
+        Chunk(usize, usize, Chunk),
+        End(usize, usize, Result<(), StreamError>),
+    }
+    enum Output {
+        Mentions(usize, Vec<Mention>, u64, u64),
+        End(usize, Result<(), StreamError>),
+    }
+    let threads = threads.max(1);
+    let (job_tx, job_rx) = sync_channel::<Job>(threads * 2);
+    let job_rx: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(job_rx));
+    let (out_tx, out_rx) = sync_channel::<(usize, Output)>(threads * 4);
+    std::thread::scope(|scope| {
+        // Reader: numbers every chunk and every end of input, so the outputs can be put back in order.
+        let open = &open;
+        scope.spawn(move || {
+            let mut seq = 0;
+            for i in 0..sources.len() {
+                let mut end = Ok(());
+                match open(i) {
+                    Ok(r) => {
+                        for chunk in Chunks::new(r) {
+                            match chunk {
+                                Ok(c) => {
+                                    if job_tx.send(Job::Chunk(seq, i, c)).is_err() {
+                                        return;
+                                    }
+                                    seq += 1;
+                                }
+                                Err(e) => end = Err(e),
+                            }
+                        }
+                    }
+                    Err(e) => end = Err(StreamError::Io(e)),
+                }
+                if job_tx.send(Job::End(seq, i, end)).is_err() {
+                    return;
+                }
+                seq += 1;
+            }
+        });
+        for _ in 0..threads {
+            let job_rx = Arc::clone(&job_rx);
+            let out_tx = out_tx.clone();
+            scope.spawn(move || {
+                let ex = Extractor::new(resolver, border);
+                loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let out = match job {
+                        Ok(Job::Chunk(seq, i, c)) => {
+                            let ms = extract_chunk(&ex, &c, &sources[i], report_date);
+                            (seq, Output::Mentions(i, ms, c.text.len() as u64, c.invalid_bytes))
+                        }
+                        Ok(Job::End(seq, i, r)) => (seq, Output::End(i, r)),
+                        Err(_) => return,
+                    };
+                    if out_tx.send(out).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        // Only the workers may hold the job queue and the result channel: when they stop, the reader's and
+        // this thread's ends notice.
+        drop(job_rx);
+        drop(out_tx);
+        // In order: hold early arrivals until their turn.
+        let mut next = 0;
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut stats = InputStats::default();
+        for (seq, out) in out_rx {
+            waiting.insert(seq, out);
+            while let Some(out) = waiting.remove(&next) {
+                next += 1;
+                let event = match out {
+                    Output::Mentions(i, ms, bytes, invalid) => {
+                        stats.bytes += bytes;
+                        stats.invalid_bytes += invalid;
+                        stats.mentions += ms.len() as u64;
+                        Event::Mentions(i, ms)
+                    }
+                    Output::End(i, r) => Event::Done(i, r.map(|()| std::mem::take(&mut stats))),
+                };
+                // Returning drops the receiver: the workers and the reader stop at their next send.
+                sink(event)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Where to end a chunk: after the last blank line in its second half, else the last newline, else the last
@@ -165,6 +324,39 @@ mod tests {
         assert_eq!(t.len(), input.len());
         assert_eq!(bad, 3);
         assert!(t.ends_with("К"));
+    }
+
+    #[test]
+    fn parallel_extraction_reports_in_input_order() {
+        let gaz = crate::gazetteer::Gazetteer::embedded().expect("embedded gazetteer");
+        let resolver = crate::resolve::Resolver::new(&gaz);
+        // Input 1 is binary; inputs 0 and 2 name one place each; 3 is empty.
+        let inputs: Vec<&[u8]> = vec![b"A drone fell on Kursk.", b"\x7fELF\0\0\0", b"Shelling hit Sumy.", b""];
+        let sources: Vec<String> = (0..inputs.len()).map(|i| format!("in{i}")).collect();
+        let mut events = Vec::new();
+        extract_parallel(
+            &resolver,
+            None,
+            &sources,
+            |i| Ok(inputs[i]),
+            None,
+            3,
+            |e| {
+                events.push(match e {
+                    Event::Mentions(i, ms) => {
+                        format!("{i}:{}", ms.iter().map(|m| m.mention.as_str()).collect::<Vec<_>>().join(","))
+                    }
+                    Event::Done(i, Ok(st)) => format!("{i}:done {} bytes", st.bytes),
+                    Event::Done(i, Err(e)) => format!("{i}:failed {}", matches!(e, StreamError::Binary(0))),
+                });
+                Ok(())
+            },
+        )
+        .expect("no sink error");
+        assert_eq!(
+            events,
+            ["0:Kursk", "0:done 22 bytes", "1:failed true", "2:Sumy", "2:done 18 bytes", "3:done 0 bytes"]
+        );
     }
 
     #[test]
