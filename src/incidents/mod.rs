@@ -56,6 +56,7 @@ use serde::Serialize;
 use crate::border::{BorderIndex, Measurement};
 use crate::resolve::{Candidate, Resolver, Status};
 
+pub use locate::value_text;
 pub use sniff::InputKind;
 
 /// How precisely an incident is located (ACLED-style).
@@ -95,7 +96,12 @@ pub struct Incident {
 impl Incident {
     /// The value of input column `name` as text (numbers are formatted), when present and not empty.
     pub fn field_str(&self, name: &str) -> Option<String> {
-        locate::value_text(self.fields.get(name)?)
+        self.field_text(name).map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Incident::field_str`] without copying text fields.
+    pub fn field_text(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        value_text(self.fields.get(name)?)
     }
 }
 
@@ -317,7 +323,7 @@ impl Sink<'_> {
     pub(crate) fn flush(&mut self) -> Result<(), ReadError> {
         match &mut self.incidents {
             Incidents::Batches { pending, on_batch } if !pending.is_empty() => {
-                on_batch(std::mem::take(pending)).map_err(ReadError::Sink)
+                on_batch(std::mem::replace(pending, Vec::with_capacity(BATCH))).map_err(ReadError::Sink)
             }
             _ => Ok(()),
         }

@@ -90,10 +90,11 @@ pub fn push_incident_properties(out: &mut Vec<u8>, inc: &Incident) {
             _ => None,
         };
         if let Some(norm) = normalised {
-            if norm.is_some() && inc.field_str(k).as_deref() == norm {
+            let text = crate::incidents::value_text(v);
+            if norm.is_some() && text.as_deref() == norm {
                 continue;
             }
-            if inc.field_str(k).is_none() {
+            if text.is_none() {
                 continue;
             }
         }

@@ -120,12 +120,24 @@ struct LayerFile {
     bbox: BBox,
 }
 
+/// Output buffers handed back by the writing threads for the next chunks: formatting into a fresh large
+/// buffer per chunk makes the system allocator sweep its small freed blocks each time (measurably slow).
+type BufferPool = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+/// Buffers kept in the pool at most.
+const POOL_MAX: usize = 4 * SPOOL_DEPTH;
+
+fn take_buffer(pool: &BufferPool, capacity: usize) -> Vec<u8> {
+    let reused = pool.lock().ok().and_then(|mut p| p.pop());
+    reused.unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
 /// Buffers queued per layer file: bounds the memory held for a slow disk (each buffer is one formatted chunk).
 const SPOOL_DEPTH: usize = 32;
 
 impl LayerFile {
     /// Create the temporary file, write `head`, and start the writing thread.
-    fn create(path: PathBuf, head: &[u8]) -> Result<LayerFile, LayerError> {
+    fn create(path: PathBuf, head: &[u8], pool: BufferPool) -> Result<LayerFile, LayerError> {
         let io = |source| LayerError::Io { path: path.clone(), source };
         let mut out = AtomicWriter::create(&path).map_err(io)?;
         out.write_all(head).map_err(io)?;
@@ -133,8 +145,14 @@ impl LayerFile {
         let thread = std::thread::Builder::new()
             .name("incimap-write".into())
             .spawn(move || {
-                for data in rx {
+                for mut data in rx {
                     out.write_all(&data)?;
+                    data.clear();
+                    if let Ok(mut p) = pool.lock()
+                        && p.len() < POOL_MAX
+                    {
+                        p.push(data);
+                    }
                 }
                 Ok(out)
             })
@@ -199,11 +217,11 @@ struct Formatted {
 const FORMAT_CHUNK: usize = 256;
 
 /// Format `chunk`, whose first incident gets feature id `first_id`.
-fn format_chunk(first_id: u64, chunk: &[Incident], seq: bool, want_spans: bool) -> Formatted {
+fn format_chunk(first_id: u64, chunk: &[Incident], seq: bool, want_spans: bool, pool: &BufferPool) -> Formatted {
     let prefix: &[u8] = if seq { b"\x1e" } else { b",\n" };
     let mut f = Formatted {
-        incidents: Vec::with_capacity(chunk.len() * 512),
-        leaders: Vec::with_capacity(chunk.len() * 320),
+        incidents: take_buffer(pool, chunk.len() * 512),
+        leaders: take_buffer(pool, chunk.len() * 320),
         incidents_bbox: BBox::EMPTY,
         leaders_bbox: BBox::EMPTY,
         incident_count: chunk.len() as u64,
@@ -287,6 +305,7 @@ pub struct LayerWriter {
     /// Bands are independent of the incidents: they are built on another thread while incidents stream.
     bands: Option<std::thread::JoinHandle<BandResult>>,
     html: html::Sample,
+    pool: BufferPool,
 }
 
 impl LayerWriter {
@@ -305,8 +324,11 @@ impl LayerWriter {
             }
             head
         };
-        let incidents = LayerFile::create(dir.join(format!("{}.{ext}", names::INCIDENTS)), &head(names::INCIDENTS))?;
-        let leaders = LayerFile::create(dir.join(format!("{}.{ext}", names::LEADERS)), &head(names::LEADERS))?;
+        let pool = BufferPool::default();
+        let incidents =
+            LayerFile::create(dir.join(format!("{}.{ext}", names::INCIDENTS)), &head(names::INCIDENTS), pool.clone())?;
+        let leaders =
+            LayerFile::create(dir.join(format!("{}.{ext}", names::LEADERS)), &head(names::LEADERS), pool.clone())?;
         let unresolved_path = dir.join(names::UNRESOLVED_CSV);
         let out = AtomicWriter::create(&unresolved_path)
             .map_err(|source| LayerError::Io { path: unresolved_path.clone(), source })?;
@@ -333,6 +355,7 @@ impl LayerWriter {
             unresolved_count: 0,
             inside_ukraine: 0,
             bands: Some(bands),
+            pool,
         })
     }
 
@@ -352,7 +375,7 @@ impl LayerWriter {
         let chunks: Vec<Formatted> = batch
             .par_chunks(FORMAT_CHUNK)
             .enumerate()
-            .map(|(i, chunk)| format_chunk(first_id + (i * FORMAT_CHUNK) as u64, chunk, seq, want_spans))
+            .map(|(i, chunk)| format_chunk(first_id + (i * FORMAT_CHUNK) as u64, chunk, seq, want_spans, &self.pool))
             .collect();
         for mut f in chunks {
             if want_spans {
