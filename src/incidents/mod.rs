@@ -4,7 +4,8 @@
 //!
 //! The entry point is [`read`]: it streams every input (files, directories, `-` for stdin) row by row and
 //! hands each located incident and each row that could not be placed to a callback, so memory stays bounded
-//! by one row (one article for text inputs) however large the input is.
+//! by a few batches of rows (one article for text inputs) however large the input is. [`read_batches`] hands
+//! incidents over a batch at a time, for consumers that work on all cores.
 //!
 //! ```
 //! use incimap::incidents::{self, Locator, ReadOptions};

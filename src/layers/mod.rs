@@ -2,8 +2,9 @@
 //! incidents and their leader lines, the border, Ukraine and distance bands, a QGIS style beside each,
 //! an offline HTML map and `unresolved.csv`.
 //!
-//! Incidents stream through a [`LayerWriter`]: each is written as it arrives (nothing is held but a
-//! bounded sample for the HTML page), so a million rows need little memory. Every file is written into a
+//! Incidents stream through a [`LayerWriter`]: each batch is formatted on all cores and written as it arrives
+//! by the layer files' own threads (nothing is held but a bounded sample for the HTML page and a few queued
+//! buffers), so a million rows need little memory. Every file is written into a
 //! temporary file and renamed into place only when the whole run succeeds.
 //!
 //! ```no_run
