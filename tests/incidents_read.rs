@@ -2,29 +2,17 @@
 //! incidents, places resolve to the GeoNames rows read by hand, bad rows come back with file, line and reason.
 //! Distances come from the fixtures' `border_km` column so these tests do not depend on the border engine.
 
-use std::path::{Path, PathBuf};
+#[path = "support/incidents.rs"]
+mod fixtures;
 
-use incimap::border::BorderIndex;
-use incimap::gazetteer::Gazetteer;
+use std::path::PathBuf;
+
+use fixtures::{data, gazetteer};
 use incimap::incidents::{self, Incident, InputKind, Locator, Precision, ReadError, ReadOptions, Unresolved};
 use incimap::resolve::{Resolver, Status};
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents").join(name)
-}
-
 fn opts() -> ReadOptions {
-    ReadOptions { given_border_km: true, ..ReadOptions::default() }
-}
-
-/// Decoding the gazetteer is the slow part of a debug test: once for all tests.
-fn gazetteer() -> &'static (Gazetteer, BorderIndex) {
-    static GAZ: std::sync::OnceLock<(Gazetteer, BorderIndex)> = std::sync::OnceLock::new();
-    GAZ.get_or_init(|| {
-        let gaz = Gazetteer::embedded().expect("embedded gazetteer");
-        let border = BorderIndex::new(&gaz.boundaries);
-        (gaz, border)
-    })
+    fixtures::given_km()
 }
 
 fn read_with(paths: &[PathBuf], opts: &ReadOptions) -> Result<(Vec<Incident>, Vec<Unresolved>), ReadError> {

@@ -2,29 +2,16 @@
 //! (tests/data/incidents/make_expected.py → expected.json) and small cases worked by hand. Distances are fed
 //! directly (the fixtures' `border_km` column, or `Stats::add`), so nothing here depends on the border engine.
 
-use std::path::{Path, PathBuf};
+#[path = "support/incidents.rs"]
+mod fixtures;
 
-use incimap::border::BorderIndex;
-use incimap::gazetteer::Gazetteer;
-use incimap::incidents::{self, Locator, ReadOptions};
+use fixtures::{data, gazetteer};
+use incimap::incidents::{self, Locator};
 use incimap::stats::{Bands, GroupBy, Keyer, Report, Stats};
 use serde_json::Value;
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/incidents").join(name)
-}
-
 fn expected() -> Value {
     serde_json::from_slice(&std::fs::read(data("expected.json")).unwrap()).unwrap()
-}
-
-fn gazetteer() -> &'static (Gazetteer, BorderIndex) {
-    static GAZ: std::sync::OnceLock<(Gazetteer, BorderIndex)> = std::sync::OnceLock::new();
-    GAZ.get_or_init(|| {
-        let gaz = Gazetteer::embedded().expect("embedded gazetteer");
-        let border = BorderIndex::new(&gaz.boundaries);
-        (gaz, border)
-    })
 }
 
 /// Read a fixture through the incident reader (distances from its `border_km` column) and summarise it.
@@ -32,7 +19,7 @@ fn report(file: &str, by: &[GroupBy]) -> Report {
     let (gaz, border) = gazetteer();
     let resolver = incimap::resolve::Resolver::new(gaz);
     let locator = Locator { resolver: &resolver, border };
-    let opts = ReadOptions { given_border_km: true, ..ReadOptions::default() };
+    let opts = fixtures::given_km();
     let mut stats = Stats::new(Bands::default(), by.len());
     let mut keyer = Keyer::new(Some(&resolver));
     let summary = incidents::read(

@@ -64,11 +64,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     // Both callbacks write into the same layer set.
     let writer = std::cell::RefCell::new(LayerWriter::create(&args.output, options, &gaz.boundaries)?);
     let mut shown = 0u32;
-    let read = incidents::read(
+    // Batches: the writer formats each on all cores.
+    let read = incidents::read_batches(
         &args.inputs,
         &locator,
         &opts,
-        |incident| Ok(writer.borrow_mut().add_incident(&incident)?),
+        |batch| Ok(writer.borrow_mut().add_incidents(&batch)?),
         |u| {
             // The first few problems in full; all of them are in unresolved.csv.
             if shown < 20 || global.verbose {

@@ -96,6 +96,7 @@ pub(crate) fn read_lines<R: BufRead>(mut reader: R, ctx: &Context, sink: &mut Si
         for r in rows.into_iter().flatten() {
             sink.located(r)?;
         }
+        sink.flush()?;
         if filled < BATCH {
             return Ok(());
         }
@@ -103,7 +104,7 @@ pub(crate) fn read_lines<R: BufRead>(mut reader: R, ctx: &Context, sink: &mut Si
 }
 
 /// Lines handed to the worker threads at once.
-const BATCH: usize = 4096;
+const BATCH: usize = super::BATCH;
 
 /// One NDJSON line → an incident, a line that cannot be placed, or `None` for a blank line.
 fn json_line(ctx: &Context, number: u64, buf: &[u8]) -> Option<Result<Incident, NotPlaced>> {

@@ -1,6 +1,8 @@
 //! One input row (its fields as JSON values) → a located, measured [`Incident`], or the reason it cannot be
 //! placed. Shared by every table and JSON reader.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::{Incident, Locator, Precision, ReadOptions, Unresolved, date};
@@ -56,19 +58,20 @@ pub(crate) fn is_location_column(c: &str) -> bool {
     matches!(c, "place" | "region" | "lat" | "lon" | "latitude" | "longitude" | "lng")
 }
 
-/// A value as text: strings trimmed, numbers and booleans formatted; `None` for null, empty, arrays, objects.
-pub(crate) fn value_text(v: &Value) -> Option<String> {
+/// A value as text: strings trimmed (borrowed, no copy), numbers and booleans formatted; `None` for null,
+/// empty, arrays, objects.
+pub fn value_text(v: &Value) -> Option<Cow<'_, str>> {
     match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s.trim())).filter(|t| !t.is_empty()),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
         _ => None,
     }
 }
 
 /// The first of `names` present in `fields`, as text. Readers store known columns under their lower-case
 /// names (see [`canonical_keys`]).
-fn get(fields: &Map<String, Value>, names: &[&str]) -> Option<String> {
+fn get<'f>(fields: &'f Map<String, Value>, names: &[&str]) -> Option<Cow<'f, str>> {
     names.iter().find_map(|n| fields.get(*n)).and_then(value_text)
 }
 
@@ -145,15 +148,15 @@ impl Context<'_> {
         let place = get(&fields, &["place"]);
         let region = get(&fields, &["region"]);
         let row_text = || match (&place, &region) {
-            (Some(p), _) => p.clone(),
-            (None, Some(r)) => r.clone(),
+            (Some(p), _) => p.to_string(),
+            (None, Some(r)) => r.to_string(),
             _ => Value::Object(fields.clone()).to_string(),
         };
         let date = match get(&fields, &["date"]) {
             None => None,
             Some(d) => Some(date::normalise(&d).map_err(|why| self.unresolved(line, &row_text(), why))?),
         };
-        let weapon = get(&fields, &["weapon"]);
+        let weapon = get(&fields, &["weapon"]).map(Cow::into_owned);
         let country = match get(&fields, &["country"]) {
             None => None,
             Some(c) => Some(
@@ -173,7 +176,12 @@ impl Context<'_> {
             };
             (la, lo, Precision::Exact, None, None)
         } else if let Some(name) = &place {
-            let q = Query { name: name.clone(), region: region.clone(), country: country.clone(), limit: 5 };
+            let q = Query {
+                name: name.to_string(),
+                region: region.as_deref().map(str::to_string),
+                country: country.clone(),
+                limit: 5,
+            };
             let res = self.locator.resolver.resolve(&q);
             let Some(best) = res.best.filter(|_| res.status != Status::NotFound) else {
                 let mut why = format!("place not found: {name}");

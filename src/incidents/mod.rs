@@ -4,7 +4,8 @@
 //!
 //! The entry point is [`read`]: it streams every input (files, directories, `-` for stdin) row by row and
 //! hands each located incident and each row that could not be placed to a callback, so memory stays bounded
-//! by one row (one article for text inputs) however large the input is.
+//! by a few batches of rows (one article for text inputs) however large the input is. [`read_batches`] hands
+//! incidents over a batch at a time, for consumers that work on all cores.
 //!
 //! ```
 //! use incimap::incidents::{self, Locator, ReadOptions};
@@ -56,6 +57,7 @@ use serde::Serialize;
 use crate::border::{BorderIndex, Measurement};
 use crate::resolve::{Candidate, Resolver, Status};
 
+pub use locate::value_text;
 pub use sniff::InputKind;
 
 /// How precisely an incident is located (ACLED-style).
@@ -95,7 +97,12 @@ pub struct Incident {
 impl Incident {
     /// The value of input column `name` as text (numbers are formatted), when present and not empty.
     pub fn field_str(&self, name: &str) -> Option<String> {
-        locate::value_text(self.fields.get(name)?)
+        self.field_text(name).map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Incident::field_str`] without copying text fields.
+    pub fn field_text(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        value_text(self.fields.get(name)?)
     }
 }
 
@@ -198,18 +205,64 @@ where
     I: FnMut(Incident) -> anyhow::Result<()>,
     U: FnMut(Unresolved) -> anyhow::Result<()>,
 {
+    read_into(paths, locator, opts, Incidents::Each(&mut on_incident), &mut on_unresolved)
+}
+
+/// [`read`], handing incidents over in batches (in input order, each batch in order) instead of one by one:
+/// the form for consumers that process many incidents at once on all cores, such as
+/// [`crate::layers::LayerWriter::add_incidents`]. A batch holds at most a few thousand incidents, so memory
+/// stays bounded. Rows that cannot be placed go to `on_unresolved` as they are found (a batch's unresolved
+/// rows before its incidents).
+///
+/// ```
+/// use incimap::incidents::{self, Locator, ReadOptions};
+/// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+/// let resolver = incimap::resolve::Resolver::new(&gaz);
+/// let border = incimap::border::BorderIndex::new(&gaz.boundaries);
+/// let locator = Locator { resolver: &resolver, border: &border };
+/// let dir = tempfile::tempdir().unwrap();
+/// let csv = dir.path().join("t.csv");
+/// std::fs::write(&csv, "lat,lon\n50.6,36.6\n51.2,35.3\n").unwrap();
+/// let mut lines = Vec::new();
+/// incidents::read_batches(&[csv], &locator, &ReadOptions::default(), |batch| {
+///     lines.extend(batch.iter().map(|i| i.line));
+///     Ok(())
+/// }, |_| Ok(())).unwrap();
+/// assert_eq!(lines, [2, 3]);
+/// ```
+pub fn read_batches<B, U>(
+    paths: &[PathBuf],
+    locator: &Locator,
+    opts: &ReadOptions,
+    mut on_batch: B,
+    mut on_unresolved: U,
+) -> Result<Summary, ReadError>
+where
+    B: FnMut(Vec<Incident>) -> anyhow::Result<()>,
+    U: FnMut(Unresolved) -> anyhow::Result<()>,
+{
+    let incidents = Incidents::Batches { pending: Vec::new(), on_batch: &mut on_batch };
+    read_into(paths, locator, opts, incidents, &mut on_unresolved)
+}
+
+fn read_into<'s>(
+    paths: &[PathBuf],
+    locator: &Locator,
+    opts: &'s ReadOptions,
+    incidents: Incidents<'s>,
+    on_unresolved: &'s mut dyn FnMut(Unresolved) -> anyhow::Result<()>,
+) -> Result<Summary, ReadError> {
     if paths.is_empty() {
         return Err(ReadError::NoInputs);
     }
     let inputs = sniff::expand(paths)?;
-    let mut summary = Summary::default();
-    let mut sink =
-        Sink { opts, summary: &mut summary, on_incident: &mut on_incident, on_unresolved: &mut on_unresolved };
+    let mut sink = Sink { opts, summary: Summary::default(), incidents, on_unresolved };
     for input in &inputs {
         sink.summary.files += 1;
         read_one(input, locator, opts, &mut sink)?;
+        sink.flush()?;
     }
-    Ok(summary)
+    Ok(sink.summary)
 }
 
 /// [`read`] into vectors: convenient for small inputs and tests.
@@ -235,18 +288,46 @@ pub fn read_all(
     Ok((placed, failed, summary))
 }
 
+/// Incidents handed over in batches of at most this many (see [`read_batches`]).
+pub(crate) const BATCH: usize = 4096;
+
+/// How the caller takes incidents.
+enum Incidents<'s> {
+    /// One by one ([`read`]).
+    Each(&'s mut dyn FnMut(Incident) -> anyhow::Result<()>),
+    /// In batches ([`read_batches`]): collected in `pending` until a reader says a batch is complete.
+    Batches { pending: Vec<Incident>, on_batch: &'s mut dyn FnMut(Vec<Incident>) -> anyhow::Result<()> },
+}
+
 /// Where located rows go: counts them, applies `strict`, forwards to the caller's callbacks.
 pub(crate) struct Sink<'s> {
     opts: &'s ReadOptions,
-    summary: &'s mut Summary,
-    on_incident: &'s mut dyn FnMut(Incident) -> anyhow::Result<()>,
+    summary: Summary,
+    incidents: Incidents<'s>,
     on_unresolved: &'s mut dyn FnMut(Unresolved) -> anyhow::Result<()>,
 }
 
 impl Sink<'_> {
     pub(crate) fn incident(&mut self, incident: Incident) -> Result<(), ReadError> {
         self.summary.incidents += 1;
-        (self.on_incident)(incident).map_err(ReadError::Sink)
+        match &mut self.incidents {
+            Incidents::Each(on_incident) => on_incident(incident).map_err(ReadError::Sink),
+            Incidents::Batches { pending, .. } => {
+                pending.push(incident);
+                if pending.len() >= BATCH { self.flush() } else { Ok(()) }
+            }
+        }
+    }
+
+    /// Hand the incidents collected so far to a batch consumer (readers call this at the end of each batch
+    /// of rows, so a batch follows the input's own batches).
+    pub(crate) fn flush(&mut self) -> Result<(), ReadError> {
+        match &mut self.incidents {
+            Incidents::Batches { pending, on_batch } if !pending.is_empty() => {
+                on_batch(std::mem::replace(pending, Vec::with_capacity(BATCH))).map_err(ReadError::Sink)
+            }
+            _ => Ok(()),
+        }
     }
 
     pub(crate) fn unresolved(&mut self, unresolved: Unresolved) -> Result<(), ReadError> {

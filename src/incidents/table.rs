@@ -67,42 +67,74 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
         )));
     }
 
-    // Records are read in order into a reused batch; turning them into incidents (the costly part: fields,
-    // dates, resolution, measurement) runs on all cores; results go to the sink in input order.
-    let mut batch: Vec<(u64, csv::ByteRecord)> = Vec::new();
-    loop {
-        let mut filled = 0;
-        while filled < BATCH {
-            if filled == batch.len() {
-                batch.push((0, csv::ByteRecord::new()));
+    // Records are read in order on this thread, in batches. Turning them into incidents (the costly part:
+    // fields, dates, resolution, measurement) runs on all cores on a helper thread while the next batch is
+    // read; results go to the sink on this thread, in input order. At most `IN_FLIGHT` batches are out at
+    // once, so memory stays bounded; their record buffers come back to be reused.
+    let header = &header;
+    std::thread::scope(|scope| {
+        let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<Batch>(IN_FLIGHT);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(Rows, Batch)>(IN_FLIGHT);
+        scope.spawn(move || {
+            for batch in raw_rx {
+                let rows: Rows =
+                    batch.par_iter().with_min_len(64).map(|(line, rec)| row(ctx, header, *line, rec)).collect();
+                if done_tx.send((rows, batch)).is_err() {
+                    return; // the reader stopped (an error): nothing more is wanted
+                }
             }
-            let (line, record) = &mut batch[filled];
-            if !csv.read_byte_record(record).map_err(csv_err)? {
-                break;
+        });
+        let mut spare: Vec<Batch> = Vec::new();
+        let mut in_flight = 0;
+        let mut deliver = |(rows, batch): (Rows, Batch), spare: &mut Vec<Batch>| -> Result<(), ReadError> {
+            for r in rows.into_iter().flatten() {
+                sink.located(r)?;
             }
-            // csv's own line count skips blank lines; count the newlines before the record's first byte instead.
-            *line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
-            filled += 1;
+            sink.flush()?;
+            spare.push(batch); // its records are reused (their buffers stay allocated)
+            Ok(())
+        };
+        loop {
+            let mut records = spare.pop().unwrap_or_default();
+            let mut filled = 0;
+            while filled < BATCH {
+                if filled == records.len() {
+                    records.push((0, csv::ByteRecord::new()));
+                }
+                let (line, record) = &mut records[filled];
+                if !csv.read_byte_record(record).map_err(csv_err)? {
+                    break;
+                }
+                // csv's own line count skips blank lines; count the newlines before the record's first byte.
+                *line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
+                filled += 1;
+            }
+            records.truncate(filled);
+            let last = filled < BATCH;
+            if filled > 0 {
+                // The helper only stops early when this thread has gone, so sending cannot fail here.
+                let _ = raw_tx.send(records);
+                in_flight += 1;
+            }
+            while in_flight > 0 && (in_flight >= IN_FLIGHT || last) {
+                let Ok(done) = done_rx.recv() else { break };
+                in_flight -= 1;
+                deliver(done, &mut spare)?;
+            }
+            if last {
+                return Ok(());
+            }
         }
-        if filled == 0 {
-            return Ok(());
-        }
-        let rows: Vec<Option<Result<Incident, NotPlaced>>> = batch[..filled]
-            .par_iter()
-            .with_min_len(64)
-            .map(|(line, record)| row(ctx, &header, *line, record))
-            .collect();
-        for r in rows.into_iter().flatten() {
-            sink.located(r)?;
-        }
-        if filled < BATCH {
-            return Ok(());
-        }
-    }
+    })
 }
 
 /// Rows handed to the worker threads at once.
-const BATCH: usize = 4096;
+const BATCH: usize = super::BATCH;
+/// Batches read ahead of the one being delivered.
+const IN_FLIGHT: usize = 2;
+
+type Batch = Vec<(u64, csv::ByteRecord)>;
+type Rows = Vec<Option<Result<Incident, NotPlaced>>>;
 
 /// One record → an incident, a row that cannot be placed, or `None` for a blank line.
 fn row(ctx: &Context, header: &[String], line: u64, record: &csv::ByteRecord) -> Option<Result<Incident, NotPlaced>> {

@@ -32,16 +32,22 @@ const LEADER_DENSIFY_KM: f64 = 100.0;
 
 /// The property name under which input field `name` is written.
 pub fn input_field_name(name: &str) -> std::borrow::Cow<'_, str> {
-    if COMPUTED_FIELDS.contains(&name) {
+    if is_computed(name) {
         let mut renamed = format!("input_{name}");
         // An input that already has `input_country` as well as `country`: keep prefixing.
-        while COMPUTED_FIELDS.contains(&renamed.as_str()) {
+        while is_computed(&renamed) {
             renamed.insert_str(0, "input_");
         }
         std::borrow::Cow::Owned(renamed)
     } else {
         std::borrow::Cow::Borrowed(name)
     }
+}
+
+/// Whether `name` is one of [`COMPUTED_FIELDS`] (asked for every field of every incident: a length check
+/// first rules out most names without comparing text).
+fn is_computed(name: &str) -> bool {
+    (4..=14).contains(&name.len()) && COMPUTED_FIELDS.contains(&name)
 }
 
 fn status_name(s: Status) -> &'static str {
@@ -90,10 +96,11 @@ pub fn push_incident_properties(out: &mut Vec<u8>, inc: &Incident) {
             _ => None,
         };
         if let Some(norm) = normalised {
-            if norm.is_some() && inc.field_str(k).as_deref() == norm {
+            let text = crate::incidents::value_text(v);
+            if norm.is_some() && text.as_deref() == norm {
                 continue;
             }
-            if inc.field_str(k).is_none() {
+            if text.is_none() {
                 continue;
             }
         }

@@ -54,6 +54,12 @@ impl Sample {
         }
     }
 
+    /// Whether an offer could still be kept (offers after this is false change nothing).
+    pub fn takes_more(&self) -> bool {
+        (self.incident_count as usize) < self.max
+            || (self.leader_count < self.incident_count && (self.leader_count as usize) < self.max)
+    }
+
     /// Incidents kept.
     pub fn incident_count(&self) -> u64 {
         self.incident_count

@@ -78,13 +78,28 @@ pub fn push_u64(out: &mut Vec<u8>, mut n: u64) {
 
 /// Append a JSON string literal.
 pub fn push_str(out: &mut Vec<u8>, s: &str) {
-    // serde_json's escaping is correct for every control character and cannot fail on a Vec.
-    let _ = serde_json::to_writer(&mut *out, s);
+    // Most text needs no escaping (JSON escapes only `"`, `\\` and control characters): copy it whole.
+    // (A fold without early exit: the compiler checks many bytes at once.)
+    let needs_escape = s.bytes().fold(false, |any, b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // serde_json's escaping is correct for every control character and cannot fail on a Vec.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
 }
 
 /// Append any JSON value (input fields as read).
 pub fn push_value(out: &mut Vec<u8>, v: &serde_json::Value) {
-    let _ = serde_json::to_writer(&mut *out, v);
+    match v {
+        serde_json::Value::String(s) => push_str(out, s),
+        _ => {
+            let _ = serde_json::to_writer(&mut *out, v);
+        }
+    }
 }
 
 /// A bounding box `[west, south, east, north]` grown point by point.
@@ -249,6 +264,17 @@ mod tests {
         assert_eq!(fixed(0.000001), "0.000001");
         assert_eq!(fixed(-12.00001), "-12.00001");
         assert_eq!(fixed(f64::NAN), "null");
+    }
+
+    #[test]
+    fn strings_are_escaped_as_json_requires() {
+        for s in ["plain", "", "Білгород", "a\"b", "back\\slash", "tab\there", "nl\n", "\u{1}", "\u{7f}"] {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            let back: String = serde_json::from_slice(&out).unwrap();
+            assert_eq!(back, s);
+            assert!(out.iter().all(|&b| b >= 0x20), "no raw control characters in {out:?}");
+        }
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! incidents and their leader lines, the border, Ukraine and distance bands, a QGIS style beside each,
 //! an offline HTML map and `unresolved.csv`.
 //!
-//! Incidents stream through a [`LayerWriter`]: each is written as it arrives (nothing is held but a
-//! bounded sample for the HTML page), so a million rows need little memory. Every file is written into a
+//! Incidents stream through a [`LayerWriter`]: each batch is formatted on all cores and written as it arrives
+//! by the layer files' own threads (nothing is held but a bounded sample for the HTML page and a few queued
+//! buffers), so a million rows need little memory. Every file is written into a
 //! temporary file and renamed into place only when the whole run succeeds.
 //!
 //! ```no_run
@@ -109,25 +110,187 @@ pub struct Summary {
     pub warnings: Vec<String>,
 }
 
-/// A file being written, with its feature count and bounding box.
+/// A streamed layer file: written on a thread of its own, fed through a bounded channel, so formatting the
+/// next batch never waits for the disk; with its feature count and bounding box.
 struct LayerFile {
-    out: AtomicWriter,
+    path: PathBuf,
+    /// `None` once finished.
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<AtomicWriter>>>,
     count: u64,
     bbox: BBox,
 }
 
+/// Output buffers handed back by the writing threads for the next chunks: formatting into a fresh large
+/// buffer per chunk makes the system allocator sweep its small freed blocks each time (measurably slow).
+type BufferPool = std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>;
+
+/// Buffers kept in the pool at most.
+const POOL_MAX: usize = 4 * SPOOL_DEPTH;
+
+fn take_buffer(pool: &BufferPool, capacity: usize) -> Vec<u8> {
+    let reused = pool.lock().ok().and_then(|mut p| p.pop());
+    reused.unwrap_or_else(|| Vec::with_capacity(capacity))
+}
+
+/// Buffers queued per layer file: bounds the memory held for a slow disk (each buffer is one formatted chunk).
+const SPOOL_DEPTH: usize = 32;
+
 impl LayerFile {
-    fn create(path: PathBuf) -> Result<LayerFile, LayerError> {
-        let out = AtomicWriter::create(&path).map_err(|source| LayerError::Io { path, source })?;
-        Ok(LayerFile { out, count: 0, bbox: BBox::EMPTY })
+    /// Create the temporary file, write `head`, and start the writing thread.
+    fn create(path: PathBuf, head: &[u8], pool: BufferPool) -> Result<LayerFile, LayerError> {
+        let io = |source| LayerError::Io { path: path.clone(), source };
+        let mut out = AtomicWriter::create(&path).map_err(io)?;
+        out.write_all(head).map_err(io)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(SPOOL_DEPTH);
+        let thread = std::thread::Builder::new()
+            .name("incimap-write".into())
+            .spawn(move || {
+                for mut data in rx {
+                    out.write_all(&data)?;
+                    data.clear();
+                    if let Ok(mut p) = pool.lock()
+                        && p.len() < POOL_MAX
+                    {
+                        p.push(data);
+                    }
+                }
+                Ok(out)
+            })
+            .map_err(io)?;
+        Ok(LayerFile { path, tx: Some(tx), thread: Some(thread), count: 0, bbox: BBox::EMPTY })
+    }
+
+    /// Queue `data` for writing.
+    fn send(&mut self, data: Vec<u8>) -> Result<(), LayerError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        match &self.tx {
+            Some(tx) if tx.send(data).is_ok() => Ok(()),
+            // The thread stopped: it has the reason.
+            _ => Err(self.join().err().unwrap_or_else(|| self.io(std::io::ErrorKind::BrokenPipe.into()))),
+        }
+    }
+
+    /// Stop the writing thread once it has written everything queued; the file, still temporary.
+    fn join(&mut self) -> Result<AtomicWriter, LayerError> {
+        self.tx = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(Ok(out))) => Ok(out),
+            Some(Ok(Err(e))) => Err(self.io(e)),
+            Some(Err(_)) => Err(self.io(std::io::Error::other("the writing thread stopped unexpectedly"))),
+            None => Err(self.io(std::io::Error::other("already finished"))),
+        }
     }
 
     fn io(&self, source: std::io::Error) -> LayerError {
-        LayerError::Io { path: self.out.path().to_path_buf(), source }
+        LayerError::Io { path: self.path.clone(), source }
     }
 }
 
-type BandResult = Result<Vec<bands::Band>, bands::BandError>;
+impl Drop for LayerFile {
+    /// A run that never finishes leaves nothing: wait until the thread has dropped (deleted) the temporary file.
+    fn drop(&mut self) {
+        self.tx = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// One chunk of incidents formatted (on a worker thread) for both streamed layers.
+struct Formatted {
+    /// Incident features, each preceded by its record prefix (RS, or `,\n` between collection members).
+    incidents: Vec<u8>,
+    leaders: Vec<u8>,
+    incidents_bbox: BBox,
+    leaders_bbox: BBox,
+    incident_count: u64,
+    leader_count: u64,
+    inside_ukraine: u64,
+    /// For the HTML sample (only while it takes more): each incident feature's bytes, and its leader's.
+    spans: Vec<(std::ops::Range<usize>, Option<std::ops::Range<usize>>)>,
+}
+
+/// Incidents formatted per task: large enough to amortise the hand-off, small enough to spread a batch
+/// over the cores.
+const FORMAT_CHUNK: usize = 256;
+
+/// Format `chunk`, whose first incident gets feature id `first_id`.
+fn format_chunk(first_id: u64, chunk: &[Incident], seq: bool, want_spans: bool, pool: &BufferPool) -> Formatted {
+    let prefix: &[u8] = if seq { b"\x1e" } else { b",\n" };
+    let mut f = Formatted {
+        incidents: take_buffer(pool, chunk.len() * 512),
+        leaders: take_buffer(pool, chunk.len() * 320),
+        incidents_bbox: BBox::EMPTY,
+        leaders_bbox: BBox::EMPTY,
+        incident_count: chunk.len() as u64,
+        leader_count: 0,
+        inside_ukraine: 0,
+        spans: Vec::with_capacity(if want_spans { chunk.len() } else { 0 }),
+    };
+    for (i, inc) in chunk.iter().enumerate() {
+        let id = first_id + i as u64;
+        f.incidents.extend_from_slice(prefix);
+        let start = f.incidents.len();
+        features::push_incident_feature(&mut f.incidents, id, inc, &mut f.incidents_bbox);
+        let incident_span = start..f.incidents.len();
+        if seq {
+            f.incidents.push(b'\n');
+        }
+        if inc.measurement.inside_ukraine {
+            f.inside_ukraine += 1;
+        }
+
+        let mark = f.leaders.len();
+        f.leaders.extend_from_slice(prefix);
+        let start = f.leaders.len();
+        let leader_span = if features::push_leader_feature(&mut f.leaders, id, inc, &mut f.leaders_bbox) {
+            let span = start..f.leaders.len();
+            if seq {
+                f.leaders.push(b'\n');
+            }
+            f.leader_count += 1;
+            Some(span)
+        } else {
+            f.leaders.truncate(mark);
+            None
+        };
+        if want_spans {
+            f.spans.push((incident_span, leader_span));
+        }
+    }
+    f
+}
+
+/// The bands with everything derived from them, made on the band builder's thread while incidents stream.
+struct BuiltBands {
+    bands: Vec<bands::Band>,
+    /// Validation problems (warnings).
+    problems: Vec<String>,
+    summaries: Vec<BandSummary>,
+    /// `bands.geojson`.
+    json: Vec<u8>,
+}
+
+impl BuiltBands {
+    fn build(bands: Vec<bands::Band>) -> BuiltBands {
+        let problems = bands.iter().filter_map(|b| bands::validate(b).err()).map(|e| e.to_string()).collect();
+        let summaries = bands
+            .iter()
+            .map(|b| BandSummary {
+                from_km: b.from_km,
+                to_km: b.to_km,
+                area_km2: b.area.geodesic_area_unsigned() / 1e6,
+            })
+            .collect();
+        let json = bands_layer(&bands);
+        BuiltBands { bands, problems, summaries, json }
+    }
+}
+
+type BandResult = Result<BuiltBands, bands::BandError>;
 
 /// Streams incidents and unresolved inputs into the layer files; see the module docs.
 pub struct LayerWriter {
@@ -143,7 +306,7 @@ pub struct LayerWriter {
     /// Bands are independent of the incidents: they are built on another thread while incidents stream.
     bands: Option<std::thread::JoinHandle<BandResult>>,
     html: html::Sample,
-    buf: Vec<u8>,
+    pool: BufferPool,
 }
 
 impl LayerWriter {
@@ -153,16 +316,20 @@ impl LayerWriter {
             LayerFormat::GeoJson => "geojson",
             LayerFormat::GeoJsonSeq => "geojsons",
         };
-        let mut incidents = LayerFile::create(dir.join(format!("{}.{ext}", names::INCIDENTS)))?;
-        let mut leaders = LayerFile::create(dir.join(format!("{}.{ext}", names::LEADERS)))?;
-        if options.format == LayerFormat::GeoJson {
-            for (f, name) in [(&mut incidents, names::INCIDENTS), (&mut leaders, names::LEADERS)] {
-                let mut head = b"{\"type\":\"FeatureCollection\",\"name\":".to_vec();
+        let head = |name: &str| {
+            let mut head = Vec::new();
+            if options.format == LayerFormat::GeoJson {
+                head.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"name\":");
                 json::push_str(&mut head, name);
                 head.extend_from_slice(b",\"features\":[\n");
-                f.out.write_all(&head).map_err(|e| f.io(e))?;
             }
-        }
+            head
+        };
+        let pool = BufferPool::default();
+        let incidents =
+            LayerFile::create(dir.join(format!("{}.{ext}", names::INCIDENTS)), &head(names::INCIDENTS), pool.clone())?;
+        let leaders =
+            LayerFile::create(dir.join(format!("{}.{ext}", names::LEADERS)), &head(names::LEADERS), pool.clone())?;
         let unresolved_path = dir.join(names::UNRESOLVED_CSV);
         let out = AtomicWriter::create(&unresolved_path)
             .map_err(|source| LayerError::Io { path: unresolved_path.clone(), source })?;
@@ -175,7 +342,7 @@ impl LayerWriter {
         let edges = options.edges_km.clone();
         let bands = std::thread::Builder::new()
             .name("incimap-bands".into())
-            .spawn(move || bands::build(&for_bands, &edges))
+            .spawn(move || bands::build(&for_bands, &edges).map(BuiltBands::build))
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         Ok(LayerWriter {
             dir: dir.to_path_buf(),
@@ -189,39 +356,50 @@ impl LayerWriter {
             unresolved_count: 0,
             inside_ukraine: 0,
             bands: Some(bands),
-            buf: Vec::with_capacity(1024),
+            pool,
         })
     }
 
     /// Write one incident (its Point, and its leader line when it has a finite measurement).
     pub fn add_incident(&mut self, inc: &Incident) -> Result<(), LayerError> {
-        let id = self.incidents.count + 1;
+        self.add_incidents(std::slice::from_ref(inc))
+    }
+
+    /// Write incidents in order (as [`LayerWriter::add_incident`] for each): they are formatted on all cores
+    /// and written by the files' own threads. Feed batches of a few thousand (see
+    /// [`crate::incidents::read_batches`]) to keep every core busy.
+    pub fn add_incidents(&mut self, batch: &[Incident]) -> Result<(), LayerError> {
+        use rayon::prelude::*;
         let seq = self.options.format == LayerFormat::GeoJsonSeq;
-
-        self.buf.clear();
-        self.buf.extend_from_slice(record_prefix(seq, self.incidents.count));
-        let start = self.buf.len();
-        features::push_incident_feature(&mut self.buf, id, inc, &mut self.incidents.bbox);
-        self.html.offer_incident(&self.buf[start..]);
-        if seq {
-            self.buf.push(b'\n');
-        }
-        self.incidents.out.write_all(&self.buf).map_err(|e| self.incidents.io(e))?;
-        self.incidents.count += 1;
-        if inc.measurement.inside_ukraine {
-            self.inside_ukraine += 1;
-        }
-
-        self.buf.clear();
-        self.buf.extend_from_slice(record_prefix(seq, self.leaders.count));
-        let start = self.buf.len();
-        if features::push_leader_feature(&mut self.buf, id, inc, &mut self.leaders.bbox) {
-            self.html.offer_leader(&self.buf[start..]);
-            if seq {
-                self.buf.push(b'\n');
+        let first_id = self.incidents.count + 1;
+        let want_spans = self.html.takes_more();
+        let chunks: Vec<Formatted> = batch
+            .par_chunks(FORMAT_CHUNK)
+            .enumerate()
+            .map(|(i, chunk)| format_chunk(first_id + (i * FORMAT_CHUNK) as u64, chunk, seq, want_spans, &self.pool))
+            .collect();
+        for mut f in chunks {
+            if want_spans {
+                for (incident, leader) in &f.spans {
+                    self.html.offer_incident(&f.incidents[incident.clone()]);
+                    if let Some(leader) = leader {
+                        self.html.offer_leader(&f.leaders[leader.clone()]);
+                    }
+                }
             }
-            self.leaders.out.write_all(&self.buf).map_err(|e| self.leaders.io(e))?;
-            self.leaders.count += 1;
+            // No separator before a collection's first member.
+            for (file, data) in [(&mut self.incidents, &mut f.incidents), (&mut self.leaders, &mut f.leaders)] {
+                if !seq && file.count == 0 && !data.is_empty() {
+                    data.drain(..2);
+                }
+            }
+            self.incidents.count += f.incident_count;
+            self.incidents.bbox.merge(&f.incidents_bbox);
+            self.leaders.bbox.merge(&f.leaders_bbox);
+            self.leaders.count += f.leader_count;
+            self.inside_ukraine += f.inside_ukraine;
+            self.incidents.send(f.incidents)?;
+            self.leaders.send(f.leaders)?;
         }
         Ok(())
     }
@@ -258,35 +436,30 @@ impl LayerWriter {
                 let mut tail = b"\n]".to_vec();
                 f.bbox.push_member(&mut tail);
                 tail.extend_from_slice(b"}\n");
-                f.out.write_all(&tail).map_err(|e| f.io(e))?;
+                f.send(tail)?;
             }
         }
+        let incidents_out = self.incidents.join()?;
+        let leaders_out = self.leaders.join()?;
 
         let border_json = border_layer(&self.boundaries);
         let ukraine_json = ukraine_layer(&self.boundaries);
-        let bands = match self.bands.take().map(|h| h.join()) {
+        let built = match self.bands.take().map(|h| h.join()) {
             Some(Ok(Ok(b))) => b,
             Some(Ok(Err(bands::BandError::NoBorder))) => {
                 summary.warnings.push("the gazetteer has no land border line: bands.geojson is empty".into());
-                Vec::new()
+                BuiltBands::build(Vec::new())
             }
             Some(Ok(Err(e))) => return Err(LayerError::Bands(e.to_string())),
             Some(Err(_)) | None => return Err(LayerError::Bands("the band builder stopped unexpectedly".into())),
         };
-        for b in &bands {
-            if let Err(e) = bands::validate(b) {
-                summary.warnings.push(e.to_string());
-            }
-            summary.bands.push(BandSummary {
-                from_km: b.from_km,
-                to_km: b.to_km,
-                area_km2: b.area.geodesic_area_unsigned() / 1e6,
-            });
-        }
+        summary.warnings.extend(built.problems);
+        summary.bands = built.summaries;
+        let bands = built.bands;
         if self.boundaries.land_border.0.is_empty() {
             summary.warnings.push("the gazetteer has no land border line: border.geojson is empty".into());
         }
-        let bands_json = bands_layer(&bands);
+        let bands_json = built.json;
 
         let classes = style::incident_classes(&self.options.edges_km);
         let small: [(&str, &Vec<u8>, String); 3] = [
@@ -313,11 +486,17 @@ impl LayerWriter {
         pending.push((self.dir.join(names::HTML), page.into_bytes()));
 
         // Everything is complete in memory or in temporary files: rename into place.
-        let incidents_path = self.incidents.out.path().to_path_buf();
-        self.incidents.out.commit().map_err(|source| LayerError::Io { path: incidents_path.clone(), source })?;
+        // The two large files are synced to disk at the same time (the sync is most of a commit's time).
+        let (incidents_path, leaders_path) = (self.incidents.path.clone(), self.leaders.path.clone());
+        let (incidents_done, leaders_done) = std::thread::scope(|s| {
+            let leaders = s.spawn(|| leaders_out.commit());
+            (incidents_out.commit(), leaders.join())
+        });
+        incidents_done.map_err(|source| LayerError::Io { path: incidents_path.clone(), source })?;
         summary.files.push(incidents_path);
-        let leaders_path = self.leaders.out.path().to_path_buf();
-        self.leaders.out.commit().map_err(|source| LayerError::Io { path: leaders_path.clone(), source })?;
+        let leaders_done =
+            leaders_done.unwrap_or_else(|_| Err(std::io::Error::other("the commit stopped unexpectedly")));
+        leaders_done.map_err(|source| LayerError::Io { path: leaders_path.clone(), source })?;
         summary.files.push(leaders_path);
         let unresolved = self
             .unresolved
@@ -330,15 +509,6 @@ impl LayerWriter {
             summary.files.push(path);
         }
         Ok(summary)
-    }
-}
-
-/// RS before every RFC 8142 record; `,\n` between FeatureCollection members.
-fn record_prefix(seq: bool, written: u64) -> &'static [u8] {
-    match (seq, written) {
-        (true, _) => b"\x1e",
-        (false, 0) => b"",
-        (false, _) => b",\n",
     }
 }
 

@@ -8,65 +8,11 @@ use incimap::gazetteer::{Boundaries, Gazetteer};
 use incimap::incidents::{Incident, Precision};
 use incimap::resolve::{Candidate, Status};
 
-/// The embedded gazetteer's boundaries. While its land border is still empty (the derivation is built
-/// elsewhere), the reference border line from `../shared/data` stands in, so the band and layer tests
-/// exercise a real border.
+/// The embedded gazetteer's boundaries (its land border included: `gazetteer/` is committed with it).
 pub fn boundaries() -> Boundaries {
-    let mut b = match Gazetteer::embedded() {
-        Ok(gaz) => gaz.boundaries,
-        Err(e) => {
-            // Another module's change can leave the embedded file stale for a while; these tests are
-            // about layers, so they read the same source polygons directly.
-            eprintln!("note: the embedded gazetteer does not load ({e}); reading ../shared/data/boundaries");
-            Boundaries {
-                ukraine: read_multipolygon("ukraine.geojson"),
-                russia: read_multipolygon("russia-west.geojson"),
-                belarus: read_multipolygon("belarus.geojson"),
-                land_border: geo::MultiLineString::new(vec![]),
-            }
-        }
-    };
-    if b.land_border.0.is_empty() {
-        let reference =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries/ru-ua-land-border.geojson");
-        if let Ok(text) = std::fs::read_to_string(&reference) {
-            eprintln!("note: the embedded gazetteer has no land border yet; using {}", reference.display());
-            b.land_border = read_multilinestring(&text);
-        }
-    }
+    let b = Gazetteer::embedded().expect("embedded gazetteer").boundaries;
+    assert!(!b.land_border.0.is_empty(), "the embedded gazetteer has a land border");
     b
-}
-
-fn read_multipolygon(file: &str) -> geo::MultiPolygon<f64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries").join(file);
-    let text = std::fs::read_to_string(&path).expect("shared boundary file");
-    let gj: geojson::GeoJson = text.parse().expect("boundary parses");
-    let fc = geojson::FeatureCollection::try_from(gj).expect("a FeatureCollection");
-    let mut polys = Vec::new();
-    for f in fc.features {
-        let g: geo::Geometry<f64> = f.geometry.expect("geometry").try_into().expect("convertible");
-        match g {
-            geo::Geometry::MultiPolygon(m) => polys.extend(m.0),
-            geo::Geometry::Polygon(p) => polys.push(p),
-            other => panic!("unexpected boundary geometry {other:?}"),
-        }
-    }
-    geo::MultiPolygon::new(polys)
-}
-
-fn read_multilinestring(text: &str) -> geo::MultiLineString<f64> {
-    let gj: geojson::GeoJson = text.parse().expect("reference border parses");
-    let fc = geojson::FeatureCollection::try_from(gj).expect("a FeatureCollection");
-    let mut lines = Vec::new();
-    for f in fc.features {
-        let g: geo::Geometry<f64> = f.geometry.expect("geometry").try_into().expect("convertible");
-        match g {
-            geo::Geometry::MultiLineString(m) => lines.extend(m.0),
-            geo::Geometry::LineString(l) => lines.push(l),
-            other => panic!("unexpected border geometry {other:?}"),
-        }
-    }
-    geo::MultiLineString::new(lines)
 }
 
 /// A located incident with a measurement given by hand.
@@ -153,40 +99,10 @@ pub fn crate_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// Gazetteer arguments for CLI runs that never touch the user's installed gazetteer: none (the embedded
-/// one, with XDG_DATA_HOME pointed elsewhere by [`map_cmd`]) when it holds the land border; otherwise a
-/// gazetteer built once from `../shared/data` with the binary's own build command.
-pub fn gazetteer_args() -> Vec<String> {
-    static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let has_border = Gazetteer::embedded().map(|g| !g.boundaries.land_border.0.is_empty()).unwrap_or(false);
-        if has_border {
-            return None;
-        }
-        let dir = std::env::temp_dir().join(format!("incimap-map-tests-gaz-{}", std::process::id()));
-        eprintln!("note: the embedded gazetteer has no land border yet; building one into {}", dir.display());
-        let out = assert_cmd::Command::cargo_bin("incimap")
-            .unwrap()
-            .env("XDG_DATA_HOME", std::env::temp_dir().join("incimap-map-tests-xdg"))
-            .args(["gazetteer", "build", "--from"])
-            .arg(crate_path("../shared/data"))
-            .arg("-o")
-            .arg(&dir)
-            .output()
-            .expect("run gazetteer build");
-        assert!(out.status.success(), "gazetteer build failed: {}", String::from_utf8_lossy(&out.stderr));
-        Some(dir)
-    });
-    match built {
-        Some(dir) => vec!["--gazetteer".into(), dir.display().to_string()],
-        None => vec![],
-    }
-}
-
-/// `incimap` with a private XDG_DATA_HOME, no INCIMAP_GAZETTEER, and the test gazetteer.
+/// `incimap` with a private XDG_DATA_HOME and no INCIMAP_GAZETTEER: the embedded gazetteer, never the user's.
 pub fn map_cmd(xdg: &Path) -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("incimap").unwrap();
-    cmd.env("XDG_DATA_HOME", xdg).env_remove("INCIMAP_GAZETTEER").args(gazetteer_args());
+    cmd.env("XDG_DATA_HOME", xdg).env_remove("INCIMAP_GAZETTEER");
     cmd
 }
 
