@@ -13,6 +13,7 @@ pub mod geonames;
 
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 pub use format::Manifest;
@@ -47,17 +48,17 @@ pub enum GazetteerError {
 pub struct Place {
     pub geonameid: u32,
     /// GeoNames' primary name (may carry diacritics or apostrophes: `Ryl’sk`).
-    pub name: String,
+    pub name: CompactString,
     pub lat: f64,
     pub lon: f64,
     /// GeoNames feature code: `PPLC`, `PPLA`, `PPLA2`, `PPL`, ...
-    pub feature_code: String,
+    pub feature_code: CompactString,
     /// ISO 3166 alpha-2 country code.
-    pub country: String,
+    pub country: CompactString,
     /// Raw GeoNames admin1 code (`09`); the full form is `country.admin1`.
-    pub admin1: String,
+    pub admin1: CompactString,
     /// Raw GeoNames admin2 code.
-    pub admin2: String,
+    pub admin2: CompactString,
     pub population: u64,
 }
 
@@ -104,7 +105,7 @@ pub enum NameKind {
 /// One entry of the name index: a normalised key (see [`crate::names::key`]) pointing at a place.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NameEntry {
-    pub key: String,
+    pub key: CompactString,
     /// Index into [`Gazetteer::places`].
     pub place: u32,
     pub kind: NameKind,

@@ -366,11 +366,11 @@ impl<'g> Resolver<'g> {
         let p: &Place = &self.gaz.places[index as usize];
         Candidate {
             geonameid: p.geonameid,
-            name: p.name.clone(),
-            country: p.country.clone(),
+            name: p.name.to_string(),
+            country: p.country.to_string(),
             admin1: p.admin1_code(),
             admin1_name: self.place_admin1_name(index).unwrap_or("").to_string(),
-            feature_code: p.feature_code.clone(),
+            feature_code: p.feature_code.to_string(),
             population: p.population,
             lat: p.lat,
             lon: p.lon,
@@ -463,7 +463,7 @@ impl<'g> Resolver<'g> {
 
     /// Country codes the gazetteer holds, and what country names in a query map to.
     fn country_of_phrase(&self, text: &str) -> Option<String> {
-        let known = self.countries.get_or_init(|| self.gaz.places.iter().map(|p| p.country.clone()).collect());
+        let known = self.countries.get_or_init(|| self.gaz.places.iter().map(|p| p.country.to_string()).collect());
         let code = match names::key(text).as_str() {
             "russia" | "rosia" | "russian federation" | "rf" | "ru" => "RU",
             "ukraine" | "ukraina" | "ua" => "UA",
