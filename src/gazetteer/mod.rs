@@ -152,8 +152,11 @@ impl Gazetteer {
         if !path.is_file() {
             return Err(GazetteerError::MissingFile { dir: dir.to_path_buf(), file: DATA_FILE });
         }
-        let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io { path: path.clone(), source })?;
-        format::decode(&bytes, &path.display().to_string())
+        let io = |source| GazetteerError::Io { path: path.clone(), source };
+        let file = std::fs::File::open(&path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        // Streamed, not read whole: a full-size gazetteer is 30 MB that need not be in memory twice.
+        format::decode_from(file, len, &path.display().to_string())
     }
 
     /// The admin1 region with GeoNames code `code` (`RU.09`).
