@@ -220,11 +220,30 @@ pub(crate) struct RegionIndex {
     aliases: HashMap<String, Vec<RegionRef>>,
     /// Per admin1 region: (its name has a first-level generic word, its name says "city").
     admin1_shape: Vec<(bool, bool)>,
+}
+
+/// Where districts (admin2 regions) lie, for district hints. Computed apart from [`RegionIndex`] and
+/// only when a query involves a district: on a full-size gazetteer it reads every place's name.
+#[derive(Debug, Default)]
+pub(crate) struct DistrictCentres {
     /// Per admin2 region: its centre (GeoNames' seat, else the place of its admin1 the district is named
     /// after: Borovskiy Rayon → Borovsk), as an index into the gazetteer's places.
-    pub district_centres: Vec<Option<u32>>,
+    pub by_district: Vec<Option<u32>>,
     /// Admin1 code → (admin2 index, centre) of its districts with a known centre.
-    pub centres_by_admin1: HashMap<String, Vec<(u32, u32)>>,
+    pub by_admin1: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl DistrictCentres {
+    pub fn build(gaz: &Gazetteer) -> DistrictCentres {
+        let by_district = district_centres(gaz);
+        let mut by_admin1: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        for (i, (r, c)) in gaz.admin2.iter().zip(&by_district).enumerate() {
+            if let (Some(c), Some((admin1, _))) = (c, r.code.rsplit_once('.')) {
+                by_admin1.entry(admin1.to_string()).or_default().push((i as u32, *c));
+            }
+        }
+        DistrictCentres { by_district, by_admin1 }
+    }
 }
 
 /// The gazetteer-independent words of region phrases: generic words, leading prepositions, alias
@@ -305,12 +324,6 @@ impl RegionIndex {
                 }
             }
         }
-        idx.district_centres = district_centres(gaz);
-        for (i, (r, c)) in gaz.admin2.iter().zip(&idx.district_centres).enumerate() {
-            if let (Some(c), Some((admin1, _))) = (c, r.code.rsplit_once('.')) {
-                idx.centres_by_admin1.entry(admin1.to_string()).or_default().push((i as u32, *c));
-            }
-        }
         // Admin1 capitals and all their names (Kharkov, Харків) name their region too.
         let mut seat_of: HashMap<u32, Vec<RegionRef>> = HashMap::new();
         for (i, r) in gaz.admin1.iter().enumerate() {
@@ -321,7 +334,14 @@ impl RegionIndex {
                 }
             }
         }
-        for e in &gaz.names {
+        // One flag per place, so the pass over the (million-entry) name index is a byte load per entry.
+        let mut is_seat = vec![false; gaz.places.len()];
+        for &s in seat_of.keys() {
+            if let Some(f) = is_seat.get_mut(s as usize) {
+                *f = true;
+            }
+        }
+        for e in gaz.names.iter().filter(|e| is_seat.get(e.place as usize) == Some(&true)) {
             if let Some(regions) = seat_of.get(&e.place) {
                 for &rr in regions {
                     idx.add_stem(&e.key, rr, true);
@@ -501,35 +521,59 @@ impl Lexicon {
 /// the most prominent place of the same admin1 whose name gives the district's adjective is taken.
 fn district_centres(gaz: &Gazetteer) -> Vec<Option<u32>> {
     let lex = lexicon();
-    // (admin1 code, adjective stem) → most prominent place
-    let mut by_adjective: HashMap<(String, String), u32> = HashMap::new();
-    let rank = |p: &crate::gazetteer::Place| {
+    // The adjective stems each district without a GeoNames seat may be named after, in order of preference.
+    let wanted: Vec<Option<(&str, Vec<String>)>> = gaz
+        .admin2
+        .iter()
+        .map(|r| {
+            if r.seat.is_some() {
+                return None;
+            }
+            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+            let stems = region_names(r).flat_map(|n| adjective_stems(&lex.strip(&key(n)).0)).collect();
+            Some((admin1, stems))
+        })
+        .collect();
+    // (admin1 code, adjective stem) → most prominent place; only for the pairs some district wants.
+    let mut best: HashMap<&str, HashMap<&str, Option<u32>>> = HashMap::new();
+    for (admin1, stems) in wanted.iter().flatten() {
+        for s in stems {
+            best.entry(s.as_str()).or_default().insert(admin1, None);
+        }
+    }
+    let mut by_admin1: HashSet<(&str, &str)> = HashSet::new();
+    for (admin1, _) in wanted.iter().flatten() {
+        if let Some((cc, a1)) = admin1.split_once('.') {
+            by_admin1.insert((cc, a1));
+        }
+    }
+    let rank = |i: u32| {
+        let p = &gaz.places[i as usize];
         let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
-        (seat, p.population)
+        (seat, p.population, std::cmp::Reverse(i))
     };
-    for (i, p) in gaz.places.iter().enumerate() {
-        let k = key(&p.name);
-        if k.len() < 3 || p.admin1.is_empty() {
+    // A place's primary-name entry in the name index holds the key of its name: no need to compute it.
+    for e in gaz.names.iter().filter(|e| e.kind == crate::gazetteer::NameKind::Primary) {
+        let Some(p) = gaz.places.get(e.place as usize) else { continue };
+        if e.key.len() < 3 || p.admin1.is_empty() || !by_admin1.contains(&(p.country.as_str(), p.admin1.as_str())) {
             continue;
         }
-        for a in adjective_stems(&k) {
-            let e = by_adjective.entry((p.admin1_code(), a)).or_insert(i as u32);
-            if rank(p) > rank(&gaz.places[*e as usize]) {
-                *e = i as u32;
+        for a in adjective_stems(&e.key) {
+            let Some(places) = best.get_mut(a.as_str()) else { continue };
+            for (admin1, found) in places.iter_mut() {
+                let same = admin1.split_once('.') == Some((p.country.as_str(), p.admin1.as_str()));
+                if same && found.is_none_or(|f| rank(e.place) > rank(f)) {
+                    *found = Some(e.place);
+                }
             }
         }
     }
     gaz.admin2
         .iter()
-        .map(|r| {
-            if r.seat.is_some() {
-                return r.seat;
-            }
-            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
-            region_names(r).find_map(|n| {
-                let (stem, _) = lex.strip(&key(n));
-                adjective_stems(&stem).into_iter().find_map(|a| by_adjective.get(&(admin1.to_string(), a)).copied())
-            })
+        .zip(&wanted)
+        .map(|(r, w)| match w {
+            None => r.seat,
+            Some((admin1, stems)) => stems.iter().find_map(|a| best.get(a.as_str())?.get(admin1).copied().flatten()),
         })
         .collect()
 }
@@ -626,6 +670,52 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward form of [`district_centres`]: every place's adjective stems into one map.
+    fn district_centres_by_every_place(gaz: &Gazetteer) -> Vec<Option<u32>> {
+        let lex = lexicon();
+        // (admin1 code, adjective stem) → most prominent place
+        let mut by_adjective: HashMap<(String, String), u32> = HashMap::new();
+        let rank = |p: &crate::gazetteer::Place| {
+            let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
+            (seat, p.population)
+        };
+        for (i, p) in gaz.places.iter().enumerate() {
+            let k = key(&p.name);
+            if k.len() < 3 || p.admin1.is_empty() {
+                continue;
+            }
+            for a in adjective_stems(&k) {
+                let e = by_adjective.entry((p.admin1_code(), a)).or_insert(i as u32);
+                if rank(p) > rank(&gaz.places[*e as usize]) {
+                    *e = i as u32;
+                }
+            }
+        }
+        gaz.admin2
+            .iter()
+            .map(|r| {
+                if r.seat.is_some() {
+                    return r.seat;
+                }
+                let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+                region_names(r).find_map(|n| {
+                    let (stem, _) = lex.strip(&key(n));
+                    adjective_stems(&stem).into_iter().find_map(|a| by_adjective.get(&(admin1.to_string(), a)).copied())
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn district_centres_match_the_straightforward_form() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let got = district_centres(&gaz);
+        assert_eq!(got, district_centres_by_every_place(&gaz));
+        // Most districts have a centre, not only those GeoNames gives a seat.
+        let seats = gaz.admin2.iter().filter(|r| r.seat.is_some()).count();
+        assert!(got.iter().flatten().count() > seats + 500, "{seats} seats");
+    }
 
     #[test]
     fn irregular_adjectives_are_keys() {
