@@ -314,7 +314,7 @@ impl<'g> Resolver<'g> {
     }
 
     fn district_centres(&self) -> &DistrictCentres {
-        self.districts.get_or_init(|| DistrictCentres::build(self.gaz))
+        self.districts.get_or_init(|| DistrictCentres::new(self.gaz))
     }
 
     /// Name-index entries whose key is `key` (through the hash table built at first use).
@@ -390,7 +390,7 @@ impl<'g> Resolver<'g> {
             let reg = &self.gaz.admin1[r.index as usize];
             (reg, reg.seat)
         } else {
-            let centre = self.district_centres().by_district.get(r.index as usize).copied().flatten();
+            let centre = self.district_centres().centre(self.gaz, r.index);
             (&self.gaz.admin2[r.index as usize], centre)
         };
         RegionHint { level: r.level, code: reg.code.clone(), name: reg.name.clone(), seat }
@@ -447,7 +447,7 @@ impl<'g> Resolver<'g> {
     /// `district`, judged by distance: within [`DISTRICT_NEAR_KM`] of the district's centre, or nearer to
     /// it than to any other district centre of its oblast and within [`DISTRICT_RADIUS_KM`].
     fn near_district_centre(&self, p: &Place, district: u32) -> bool {
-        let Some(centres) = self.district_centres().by_admin1.get(&p.admin1_code()) else { return false };
+        let centres = self.district_centres().of_admin1(self.gaz, &p.admin1_code());
         let Some(&(_, centre)) = centres.iter().find(|(d, _)| *d == district) else { return false };
         let d = distance_km(p, &self.gaz.places[centre as usize]);
         if d <= DISTRICT_NEAR_KM {

@@ -9,6 +9,7 @@
 //! reduced the same way and looked up as a noun, then as an adjective.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::gazetteer::{Gazetteer, Region};
 use crate::names::key;
@@ -222,27 +223,57 @@ pub(crate) struct RegionIndex {
     admin1_shape: Vec<(bool, bool)>,
 }
 
-/// Where districts (admin2 regions) lie, for district hints. Computed apart from [`RegionIndex`] and
-/// only when a query involves a district: on a full-size gazetteer it reads every place's name.
+/// Where districts (admin2 regions) lie, for district hints: each district's centre (GeoNames' seat,
+/// else the place of its admin1 the district is named after: Borovskiy Rayon → Borovsk), as an index
+/// into the gazetteer's places. Worked out one admin1 region at a time, when a query first needs a
+/// district of it, so a district hint costs a pass over the places of one oblast, not over all of them.
 #[derive(Debug, Default)]
 pub(crate) struct DistrictCentres {
-    /// Per admin2 region: its centre (GeoNames' seat, else the place of its admin1 the district is named
-    /// after: Borovskiy Rayon → Borovsk), as an index into the gazetteer's places.
-    pub by_district: Vec<Option<u32>>,
-    /// Admin1 code → (admin2 index, centre) of its districts with a known centre.
-    pub by_admin1: HashMap<String, Vec<(u32, u32)>>,
+    /// Admin1 code (`RU.09`, from the districts' codes) → group.
+    groups: HashMap<String, usize>,
+    /// Per group: its admin1 code and its districts (indexes into the gazetteer's admin2).
+    members: Vec<(String, Vec<u32>)>,
+    /// Per admin2 region: its group and its position there.
+    group_of: Vec<(usize, usize)>,
+    /// Per group, at first use: the centre of each member.
+    centres: Vec<OnceLock<Vec<Option<u32>>>>,
 }
 
 impl DistrictCentres {
-    pub fn build(gaz: &Gazetteer) -> DistrictCentres {
-        let by_district = district_centres(gaz);
-        let mut by_admin1: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-        for (i, (r, c)) in gaz.admin2.iter().zip(&by_district).enumerate() {
-            if let (Some(c), Some((admin1, _))) = (c, r.code.rsplit_once('.')) {
-                by_admin1.entry(admin1.to_string()).or_default().push((i as u32, *c));
-            }
+    /// Group the districts by admin1 region (a few thousand codes; no place is read yet).
+    pub fn new(gaz: &Gazetteer) -> DistrictCentres {
+        let mut d = DistrictCentres::default();
+        for (i, r) in gaz.admin2.iter().enumerate() {
+            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+            let g = *d.groups.entry(admin1.to_string()).or_insert_with(|| {
+                d.members.push((admin1.to_string(), Vec::new()));
+                d.members.len() - 1
+            });
+            d.group_of.push((g, d.members[g].1.len()));
+            d.members[g].1.push(i as u32);
         }
-        DistrictCentres { by_district, by_admin1 }
+        d.centres = d.members.iter().map(|_| OnceLock::new()).collect();
+        d
+    }
+
+    fn group_centres(&self, gaz: &Gazetteer, g: usize) -> &[Option<u32>] {
+        self.centres[g].get_or_init(|| {
+            let (admin1, members) = &self.members[g];
+            district_centres(gaz, admin1, members)
+        })
+    }
+
+    /// The centre of admin2 region `district`.
+    pub fn centre(&self, gaz: &Gazetteer, district: u32) -> Option<u32> {
+        let &(g, at) = self.group_of.get(district as usize)?;
+        self.group_centres(gaz, g)[at]
+    }
+
+    /// (admin2 index, centre) of the districts of admin1 region `admin1` (`RU.09`) with a known centre.
+    pub fn of_admin1(&self, gaz: &Gazetteer, admin1: &str) -> Vec<(u32, u32)> {
+        let Some(&g) = self.groups.get(admin1) else { return Vec::new() };
+        let members = &self.members[g].1;
+        members.iter().zip(self.group_centres(gaz, g)).filter_map(|(&d, c)| Some((d, (*c)?))).collect()
     }
 }
 
@@ -519,61 +550,51 @@ impl Lexicon {
 /// The centre of each admin2 region. Most Russian places in GeoNames carry no admin2 code, so the seat
 /// is often unknown; a district is named after its centre (Grayvoronskiy Rayon, Borovskiy Rayon), so
 /// the most prominent place of the same admin1 whose name gives the district's adjective is taken.
-fn district_centres(gaz: &Gazetteer) -> Vec<Option<u32>> {
+fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Option<u32>> {
     let lex = lexicon();
     // The adjective stems each district without a GeoNames seat may be named after, in order of preference.
-    let wanted: Vec<Option<(&str, Vec<String>)>> = gaz
-        .admin2
+    let wanted: Vec<Option<Vec<String>>> = districts
         .iter()
-        .map(|r| {
-            if r.seat.is_some() {
-                return None;
-            }
-            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
-            let stems = region_names(r).flat_map(|n| adjective_stems(&lex.strip(&key(n)).0)).collect();
-            Some((admin1, stems))
+        .map(|&d| {
+            let r = &gaz.admin2[d as usize];
+            r.seat.is_none().then(|| region_names(r).flat_map(|n| adjective_stems(&lex.strip(&key(n)).0)).collect())
         })
         .collect();
-    // (admin1 code, adjective stem) → most prominent place; only for the pairs some district wants.
-    let mut best: HashMap<&str, HashMap<&str, Option<u32>>> = HashMap::new();
-    for (admin1, stems) in wanted.iter().flatten() {
-        for s in stems {
-            best.entry(s.as_str()).or_default().insert(admin1, None);
-        }
-    }
-    let mut by_admin1: HashSet<(&str, &str)> = HashSet::new();
-    for (admin1, _) in wanted.iter().flatten() {
-        if let Some((cc, a1)) = admin1.split_once('.') {
-            by_admin1.insert((cc, a1));
-        }
-    }
-    let rank = |i: u32| {
-        let p = &gaz.places[i as usize];
-        let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
-        (seat, p.population, std::cmp::Reverse(i))
+    // Adjective stem → the most prominent place of `admin1` that gives it; only for stems some district wants.
+    let mut best: HashMap<&str, Option<u32>> = wanted.iter().flatten().flatten().map(|s| (s.as_str(), None)).collect();
+    let in_admin1 = |p: &crate::gazetteer::Place| {
+        !p.admin1.is_empty()
+            && admin1.len() == p.country.len() + 1 + p.admin1.len()
+            && admin1.starts_with(p.country.as_str())
+            && admin1[p.country.len()..].starts_with('.')
+            && admin1.ends_with(p.admin1.as_str())
     };
-    // A place's primary-name entry in the name index holds the key of its name: no need to compute it.
-    for e in gaz.names.iter().filter(|e| e.kind == crate::gazetteer::NameKind::Primary) {
-        let Some(p) = gaz.places.get(e.place as usize) else { continue };
-        if e.key.len() < 3 || p.admin1.is_empty() || !by_admin1.contains(&(p.country.as_str(), p.admin1.as_str())) {
-            continue;
-        }
-        for a in adjective_stems(&e.key) {
-            let Some(places) = best.get_mut(a.as_str()) else { continue };
-            for (admin1, found) in places.iter_mut() {
-                let same = admin1.split_once('.') == Some((p.country.as_str(), p.admin1.as_str()));
-                if same && found.is_none_or(|f| rank(e.place) > rank(f)) {
-                    *found = Some(e.place);
+    let rank = |p: &crate::gazetteer::Place| {
+        let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
+        (seat, p.population)
+    };
+    if !best.is_empty() {
+        for (i, p) in gaz.places.iter().enumerate().filter(|(_, p)| in_admin1(p)) {
+            let k = key(&p.name);
+            if k.len() < 3 {
+                continue;
+            }
+            for a in adjective_stems(&k) {
+                if let Some(found) = best.get_mut(a.as_str())
+                    // the first of equally prominent places
+                    && found.is_none_or(|f| rank(p) > rank(&gaz.places[f as usize]))
+                {
+                    *found = Some(i as u32);
                 }
             }
         }
     }
-    gaz.admin2
+    districts
         .iter()
         .zip(&wanted)
-        .map(|(r, w)| match w {
-            None => r.seat,
-            Some((admin1, stems)) => stems.iter().find_map(|a| best.get(a.as_str())?.get(admin1).copied().flatten()),
+        .map(|(&d, w)| match w {
+            None => gaz.admin2[d as usize].seat,
+            Some(stems) => stems.iter().find_map(|a| best.get(a.as_str()).copied().flatten()),
         })
         .collect()
 }
@@ -710,7 +731,8 @@ mod tests {
     #[test]
     fn district_centres_match_the_straightforward_form() {
         let gaz = Gazetteer::embedded().unwrap();
-        let got = district_centres(&gaz);
+        let d = DistrictCentres::new(&gaz);
+        let got: Vec<Option<u32>> = (0..gaz.admin2.len() as u32).map(|i| d.centre(&gaz, i)).collect();
         assert_eq!(got, district_centres_by_every_place(&gaz));
         // Most districts have a centre, not only those GeoNames gives a seat.
         let seats = gaz.admin2.iter().filter(|r| r.seat.is_some()).count();
