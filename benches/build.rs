@@ -150,7 +150,7 @@ fn bench_open(c: &mut Criterion) {
     drop(out);
     let mut group = c.benchmark_group("open");
     group.sample_size(20);
-    // The drop (freeing ~2.5 million strings) is not part of loading: keep it out of the timing.
+    // The drop (freeing ~80 MB of places and names) is not part of loading: keep it out of the timing.
     group.bench_function("synthetic_500k", |b| b.iter_with_large_drop(|| Gazetteer::open(gaz_dir.path()).unwrap()));
     group.finish();
 
