@@ -4,7 +4,12 @@
 //! `cargo bench --bench build` measures:
 //! - `build/synthetic_100k`: `gazetteer::build::build` over 100,000 dump rows (RU/UA/BY 70/22/8 %);
 //! - `open/synthetic_500k`: `Gazetteer::open` of the gazetteer built from 500,000 rows (the load target
-//!   is ≤ 150 ms).
+//!   is ≤ 150 ms);
+//! - `first_answer/*`: what `incimap resolve NAME` does on that gazetteer before its answer: open, a new
+//!   [`Resolver`], one query: a name the gazetteer holds (`found`), one it lacks, which is looked up one
+//!   letter off too (`not_found`: "Belgorod" is not among the synthetic names), and one with a region
+//!   phrase (`region_hint`) and a district phrase (`district_hint`), which build the resolver's region
+//!   index and its district centres.
 //!
 //! Boundaries and admin codes come from tests/data/refresh/ (committed), so a plain clone can run it. For
 //! the end-to-end figure (time and peak memory of the release binary on 500,000 rows), see
@@ -17,6 +22,7 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use incimap::gazetteer::Gazetteer;
 use incimap::gazetteer::build::{self, BuildOptions};
+use incimap::resolve::{Query, Resolver, Status};
 
 /// A small deterministic generator (xorshift), so every run measures the same input.
 struct Rng(u64);
@@ -144,8 +150,31 @@ fn bench_open(c: &mut Criterion) {
     drop(out);
     let mut group = c.benchmark_group("open");
     group.sample_size(20);
-    // The drop (freeing ~2.5 million strings) is not part of loading: keep it out of the timing.
+    // The drop (freeing ~80 MB of places and names) is not part of loading: keep it out of the timing.
     group.bench_function("synthetic_500k", |b| b.iter_with_large_drop(|| Gazetteer::open(gaz_dir.path()).unwrap()));
+    group.finish();
+
+    // A name the synthetic gazetteer holds: the first place's.
+    let found = Gazetteer::open(gaz_dir.path()).unwrap().places[0].name.to_string();
+    let mut group = c.benchmark_group("first_answer");
+    group.sample_size(20);
+    for (label, name, found) in [
+        ("found", found.as_str(), Some(true)),
+        ("not_found", "Belgorod", Some(false)),
+        ("region_hint", "Belgorod, Voronezh region", None),
+        ("district_hint", "Belgorod, Borovsky district", None),
+    ] {
+        group.bench_function(label, |b| {
+            b.iter_with_large_drop(|| {
+                let gaz = Gazetteer::open(gaz_dir.path()).unwrap();
+                let res = Resolver::new(&gaz).resolve(&Query::new(name));
+                if let Some(found) = found {
+                    assert_eq!(res.status != Status::NotFound, found, "{name}");
+                }
+                gaz
+            })
+        });
+    }
     group.finish();
 }
 

@@ -73,6 +73,64 @@ fn missing_and_corrupt_directories_are_clear_errors() {
     assert!(Gazetteer::open(dir.path()).is_err());
 }
 
+/// A gazetteer directory holding `bytes` as its gazetteer.bin.
+fn gazetteer_dir(bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gazetteer.bin"), bytes).unwrap();
+    dir
+}
+
+#[test]
+fn a_format_1_gazetteer_is_refused_with_a_rebuild_message() {
+    // The head of the gazetteer shipped in format 1 (tests/data/gazetteer/README.md): its header says version 1.
+    let old = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/gazetteer/format1-head.bin")).unwrap();
+    assert_eq!((&old[..8], &old[8..12]), (&b"INCIMAPG"[..], &1u32.to_le_bytes()[..]));
+    let dir = gazetteer_dir(&old);
+    let err = Gazetteer::open(dir.path()).unwrap_err();
+    assert!(matches!(err, GazetteerError::Corrupt { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("format version 1"), "{msg}");
+    assert!(msg.contains("rebuild it with `incimap gazetteer build` or `refresh`"), "{msg}");
+    let out = incimap().args(["--gazetteer"]).arg(dir.path()).args(["resolve", "Belgorod"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("format version 1") && err.contains("rebuild it"), "{err}");
+}
+
+#[test]
+fn any_changed_byte_of_the_body_is_refused() {
+    let good = incimap::gazetteer::EMBEDDED;
+    // A byte in the first place block (geonameids, coordinates) and the last byte (a name key's letter):
+    // both may still decode to something plausible, so only the checksum can tell.
+    for at in [good.len() / 3, good.len() - 1] {
+        let mut bad = good.to_vec();
+        bad[at] ^= 0x01;
+        let dir = gazetteer_dir(&bad);
+        let err = Gazetteer::open(dir.path()).unwrap_err();
+        assert!(matches!(err, GazetteerError::Corrupt { .. }), "byte {at}: {err:?}");
+    }
+    // One byte more, or one less, is refused too.
+    let mut longer = good.to_vec();
+    longer.push(0);
+    assert!(matches!(Gazetteer::open(gazetteer_dir(&longer).path()), Err(GazetteerError::Corrupt { .. })));
+    let shorter = &good[..good.len() - 1];
+    assert!(matches!(Gazetteer::open(gazetteer_dir(shorter).path()), Err(GazetteerError::Corrupt { .. })));
+}
+
+#[test]
+fn a_gazetteer_written_and_opened_again_is_the_same() {
+    let gaz = Gazetteer::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    incimap::gazetteer::build::write_dir(&gaz, dir.path()).unwrap();
+    let back = Gazetteer::open(dir.path()).unwrap();
+    assert_eq!(back.places, gaz.places);
+    assert_eq!(back.names, gaz.names);
+    assert_eq!((back.admin1, back.admin2), (gaz.admin1, gaz.admin2));
+    assert_eq!(back.manifest, gaz.manifest);
+    // The written file is byte for byte the embedded one: the encoding is deterministic.
+    assert_eq!(std::fs::read(dir.path().join("gazetteer.bin")).unwrap(), incimap::gazetteer::EMBEDDED);
+}
+
 #[test]
 fn cli_reports_a_corrupt_gazetteer_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();

@@ -237,7 +237,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .iter()
             .map(|&p| &self.gaz.places[p as usize])
             .max_by_key(|p| p.population)
-            .map(|p| p.name.clone())
+            .map(|p| p.name.to_string())
             .unwrap_or_default()
     }
 

@@ -517,7 +517,7 @@ pub fn fallback(resolver: &Resolver, keys: &RegionKeys, core: &str, level: u8, p
             level: 2,
             admin1: pl.admin1_code(),
             admin2: if pl.admin2.is_empty() { None } else { Some(pl.admin2_code()) },
-            name: pl.name.clone(),
+            name: pl.name.to_string(),
             seat: Some(p),
         }
     })

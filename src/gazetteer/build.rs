@@ -228,7 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
 
     let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for p in &places {
-        *counts.entry(p.country.clone()).or_default().entry(p.feature_code.clone()).or_default() += 1;
+        *counts.entry(p.country.to_string()).or_default().entry(p.feature_code.to_string()).or_default() += 1;
     }
     let manifest = Manifest {
         format_version: format::FORMAT_VERSION,
@@ -403,13 +403,13 @@ fn keep_row(row: DumpRow, places: &mut HashMap<u32, (Place, Vec<String>)>, admin
         "P" => {
             let place = Place {
                 geonameid: row.geonameid,
-                name: row.name,
+                name: row.name.into(),
                 lat: row.lat,
                 lon: row.lon,
-                feature_code: row.feature_code,
-                country: row.country,
-                admin1: row.admin1,
-                admin2: row.admin2,
+                feature_code: row.feature_code.into(),
+                country: row.country.into(),
+                admin1: row.admin1.into(),
+                admin2: row.admin2.into(),
                 population: row.population,
             };
             let mut names = alt;

@@ -1,15 +1,34 @@
-//! The binary gazetteer format: an 8-byte magic, a little-endian u32 format version, then the
-//! [`Gazetteer`] encoded with postcard. The manifest is also written beside it as JSON.
+//! The binary gazetteer format. The manifest is also written beside it as JSON.
+//!
+//! ```text
+//! magic "INCIMAPG" (8 bytes) | format version u32 | CRC-32 of everything after it, u32
+//! head:   length u32 | postcard of (manifest, admin1 regions, admin2 regions, boundaries)
+//! places: count varint | blocks of up to BLOCK_RECORDS places, each: length u32 | record count varint |
+//!         geonameid u32 × n | lat f64 × n | lon f64 × n | population u64 × n |
+//!         byte lengths (varint) of name, feature code, country, admin1, admin2 × n | their UTF-8, concatenated
+//! names:  count varint | blocks of up to BLOCK_RECORDS entries, each: length u32 | record count varint |
+//!         place u32 × n | kind u8 × n | key byte length varint × n | the keys' UTF-8, concatenated
+//! ```
+//! Integers are little-endian; varints are LEB128. The places and the name index, the bulk of a
+//! full-size gazetteer (1.1 million names), are columns in blocks rather than postcard: loading reads
+//! each block into a small reusable buffer, checks its text as UTF-8 in one pass, and copies each string
+//! straight into its [`CompactString`] (no allocation for strings of up to 24 bytes). See
+//! [`Gazetteer::open`]. The CRC catches corruption that would otherwise decode into wrong coordinates
+//! or names.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::{Gazetteer, GazetteerError};
+use super::{Boundaries, Gazetteer, GazetteerError, NameEntry, NameKind, Place, Region};
 
 const MAGIC: &[u8; 8] = b"INCIMAPG";
-/// Bumped whenever the stored structures change.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard.
+pub const FORMAT_VERSION: u32 = 2;
+/// Bytes before the body: magic, version, CRC.
+const HEADER_LEN: usize = 16;
 
 /// What a gazetteer holds and where it came from.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
@@ -49,39 +68,449 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+/// The small, irregular part of a gazetteer, stored with postcard.
+#[derive(Serialize)]
+struct HeadRef<'a> {
+    manifest: &'a Manifest,
+    admin1: &'a [Region],
+    admin2: &'a [Region],
+    boundaries: &'a Boundaries,
+}
+
+#[derive(Deserialize)]
+struct Head {
+    manifest: Manifest,
+    admin1: Vec<Region>,
+    admin2: Vec<Region>,
+    boundaries: Boundaries,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A place's strings in their stored order.
+fn place_strings(p: &Place) -> [&str; 5] {
+    [&p.name, &p.feature_code, &p.country, &p.admin1, &p.admin2]
+}
+
+fn put_block(out: &mut Vec<u8>, block: &[u8]) -> Result<(), GazetteerError> {
+    let len = u32::try_from(block.len())
+        .map_err(|_| GazetteerError::Invalid("cannot encode gazetteer: a block over 4 GB".into()))?;
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(block);
+    Ok(())
+}
+
+fn kind_byte(kind: NameKind) -> u8 {
+    match kind {
+        NameKind::Primary => 0,
+        NameKind::Ascii => 1,
+        NameKind::Alternate => 2,
+    }
+}
+
 /// Encode a gazetteer into the binary format.
 pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
-    let mut out = Vec::with_capacity(1 << 20);
+    let too_many = |what: &str| GazetteerError::Invalid(format!("cannot encode gazetteer: more than 2^32 {what}"));
+    if u32::try_from(gaz.places.len()).is_err() {
+        return Err(too_many("places"));
+    }
+    let mut out = Vec::with_capacity(HEADER_LEN + gaz.places.len() * 64 + gaz.names.len() * 20 + (1 << 20));
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    let body =
-        postcard::to_stdvec(gaz).map_err(|e| GazetteerError::Invalid(format!("cannot encode gazetteer: {e}")))?;
-    out.extend_from_slice(&body);
+    out.extend_from_slice(&[0; 4]); // CRC, filled in below
+    let head =
+        HeadRef { manifest: &gaz.manifest, admin1: &gaz.admin1, admin2: &gaz.admin2, boundaries: &gaz.boundaries };
+    let head =
+        postcard::to_stdvec(&head).map_err(|e| GazetteerError::Invalid(format!("cannot encode gazetteer: {e}")))?;
+    out.extend_from_slice(
+        &u32::try_from(head.len()).map_err(|_| too_many("bytes of regions and boundaries"))?.to_le_bytes(),
+    );
+    out.extend_from_slice(&head);
+
+    put_varint(&mut out, gaz.places.len() as u64);
+    let mut block = Vec::new();
+    for chunk in gaz.places.chunks(BLOCK_RECORDS) {
+        block.clear();
+        put_varint(&mut block, chunk.len() as u64);
+        chunk.iter().for_each(|p| block.extend_from_slice(&p.geonameid.to_le_bytes()));
+        chunk.iter().for_each(|p| block.extend_from_slice(&p.lat.to_le_bytes()));
+        chunk.iter().for_each(|p| block.extend_from_slice(&p.lon.to_le_bytes()));
+        chunk.iter().for_each(|p| block.extend_from_slice(&p.population.to_le_bytes()));
+        chunk.iter().flat_map(place_strings).for_each(|s| put_varint(&mut block, s.len() as u64));
+        chunk.iter().flat_map(place_strings).for_each(|s| block.extend_from_slice(s.as_bytes()));
+        put_block(&mut out, &block)?;
+    }
+    put_varint(&mut out, gaz.names.len() as u64);
+    for chunk in gaz.names.chunks(BLOCK_RECORDS) {
+        block.clear();
+        put_varint(&mut block, chunk.len() as u64);
+        chunk.iter().for_each(|e| block.extend_from_slice(&e.place.to_le_bytes()));
+        chunk.iter().for_each(|e| block.push(kind_byte(e.kind)));
+        chunk.iter().for_each(|e| put_varint(&mut block, e.key.len() as u64));
+        chunk.iter().for_each(|e| block.extend_from_slice(e.key.as_bytes()));
+        put_block(&mut out, &block)?;
+    }
+    let crc = crc32fast::hash(&out[HEADER_LEN..]);
+    out[12..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
     Ok(out)
 }
 
-/// Decode the binary format; `what` names the source in error messages.
+/// Decode the binary format from memory; `what` names the source in error messages.
 pub fn decode(bytes: &[u8], what: &str) -> Result<Gazetteer, GazetteerError> {
+    decode_from(bytes, bytes.len() as u64, what)
+}
+
+/// Decode the binary format from a reader of `len` bytes in total (a file's size); `what` names the
+/// source in error messages. Reads sequentially through a small buffer, so a file need not be held in
+/// memory whole.
+pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, GazetteerError> {
     let corrupt = |why: String| GazetteerError::Corrupt { what: what.to_string(), why };
-    if bytes.is_empty() {
+    let mut r = Reader::new(src, len, what);
+    if len == 0 {
         return Err(corrupt("it is empty".into()));
     }
-    if bytes.len() < 12 || &bytes[..8] != MAGIC {
-        return Err(corrupt("it does not start with the incimap gazetteer header".into()));
-    }
-    let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    let header = match r.bytes(HEADER_LEN) {
+        Ok(h) if &h[..8] == MAGIC => h,
+        _ => return Err(corrupt("it does not start with the incimap gazetteer header".into())),
+    };
+    let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
+    let crc = u32::from_le_bytes([header[12], header[13], header[14], header[15]]);
     if version != FORMAT_VERSION {
         return Err(corrupt(format!(
             "format version {version}, this incimap reads version {FORMAT_VERSION}: rebuild it with `incimap gazetteer build` or `refresh`"
         )));
     }
-    let gaz: Gazetteer = postcard::from_bytes(&bytes[12..]).map_err(|e| corrupt(format!("undecodable ({e})")))?;
-    if gaz.manifest.name_key_version != crate::names::KEY_VERSION {
+    r.start_crc();
+
+    let head_len = r.u32()? as usize;
+    let head_bytes = r.vec(head_len)?;
+    let head: Head = postcard::from_bytes(&head_bytes).map_err(|e| corrupt(format!("undecodable ({e})")))?;
+    drop(head_bytes);
+    if head.manifest.name_key_version != crate::names::KEY_VERSION {
         return Err(corrupt(format!(
             "its name index uses normalisation version {}, this incimap uses {}: rebuild it",
-            gaz.manifest.name_key_version,
+            head.manifest.name_key_version,
             crate::names::KEY_VERSION
         )));
     }
-    Ok(gaz)
+
+    // A place takes at least 33 bytes and a name entry 6: a count that the rest of the input cannot
+    // hold is corruption, found before allocating for it.
+    let n = r.count(33)?;
+    let mut places = Vec::with_capacity(n);
+    while places.len() < n {
+        r.block(|b| decode_places(b, &mut places))?;
+    }
+    let m = r.count(6)?;
+    let mut names = Vec::with_capacity(m);
+    while names.len() < m {
+        r.block(|b| decode_names(b, places.len(), &mut names))?;
+    }
+    if places.len() != n || names.len() != m {
+        return Err(corrupt("its blocks hold more records than its counts".into()));
+    }
+    r.finish(crc)?;
+    Ok(Gazetteer {
+        manifest: head.manifest,
+        places,
+        admin1: head.admin1,
+        admin2: head.admin2,
+        names,
+        boundaries: head.boundaries,
+    })
+}
+
+/// Most records in one block: small enough that a block fits the read buffer and the cache.
+const BLOCK_RECORDS: usize = 1024;
+
+/// A cursor over one block's bytes.
+struct Cursor<'b> {
+    b: &'b [u8],
+}
+
+impl<'b> Cursor<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
+        if n > self.b.len() {
+            return Err("a block is shorter than its records".into());
+        }
+        let (head, rest) = self.b.split_at(n);
+        self.b = rest;
+        Ok(head)
+    }
+
+    /// `n` fixed-size little-endian values.
+    fn column<const N: usize>(&mut self, n: usize) -> Result<std::slice::ChunksExact<'b, u8>, String> {
+        Ok(self.take(n.checked_mul(N).ok_or("a block count overflows")?)?.chunks_exact(N))
+    }
+
+    #[inline]
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.b.split_first().ok_or("a block is shorter than its records")?;
+            self.b = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err("a length overflows".into())
+    }
+
+    /// `n` varint lengths followed by the strings they measure, as one checked text and the lengths.
+    fn strings(&mut self, n: usize) -> Result<(&'b str, Vec<usize>), String> {
+        let mut lens = Vec::with_capacity(n.min(self.b.len()));
+        let mut total = 0usize;
+        for _ in 0..n {
+            let len = self.varint()? as usize;
+            total = total.checked_add(len).ok_or("a length overflows")?;
+            lens.push(len);
+        }
+        let text = std::str::from_utf8(self.take(total)?).map_err(|_| "a name is not UTF-8")?;
+        Ok((text, lens))
+    }
+
+    fn end(&self) -> Result<(), String> {
+        if self.b.is_empty() { Ok(()) } else { Err("a block has bytes after its records".into()) }
+    }
+}
+
+/// Split `text` into consecutive strings of byte lengths `lens` (each must end on a character boundary).
+fn split_text<'t>(text: &'t str, lens: &'t [usize]) -> impl Iterator<Item = Result<CompactString, String>> + 't {
+    let mut at = 0;
+    lens.iter().map(move |&len| {
+        let s = text.get(at..at + len).ok_or("a name splits a character")?;
+        at += len;
+        Ok(CompactString::new(s))
+    })
+}
+
+fn f64_le(b: &[u8]) -> f64 {
+    f64::from_le_bytes(b.try_into().unwrap_or_default())
+}
+fn u64_le(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b.try_into().unwrap_or_default())
+}
+fn u32_le(b: &[u8]) -> u32 {
+    u32::from_le_bytes(b.try_into().unwrap_or_default())
+}
+
+/// Append the places of one block.
+fn decode_places(block: &[u8], places: &mut Vec<Place>) -> Result<(), String> {
+    let mut c = Cursor { b: block };
+    let n = c.varint()? as usize;
+    if n > BLOCK_RECORDS {
+        return Err(format!("a block of {n} places"));
+    }
+    let (ids, lats, lons, pops) = (c.column::<4>(n)?, c.column::<8>(n)?, c.column::<8>(n)?, c.column::<8>(n)?);
+    let (text, lens) = c.strings(n * 5)?;
+    c.end()?;
+    let mut strings = split_text(text, &lens);
+    let mut next = || strings.next().unwrap_or_else(|| Err("missing string".into()));
+    for (((id, lat), lon), pop) in ids.zip(lats).zip(lons).zip(pops) {
+        places.push(Place {
+            geonameid: u32_le(id),
+            name: next()?,
+            lat: f64_le(lat),
+            lon: f64_le(lon),
+            feature_code: next()?,
+            country: next()?,
+            admin1: next()?,
+            admin2: next()?,
+            population: u64_le(pop),
+        });
+    }
+    Ok(())
+}
+
+/// Append the name-index entries of one block; every entry must point at one of `place_count` places.
+fn decode_names(block: &[u8], place_count: usize, names: &mut Vec<NameEntry>) -> Result<(), String> {
+    let mut c = Cursor { b: block };
+    let n = c.varint()? as usize;
+    if n > BLOCK_RECORDS {
+        return Err(format!("a block of {n} names"));
+    }
+    let (places, kinds) = (c.column::<4>(n)?, c.take(n)?);
+    let (text, lens) = c.strings(n)?;
+    c.end()?;
+    for ((place, &kind), key) in places.zip(kinds).zip(split_text(text, &lens)) {
+        let place = u32_le(place);
+        if place as usize >= place_count {
+            return Err(format!("a name points at place {place} of {place_count}"));
+        }
+        let kind = match kind {
+            0 => NameKind::Primary,
+            1 => NameKind::Ascii,
+            2 => NameKind::Alternate,
+            k => return Err(format!("unknown name kind {k}")),
+        };
+        names.push(NameEntry { key: key?, place, kind });
+    }
+    Ok(())
+}
+
+/// Sequential reads through a reusable buffer, with the CRC of everything read after the header.
+struct Reader<'w, R> {
+    src: R,
+    buf: Box<[u8]>,
+    /// Unread bytes are `buf[pos..end]`.
+    pos: usize,
+    end: usize,
+    /// Bytes of the input not yet consumed (read into the buffer or not).
+    left: u64,
+    /// Bytes of `buf[..end]` already added to the CRC.
+    hashed: usize,
+    crc: Option<crc32fast::Hasher>,
+    what: &'w str,
+}
+
+/// Buffer size: large enough for any single record, small enough to stay in cache.
+const BUF_LEN: usize = 256 * 1024;
+
+impl<'w, R: Read> Reader<'w, R> {
+    fn new(src: R, len: u64, what: &'w str) -> Self {
+        Reader { src, buf: vec![0; BUF_LEN].into_boxed_slice(), pos: 0, end: 0, left: len, hashed: 0, crc: None, what }
+    }
+
+    fn corrupt(&self, why: String) -> GazetteerError {
+        GazetteerError::Corrupt { what: self.what.to_string(), why }
+    }
+
+    fn truncated(&self) -> GazetteerError {
+        self.corrupt("it is truncated".into())
+    }
+
+    /// Hash everything consumed from here on.
+    fn start_crc(&mut self) {
+        self.hashed = self.pos;
+        self.crc = Some(crc32fast::Hasher::new());
+    }
+
+    fn hash_to(&mut self, upto: usize) {
+        if let Some(h) = &mut self.crc
+            && upto > self.hashed
+        {
+            h.update(&self.buf[self.hashed..upto]);
+        }
+        self.hashed = self.hashed.max(upto);
+    }
+
+    /// Make at least `n` (≤ [`BUF_LEN`]) bytes available at `pos`, or fail as truncated.
+    #[inline]
+    fn need(&mut self, n: usize) -> Result<(), GazetteerError> {
+        if self.end - self.pos >= n { Ok(()) } else { self.refill(n) }
+    }
+
+    #[cold]
+    fn refill(&mut self, n: usize) -> Result<(), GazetteerError> {
+        if n as u64 > self.left {
+            return Err(self.truncated());
+        }
+        self.hash_to(self.pos);
+        self.buf.copy_within(self.pos..self.end, 0);
+        self.end -= self.pos;
+        self.hashed -= self.pos;
+        self.pos = 0;
+        while self.end < n {
+            let got = match self.src.read(&mut self.buf[self.end..]) {
+                Ok(0) => return Err(self.truncated()),
+                Ok(got) => got,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(source) => return Err(GazetteerError::Io { path: self.what.into(), source }),
+            };
+            self.end += got;
+        }
+        Ok(())
+    }
+
+    /// Consume `n` bytes (≤ [`BUF_LEN`]).
+    #[inline]
+    fn bytes(&mut self, n: usize) -> Result<&[u8], GazetteerError> {
+        self.need(n)?;
+        let at = self.pos;
+        self.pos += n;
+        self.left -= n as u64;
+        Ok(&self.buf[at..at + n])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], GazetteerError> {
+        let b = self.bytes(N)?;
+        let mut a = [0; N];
+        a.copy_from_slice(b);
+        Ok(a)
+    }
+
+    fn u8(&mut self) -> Result<u8, GazetteerError> {
+        Ok(self.bytes(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, GazetteerError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn varint(&mut self) -> Result<u64, GazetteerError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+        }
+        Err(self.corrupt("a length overflows".into()))
+    }
+
+    /// A count of records of at least `min_len` bytes each that the rest of the input can hold.
+    fn count(&mut self, min_len: u64) -> Result<usize, GazetteerError> {
+        let n = self.varint()?;
+        if n.saturating_mul(min_len) > self.left {
+            return Err(self.corrupt(format!("it claims {n} records but is too short for them")));
+        }
+        Ok(n as usize)
+    }
+
+    /// Read one length-prefixed block and hand its bytes to `decode` (from the buffer when it fits).
+    fn block(&mut self, decode: impl FnOnce(&[u8]) -> Result<(), String>) -> Result<(), GazetteerError> {
+        let len = self.u32()? as usize;
+        let result = if len <= BUF_LEN {
+            decode(self.bytes(len)?)
+        } else {
+            let owned = self.vec(len)?;
+            decode(&owned)
+        };
+        result.map_err(|why| self.corrupt(why))
+    }
+
+    /// Consume `n` bytes of any size into a new vector.
+    fn vec(&mut self, n: usize) -> Result<Vec<u8>, GazetteerError> {
+        if n as u64 > self.left {
+            return Err(self.truncated());
+        }
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            let take = (n - out.len()).min(BUF_LEN);
+            let b = self.bytes(take)?;
+            out.extend_from_slice(b);
+        }
+        Ok(out)
+    }
+
+    /// Check that the input ends here and that its CRC is `expected`.
+    fn finish(mut self, expected: u32) -> Result<(), GazetteerError> {
+        let mut extra = [0u8; 1];
+        if self.pos < self.end || self.left > 0 || matches!(self.src.read(&mut extra), Ok(n) if n > 0) {
+            return Err(self.corrupt("it has bytes after the name index".into()));
+        }
+        self.hash_to(self.pos);
+        let got = self.crc.take().map(|h| h.finalize()).unwrap_or_default();
+        if got != expected {
+            return Err(self.corrupt(format!("its checksum is {got:08x}, the header says {expected:08x}")));
+        }
+        Ok(())
+    }
 }

@@ -13,6 +13,7 @@ pub mod geonames;
 
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 pub use format::Manifest;
@@ -47,17 +48,17 @@ pub enum GazetteerError {
 pub struct Place {
     pub geonameid: u32,
     /// GeoNames' primary name (may carry diacritics or apostrophes: `Ryl’sk`).
-    pub name: String,
+    pub name: CompactString,
     pub lat: f64,
     pub lon: f64,
     /// GeoNames feature code: `PPLC`, `PPLA`, `PPLA2`, `PPL`, ...
-    pub feature_code: String,
+    pub feature_code: CompactString,
     /// ISO 3166 alpha-2 country code.
-    pub country: String,
+    pub country: CompactString,
     /// Raw GeoNames admin1 code (`09`); the full form is `country.admin1`.
-    pub admin1: String,
+    pub admin1: CompactString,
     /// Raw GeoNames admin2 code.
-    pub admin2: String,
+    pub admin2: CompactString,
     pub population: u64,
 }
 
@@ -104,7 +105,7 @@ pub enum NameKind {
 /// One entry of the name index: a normalised key (see [`crate::names::key`]) pointing at a place.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NameEntry {
-    pub key: String,
+    pub key: CompactString,
     /// Index into [`Gazetteer::places`].
     pub place: u32,
     pub kind: NameKind,
@@ -151,8 +152,11 @@ impl Gazetteer {
         if !path.is_file() {
             return Err(GazetteerError::MissingFile { dir: dir.to_path_buf(), file: DATA_FILE });
         }
-        let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io { path: path.clone(), source })?;
-        format::decode(&bytes, &path.display().to_string())
+        let io = |source| GazetteerError::Io { path: path.clone(), source };
+        let file = std::fs::File::open(&path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        // Streamed, not read whole: a full-size gazetteer is 30 MB that need not be in memory twice.
+        format::decode_from(file, len, &path.display().to_string())
     }
 
     /// The admin1 region with GeoNames code `code` (`RU.09`).

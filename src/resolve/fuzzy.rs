@@ -120,6 +120,28 @@ impl FuzzyIndex {
     }
 }
 
+/// The same answer as [`FuzzyIndex::neighbours`] without an index: one pass over the name index. For
+/// a one-shot lookup (`incimap resolve NAME`) this takes a few milliseconds on a full-size gazetteer,
+/// where building the index takes over a hundred.
+pub(crate) fn neighbours_by_scan(names: &[NameEntry], query: &str) -> Vec<u32> {
+    let q = query.as_bytes();
+    let mut out: Vec<u32> = Vec::new();
+    if q.len() < MIN_FUZZY_LEN || q.len() > 64 || !q.is_ascii() {
+        return out;
+    }
+    for (i, e) in names.iter().enumerate() {
+        let k = e.key.as_bytes();
+        // the keys the index holds: ASCII, and with one-letter deletions at least MIN_FUZZY_LEN - 1 long
+        if k.len().abs_diff(q.len()) > 1 || k.len() > 64 || !within_one_edit(k, q) || k == q || !k.is_ascii() {
+            continue;
+        }
+        if i == 0 || names[i - 1].key != e.key {
+            out.push(i as u32);
+        }
+    }
+    out
+}
+
 /// Whether `a` and `b` differ by at most one insertion, deletion, substitution or adjacent swap.
 pub(crate) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -146,6 +168,31 @@ pub(crate) fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scan_finds_what_the_index_finds() {
+        let gaz = crate::gazetteer::Gazetteer::embedded().unwrap();
+        let index = FuzzyIndex::build(&gaz.names);
+        let mut queries: Vec<String> = Vec::new();
+        for e in gaz.names.iter().step_by(41) {
+            let k = e.key.to_string();
+            queries.push(k.clone());
+            if k.len() > 3 && k.is_ascii() {
+                queries.push(format!("{}{}", &k[..2], &k[3..])); // a letter dropped
+                queries.push(format!("{}x{}", &k[..3], &k[3..])); // a letter added
+            }
+        }
+        let mut found = 0;
+        for q in &queries {
+            let mut a = index.neighbours(&gaz.names, q);
+            let mut b = neighbours_by_scan(&gaz.names, q);
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{q}");
+            found += a.len();
+        }
+        assert!(found > 100, "only {found} neighbours in {} queries", queries.len());
+    }
 
     #[test]
     fn one_edit() {

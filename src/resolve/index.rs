@@ -6,9 +6,9 @@ use crate::gazetteer::{NameEntry, NameKind, Place};
 pub fn name_entries(places: &[Place], alt_names: &[Vec<String>]) -> Vec<NameEntry> {
     let mut out = Vec::new();
     for (i, p) in places.iter().enumerate() {
-        out.push(NameEntry { key: crate::names::key(&p.name), place: i as u32, kind: NameKind::Primary });
+        out.push(NameEntry { key: crate::names::key(&p.name).into(), place: i as u32, kind: NameKind::Primary });
         for a in alt_names.get(i).into_iter().flatten() {
-            out.push(NameEntry { key: crate::names::key(a), place: i as u32, kind: NameKind::Alternate });
+            out.push(NameEntry { key: crate::names::key(a).into(), place: i as u32, kind: NameKind::Alternate });
         }
     }
     out.sort_by(|a, b| a.key.cmp(&b.key).then(a.place.cmp(&b.place)).then(a.kind.cmp(&b.kind)));

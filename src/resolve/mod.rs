@@ -39,7 +39,7 @@ use crate::gazetteer::{Gazetteer, Place};
 use crate::names;
 
 use fuzzy::FuzzyIndex;
-use region::{RegionIndex, RegionRef, lexicon};
+use region::{DistrictCentres, RegionIndex, RegionRef, lexicon};
 
 /// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -278,6 +278,7 @@ impl Filter {
 pub struct Resolver<'g> {
     gaz: &'g Gazetteer,
     regions: OnceLock<RegionIndex>,
+    districts: OnceLock<DistrictCentres>,
     fuzzy: OnceLock<FuzzyIndex>,
     keys: OnceLock<index::KeyTable>,
     /// Per place: index of its admin1 region in the gazetteer, or `u16::MAX`.
@@ -294,6 +295,7 @@ impl<'g> Resolver<'g> {
         Resolver {
             gaz,
             regions: OnceLock::new(),
+            districts: OnceLock::new(),
             fuzzy: OnceLock::new(),
             keys: OnceLock::new(),
             place_admin1: OnceLock::new(),
@@ -309,6 +311,10 @@ impl<'g> Resolver<'g> {
 
     fn region_index(&self) -> &RegionIndex {
         self.regions.get_or_init(|| RegionIndex::build(self.gaz))
+    }
+
+    fn district_centres(&self) -> &DistrictCentres {
+        self.districts.get_or_init(|| DistrictCentres::new(self.gaz))
     }
 
     /// Name-index entries whose key is `key` (through the hash table built at first use).
@@ -366,11 +372,11 @@ impl<'g> Resolver<'g> {
         let p: &Place = &self.gaz.places[index as usize];
         Candidate {
             geonameid: p.geonameid,
-            name: p.name.clone(),
-            country: p.country.clone(),
+            name: p.name.to_string(),
+            country: p.country.to_string(),
             admin1: p.admin1_code(),
             admin1_name: self.place_admin1_name(index).unwrap_or("").to_string(),
-            feature_code: p.feature_code.clone(),
+            feature_code: p.feature_code.to_string(),
             population: p.population,
             lat: p.lat,
             lon: p.lon,
@@ -384,7 +390,7 @@ impl<'g> Resolver<'g> {
             let reg = &self.gaz.admin1[r.index as usize];
             (reg, reg.seat)
         } else {
-            let centre = self.region_index().district_centres.get(r.index as usize).copied().flatten();
+            let centre = self.district_centres().centre(self.gaz, r.index);
             (&self.gaz.admin2[r.index as usize], centre)
         };
         RegionHint { level: r.level, code: reg.code.clone(), name: reg.name.clone(), seat }
@@ -441,8 +447,7 @@ impl<'g> Resolver<'g> {
     /// `district`, judged by distance: within [`DISTRICT_NEAR_KM`] of the district's centre, or nearer to
     /// it than to any other district centre of its oblast and within [`DISTRICT_RADIUS_KM`].
     fn near_district_centre(&self, p: &Place, district: u32) -> bool {
-        let idx = self.region_index();
-        let Some(centres) = idx.centres_by_admin1.get(&p.admin1_code()) else { return false };
+        let centres = self.district_centres().of_admin1(self.gaz, &p.admin1_code());
         let Some(&(_, centre)) = centres.iter().find(|(d, _)| *d == district) else { return false };
         let d = distance_km(p, &self.gaz.places[centre as usize]);
         if d <= DISTRICT_NEAR_KM {
@@ -463,7 +468,10 @@ impl<'g> Resolver<'g> {
 
     /// Country codes the gazetteer holds, and what country names in a query map to.
     fn country_of_phrase(&self, text: &str) -> Option<String> {
-        let known = self.countries.get_or_init(|| self.gaz.places.iter().map(|p| p.country.clone()).collect());
+        let known = self.countries.get_or_init(|| {
+            let distinct: HashSet<&str> = self.gaz.places.iter().map(|p| p.country.as_str()).collect();
+            distinct.into_iter().map(str::to_string).collect()
+        });
         let code = match names::key(text).as_str() {
             "russia" | "rosia" | "russian federation" | "rf" | "ru" => "RU",
             "ukraine" | "ukraina" | "ua" => "UA",
@@ -581,8 +589,13 @@ impl<'g> Resolver<'g> {
             names::for_each_lemma(&k, |cand| self.add_key(cand, true, filter, &mut hits));
         }
         if !found_inside(&hits) && k.len() >= fuzzy::MIN_FUZZY_LEN && k.len() <= 64 {
-            let fz = self.fuzzy_index();
-            for e in fz.neighbours(&self.gaz.names, &k) {
+            // A one-shot lookup scans the name index; a resolver in steady use builds the index.
+            let near = if self.warm() {
+                self.fuzzy_index().neighbours(&self.gaz.names, &k)
+            } else {
+                fuzzy::neighbours_by_scan(&self.gaz.names, &k)
+            };
+            for e in near {
                 let key = &self.gaz.names[e as usize].key;
                 for entry in self.names_with_key(key) {
                     self.add_hit(entry.place, MatchKind::Fuzzy, filter, &mut hits);

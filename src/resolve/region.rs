@@ -9,6 +9,7 @@
 //! reduced the same way and looked up as a noun, then as an adjective.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use crate::gazetteer::{Gazetteer, Region};
 use crate::names::key;
@@ -220,11 +221,60 @@ pub(crate) struct RegionIndex {
     aliases: HashMap<String, Vec<RegionRef>>,
     /// Per admin1 region: (its name has a first-level generic word, its name says "city").
     admin1_shape: Vec<(bool, bool)>,
-    /// Per admin2 region: its centre (GeoNames' seat, else the place of its admin1 the district is named
-    /// after: Borovskiy Rayon → Borovsk), as an index into the gazetteer's places.
-    pub district_centres: Vec<Option<u32>>,
-    /// Admin1 code → (admin2 index, centre) of its districts with a known centre.
-    pub centres_by_admin1: HashMap<String, Vec<(u32, u32)>>,
+}
+
+/// Where districts (admin2 regions) lie, for district hints: each district's centre (GeoNames' seat,
+/// else the place of its admin1 the district is named after: Borovskiy Rayon → Borovsk), as an index
+/// into the gazetteer's places. Worked out one admin1 region at a time, when a query first needs a
+/// district of it, so a district hint costs a pass over the places of one oblast, not over all of them.
+#[derive(Debug, Default)]
+pub(crate) struct DistrictCentres {
+    /// Admin1 code (`RU.09`, from the districts' codes) → group.
+    groups: HashMap<String, usize>,
+    /// Per group: its admin1 code and its districts (indexes into the gazetteer's admin2).
+    members: Vec<(String, Vec<u32>)>,
+    /// Per admin2 region: its group and its position there.
+    group_of: Vec<(usize, usize)>,
+    /// Per group, at first use: the centre of each member.
+    centres: Vec<OnceLock<Vec<Option<u32>>>>,
+}
+
+impl DistrictCentres {
+    /// Group the districts by admin1 region (a few thousand codes; no place is read yet).
+    pub fn new(gaz: &Gazetteer) -> DistrictCentres {
+        let mut d = DistrictCentres::default();
+        for (i, r) in gaz.admin2.iter().enumerate() {
+            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+            let g = *d.groups.entry(admin1.to_string()).or_insert_with(|| {
+                d.members.push((admin1.to_string(), Vec::new()));
+                d.members.len() - 1
+            });
+            d.group_of.push((g, d.members[g].1.len()));
+            d.members[g].1.push(i as u32);
+        }
+        d.centres = d.members.iter().map(|_| OnceLock::new()).collect();
+        d
+    }
+
+    fn group_centres(&self, gaz: &Gazetteer, g: usize) -> &[Option<u32>] {
+        self.centres[g].get_or_init(|| {
+            let (admin1, members) = &self.members[g];
+            district_centres(gaz, admin1, members)
+        })
+    }
+
+    /// The centre of admin2 region `district`.
+    pub fn centre(&self, gaz: &Gazetteer, district: u32) -> Option<u32> {
+        let &(g, at) = self.group_of.get(district as usize)?;
+        self.group_centres(gaz, g)[at]
+    }
+
+    /// (admin2 index, centre) of the districts of admin1 region `admin1` (`RU.09`) with a known centre.
+    pub fn of_admin1(&self, gaz: &Gazetteer, admin1: &str) -> Vec<(u32, u32)> {
+        let Some(&g) = self.groups.get(admin1) else { return Vec::new() };
+        let members = &self.members[g].1;
+        members.iter().zip(self.group_centres(gaz, g)).filter_map(|(&d, c)| Some((d, (*c)?))).collect()
+    }
 }
 
 /// The gazetteer-independent words of region phrases: generic words, leading prepositions, alias
@@ -305,12 +355,6 @@ impl RegionIndex {
                 }
             }
         }
-        idx.district_centres = district_centres(gaz);
-        for (i, (r, c)) in gaz.admin2.iter().zip(&idx.district_centres).enumerate() {
-            if let (Some(c), Some((admin1, _))) = (c, r.code.rsplit_once('.')) {
-                idx.centres_by_admin1.entry(admin1.to_string()).or_default().push((i as u32, *c));
-            }
-        }
         // Admin1 capitals and all their names (Kharkov, Харків) name their region too.
         let mut seat_of: HashMap<u32, Vec<RegionRef>> = HashMap::new();
         for (i, r) in gaz.admin1.iter().enumerate() {
@@ -321,7 +365,14 @@ impl RegionIndex {
                 }
             }
         }
-        for e in &gaz.names {
+        // One flag per place, so the pass over the (million-entry) name index is a byte load per entry.
+        let mut is_seat = vec![false; gaz.places.len()];
+        for &s in seat_of.keys() {
+            if let Some(f) = is_seat.get_mut(s as usize) {
+                *f = true;
+            }
+        }
+        for e in gaz.names.iter().filter(|e| is_seat.get(e.place as usize) == Some(&true)) {
             if let Some(regions) = seat_of.get(&e.place) {
                 for &rr in regions {
                     idx.add_stem(&e.key, rr, true);
@@ -499,37 +550,51 @@ impl Lexicon {
 /// The centre of each admin2 region. Most Russian places in GeoNames carry no admin2 code, so the seat
 /// is often unknown; a district is named after its centre (Grayvoronskiy Rayon, Borovskiy Rayon), so
 /// the most prominent place of the same admin1 whose name gives the district's adjective is taken.
-fn district_centres(gaz: &Gazetteer) -> Vec<Option<u32>> {
+fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Option<u32>> {
     let lex = lexicon();
-    // (admin1 code, adjective stem) → most prominent place
-    let mut by_adjective: HashMap<(String, String), u32> = HashMap::new();
+    // The adjective stems each district without a GeoNames seat may be named after, in order of preference.
+    let wanted: Vec<Option<Vec<String>>> = districts
+        .iter()
+        .map(|&d| {
+            let r = &gaz.admin2[d as usize];
+            r.seat.is_none().then(|| region_names(r).flat_map(|n| adjective_stems(&lex.strip(&key(n)).0)).collect())
+        })
+        .collect();
+    // Adjective stem → the most prominent place of `admin1` that gives it; only for stems some district wants.
+    let mut best: HashMap<&str, Option<u32>> = wanted.iter().flatten().flatten().map(|s| (s.as_str(), None)).collect();
+    let in_admin1 = |p: &crate::gazetteer::Place| {
+        !p.admin1.is_empty()
+            && admin1.len() == p.country.len() + 1 + p.admin1.len()
+            && admin1.starts_with(p.country.as_str())
+            && admin1[p.country.len()..].starts_with('.')
+            && admin1.ends_with(p.admin1.as_str())
+    };
     let rank = |p: &crate::gazetteer::Place| {
         let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
         (seat, p.population)
     };
-    for (i, p) in gaz.places.iter().enumerate() {
-        let k = key(&p.name);
-        if k.len() < 3 || p.admin1.is_empty() {
-            continue;
-        }
-        for a in adjective_stems(&k) {
-            let e = by_adjective.entry((p.admin1_code(), a)).or_insert(i as u32);
-            if rank(p) > rank(&gaz.places[*e as usize]) {
-                *e = i as u32;
+    if !best.is_empty() {
+        for (i, p) in gaz.places.iter().enumerate().filter(|(_, p)| in_admin1(p)) {
+            let k = key(&p.name);
+            if k.len() < 3 {
+                continue;
+            }
+            for a in adjective_stems(&k) {
+                if let Some(found) = best.get_mut(a.as_str())
+                    // the first of equally prominent places
+                    && found.is_none_or(|f| rank(p) > rank(&gaz.places[f as usize]))
+                {
+                    *found = Some(i as u32);
+                }
             }
         }
     }
-    gaz.admin2
+    districts
         .iter()
-        .map(|r| {
-            if r.seat.is_some() {
-                return r.seat;
-            }
-            let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
-            region_names(r).find_map(|n| {
-                let (stem, _) = lex.strip(&key(n));
-                adjective_stems(&stem).into_iter().find_map(|a| by_adjective.get(&(admin1.to_string(), a)).copied())
-            })
+        .zip(&wanted)
+        .map(|(&d, w)| match w {
+            None => gaz.admin2[d as usize].seat,
+            Some(stems) => stems.iter().find_map(|a| best.get(a.as_str()).copied().flatten()),
         })
         .collect()
 }
@@ -626,6 +691,53 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The straightforward form of [`district_centres`]: every place's adjective stems into one map.
+    fn district_centres_by_every_place(gaz: &Gazetteer) -> Vec<Option<u32>> {
+        let lex = lexicon();
+        // (admin1 code, adjective stem) → most prominent place
+        let mut by_adjective: HashMap<(String, String), u32> = HashMap::new();
+        let rank = |p: &crate::gazetteer::Place| {
+            let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
+            (seat, p.population)
+        };
+        for (i, p) in gaz.places.iter().enumerate() {
+            let k = key(&p.name);
+            if k.len() < 3 || p.admin1.is_empty() {
+                continue;
+            }
+            for a in adjective_stems(&k) {
+                let e = by_adjective.entry((p.admin1_code(), a)).or_insert(i as u32);
+                if rank(p) > rank(&gaz.places[*e as usize]) {
+                    *e = i as u32;
+                }
+            }
+        }
+        gaz.admin2
+            .iter()
+            .map(|r| {
+                if r.seat.is_some() {
+                    return r.seat;
+                }
+                let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
+                region_names(r).find_map(|n| {
+                    let (stem, _) = lex.strip(&key(n));
+                    adjective_stems(&stem).into_iter().find_map(|a| by_adjective.get(&(admin1.to_string(), a)).copied())
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn district_centres_match_the_straightforward_form() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let d = DistrictCentres::new(&gaz);
+        let got: Vec<Option<u32>> = (0..gaz.admin2.len() as u32).map(|i| d.centre(&gaz, i)).collect();
+        assert_eq!(got, district_centres_by_every_place(&gaz));
+        // Most districts have a centre, not only those GeoNames gives a seat.
+        let seats = gaz.admin2.iter().filter(|r| r.seat.is_some()).count();
+        assert!(got.iter().flatten().count() > seats + 500, "{seats} seats");
+    }
 
     #[test]
     fn irregular_adjectives_are_keys() {
