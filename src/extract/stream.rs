@@ -11,7 +11,7 @@ use std::io::Read;
 use super::{Extractor, Mention};
 
 /// Bytes read per chunk. Articles are far smaller; a corpus in one file is cut into documents of this size.
-pub const CHUNK_BYTES: usize = 1 << 20;
+pub const CHUNK_BYTES: usize = 256 << 10;
 
 /// What reading one input found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -173,9 +173,9 @@ pub fn extract_parallel<R: Read + Send>(
         End(usize, Result<(), StreamError>),
     }
     let threads = threads.max(1);
-    let (job_tx, job_rx) = sync_channel::<Job>(threads * 2);
+    let (job_tx, job_rx) = sync_channel::<Job>(threads);
     let job_rx: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(job_rx));
-    let (out_tx, out_rx) = sync_channel::<(usize, Output)>(threads * 4);
+    let (out_tx, out_rx) = sync_channel::<(usize, Output)>(threads);
     std::thread::scope(|scope| {
         // Reader: numbers every chunk and every end of input, so the outputs can be put back in order.
         let open = &open;
