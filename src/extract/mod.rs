@@ -162,7 +162,6 @@ pub struct Extractor<'r, 'g> {
     regions: RefCell<RegionCache>,
     region_keys: std::cell::OnceCell<regions::RegionKeys>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
-    words: words::WordClasses,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -177,7 +176,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             regions: RefCell::new(HashMap::default()),
             region_keys: std::cell::OnceCell::new(),
             measurements: RefCell::new(HashMap::default()),
-            words: words::WordClasses::default(),
         }
     }
 
@@ -279,7 +277,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let sents = text::sentences(text, &tokens);
         let lower = text::Folded::new(text, &tokens);
         let classes: Vec<u8> = (0..tokens.len())
-            .map(|i| if tokens[i].kind == Kind::Word { self.words.of(lower.word(i)) } else { 0 })
+            .map(|i| if tokens[i].kind == Kind::Word { words::of(lower.word(i)) } else { 0 })
             .collect();
         let sentence_has =
             |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);

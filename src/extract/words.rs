@@ -36,24 +36,26 @@ pub fn classify(word: &str) -> u8 {
 /// Distinct words seen before this many are forgotten (bounds memory on endless input).
 const LIMIT: usize = 500_000;
 
-/// A cache of [`classify`] by word.
-#[derive(Default)]
-pub struct WordClasses(RefCell<FxHashMap<Box<str>, u8>>);
+thread_local! {
+    /// One cache per thread, shared by every extractor on it: classes depend on the word alone, and a
+    /// short-lived extractor (one per article) should not pay for the vocabulary again.
+    static CACHE: RefCell<FxHashMap<Box<str>, u8>> = RefCell::new(FxHashMap::default());
+}
 
-impl WordClasses {
-    /// The classes of `word` (folded).
-    pub fn of(&self, word: &str) -> u8 {
-        if let Some(&c) = self.0.borrow().get(word) {
+/// The classes of `word` (folded), from this thread's cache of [`classify`].
+pub fn of(word: &str) -> u8 {
+    CACHE.with(|cache| {
+        if let Some(&c) = cache.borrow().get(word) {
             return c;
         }
         let c = classify(word);
-        let mut map = self.0.borrow_mut();
+        let mut map = cache.borrow_mut();
         if map.len() >= LIMIT {
             map.clear();
         }
         map.insert(word.into(), c);
         c
-    }
+    })
 }
 
 #[cfg(test)]
@@ -68,8 +70,7 @@ mod tests {
         assert_eq!(classify("12"), DATE);
         assert_eq!(classify("shahed") & WEAPON, WEAPON);
         assert_eq!(classify("governor"), 0);
-        let cache = WordClasses::default();
-        assert_eq!(cache.of("tuesday"), DATE);
-        assert_eq!(cache.of("tuesday"), DATE);
+        assert_eq!(of("tuesday"), DATE);
+        assert_eq!(of("tuesday"), DATE);
     }
 }

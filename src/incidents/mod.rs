@@ -257,9 +257,12 @@ fn read_into<'s>(
     }
     let inputs = sniff::expand(paths)?;
     let mut sink = Sink { opts, summary: Summary::default(), incidents, on_unresolved };
+    // One extractor for every article of the run, so its caches (names, regions, border distances) serve
+    // them all.
+    let extractor = crate::extract::Extractor::new(locator.resolver, Some(locator.border));
     for input in &inputs {
         sink.summary.files += 1;
-        read_one(input, locator, opts, &mut sink)?;
+        read_one(input, locator, &extractor, opts, &mut sink)?;
         sink.flush()?;
     }
     Ok(sink.summary)
@@ -370,7 +373,13 @@ impl Input {
     }
 }
 
-fn read_one(input: &Input, locator: &Locator, opts: &ReadOptions, sink: &mut Sink) -> Result<(), ReadError> {
+fn read_one(
+    input: &Input,
+    locator: &Locator,
+    extractor: &crate::extract::Extractor,
+    opts: &ReadOptions,
+    sink: &mut Sink,
+) -> Result<(), ReadError> {
     let name = input.name();
     let io_err = |source| ReadError::Io { path: name.clone(), source };
     let raw: Box<dyn std::io::Read> = match input {
@@ -390,6 +399,6 @@ fn read_one(input: &Input, locator: &Locator, opts: &ReadOptions, sink: &mut Sin
         InputKind::Csv | InputKind::Tsv | InputKind::Semicolon => table::read(reader, kind, &ctx, sink),
         InputKind::Ndjson => json::read_lines(reader, &ctx, sink),
         InputKind::Json => json::read_document(reader, &ctx, sink),
-        InputKind::Text => text::read(reader, &ctx, sink),
+        InputKind::Text => text::read(reader, &ctx, extractor, sink),
     }
 }

@@ -1,11 +1,17 @@
-//! Text articles: read whole (up to a limit) and geoparsed by [`crate::extract::incidents_from_text`].
+//! Text articles: read whole (up to a limit), geoparsed by the run's [`crate::extract::Extractor`] and turned
+//! into incidents by [`crate::extract::incidents_from_mentions`].
 
 use std::io::Read;
 
 use super::locate::Context;
 use super::{ReadError, Sink};
 
-pub(crate) fn read<R: Read>(reader: R, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
+pub(crate) fn read<R: Read>(
+    reader: R,
+    ctx: &Context,
+    extractor: &crate::extract::Extractor,
+    sink: &mut Sink,
+) -> Result<(), ReadError> {
     let max = ctx.opts.max_text_bytes;
     let mut bytes = Vec::new();
     reader
@@ -24,9 +30,8 @@ pub(crate) fn read<R: Read>(reader: R, ctx: &Context, sink: &mut Sink) -> Result
     if text.trim().is_empty() {
         return Err(bad("empty article".into()));
     }
-    let l = ctx.locator;
-    let (found, failed) =
-        crate::extract::incidents_from_text(text, ctx.source, ctx.opts.report_date, l.resolver, l.border);
+    let mentions = extractor.extract(text, ctx.source, ctx.opts.report_date);
+    let (found, failed) = crate::extract::incidents_from_mentions(&mentions);
     for i in found {
         sink.incident(i)?;
     }
