@@ -117,6 +117,18 @@ fn case_endings_offer_the_base_form() {
     has_lemma("Орле", "Орёл");
     has_lemma("Харківській області", "Харківська область");
     has_lemma("Ярославле", "Ярославль");
+    // Ukrainian: o/e closed to i in the nominative, consonant alternations before -і, -ому locatives.
+    has_lemma("Харкові", "Харків");
+    has_lemma("Харкова", "Харків");
+    has_lemma("Києві", "Київ");
+    has_lemma("Вовчанську", "Вовчанськ");
+    has_lemma("Шостці", "Шостка");
+    has_lemma("Кореневому", "Коренево");
+    // Russian instrumental, one word and two.
+    has_lemma("Рубежным", "Рубежное");
+    has_lemma("Матвеевым Курганом", "Матвеев Курган");
+    has_lemma("Павловской", "Павловская");
+    has_lemma("Курска", "Курск");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! 2. [`regions`] finds region phrases ("Voronezh region", "Брянской области", "Borovsky district") and
 //!    resolves them through [`Resolver::region`].
 //! 3. Toponyms are recognised by looking capitalised words (and runs of up to three) up in the gazetteer's
-//!    name index through [`crate::names::key`]; Russian/Ukrainian case endings are undone by [`inflect`].
+//!    name index through [`crate::names::key`]; Russian/Ukrainian case endings are undone by
+//!    [`crate::names::for_each_lemma`].
 //!    Guards drop common words, demonyms, person names and all-caps acronyms.
 //! 4. Region phrases next to a place attach to it and are hard constraints: a place outside the named
 //!    region is never chosen; a village missing from the gazetteer is placed at the region's centre with
@@ -29,7 +30,6 @@
 //! ```
 
 pub mod dates;
-pub mod inflect;
 pub mod lexicon;
 pub mod regions;
 pub mod roles;
@@ -203,7 +203,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if !cyrillic {
             return None;
         }
-        // Inflected forms (Белгороде → Белгород): the names module's base-form keys first ...
+        // Inflected forms (Белгороде → Белгород, Харкові → Харків): the names module's base-form keys.
         let mut found: Option<Vec<u32>> = None;
         crate::names::for_each_lemma(&key, |cand| {
             if found.is_none() {
@@ -216,15 +216,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(places) = found {
             let name = self.display_name(&places);
             return Some(Hit { name, places });
-        }
-        // ... then this module's own guesses, which know a few more Ukrainian alternations (Києві → Київ).
-        if !surface.contains(' ') {
-            for cand in inflect::nominatives(surface) {
-                let places = self.places_for(&cand);
-                if !places.is_empty() {
-                    return Some(Hit { name: self.display_name(&places), places });
-                }
-            }
         }
         None
     }
@@ -247,10 +238,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
         v.sort_unstable();
         v.dedup();
         v
-    }
-
-    fn places_for(&self, name: &str) -> Vec<u32> {
-        self.places_for_key(&crate::names::key(name))
     }
 
     /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.

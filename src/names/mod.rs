@@ -336,13 +336,17 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("ei", &["", "ia", "a"]),
     ("om", &["", "o", "oe", "i"]),
     ("em", &["", "e"]),
-    ("im", &["i", "e", ""]),
+    ("im", &["i", "e", "", "oe"]),
     ("ih", &["i", "e"]),
     // nouns, plural (Клинцах, Сумах, Клинцов)
     ("ah", &["i", "a", ""]),
     ("am", &["i", "a", ""]),
     ("ov", &["i"]),
     ("ev", &["i"]),
+    // Ukrainian consonant alternations before -і (Шостці → Шостка, Ризі → Рига, Сумщині's кі → ка)
+    ("tsi", &["ka"]),
+    ("si", &["ka", "ha"]),
+    ("zi", &["ga", "ha"]),
     // nouns, singular (Белгороде, Москве, Херсоні, Белгорода, Москву, Ярославля, Ярославлю)
     ("e", &["", "a", "o", "ia"]),
     ("i", &["", "a", "ia", "o"]),
@@ -354,7 +358,7 @@ const ENDINGS: &[(&str, &[&str])] = &[
 /// Shortest stem (in key bytes) left after removing an ending.
 const MIN_STEM: usize = 3;
 /// Most candidates [`for_each_lemma`] produces for a multi-word name.
-const MAX_MULTIWORD_CANDIDATES: usize = 24;
+const MAX_MULTIWORD_CANDIDATES: usize = 64;
 
 /// Calls `f` with each base-form candidate of `key` (already a [`key`]), not including `key` itself.
 /// Candidates may repeat. Multi-word keys get every combination of their words' candidates (bounded).
@@ -429,6 +433,12 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
             buf.clear();
             refold(stem, base, buf);
             f(buf);
+            // Ukrainian closes o/e to i in the nominative's last syllable: Харкова → Харків, Києві → Київ.
+            if base.is_empty()
+                && let Some(closed) = closed_syllable(stem)
+            {
+                f(&closed);
+            }
             // A fleeting vowel (Орле → Орёл, Ельце → Елец): put e or o back before the last consonant.
             if base.is_empty()
                 && let Some(with_vowel) = fleeting_vowel(stem)
@@ -454,6 +464,21 @@ fn refold(stem: &str, base: &str, buf: &mut String) {
         folder.letter(b);
     }
     *buf = String::from_utf8(folder.out).unwrap_or_default();
+}
+
+/// `stem` with the o or e of its last syllable closed to i, when only consonants follow it (harkov → harkiv).
+fn closed_syllable(stem: &str) -> Option<String> {
+    let b = stem.as_bytes();
+    let v = b.iter().rposition(|&c| is_vowel(c))?;
+    let tail = b.len() - v - 1;
+    if !matches!(b[v], b'o' | b'e') || !(1..=2).contains(&tail) || v < 1 {
+        return None;
+    }
+    let mut out = String::with_capacity(stem.len());
+    out.push_str(&stem[..v]);
+    out.push('i');
+    out.push_str(&stem[v + 1..]);
+    Some(key(&out))
 }
 
 fn is_vowel(b: u8) -> bool {
