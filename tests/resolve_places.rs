@@ -338,3 +338,14 @@ fn the_embedded_index_was_built_with_this_key_function() {
         }
     }
 }
+
+#[test]
+fn a_capital_named_like_its_region_is_the_city() {
+    // GeoNames names the federal city's admin1 "Moscow" (RU.48) too; the bare name is still the city,
+    // geonameid 524901 (PPLC) in cities500-RU-UA-BY.txt, not a point standing for a region.
+    resolves_to("Moscow", 524901);
+    resolves_to("Москва", 524901);
+    // A region alias that no capital carries stays a region: Crimea (UA.11) is placed at its centre.
+    let r = resolve("Crimea");
+    assert_eq!(r.best.as_ref().map(|b| b.admin1.as_str()), Some("UA.11"));
+}

@@ -751,6 +751,14 @@ impl<'g> Resolver<'g> {
 
     /// Split a query into the place name and what it says about the region: "Petropavlovka, Voronezh
     /// region", "Petropavlovka (Voronezh Oblast)", "Петропавловка Воронежской области", "в Белгороде".
+    /// Is `key` the primary (or ASCII) name of a national or regional capital?
+    fn centre_named(&self, key: &str) -> bool {
+        self.gaz.names_with_key(key).iter().any(|e| {
+            e.kind != crate::gazetteer::NameKind::Alternate
+                && matches!(&*self.gaz.places[e.place as usize].feature_code, "PPLC" | "PPLA")
+        })
+    }
+
     fn split_name(&self, raw: &str) -> (String, Option<String>, Option<InName>) {
         let idx = lexicon();
         // "name, region" / "name (region)"
@@ -772,7 +780,8 @@ impl<'g> Resolver<'g> {
         // One word (the common case): a region only if it is an alias (LPR, Crimea, Donbas).
         if !raw.contains(char::is_whitespace) {
             let k = names::key(raw);
-            if idx.is_alias_key(&k) {
+            // ... and no capital or regional centre carries the name itself: "Moscow" is the city.
+            if idx.is_alias_key(&k) && !self.centre_named(&k) {
                 let refs = self.region_refs(raw);
                 if !refs.is_empty() {
                     return (String::new(), None, Some(InName::WholeRegion(refs)));
