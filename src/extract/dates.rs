@@ -102,7 +102,16 @@ pub(super) fn is_date_word(w: &str) -> bool {
     w.as_bytes().first().is_some_and(u8::is_ascii_digit)
         || month(w).is_some()
         || WEEKDAYS.iter().any(|(n, _)| *n == w)
-        || matches!(w, "yesterday" | "вчера" | "вчора" | "today" | "tonight" | "сегодня" | "сьогодні")
+        || days_back(w).is_some()
+}
+
+/// How many days before the report a relative word means ("yesterday" 1, "today" 0).
+fn days_back(w: &str) -> Option<i64> {
+    match w {
+        "yesterday" | "вчера" | "вчора" => Some(1),
+        "today" | "tonight" | "сегодня" | "сьогодні" => Some(0),
+        _ => None,
+    }
 }
 
 fn month(w: &str) -> Option<u32> {
@@ -198,10 +207,8 @@ pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
                 let back = (r.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
                 return Some(r - Duration::days(back as i64));
             }
-            match w {
-                "yesterday" | "вчера" | "вчора" => return Some(r - Duration::days(1)),
-                "today" | "tonight" | "сегодня" | "сьогодні" => return Some(r),
-                _ => {}
+            if let Some(back) = days_back(w) {
+                return Some(r - Duration::days(back));
             }
         }
     }

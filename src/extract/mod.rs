@@ -674,7 +674,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             if let Some(r) = &sp.region {
                 v.retain(|&p| {
                     let pl = &gaz.places[p as usize];
-                    in_admin1(pl, &r.admin1)
+                    pl.in_admin1(&r.admin1)
                         && match (&r.admin2, pl.admin2.is_empty()) {
                             (Some(a2), false) => &pl.admin2_code() == a2,
                             _ => true,
@@ -697,7 +697,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             0.12 * ((pl.population as f64) + 1.0).log10()
                 + fc
                 + focus
-                + if doc_regions.iter().any(|d| in_admin1(pl, d)) { 1.0 } else { 0.0 }
+                + if doc_regions.iter().any(|d| pl.in_admin1(d)) { 1.0 } else { 0.0 }
         };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
         let priors: Vec<Vec<f64>> = cands.iter().map(|v| v.iter().map(|&p| prior(p)).collect()).collect();
@@ -730,7 +730,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     let (best, s1) = scored[0];
                     let rival = scored.iter().skip(1).find(|(p, _)| {
                         let (a, b) = (&gaz.places[best as usize], &gaz.places[*p as usize]);
-                        approx_km(a.lat, a.lon, b.lat, b.lon) > 30.0
+                        Point::new(a.lat, a.lon).km_to(&Point::new(b.lat, b.lon)) > 30.0
                     });
                     let (status, conf) = match rival {
                         Some((_, s2)) if s1 - s2 < 0.15 => (Status::Ambiguous, 0.5),
@@ -1024,13 +1024,6 @@ pub fn midpoint(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> (f64, f64) {
     (lat, lon)
 }
 
-/// Fast approximate distance (equirectangular), km: enough to rank candidates.
-fn approx_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let x = (lon2 - lon1).to_radians() * ((lat1 + lat2) / 2.0).to_radians().cos();
-    let y = (lat2 - lat1).to_radians();
-    6371.0 * (x * x + y * y).sqrt()
-}
-
 /// A point with its latitude's cosine kept, so that ranking distances ([`Point::km_to`]) needs no
 /// trigonometry per pair.
 #[derive(Debug, Clone, Copy)]
@@ -1045,18 +1038,12 @@ impl Point {
         Point { lat, lon, cos_lat: lat.to_radians().cos() }
     }
 
-    /// Equirectangular distance in km, scaled by the mean of the two latitudes' cosines (within 0.1 % of
-    /// [`approx_km`] at the distances that matter for ranking).
+    /// Equirectangular distance in km with the mean of the two latitudes' cosines: enough to rank candidates.
     fn km_to(&self, o: &Point) -> f64 {
         let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
         let y = (o.lat - self.lat).to_radians();
         6371.0 * (x * x + y * y).sqrt()
     }
-}
-
-/// Is `place` in the admin1 region `code` (`RU.09`)? Compares in place, without building the code.
-fn in_admin1(place: &crate::gazetteer::Place, code: &str) -> bool {
-    code.split_once('.').is_some_and(|(cc, a1)| !a1.is_empty() && *place.country == *cc && *place.admin1 == *a1)
 }
 
 /// The incidents an article describes (mentions with role `incident`), located and measured; incident

@@ -410,7 +410,7 @@ pub fn named_town(gaz: &Gazetteer, core: &str, admin1: &str) -> Option<u32> {
         gaz.names_with_key(&crate::names::key(c))
             .iter()
             .map(|e| e.place)
-            .filter(|&p| gaz.places[p as usize].admin1_code() == admin1)
+            .filter(|&p| gaz.places[p as usize].in_admin1(admin1))
             .max_by_key(|&p| gaz.places[p as usize].population)
     })
 }
@@ -491,7 +491,7 @@ pub fn fallback(resolver: &Resolver, keys: &RegionKeys, core: &str, level: u8, p
                     gaz.names_with_key(k)
                         .iter()
                         .map(|e| e.place)
-                        .filter(|&p| gaz.places[p as usize].admin1_code() == admin1)
+                        .filter(|&p| gaz.places[p as usize].in_admin1(&admin1))
                         .max_by_key(|&p| gaz.places[p as usize].population)
                 })
             });

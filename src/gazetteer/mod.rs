@@ -67,6 +67,16 @@ impl Place {
     pub fn admin1_code(&self) -> String {
         if self.admin1.is_empty() { String::new() } else { format!("{}.{}", self.country, self.admin1) }
     }
+    /// Is the place in the admin1 region `code` (`RU.09`)? Compares in place, without building the code.
+    ///
+    /// ```
+    /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+    /// let belgorod = gaz.places.iter().find(|p| p.geonameid == 578072).unwrap();
+    /// assert!(belgorod.in_admin1("RU.09") && !belgorod.in_admin1("RU.0") && !belgorod.in_admin1("UA.09"));
+    /// ```
+    pub fn in_admin1(&self, code: &str) -> bool {
+        code.split_once('.').is_some_and(|(cc, a1)| !a1.is_empty() && *self.country == *cc && *self.admin1 == *a1)
+    }
     /// Admin2 code in `CC.admin1.admin2` form, or empty when unknown.
     pub fn admin2_code(&self) -> String {
         if self.admin1.is_empty() || self.admin2.is_empty() {

@@ -562,13 +562,7 @@ fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Opt
         .collect();
     // Adjective stem → the most prominent place of `admin1` that gives it; only for stems some district wants.
     let mut best: HashMap<&str, Option<u32>> = wanted.iter().flatten().flatten().map(|s| (s.as_str(), None)).collect();
-    let in_admin1 = |p: &crate::gazetteer::Place| {
-        !p.admin1.is_empty()
-            && admin1.len() == p.country.len() + 1 + p.admin1.len()
-            && admin1.starts_with(p.country.as_str())
-            && admin1[p.country.len()..].starts_with('.')
-            && admin1.ends_with(p.admin1.as_str())
-    };
+    let in_admin1 = |p: &crate::gazetteer::Place| p.in_admin1(admin1);
     let rank = |p: &crate::gazetteer::Place| {
         let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
         (seat, p.population)
