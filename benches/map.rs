@@ -43,7 +43,7 @@ fn incidents(n: usize, border: &BorderIndex) -> Vec<Incident> {
             Some(Incident {
                 source: "bench.csv".into(),
                 line: i as u64 + 2,
-                fields,
+                fields: fields.into(),
                 date: Some("2024-03-01".into()),
                 weapon: Some("drone".into()),
                 lat,

@@ -53,7 +53,7 @@ fn incident(i: usize) -> Incident {
     Incident {
         source: "bench.csv".into(),
         line: i as u64 + 2,
-        fields,
+        fields: fields.into(),
         date: Some(format!("2024-{:02}-01", i % 12 + 1)),
         weapon: Some(WEAPONS[(i / 3) % WEAPONS.len()].into()),
         lat: 50.0,
@@ -66,6 +66,8 @@ fn incident(i: usize) -> Incident {
             nearest_border: LatLon { lat: 50.0, lon: 36.0 },
             inside_ukraine: false,
             country: Some("RU"),
+            geodesic_m: f64::NAN,
+            azimuth_deg: f64::NAN,
         },
         evidence: None,
     }

@@ -55,6 +55,20 @@ pub struct Measurement {
     pub inside_ukraine: bool,
     /// `RU`, `UA`, `BY` or `None`, de jure (Crimea is `UA`).
     pub country: Option<&'static str>,
+    /// The geodesic distance to `nearest_border` in metres, unsigned and unrounded (NaN when not measured):
+    /// kept with [`Measurement::azimuth_deg`] so a leader line can follow the geodesic without solving it again.
+    #[serde(skip)]
+    pub geodesic_m: f64,
+    /// Azimuth of that geodesic at the point, degrees clockwise from north (NaN when not measured).
+    #[serde(skip)]
+    pub azimuth_deg: f64,
+}
+
+/// A solved geodesic from a point: its length and its azimuth there.
+#[derive(Debug, Clone, Copy)]
+struct Geodesic12 {
+    metres: f64,
+    azimuth_deg: f64,
 }
 
 /// Why a point cannot be measured.
@@ -183,7 +197,8 @@ impl BorderIndex {
     /// Measure one point: signed geodesic distance to the border, the nearest border point, and the country.
     pub fn measure(&self, lat: f64, lon: f64) -> Result<Measurement, BorderError> {
         check(lat, lon)?;
-        let (km, nearest) = self.nearest(lat, lon)?;
+        let (geodesic, nearest) = self.nearest(lat, lon)?;
+        let km = geodesic.metres / 1000.0;
         let country = self.country(lat, lon);
         let inside_ukraine = country == Some("UA");
         Ok(Measurement {
@@ -191,6 +206,8 @@ impl BorderIndex {
             nearest_border: nearest,
             inside_ukraine,
             country,
+            geodesic_m: geodesic.metres,
+            azimuth_deg: geodesic.azimuth_deg,
         })
     }
 
@@ -212,15 +229,15 @@ impl BorderIndex {
         }
     }
 
-    /// Unsigned geodesic distance (km) to the border and the nearest border point.
-    fn nearest(&self, lat: f64, lon: f64) -> Result<(f64, LatLon), BorderError> {
+    /// The geodesic to the border's nearest point, and that point.
+    fn nearest(&self, lat: f64, lon: f64) -> Result<(Geodesic12, LatLon), BorderError> {
         let p = ecef(lat, lon);
         if let Some((_, index, t)) = self.grid.nearest(&self.segments_ecef, lat, lon, p) {
             if index == u32::MAX {
                 return Err(BorderError::NoBorder);
             }
             let point = self.point_on_segment(index, t);
-            return Ok((self.geodesic_km(lat, lon, point), point));
+            return Ok((self.geodesic_to(lat, lon, point), point));
         }
         // The nearest sample v bounds the answer: the nearest border point X lies within SAMPLE_KM / 2 of a
         // sample q of its segment, and |pq| <= |pX| + SAMPLE_KM / 2 <= |pv| + SAMPLE_KM / 2. So the segments
@@ -247,7 +264,7 @@ impl BorderIndex {
         // One ellipsoidal measurement, to the point nearest by chord. Chord and geodesic rank directions
         // alike up to about c²/24 · 2e²cos²φ / R² of the distance (≈ 1 m at 500 km, from the spread of the
         // ellipsoid's curvature between directions), well inside the 10 m the measure promises.
-        Ok((self.geodesic_km(lat, lon, best_point), best_point))
+        Ok((self.geodesic_to(lat, lon, best_point), best_point))
     }
 
     /// The point of segment `index` nearest to `p` by chord distance: (that distance in km, the point).
@@ -272,9 +289,10 @@ impl BorderIndex {
     }
 
     #[inline]
-    fn geodesic_km(&self, lat: f64, lon: f64, to: LatLon) -> f64 {
-        let metres: f64 = self.geodesic.inverse(lat, lon, to.lat, to.lon);
-        metres / 1000.0
+    fn geodesic_to(&self, lat: f64, lon: f64, to: LatLon) -> Geodesic12 {
+        // The azimuth costs little beside the distance, and spares leader lines a second inverse.
+        let (metres, azimuth_deg, _azi2, _a12): (f64, f64, f64, f64) = self.geodesic.inverse(lat, lon, to.lat, to.lon);
+        Geodesic12 { metres, azimuth_deg }
     }
 
     /// Whether the point lies in the area the country polygons cover (their joint bounding box).

@@ -1115,7 +1115,7 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
         incidents.push(Incident {
             source: m.source.clone(),
             line: line_of(m),
-            fields,
+            fields: fields.into(),
             date: m.date.clone(),
             weapon: m.weapon.clone(),
             lat,

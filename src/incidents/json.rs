@@ -23,7 +23,7 @@ fn element(ctx: &Context, number: u64, value: Value) -> Result<Incident, NotPlac
     let is_feature = obj.get("type").and_then(Value::as_str) == Some("Feature");
     if !is_feature {
         canonical_keys(&mut obj);
-        return ctx.locate(number, obj, None);
+        return ctx.locate(number, obj.into(), None);
     }
     let mut fields = match obj.remove("properties") {
         Some(Value::Object(p)) => p,
@@ -37,7 +37,7 @@ fn element(ctx: &Context, number: u64, value: Value) -> Result<Incident, NotPlac
             Err(why) => return Err(ctx.unresolved(number, &g.to_string(), why).into()),
         },
     };
-    ctx.locate(number, fields, point)
+    ctx.locate(number, fields.into(), point)
 }
 
 fn handle(ctx: &Context, sink: &mut Sink, number: u64, value: Value) -> Result<(), ReadError> {

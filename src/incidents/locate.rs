@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{Incident, Locator, Precision, ReadOptions, Unresolved, date};
+use super::{Fields, Incident, Locator, Precision, ReadOptions, Unresolved, date};
 use crate::border::{BorderError, LatLon, Measurement};
 use crate::resolve::{Query, Status};
 
@@ -71,8 +71,8 @@ pub fn value_text(v: &Value) -> Option<Cow<'_, str>> {
 
 /// The first of `names` present in `fields`, as text. Readers store known columns under their lower-case
 /// names (see [`canonical_keys`]).
-fn get<'f>(fields: &'f Map<String, Value>, names: &[&str]) -> Option<Cow<'f, str>> {
-    names.iter().find_map(|n| fields.get(*n)).and_then(value_text)
+fn get<'f>(fields: &'f Fields, names: &[&str]) -> Option<Cow<'f, str>> {
+    names.iter().find_map(|n| fields.get(n)).and_then(value_text)
 }
 
 /// Rename known columns written in another case (`Lat`, `WEAPON`) to their lower-case names.
@@ -139,18 +139,13 @@ impl Context<'_> {
     }
 
     /// Locate one row. `geometry` is a GeoJSON point's `(lon, lat)` when the row came from a Feature.
-    pub(crate) fn locate(
-        &self,
-        line: u64,
-        fields: Map<String, Value>,
-        point: Option<(f64, f64)>,
-    ) -> Result<Incident, NotPlaced> {
+    pub(crate) fn locate(&self, line: u64, fields: Fields, point: Option<(f64, f64)>) -> Result<Incident, NotPlaced> {
         let place = get(&fields, &["place"]);
         let region = get(&fields, &["region"]);
         let row_text = || match (&place, &region) {
             (Some(p), _) => p.to_string(),
             (None, Some(r)) => r.to_string(),
-            _ => Value::Object(fields.clone()).to_string(),
+            _ => fields.to_json(),
         };
         let date = match get(&fields, &["date"]) {
             None => None,
@@ -222,6 +217,8 @@ impl Context<'_> {
                     nearest_border: LatLon { lat: f64::NAN, lon: f64::NAN },
                     inside_ukraine: km < 0.0,
                     country: None,
+                    geodesic_m: f64::NAN,
+                    azimuth_deg: f64::NAN,
                 }
             }
             None => match self.locator.border.measure(lat, lon) {

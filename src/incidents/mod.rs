@@ -44,6 +44,7 @@
 //! ```
 
 pub mod date;
+mod fields;
 mod json;
 mod locate;
 pub mod sniff;
@@ -57,6 +58,7 @@ use serde::Serialize;
 use crate::border::{BorderIndex, Measurement};
 use crate::resolve::{Candidate, Resolver, Status};
 
+pub use fields::Fields;
 pub use locate::value_text;
 pub use sniff::InputKind;
 
@@ -80,7 +82,7 @@ pub struct Incident {
     /// 1-based line (tables, NDJSON) or feature/element number (JSON, GeoJSON) in the input.
     pub line: u64,
     /// Every field of the input row, as read (strings, numbers, ...).
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields: Fields,
     pub date: Option<String>,
     pub weapon: Option<String>,
     pub lat: f64,

@@ -5,11 +5,13 @@ use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 use std::rc::Rc;
 
+use compact_str::CompactString;
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use std::sync::Arc;
 
 use super::locate::{Context, NotPlaced, is_known_column};
-use super::{Incident, InputKind, ReadError, Sink};
+use super::{Fields, Incident, InputKind, ReadError, Sink};
 
 pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
     let delimiter = match kind {
@@ -72,13 +74,17 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
     // read; results go to the sink on this thread, in input order. At most `IN_FLIGHT` batches are out at
     // once, so memory stays bounded; their record buffers come back to be reused.
     let header = &header;
+    let columns = &Columns::new(header);
     std::thread::scope(|scope| {
         let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<Batch>(IN_FLIGHT);
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(Rows, Batch)>(IN_FLIGHT);
         scope.spawn(move || {
             for batch in raw_rx {
-                let rows: Rows =
-                    batch.par_iter().with_min_len(64).map(|(line, rec)| row(ctx, header, *line, rec)).collect();
+                let rows: Rows = batch
+                    .par_iter()
+                    .with_min_len(64)
+                    .map(|(line, rec)| row(ctx, header, columns, *line, rec))
+                    .collect();
                 if done_tx.send((rows, batch)).is_err() {
                     return; // the reader stopped (an error): nothing more is wanted
                 }
@@ -136,8 +142,39 @@ const IN_FLIGHT: usize = 2;
 type Batch = Vec<(u64, csv::ByteRecord)>;
 type Rows = Vec<Option<Result<Incident, NotPlaced>>>;
 
+/// The columns of a table as rows store them: names in order (a repeated name keeps its last column, as a
+/// map of the row would), shared by every row, and the record index each is read from.
+struct Columns {
+    names: Arc<[CompactString]>,
+    index: Vec<usize>,
+}
+
+impl Columns {
+    fn new(header: &[String]) -> Columns {
+        let mut order: Vec<(&str, usize)> = header.iter().map(String::as_str).zip(0..).collect();
+        order.sort(); // by name, then by column: the last of equal names comes last
+        let mut kept: Vec<(&str, usize)> = Vec::with_capacity(order.len());
+        for (name, i) in order {
+            match kept.last_mut() {
+                Some(last) if last.0 == name => last.1 = i,
+                _ => kept.push((name, i)),
+            }
+        }
+        Columns {
+            names: kept.iter().map(|&(n, _)| CompactString::from(n)).collect(),
+            index: kept.iter().map(|&(_, i)| i).collect(),
+        }
+    }
+}
+
 /// One record → an incident, a row that cannot be placed, or `None` for a blank line.
-fn row(ctx: &Context, header: &[String], line: u64, record: &csv::ByteRecord) -> Option<Result<Incident, NotPlaced>> {
+fn row(
+    ctx: &Context,
+    header: &[String],
+    columns: &Columns,
+    line: u64,
+    record: &csv::ByteRecord,
+) -> Option<Result<Incident, NotPlaced>> {
     if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
@@ -146,16 +183,15 @@ fn row(ctx: &Context, header: &[String], line: u64, record: &csv::ByteRecord) ->
         let why = format!("row has {} fields, the header has {}", record.len(), header.len());
         return Some(Err(ctx.unresolved(line, &raw(), why).into()));
     }
-    let mut fields = Map::new();
-    for (name, cell) in header.iter().zip(record.iter()) {
-        match std::str::from_utf8(cell) {
-            Ok(s) => {
-                fields.insert(name.clone(), Value::String(s.trim().to_string()));
-            }
-            Err(_) => return Some(Err(ctx.unresolved(line, &raw(), "row is not valid UTF-8").into())),
-        }
+    // One UTF-8 check for the whole record; every cell must also start and end on a character boundary
+    // (two cells could each hold half of a character).
+    let text = std::str::from_utf8(record.as_slice()).ok();
+    let cell = |i: usize| text.and_then(|t| t.get(record.range(i)?));
+    if (0..record.len()).any(|i| cell(i).is_none()) {
+        return Some(Err(ctx.unresolved(line, &raw(), "row is not valid UTF-8").into()));
     }
-    Some(ctx.locate(line, fields, None))
+    let values = columns.index.iter().map(|&i| Value::String(cell(i).unwrap_or_default().trim().to_string())).collect();
+    Some(ctx.locate(line, Fields::from_checked(columns.names.clone(), values), None))
 }
 
 /// Newline positions seen by [`LineLimit`] but not yet passed by a record, to number records by file line.
@@ -208,23 +244,34 @@ pub(crate) struct LineLimit<R> {
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        let data = &buf[..n];
         let mut newlines = self.newlines.borrow_mut();
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                self.run = 0;
-                newlines.pending.push_back((self.offset + i as u64, self.blank));
-                self.blank = true;
-            } else {
-                self.blank &= b == b'\r';
-                self.run += 1;
-                if self.run > self.max {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!("a line is longer than {} bytes: not a table", self.max),
-                    ));
-                }
+        let too_long = || {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a line is longer than {} bytes: not a table", self.max),
+            )
+        };
+        // Whole lines at a time: memchr finds the newlines; a line's other bytes only add to its length.
+        let mut start = 0;
+        for at in memchr::memchr_iter(b'\n', data) {
+            let line = &data[start..at];
+            self.run += line.len();
+            if self.run > self.max {
+                return Err(too_long());
             }
+            let blank = self.blank && line.iter().all(|&b| b == b'\r');
+            newlines.pending.push_back((self.offset + at as u64, blank));
+            self.run = 0;
+            self.blank = true;
+            start = at + 1;
         }
+        let rest = &data[start..];
+        self.run += rest.len();
+        if self.run > self.max {
+            return Err(too_long());
+        }
+        self.blank &= rest.iter().all(|&b| b == b'\r');
         self.offset += n as u64;
         Ok(n)
     }

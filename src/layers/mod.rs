@@ -22,6 +22,7 @@ pub mod html;
 pub mod json;
 pub mod qml;
 pub mod style;
+pub mod validity;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -218,7 +219,14 @@ struct Formatted {
 const FORMAT_CHUNK: usize = 256;
 
 /// Format `chunk`, whose first incident gets feature id `first_id`.
-fn format_chunk(first_id: u64, chunk: &[Incident], seq: bool, want_spans: bool, pool: &BufferPool) -> Formatted {
+fn format_chunk(
+    first_id: u64,
+    chunk: &[Incident],
+    seq: bool,
+    want_spans: bool,
+    pool: &BufferPool,
+    keys: Option<&features::PropertyKeys>,
+) -> Formatted {
     let prefix: &[u8] = if seq { b"\x1e" } else { b",\n" };
     let mut f = Formatted {
         incidents: take_buffer(pool, chunk.len() * 512),
@@ -234,7 +242,7 @@ fn format_chunk(first_id: u64, chunk: &[Incident], seq: bool, want_spans: bool, 
         let id = first_id + i as u64;
         f.incidents.extend_from_slice(prefix);
         let start = f.incidents.len();
-        features::push_incident_feature(&mut f.incidents, id, inc, &mut f.incidents_bbox);
+        features::push_incident_feature_with(&mut f.incidents, id, inc, &mut f.incidents_bbox, keys);
         let incident_span = start..f.incidents.len();
         if seq {
             f.incidents.push(b'\n');
@@ -277,7 +285,7 @@ struct BuiltBands {
 impl BuiltBands {
     fn build(bands: Vec<bands::Band>) -> BuiltBands {
         let problems = bands.iter().filter_map(|b| bands::validate(b).err()).map(|e| e.to_string()).collect();
-        let summaries = bands
+        let summaries: Vec<BandSummary> = bands
             .iter()
             .map(|b| BandSummary {
                 from_km: b.from_km,
@@ -285,7 +293,9 @@ impl BuiltBands {
                 area_km2: b.area.geodesic_area_unsigned() / 1e6,
             })
             .collect();
-        let json = bands_layer(&bands);
+        // The areas just computed serve the layer too (each is a geodesic sum over every vertex).
+        let areas: Vec<f64> = summaries.iter().map(|s| s.area_km2).collect();
+        let json = bands_layer_with_areas(&bands, &areas);
         BuiltBands { bands, problems, summaries, json }
     }
 }
@@ -305,8 +315,12 @@ pub struct LayerWriter {
     inside_ukraine: u64,
     /// Bands are independent of the incidents: they are built on another thread while incidents stream.
     bands: Option<std::thread::JoinHandle<BandResult>>,
+    /// `border.geojson` and `ukraine.geojson`, made on a thread of their own while incidents stream.
+    outlines: Option<std::thread::JoinHandle<(Vec<u8>, Vec<u8>)>>,
     html: html::Sample,
     pool: BufferPool,
+    /// The written keys of the input fields, for the names a table's rows share (made once per table).
+    keys: Option<features::PropertyKeys>,
 }
 
 impl LayerWriter {
@@ -344,6 +358,11 @@ impl LayerWriter {
             .name("incimap-bands".into())
             .spawn(move || bands::build(&for_bands, &edges).map(BuiltBands::build))
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
+        let for_outlines = boundaries.clone();
+        let outlines = std::thread::Builder::new()
+            .name("incimap-outlines".into())
+            .spawn(move || (border_layer(&for_outlines), ukraine_layer(&for_outlines)))
+            .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         Ok(LayerWriter {
             dir: dir.to_path_buf(),
             html: html::Sample::new(options.html_max_incidents),
@@ -356,7 +375,9 @@ impl LayerWriter {
             unresolved_count: 0,
             inside_ukraine: 0,
             bands: Some(bands),
+            outlines: Some(outlines),
             pool,
+            keys: None,
         })
     }
 
@@ -373,10 +394,18 @@ impl LayerWriter {
         let seq = self.options.format == LayerFormat::GeoJsonSeq;
         let first_id = self.incidents.count + 1;
         let want_spans = self.html.takes_more();
+        if let Some(first) = batch.first()
+            && !self.keys.as_ref().is_some_and(|k| k.serves(first.fields.names()))
+        {
+            self.keys = Some(features::PropertyKeys::new(first.fields.names()));
+        }
+        let keys = self.keys.as_ref();
         let chunks: Vec<Formatted> = batch
             .par_chunks(FORMAT_CHUNK)
             .enumerate()
-            .map(|(i, chunk)| format_chunk(first_id + (i * FORMAT_CHUNK) as u64, chunk, seq, want_spans, &self.pool))
+            .map(|(i, chunk)| {
+                format_chunk(first_id + (i * FORMAT_CHUNK) as u64, chunk, seq, want_spans, &self.pool, keys)
+            })
             .collect();
         for mut f in chunks {
             if want_spans {
@@ -442,8 +471,11 @@ impl LayerWriter {
         let incidents_out = self.incidents.join()?;
         let leaders_out = self.leaders.join()?;
 
-        let border_json = border_layer(&self.boundaries);
-        let ukraine_json = ukraine_layer(&self.boundaries);
+        let (border_json, ukraine_json) = match self.outlines.take().map(|h| h.join()) {
+            Some(Ok(layers)) => layers,
+            // The thread cannot fail short of a panic; make the layers here rather than lose them.
+            Some(Err(_)) | None => (border_layer(&self.boundaries), ukraine_layer(&self.boundaries)),
+        };
         let built = match self.bands.take().map(|h| h.join()) {
             Some(Ok(Ok(b))) => b,
             Some(Ok(Err(bands::BandError::NoBorder))) => {
@@ -546,6 +578,12 @@ pub fn ukraine_layer(b: &Boundaries) -> Vec<u8> {
 
 /// `bands.geojson`: one MultiPolygon feature per band.
 pub fn bands_layer(bands: &[bands::Band]) -> Vec<u8> {
+    let areas: Vec<f64> = bands.iter().map(|b| b.area.geodesic_area_unsigned() / 1e6).collect();
+    bands_layer_with_areas(bands, &areas)
+}
+
+/// [`bands_layer`] with each band's geodesic area (km²) already known.
+fn bands_layer_with_areas(bands: &[bands::Band], areas_km2: &[f64]) -> Vec<u8> {
     let mut bbox = BBox::EMPTY;
     let mut feats = Vec::new();
     for (i, b) in bands.iter().enumerate() {
@@ -561,7 +599,7 @@ pub fn bands_layer(bands: &[bands::Band]) -> Vec<u8> {
         f.extend_from_slice(b",\"label\":");
         json::push_str(&mut f, &b.label());
         f.extend_from_slice(b",\"area_km2\":");
-        json::push_rounded(&mut f, b.area.geodesic_area_unsigned() / 1e6, 1);
+        json::push_rounded(&mut f, areas_km2.get(i).copied().unwrap_or(f64::NAN), 1);
         f.extend_from_slice(b"}}");
         feats.push(f);
     }

@@ -30,7 +30,7 @@ pub fn incident(
     Incident {
         source: "hand.csv".into(),
         line,
-        fields,
+        fields: fields.into(),
         date: Some("2024-05-01".into()),
         weapon: None,
         lat,
@@ -43,6 +43,8 @@ pub fn incident(
             nearest_border: LatLon { lat: nearest.0, lon: nearest.1 },
             inside_ukraine: border_km < 0.0,
             country,
+            geodesic_m: f64::NAN,
+            azimuth_deg: f64::NAN,
         },
         evidence: None,
     }
