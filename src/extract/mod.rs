@@ -303,11 +303,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let tokens = text::tokenize(text);
         let sents = text::sentences(text, &tokens);
         let lower = text::Folded::new(text, &tokens);
-        let classes: Vec<u8> = (0..tokens.len())
-            .map(|i| if tokens[i].kind == Kind::Word { words::of(lower.word(i)) } else { 0 })
-            .collect();
-        let sentence_has =
-            |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
@@ -502,6 +497,23 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
         // "between A and B".
         link_between(&lower, &sents, &mut spans);
+
+        // Word classes only where they are asked for: the sentences of mentions and the three before each
+        // (where a date may be); most sentences of a long text name no place.
+        let mut classes = vec![0u8; tokens.len()];
+        let mut classified = 0;
+        for sp in &spans {
+            for s in &sents[sp.sent.saturating_sub(3).max(classified)..=sp.sent] {
+                for i in s.first..s.last {
+                    if tokens[i].kind == Kind::Word {
+                        classes[i] = words::of(lower.word(i));
+                    }
+                }
+            }
+            classified = classified.max(sp.sent + 1);
+        }
+        let sentence_has =
+            |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
         let choices = self.choose(&spans, &doc_regions);
