@@ -156,7 +156,7 @@ fn held_out_reports_meet_the_accuracy_bar() {
             }
             if !g.weapon.is_empty() {
                 armed += 1;
-                if m.weapon.as_deref() == Some(g.weapon.as_str()) {
+                if m.weapon == Some(g.weapon.as_str()) {
                     weapons_right += 1;
                 } else {
                     misses.push(format!(

@@ -139,7 +139,7 @@ fn seed_kalibr_in_krasnodar_petropavlovka_rubizhne() {
     // Rubezhnoye = Rubizhne 695274 (UA.14), the LPR.
     let r = incident_at(&ms, 695274, Precision::Exact);
     assert_eq!(r.date.as_deref(), Some("2024-01-08"));
-    assert_eq!(r.weapon.as_deref(), Some("bomb"));
+    assert_eq!(r.weapon, Some("bomb"));
     all_context(&ms, "Kyiv"); // a photo caption
     all_context(&ms, "Moscow"); // the Moscow Times
     let p = ms.iter().find(|m| m.mention == "Petropavlovka").unwrap();
@@ -167,7 +167,7 @@ fn seed_belgorod_vovchansk_kyiv_visit() {
     let ms = run(&text, Some("2024-05-15"));
     incident_at(&ms, 578072, Precision::Exact); // Belgorod, RU.09
     let v = incident_at(&ms, 689304, Precision::Exact); // Vovchansk, UA.07
-    assert_eq!(v.weapon.as_deref(), Some("artillery"));
+    assert_eq!(v.weapon, Some("artillery"));
     all_context(&ms, "Kyiv");
 }
 
@@ -218,7 +218,7 @@ fn en_between_villages_and_outlets() {
     let ms = run(&article("en_krasnodar.txt"), Some("2024-03-10"));
     between_pavlovskaya_atamanskaya(&ms);
     let m = incident_at(&ms, 512051, Precision::Near);
-    assert_eq!((m.date.as_deref(), m.weapon.as_deref()), (Some("2024-03-03"), Some("missile")));
+    assert_eq!((m.date.as_deref(), m.weapon), (Some("2024-03-03"), Some("missile")));
     all_context(&ms, "Kyiv"); // the Kyiv Independent; analysts based in Kyiv
     all_context(&ms, "Moscow");
     incidents_within(&ms, &["RU.38"]);
@@ -230,7 +230,7 @@ fn en_village_missing_from_gazetteer_stays_in_its_region() {
     petropavlovka_in_voronezh(&ms);
     let m = ms.iter().find(|m| m.mention == "Petropavlovka").unwrap();
     assert_eq!(m.date.as_deref(), Some("2024-05-19")); // "on Sunday" before Monday 2024-05-20
-    assert_eq!((m.weapon.as_deref(), m.weapon_model.as_deref()), (Some("bomb"), Some("FAB-500")));
+    assert_eq!((m.weapon, m.weapon_model.as_deref()), (Some("bomb"), Some("FAB-500")));
     all_context(&ms, "Moscow");
 }
 
@@ -265,7 +265,7 @@ fn en_document_context_disambiguates() {
     let ms = run(&article("en_alekseyevka.txt"), Some("2024-05-20"));
     // Alekseyevka: RU.47, RU.08, RU.67, RU.09 (582956), UA.11 share the name; the text names Belgorod.
     let a = incident_at(&ms, 582956, Precision::Exact);
-    assert_eq!(a.weapon.as_deref(), Some("debris"));
+    assert_eq!(a.weapon, Some("debris"));
     // Zolochiv: 686895 (Kharkiv) and 686896 (Lviv): the Kharkiv one, next to the other places.
     incident_at(&ms, 686895, Precision::Exact);
     all_context(&ms, "Kharkiv");
@@ -288,7 +288,7 @@ fn ru_inflected_names_and_lpr() {
 fn ru_bryansk_and_kursk_villages() {
     let ms = run(&article("ru_bryansk.txt"), Some("2024-05-20"));
     let k = incident_at(&ms, 547475, Precision::Exact); // Клинцами → Klintsy
-    assert_eq!(k.weapon.as_deref(), Some("debris"));
+    assert_eq!(k.weapon, Some("debris"));
     incident_at(&ms, 507875, Precision::Exact); // Погаре → Pogar
     let t = ms.iter().find(|m| m.mention == "Тёткино").unwrap();
     assert_eq!(
@@ -303,7 +303,7 @@ fn ru_bryansk_and_kursk_villages() {
 fn uk_vovchansk_kupiansk_and_context() {
     let ms = run(&article("ua_vovchansk.txt"), Some("2024-05-17"));
     let v = incident_at(&ms, 689304, Precision::Exact);
-    assert_eq!((v.date.as_deref(), v.weapon.as_deref()), (Some("2024-05-15"), Some("artillery")));
+    assert_eq!((v.date.as_deref(), v.weapon), (Some("2024-05-15"), Some("artillery")));
     incident_at(&ms, 703656, Precision::Exact); // Куп'янську → Kupiansk
     all_context(&ms, "Києві");
     all_context(&ms, "Харкова"); // aid destination
@@ -314,7 +314,7 @@ fn uk_vovchansk_kupiansk_and_context() {
 fn uk_sumy_oblast_and_russian_side() {
     let ms = run(&article("ua_sumy.txt"), Some("2024-02-10"));
     let k = incident_at(&ms, 704343, Precision::Exact); // Краснопілля Сумської області
-    assert_eq!((k.date.as_deref(), k.weapon.as_deref()), (Some("2024-02-05"), Some("bomb")));
+    assert_eq!((k.date.as_deref(), k.weapon), (Some("2024-02-05"), Some("bomb")));
     incident_at(&ms, 693942, Precision::Exact); // Шостці → Shostka
     incident_at(&ms, 495112, Precision::Exact); // Шебекіно → Shebekino, RU.09
     all_context(&ms, "Києві");

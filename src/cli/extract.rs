@@ -209,15 +209,15 @@ fn csv_row(m: &Mention) -> Vec<String> {
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let place = m.place.as_ref();
     vec![
-        m.source.clone(),
-        m.mention.clone(),
+        m.source.to_string(),
+        m.mention.to_string(),
         m.start.to_string(),
         m.end.to_string(),
         m.line.to_string(),
         enum_str(&m.role),
         enum_str(&m.status),
         enum_str(&m.precision),
-        m.name.clone(),
+        m.name.to_string(),
         place.map(|p| p.geonameid.to_string()).unwrap_or_default(),
         place.map(|p| p.name.clone()).unwrap_or_default(),
         place.map(|p| p.admin1.clone()).unwrap_or_default(),
@@ -227,12 +227,12 @@ fn csv_row(m: &Mention) -> Vec<String> {
         opt(m.lon),
         opt(m.border_km),
         m.date.clone().unwrap_or_default(),
-        m.weapon.clone().unwrap_or_default(),
-        m.weapon_model.clone().unwrap_or_default(),
-        m.region.clone().unwrap_or_default(),
-        m.between.clone().unwrap_or_default(),
-        m.reason.clone(),
-        m.evidence.clone(),
+        m.weapon.unwrap_or_default().to_string(),
+        m.weapon_model.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+        m.region.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+        m.between.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+        m.reason.to_string(),
+        m.evidence.to_string(),
     ]
 }
 

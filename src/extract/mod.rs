@@ -41,6 +41,9 @@ pub mod words;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
+
+use compact_str::CompactString;
 
 use serde::Serialize;
 
@@ -63,12 +66,16 @@ pub enum Role {
 }
 
 /// One place mention found in a text: the contract's `extract` record.
+///
+/// Strings shared by many mentions are reference-counted (`source` per document, `evidence` per sentence,
+/// `place` per resolved candidate) and fixed vocabulary is `&'static`, so a mention costs few allocations;
+/// the serialized form is the same as with owned strings.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mention {
     /// Input file (or `-`).
-    pub source: String,
+    pub source: Arc<str>,
     /// The mention as written.
-    pub mention: String,
+    pub mention: CompactString,
     /// Byte offsets of the mention in the source text.
     pub start: usize,
     pub end: usize,
@@ -76,30 +83,30 @@ pub struct Mention {
     pub status: Status,
     pub precision: Precision,
     /// The place the mention is located at (for a region-precision mention: the region's centre).
-    pub place: Option<Candidate>,
+    pub place: Option<Arc<Candidate>>,
     /// Signed distance of the located point to the Russia–Ukraine border, km (negative inside Ukraine).
     pub border_km: Option<f64>,
     /// ISO date of the event, when the text gives one.
     pub date: Option<String>,
     /// `missile`, `drone`, `bomb`, `artillery` or `debris`.
-    pub weapon: Option<String>,
+    pub weapon: Option<&'static str>,
     /// The specific model (`Kalibr`, `FAB-250`).
-    pub weapon_model: Option<String>,
+    pub weapon_model: Option<CompactString>,
     /// The name looked up (the nominative of an inflected form, or the district/region core).
-    pub name: String,
+    pub name: CompactString,
     /// The located point (the place, a district seat, a region centre, or the midpoint of "between A and B").
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     /// The region the text ties the mention to, when it names one.
-    pub region: Option<String>,
+    pub region: Option<CompactString>,
     /// Its admin1 code (`RU.86`).
-    pub region_code: Option<String>,
+    pub region_code: Option<CompactString>,
     /// The other place of "between A and B".
-    pub between: Option<String>,
+    pub between: Option<CompactString>,
     /// The sentence the mention is in.
-    pub evidence: String,
+    pub evidence: Arc<str>,
     /// Why the role was given (`outlet name`, `capital as government or setting`, `event in sentence`, ...).
-    pub reason: String,
+    pub reason: &'static str,
     /// 1-based line of the mention in the source text.
     pub line: u64,
     /// The border measurement behind `border_km`.
@@ -144,7 +151,7 @@ type ResolutionCache = HashMap<(String, String), Rc<Vec<u32>>>;
 /// Region phrases by (phrase, core, level, preferred regions).
 type RegionCache = HashMap<(String, String, u8, String), Option<RegionRef>>;
 /// Date, weapon class and weapon model of an incident place.
-type DateWeapon = (Option<String>, Option<String>, Option<String>);
+type DateWeapon = (Option<String>, Option<&'static str>, Option<CompactString>);
 
 /// How many mentions either side count as "the other places of the story" for disambiguation.
 const PROXIMITY_WINDOW: usize = 40;
@@ -162,6 +169,10 @@ pub struct Extractor<'r, 'g> {
     regions: RefCell<RegionCache>,
     region_keys: std::cell::OnceCell<regions::RegionKeys>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
+    /// Place objects by (place index, score bits): mentions of one place share one.
+    candidates: RefCell<HashMap<(u32, u64), Arc<Candidate>>>,
+    /// The last document's source name, shared by its mentions and by the next chunks of the same input.
+    source: RefCell<Option<Arc<str>>>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -176,6 +187,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             regions: RefCell::new(HashMap::default()),
             region_keys: std::cell::OnceCell::new(),
             measurements: RefCell::new(HashMap::default()),
+            candidates: RefCell::new(HashMap::default()),
+            source: RefCell::new(None),
         }
     }
 
@@ -240,6 +253,34 @@ impl<'r, 'g> Extractor<'r, 'g> {
         v
     }
 
+    /// The place object for place `index` with `score`, shared by every mention it locates.
+    fn candidate(&self, index: u32, score: f64) -> Arc<Candidate> {
+        let k = (index, score.to_bits());
+        if let Some(c) = self.candidates.borrow().get(&k) {
+            return c.clone();
+        }
+        let c = Arc::new(self.resolver.candidate(index, score));
+        let mut cache = self.candidates.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(k, c.clone());
+        c
+    }
+
+    /// `source` as a shared string (the same one as the previous document's when the name is the same).
+    fn source_name(&self, source: &str) -> Arc<str> {
+        let mut last = self.source.borrow_mut();
+        match &*last {
+            Some(s) if &**s == source => s.clone(),
+            _ => {
+                let s: Arc<str> = Arc::from(source);
+                *last = Some(s.clone());
+                s
+            }
+        }
+    }
+
     /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.
     fn resolver_candidates(&self, name: &str, region: Option<&str>) -> Rc<Vec<u32>> {
         let k = (name.to_string(), region.unwrap_or("").to_string());
@@ -247,8 +288,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             return v.clone();
         }
         let q = Query { name: name.to_string(), region: region.map(str::to_string), country: None, limit: 10 };
-        let r = self.resolver.resolve(&q);
-        let v: Rc<Vec<u32>> = Rc::new(r.candidates.iter().map(|c| c.place_index).collect());
+        let v: Rc<Vec<u32>> = Rc::new(self.resolver.candidate_places(&q));
         let mut cache = self.resolutions.borrow_mut();
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
@@ -263,11 +303,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let tokens = text::tokenize(text);
         let sents = text::sentences(text, &tokens);
         let lower = text::Folded::new(text, &tokens);
-        let classes: Vec<u8> = (0..tokens.len())
-            .map(|i| if tokens[i].kind == Kind::Word { words::of(lower.word(i)) } else { 0 })
-            .collect();
-        let sentence_has =
-            |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
@@ -463,6 +498,23 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // "between A and B".
         link_between(&lower, &sents, &mut spans);
 
+        // Word classes only where they are asked for: the sentences of mentions and the three before each
+        // (where a date may be); most sentences of a long text name no place.
+        let mut classes = vec![0u8; tokens.len()];
+        let mut classified = 0;
+        for sp in &spans {
+            for s in &sents[sp.sent.saturating_sub(3).max(classified)..=sp.sent] {
+                for i in s.first..s.last {
+                    if tokens[i].kind == Kind::Word {
+                        classes[i] = words::of(lower.word(i));
+                    }
+                }
+            }
+            classified = classified.max(sp.sent + 1);
+        }
+        let sentence_has =
+            |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
+
         // Resolve: candidates under hard region constraints, then document-level choice.
         let choices = self.choose(&spans, &doc_regions);
 
@@ -484,13 +536,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
         };
         // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
         type SentenceWeapon = Option<(&'static str, Option<String>)>;
-        let mut current: Option<(usize, roles::View, Option<SentenceWeapon>)> = None;
+        let source: Arc<str> = self.source_name(source);
+        let mut current: Option<(usize, roles::View, Option<SentenceWeapon>, Arc<str>)> = None;
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
             if current.as_ref().is_none_or(|c| c.0 != sp.sent) {
-                current = Some((sp.sent, roles::View::new(&lower, &classes, s.first, s.last), None));
+                let evidence: Arc<str> = Arc::from(&text[tokens[s.first].start..tokens[s.last - 1].end]);
+                current = Some((sp.sent, roles::View::new(&lower, &classes, s.first, s.last), None, evidence));
             }
-            let Some((_, view, sentence_weapon)) = current.as_mut() else { continue };
+            let Some((_, view, sentence_weapon, evidence)) = current.as_mut() else { continue };
             let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
             let near = roles::is_near(view, sp.first, sp.last);
             let weapon = if role == Role::Incident {
@@ -504,8 +558,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             };
             let start = tokens[sp.first].start;
             let end = tokens[sp.last - 1].end;
-            let ev_start = tokens[s.first].start;
-            let ev_end = tokens[s.last - 1].end;
             let c = &choices[k];
             let mut precision = c.precision;
             if precision == Precision::Exact && near {
@@ -521,7 +573,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     lon = Some(mlon);
                     precision = Precision::Near;
                 }
-                between = Some(text[tokens[spans[other].first].start..tokens[spans[other].last - 1].end].to_string());
+                between = Some(CompactString::from(
+                    &text[tokens[spans[other].first].start..tokens[spans[other].last - 1].end],
+                ));
             }
             let measurement = match (lat, lon) {
                 (Some(la), Some(lo)) => self.measure(la, lo),
@@ -531,13 +585,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 // Else the date of the story so far: the latest dated sentence up to three back.
                 let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
                 let w = weapon;
-                (d.map(|d| d.to_string()), w.as_ref().map(|w| w.0.to_string()), w.and_then(|w| w.1))
+                (d.map(|d| d.to_string()), w.as_ref().map(|w| w.0), w.and_then(|w| w.1).map(CompactString::from))
             } else {
                 (None, None, None)
             };
             out.push(Mention {
-                source: source.to_string(),
-                mention: text[start..end].to_string(),
+                source: source.clone(),
+                mention: CompactString::from(&text[start..end]),
                 start,
                 end,
                 role,
@@ -548,14 +602,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 date,
                 weapon,
                 weapon_model,
-                name: sp.name.clone(),
+                name: CompactString::from(sp.name.as_str()),
                 lat,
                 lon,
-                region: sp.region.as_ref().map(|r| r.name.clone()).filter(|n| !n.is_empty()),
-                region_code: sp.region.as_ref().map(|r| r.admin1.clone()),
+                region: sp.region.as_ref().filter(|r| !r.name.is_empty()).map(|r| CompactString::from(r.name.as_str())),
+                region_code: sp.region.as_ref().map(|r| CompactString::from(r.admin1.as_str())),
                 between,
-                evidence: text[ev_start..ev_end].to_string(),
-                reason: reason.to_string(),
+                evidence: evidence.clone(),
+                reason,
                 line: line_starts.partition_point(|&l| l <= start) as u64,
                 measurement,
                 sentence: sp.sent,
@@ -570,7 +624,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     e.0 = m.date.clone();
                 }
                 if e.1.is_none() {
-                    e.1 = m.weapon.clone();
+                    e.1 = m.weapon;
                     e.2 = m.weapon_model.clone();
                 }
             }
@@ -581,7 +635,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     m.date = d.clone();
                 }
                 if m.weapon.is_none() {
-                    m.weapon = w.clone();
+                    m.weapon = *w;
                     m.weapon_model = wm.clone();
                 }
             }
@@ -741,7 +795,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     Choice {
                         status,
                         precision: Precision::Exact,
-                        place: Some(self.resolver.candidate(best, (conf * 1000.0).round() / 1000.0)),
+                        place: Some(self.candidate(best, (conf * 1000.0).round() / 1000.0)),
                         capital: pl.feature_code == "PPLC" || is_capital_name(&pl.name),
                     }
                 }
@@ -750,7 +804,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     Some(r) => Choice {
                         status: Status::NotFound,
                         precision: if r.level == 2 { Precision::Near } else { Precision::Region },
-                        place: r.seat.map(|s| self.resolver.candidate(s, 0.5)),
+                        place: r.seat.map(|s| self.candidate(s, 0.5)),
                         capital: false,
                     },
                     None => {
@@ -764,7 +818,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         Status::NotFound
                     },
                     precision: Precision::Near,
-                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.resolver.candidate(s, 0.9)),
+                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.candidate(s, 0.9)),
                     capital: false,
                 },
                 SpanKind::Region => Choice {
@@ -774,7 +828,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         Status::NotFound
                     },
                     precision: Precision::Region,
-                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.resolver.candidate(s, 0.9)),
+                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.candidate(s, 0.9)),
                     capital: false,
                 },
             };
@@ -848,7 +902,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
 struct Choice {
     status: Status,
     precision: Precision,
-    place: Option<Candidate>,
+    place: Option<Arc<Candidate>>,
     /// The place is a national capital (may stand for its government).
     capital: bool,
 }
@@ -1077,9 +1131,9 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
     for m in mentions.iter().filter(|m| m.role == Role::Incident) {
         let (Some(lat), Some(lon), Some(meas)) = (m.lat, m.lon, m.measurement.clone()) else {
             unresolved.push(Unresolved {
-                source: m.source.clone(),
+                source: m.source.to_string(),
                 line: line_of(m),
-                input: m.mention.clone(),
+                input: m.mention.to_string(),
                 reason: if m.lat.is_some() {
                     "could not be measured against the border".into()
                 } else {
@@ -1099,32 +1153,32 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             continue;
         }
         let mut fields = serde_json::Map::new();
-        fields.insert("mention".into(), m.mention.clone().into());
+        fields.insert("mention".into(), m.mention.as_str().into());
         fields.insert("start".into(), m.start.into());
         fields.insert("end".into(), m.end.into());
-        fields.insert("name".into(), m.name.clone().into());
+        fields.insert("name".into(), m.name.as_str().into());
         if let Some(r) = &m.region {
-            fields.insert("region".into(), r.clone().into());
+            fields.insert("region".into(), r.as_str().into());
         }
         if let Some(b) = &m.between {
-            fields.insert("between".into(), b.clone().into());
+            fields.insert("between".into(), b.as_str().into());
         }
         if let Some(w) = &m.weapon_model {
-            fields.insert("weapon_model".into(), w.clone().into());
+            fields.insert("weapon_model".into(), w.as_str().into());
         }
         incidents.push(Incident {
-            source: m.source.clone(),
+            source: m.source.to_string(),
             line: line_of(m),
             fields: fields.into(),
             date: m.date.clone(),
-            weapon: m.weapon.clone(),
+            weapon: m.weapon.map(str::to_string),
             lat,
             lon,
             precision: m.precision,
             status: Some(m.status),
-            place: m.place.clone(),
+            place: m.place.as_deref().cloned(),
             measurement: meas,
-            evidence: Some(m.evidence.clone()),
+            evidence: Some(m.evidence.to_string()),
         });
     }
     (incidents, unresolved)

@@ -259,6 +259,28 @@ struct Hit {
     score: f64,
 }
 
+/// What [`Resolver::rank_query`] found: the ranked hits, the filter they were judged by and what the query
+/// turned out to name.
+struct Ranked {
+    hits: Vec<Hit>,
+    filter: Filter,
+    /// The filter in words, for explanations.
+    filter_words: Vec<String>,
+    /// The name without region phrases and leading prepositions.
+    name_part: String,
+    kind: RankedKind,
+}
+
+/// What a query named, as far as explaining its resolution goes.
+enum RankedKind {
+    /// A place (the usual case).
+    Place,
+    /// A place, with a region hint the gazetteer does not know: nothing is chosen.
+    UnknownRegion(String),
+    /// A whole region: its administrative centre stands for it.
+    WholeRegion(Vec<RegionRef>),
+}
+
 /// The hard filter of a query: country and region hints (all must hold).
 #[derive(Debug, Default)]
 struct Filter {
@@ -490,11 +512,71 @@ impl<'g> Resolver<'g> {
             candidates: Vec::new(),
             reason: String::new(),
         };
-        if let Err(why) = check_name(&q.name) {
-            res.reason = why;
-            return res;
-        }
+        let ranked = match self.rank_query(q) {
+            Ok(r) => r,
+            Err(why) => {
+                res.reason = why;
+                return res;
+            }
+        };
+        let Ranked { hits, filter, filter_words, name_part, kind } = ranked;
         let limit = q.limit.max(1);
+        res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
+        match kind {
+            RankedKind::UnknownRegion(region) => {
+                res.reason = format!(
+                    "the region {region:?} is not one the gazetteer knows (try an oblast, krai, republic or district name); nothing chosen"
+                );
+                return res;
+            }
+            RankedKind::WholeRegion(refs) => return self.region_as_place(res, &refs, &hits, &filter_words),
+            RankedKind::Place => {}
+        }
+        let inside: Vec<&Hit> = hits.iter().filter(|h| h.inside).collect();
+        let Some(best) = inside.first().copied() else {
+            res.reason = self.explain_not_found(&name_part, &hits, &filter_words);
+            return res;
+        };
+        let bp = &self.gaz.places[best.place as usize];
+        let rival =
+            inside[1..].iter().copied().find(|h| distance_km(bp, &self.gaz.places[h.place as usize]) > SAME_PLACE_KM);
+        let close = rival.filter(|r| r.score > best.score - AMBIGUITY_MARGIN);
+        res.status = if close.is_some() { Status::Ambiguous } else { Status::Resolved };
+        // places inside the filter rank first, so the best is the first candidate
+        res.best = res.candidates.first().cloned().filter(|c| c.place_index == best.place);
+        if res.best.is_none() {
+            res.best = Some(self.candidate(best.place, best.score));
+        }
+        res.reason = self.explain(best, &inside, close.or(rival), close.is_some(), &filter_words);
+        if bp.admin2.is_empty() && filter.regions.iter().flatten().any(|r| r.level == 2) {
+            res.reason.push_str(
+                " (GeoNames gives this place no district: judged inside by its distance to the district's centre)",
+            );
+        }
+        res
+    }
+
+    /// The places [`Resolver::resolve`] lists as candidates for `q` (gazetteer indices, best first, at most
+    /// `q.limit`), without building place objects or explanations: for callers that rank them themselves.
+    ///
+    /// ```
+    /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+    /// let r = incimap::resolve::Resolver::new(&gaz);
+    /// let q = incimap::resolve::Query::new("Belgorod");
+    /// let full: Vec<u32> = r.resolve(&q).candidates.iter().map(|c| c.place_index).collect();
+    /// assert_eq!(r.candidate_places(&q), full);
+    /// ```
+    pub fn candidate_places(&self, q: &Query) -> Vec<u32> {
+        match self.rank_query(q) {
+            Ok(r) => r.hits.iter().take(q.limit.max(1)).map(|h| h.place).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Find and rank the places a query names, with the filter that applied; `Err` says why the name
+    /// cannot be looked up at all.
+    fn rank_query(&self, q: &Query) -> Result<Ranked, String> {
+        check_name(&q.name)?;
         let mut filter = Filter { country: None, regions: Vec::new() };
         let mut filter_words: Vec<String> = Vec::new();
         if let Some(c) = q.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -529,47 +611,31 @@ impl<'g> Resolver<'g> {
                 filter.country = Some(cc);
             }
             Some(InName::WholeRegion(refs)) => {
-                return self.region_as_place(res, &refs, &filter, limit, &filter_words);
+                // The query named a region, not a place: its administrative centres.
+                let mut hits = Vec::new();
+                for &r in &refs {
+                    if let Some(seat) = self.hint(r).seat {
+                        self.add_hit(seat, MatchKind::RegionSeat, &filter, &mut hits);
+                    }
+                }
+                self.rank(&mut hits);
+                return Ok(Ranked { hits, filter, filter_words, name_part, kind: RankedKind::WholeRegion(refs) });
             }
             None => {}
         }
 
         let mut hits = self.find(&name_part, name_key, &filter);
-        if let Some(region) = unknown_region {
-            for h in &mut hits {
-                h.inside = false;
+        let kind = match unknown_region {
+            Some(region) => {
+                for h in &mut hits {
+                    h.inside = false;
+                }
+                RankedKind::UnknownRegion(region)
             }
-            self.rank(&mut hits);
-            res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
-            res.reason = format!(
-                "the region {region:?} is not one the gazetteer knows (try an oblast, krai, republic or district name); nothing chosen"
-            );
-            return res;
-        }
-        self.rank(&mut hits);
-        res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
-        let inside: Vec<&Hit> = hits.iter().filter(|h| h.inside).collect();
-        let Some(best) = inside.first().copied() else {
-            res.reason = self.explain_not_found(&name_part, &hits, &filter_words);
-            return res;
+            None => RankedKind::Place,
         };
-        let bp = &self.gaz.places[best.place as usize];
-        let rival =
-            inside[1..].iter().copied().find(|h| distance_km(bp, &self.gaz.places[h.place as usize]) > SAME_PLACE_KM);
-        let close = rival.filter(|r| r.score > best.score - AMBIGUITY_MARGIN);
-        res.status = if close.is_some() { Status::Ambiguous } else { Status::Resolved };
-        // places inside the filter rank first, so the best is the first candidate
-        res.best = res.candidates.first().cloned().filter(|c| c.place_index == best.place);
-        if res.best.is_none() {
-            res.best = Some(self.candidate(best.place, best.score));
-        }
-        res.reason = self.explain(best, &inside, close.or(rival), close.is_some(), &filter_words);
-        if bp.admin2.is_empty() && filter.regions.iter().flatten().any(|r| r.level == 2) {
-            res.reason.push_str(
-                " (GeoNames gives this place no district: judged inside by its distance to the district's centre)",
-            );
-        }
-        res
+        self.rank(&mut hits);
+        Ok(Ranked { hits, filter, filter_words, name_part, kind })
     }
 
     /// Places matching `name` (a name without region phrases; `key` its key when already known), each
@@ -643,23 +709,15 @@ impl<'g> Resolver<'g> {
         });
     }
 
-    /// The query named a region, not a place ("Kursk region", "LPR"): its administrative centre.
+    /// The query named a region, not a place ("Kursk region", "LPR"): its administrative centre, from
+    /// `hits` (the regions' centres, ranked).
     fn region_as_place(
         &self,
         mut res: Resolution,
         refs: &[RegionRef],
-        filter: &Filter,
-        limit: usize,
+        hits: &[Hit],
         filter_words: &[String],
     ) -> Resolution {
-        let mut hits = Vec::new();
-        for &r in refs {
-            if let Some(seat) = self.hint(r).seat {
-                self.add_hit(seat, MatchKind::RegionSeat, filter, &mut hits);
-            }
-        }
-        self.rank(&mut hits);
-        res.candidates = hits.iter().take(limit).map(|h| self.candidate(h.place, h.score)).collect();
         let names: Vec<String> = refs.iter().map(|&r| self.hint(r).name).collect();
         let inside: Vec<&Hit> = hits.iter().filter(|h| h.inside).collect();
         let Some(best) = inside.first() else {
