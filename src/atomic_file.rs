@@ -61,7 +61,13 @@ where
 pub struct AtomicWriter {
     buf: io::BufWriter<tempfile::NamedTempFile>,
     path: std::path::PathBuf,
+    /// Bytes written since the last [`AtomicWriter::flush_to_os`].
+    unflushed: u64,
 }
+
+/// Bytes a large file is written between syncs of what it holds so far (see [`AtomicWriter::sync_handle`]):
+/// syncing hundreds of megabytes only at the commit adds most of a second at the end of a run.
+pub const FLUSH_EVERY: u64 = 64 << 20;
 
 impl AtomicWriter {
     /// Start writing `path` (its directory is created if needed).
@@ -72,7 +78,27 @@ impl AtomicWriter {
         };
         std::fs::create_dir_all(dir)?;
         let tmp = tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempfile_in(dir)?;
-        Ok(AtomicWriter { buf: io::BufWriter::with_capacity(1 << 16, tmp), path: path.to_path_buf() })
+        Ok(AtomicWriter { buf: io::BufWriter::with_capacity(1 << 16, tmp), path: path.to_path_buf(), unflushed: 0 })
+    }
+
+    /// Bytes written since the last [`AtomicWriter::flush_to_os`] (compare with [`FLUSH_EVERY`]).
+    pub fn unflushed(&self) -> u64 {
+        self.unflushed
+    }
+
+    /// Hand everything written so far to the OS (not yet to the disk: see [`AtomicWriter::sync_handle`]).
+    pub fn flush_to_os(&mut self) -> io::Result<()> {
+        self.buf.flush()?;
+        self.unflushed = 0;
+        Ok(())
+    }
+
+    /// Another handle on the temporary file, for syncing what has been [flushed to the OS]
+    /// (AtomicWriter::flush_to_os) from another thread while writing goes on, so that the commit has little
+    /// left to sync. It shares the file's error state: a caller that syncs through it must report a failed
+    /// sync itself (the commit's own sync may no longer see that error).
+    pub fn sync_handle(&self) -> io::Result<std::fs::File> {
+        self.buf.get_ref().as_file().try_clone()
     }
 
     /// The target path.
@@ -96,10 +122,14 @@ impl AtomicWriter {
 
 impl Write for AtomicWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.buf.write(data)
+        let n = self.buf.write(data)?;
+        self.unflushed += n as u64;
+        Ok(n)
     }
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
-        self.buf.write_all(data)
+        self.buf.write_all(data)?;
+        self.unflushed += data.len() as u64;
+        Ok(())
     }
     fn flush(&mut self) -> io::Result<()> {
         self.buf.flush()

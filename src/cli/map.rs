@@ -69,7 +69,13 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         &args.inputs,
         &locator,
         &opts,
-        |batch| Ok(writer.borrow_mut().add_incidents(&batch)?),
+        |batch| {
+            writer.borrow_mut().add_incidents(&batch)?;
+            // Freeing a batch (a dozen allocations per row) is left to the pool: this thread reads the input,
+            // the one part of the run that is not parallel.
+            rayon::spawn(move || drop(batch));
+            Ok(())
+        },
         |u| {
             // The first few problems in full; all of them are in unresolved.csv.
             if shown < 20 || global.verbose {

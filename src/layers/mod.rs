@@ -144,19 +144,45 @@ impl LayerFile {
         let mut out = AtomicWriter::create(&path).map_err(io)?;
         out.write_all(head).map_err(io)?;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(SPOOL_DEPTH);
+        // Every `FLUSH_EVERY` bytes what is written so far is synced on another thread while writing goes
+        // on, so the commit at the end has little left to sync. A request while one is running is dropped
+        // (the next covers it).
+        let syncer = out.sync_handle().map_err(io)?;
+        let (sync_tx, sync_rx) = std::sync::mpsc::sync_channel::<()>(1);
+        let sync_thread = std::thread::Builder::new()
+            .name("incimap-sync".into())
+            .spawn(move || -> std::io::Result<()> {
+                for () in sync_rx {
+                    syncer.sync_data()?;
+                }
+                Ok(())
+            })
+            .map_err(io)?;
         let thread = std::thread::Builder::new()
             .name("incimap-write".into())
             .spawn(move || {
-                for mut data in rx {
-                    out.write_all(&data)?;
-                    data.clear();
-                    if let Ok(mut p) = pool.lock()
-                        && p.len() < POOL_MAX
-                    {
-                        p.push(data);
+                let written = (|| {
+                    for mut data in rx {
+                        out.write_all(&data)?;
+                        if out.unflushed() >= crate::atomic_file::FLUSH_EVERY {
+                            out.flush_to_os()?;
+                            let _ = sync_tx.try_send(());
+                        }
+                        data.clear();
+                        if let Ok(mut p) = pool.lock()
+                            && p.len() < POOL_MAX
+                        {
+                            p.push(data);
+                        }
                     }
-                }
-                Ok(out)
+                    Ok(())
+                })();
+                drop(sync_tx);
+                // A failed background sync is this file's error: the commit's own sync may not see it again.
+                let synced = sync_thread
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the sync thread stopped unexpectedly")));
+                written.and(synced).map(|()| out)
             })
             .map_err(io)?;
         Ok(LayerFile { path, tx: Some(tx), thread: Some(thread), count: 0, bbox: BBox::EMPTY })
