@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use incimap::extract::Mention;
-use incimap::extract::stream::{Event, extract_parallel};
+use incimap::extract::stream::{Event, extract_parallel_map};
 
 use super::{Format, Global, UsageError};
 
@@ -52,9 +52,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut failed = 0usize;
-    extract_parallel(&resolver, Some(&border), &sources, open, date, threads, |event| {
+    // The extraction threads render their mentions; this one only writes them out in order.
+    let render = |_, ms: Vec<Mention>| render(format, &ms);
+    extract_parallel_map(&resolver, Some(&border), &sources, open, date, threads, render, |event| {
         match event {
-            Event::Mentions(_, ms) => writer.write(&mut out, &ms)?,
+            Event::Mentions(_, rendered) => writer.write(&mut out, rendered?)?,
             Event::Done(i, Ok(stats)) => {
                 let source = &sources[i];
                 if stats.bytes == 0 {
@@ -159,25 +161,15 @@ impl MentionWriter {
         }
     }
 
-    fn write(&mut self, out: &mut dyn Write, mentions: &[Mention]) -> std::io::Result<()> {
-        for m in mentions {
-            match self.format {
-                Format::Csv => {
-                    let mut w = csv::Writer::from_writer(Vec::new());
-                    w.write_record(csv_row(m)).map_err(std::io::Error::other)?;
-                    out.write_all(&w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?)?;
-                }
-                Format::Geojson => {
-                    out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer(&mut *out, &feature(m))?;
-                }
-                _ => {
-                    out.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
-                    serde_json::to_writer(&mut *out, m)?;
-                }
-            }
-            self.count += 1;
+    /// Write records rendered by [`render`], the first one of all without its separating comma.
+    fn write(&mut self, out: &mut dyn Write, rendered: Rendered) -> std::io::Result<()> {
+        let mut bytes = &rendered.bytes[..];
+        if self.count == 0 && rendered.count > 0 && self.format != Format::Csv {
+            bytes = &bytes[SEPARATOR.len()..];
+            out.write_all(b"\n")?;
         }
+        out.write_all(bytes)?;
+        self.count += rendered.count;
         Ok(())
     }
 
@@ -195,6 +187,43 @@ impl MentionWriter {
             }
         }
     }
+}
+
+/// What goes before every JSON or GeoJSON record but the first (which gets a bare newline).
+const SEPARATOR: &[u8] = b",\n";
+
+/// A chunk's mentions in the output format: every JSON/GeoJSON record after [`SEPARATOR`], CSV rows as
+/// they are.
+struct Rendered {
+    bytes: Vec<u8>,
+    count: u64,
+}
+
+/// Render `mentions` as records of `format` (see [`Rendered`]).
+fn render(format: Format, mentions: &[Mention]) -> std::io::Result<Rendered> {
+    let mut bytes = Vec::with_capacity(mentions.len() * 900);
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(bytes);
+            for m in mentions {
+                w.write_record(csv_row(m)).map_err(std::io::Error::other)?;
+            }
+            bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        Format::Geojson => {
+            for m in mentions {
+                bytes.extend_from_slice(SEPARATOR);
+                serde_json::to_writer(&mut bytes, &feature(m))?;
+            }
+        }
+        _ => {
+            for m in mentions {
+                bytes.extend_from_slice(SEPARATOR);
+                incimap::extract::json::write_mention(&mut bytes, m);
+            }
+        }
+    }
+    Ok(Rendered { bytes, count: mentions.len() as u64 })
 }
 
 fn feature(m: &Mention) -> serde_json::Value {

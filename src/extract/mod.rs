@@ -30,6 +30,7 @@
 //! ```
 
 pub mod dates;
+pub mod json;
 pub mod lexicon;
 pub mod regions;
 pub mod roles;

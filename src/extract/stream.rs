@@ -142,10 +142,11 @@ pub fn extract_chunk(
     mentions
 }
 
-/// What [`extract_parallel`] reports, input by input and in input order.
-pub enum Event {
-    /// Mentions of the input numbered `.0` (several events per input for large ones).
-    Mentions(usize, Vec<Mention>),
+/// What [`extract_parallel`] (and [`extract_parallel_map`]) reports, input by input and in input order.
+pub enum Event<T = Vec<Mention>> {
+    /// Mentions of the input numbered `.0` (several events per input for large ones), as the worker
+    /// mapped them.
+    Mentions(usize, T),
     /// The input numbered `.0` is finished: what was read, or why it could not be.
     Done(usize, Result<InputStats, StreamError>),
 }
@@ -160,7 +161,24 @@ pub fn extract_parallel<R: Read + Send>(
     open: impl Fn(usize) -> std::io::Result<R> + Sync,
     report_date: Option<chrono::NaiveDate>,
     threads: usize,
-    mut sink: impl FnMut(Event) -> std::io::Result<()>,
+    sink: impl FnMut(Event) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    extract_parallel_map(resolver, border, sources, open, report_date, threads, |_, ms| ms, sink)
+}
+
+/// [`extract_parallel`], with each chunk's mentions passed through `map` (given the input's number) on the
+/// worker thread that found them: the output can be rendered there, in parallel, leaving the calling thread
+/// only to write it in order.
+#[allow(clippy::too_many_arguments)]
+pub fn extract_parallel_map<R: Read + Send, T: Send>(
+    resolver: &crate::resolve::Resolver,
+    border: Option<&crate::border::BorderIndex>,
+    sources: &[String],
+    open: impl Fn(usize) -> std::io::Result<R> + Sync,
+    report_date: Option<chrono::NaiveDate>,
+    threads: usize,
+    map: impl Fn(usize, Vec<Mention>) -> T + Sync,
+    mut sink: impl FnMut(Event<T>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::sync::mpsc::{Receiver, sync_channel};
     use std::sync::{Arc, Mutex};
@@ -168,14 +186,15 @@ pub fn extract_parallel<R: Read + Send>(
         Chunk(usize, usize, Chunk),
         End(usize, usize, Result<(), StreamError>),
     }
-    enum Output {
-        Mentions(usize, Vec<Mention>, u64, u64),
+    enum Output<T> {
+        /// Input, mapped mentions, how many mentions, bytes, invalid bytes.
+        Mentions(usize, T, u64, u64, u64),
         End(usize, Result<(), StreamError>),
     }
     let threads = threads.max(1);
     let (job_tx, job_rx) = sync_channel::<Job>(threads);
     let job_rx: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(job_rx));
-    let (out_tx, out_rx) = sync_channel::<(usize, Output)>(threads);
+    let (out_tx, out_rx) = sync_channel::<(usize, Output<T>)>(threads);
     std::thread::scope(|scope| {
         // Reader: numbers every chunk and every end of input, so the outputs can be put back in order.
         let open = &open;
@@ -205,6 +224,7 @@ pub fn extract_parallel<R: Read + Send>(
                 seq += 1;
             }
         });
+        let map = &map;
         for _ in 0..threads {
             let job_rx = Arc::clone(&job_rx);
             let out_tx = out_tx.clone();
@@ -218,7 +238,8 @@ pub fn extract_parallel<R: Read + Send>(
                     let out = match job {
                         Ok(Job::Chunk(seq, i, c)) => {
                             let ms = extract_chunk(&ex, &c, &sources[i], report_date);
-                            (seq, Output::Mentions(i, ms, c.text.len() as u64, c.invalid_bytes))
+                            let n = ms.len() as u64;
+                            (seq, Output::Mentions(i, map(i, ms), n, c.text.len() as u64, c.invalid_bytes))
                         }
                         Ok(Job::End(seq, i, r)) => (seq, Output::End(i, r)),
                         Err(_) => return,
@@ -242,10 +263,10 @@ pub fn extract_parallel<R: Read + Send>(
             while let Some(out) = waiting.remove(&next) {
                 next += 1;
                 let event = match out {
-                    Output::Mentions(i, ms, bytes, invalid) => {
+                    Output::Mentions(i, ms, n, bytes, invalid) => {
                         stats.bytes += bytes;
                         stats.invalid_bytes += invalid;
-                        stats.mentions += ms.len() as u64;
+                        stats.mentions += n;
                         Event::Mentions(i, ms)
                     }
                     Output::End(i, r) => Event::Done(i, r.map(|()| std::mem::take(&mut stats))),
