@@ -20,7 +20,12 @@ pub fn normalise(text: &str) -> Result<String, String> {
         let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
         if digits.iter().all(u8::is_ascii_digit) {
             let n = |a: &[u8]| a.iter().fold(0u32, |acc, &c| acc * 10 + (c - b'0') as u32);
-            return year_month_day(n(&digits[..4]), Some(n(&digits[4..6])), Some(n(&digits[6..])), t);
+            let (y, m, d) = (n(&digits[..4]), n(&digits[4..6]), n(&digits[6..]));
+            // A valid date in this form is already its ISO text: copy it rather than format it again.
+            if (1900..=2200).contains(&y) && NaiveDate::from_ymd_opt(y as i32, m, d).is_some() {
+                return Ok(t.to_string());
+            }
+            return year_month_day(y, Some(m), Some(d), t);
         }
     }
     let bad = || Err(format!("unrecognised date {t:?} (use YYYY-MM-DD, YYYY-MM or DD.MM.YYYY)"));
