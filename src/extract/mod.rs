@@ -780,7 +780,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         let nearest = neighbours.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
                         priors[k][i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
                     };
-                    let mut scored: Vec<(u32, f64)> = (0..cands[k].len()).map(|i| (cands[k][i], score(i))).collect();
+                    // A lone candidate wins whatever its score.
+                    let mut scored: Vec<(u32, f64)> = if cands[k].len() == 1 {
+                        vec![(cands[k][0], 0.0)]
+                    } else {
+                        (0..cands[k].len()).map(|i| (cands[k][i], score(i))).collect()
+                    };
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
                     let (best, s1) = scored[0];
                     let rival = scored.iter().skip(1).find(|(p, _)| {
@@ -1044,10 +1049,11 @@ fn settlement_cue_before(text: &str, tokens: &[Token], lower: &Folded, s_first: 
 }
 
 fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
-    for (k, sp) in
-        spans.iter().enumerate().collect::<Vec<_>>().into_iter().map(|(k, s)| (k, s.clone())).collect::<Vec<_>>()
-    {
-        if sp.kind != SpanKind::Settlement || sp.between.is_some() {
+    // Every span starts unlinked, and a span linked as B may start a pair of its own ("between A and B and
+    // C" links B with C too): so a link made here does not stop the next span from being looked at.
+    for k in 0..spans.len() {
+        let sp = &spans[k];
+        if sp.kind != SpanKind::Settlement {
             continue;
         }
         let s = &sents[sp.sent];
