@@ -738,7 +738,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             cands.push(v);
         }
-        let prior = |p: u32| -> f64 {
+        // The document's regions split once (as `Place::in_admin1` splits them), and each place's prior worked
+        // out once: a long document names the same places and regions again and again.
+        let doc_split: Vec<(&str, &str)> =
+            doc_regions.iter().filter_map(|d| d.split_once('.')).filter(|(_, a1)| !a1.is_empty()).collect();
+        let prior_uncached = |p: u32| -> f64 {
             let pl = &gaz.places[p as usize];
             let fc = match &*pl.feature_code {
                 "PPLC" => 0.6,
@@ -752,8 +756,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
             0.12 * ((pl.population as f64) + 1.0).log10()
                 + fc
                 + focus
-                + if doc_regions.iter().any(|d| pl.in_admin1(d)) { 1.0 } else { 0.0 }
+                + if doc_split.iter().any(|&(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1) { 1.0 } else { 0.0 }
         };
+        let mut prior_of: HashMap<u32, f64> = HashMap::default();
+        let mut prior = |p: u32| -> f64 { *prior_of.entry(p).or_insert_with(|| prior_uncached(p)) };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
         let priors: Vec<Vec<f64>> = cands.iter().map(|v| v.iter().map(|&p| prior(p)).collect()).collect();
         let first: Vec<Option<Point>> = cands
