@@ -127,8 +127,16 @@ fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
 fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    // Most text needs no escape: skip clean 16-byte blocks with a test the compiler can vectorise.
+    let mut clean = 0;
+    while let Some(block) = bytes.get(clean..clean + 16) {
+        if block.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\')) {
+            break;
+        }
+        clean += 16;
+    }
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
         let esc: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",

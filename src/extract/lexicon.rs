@@ -5,7 +5,7 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
 /// Common English words (SCOWL, see `data/NOTICE`): a capitalised `Snow`, `Marks` or `Is` is a place only
 /// when the text says so ("the village of Snow").
@@ -1134,8 +1134,13 @@ pub fn is_trigger(word: &str) -> bool {
     TRIGGERS.matches(word)
 }
 
-static CAPTIONS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(CAPTION_MARKERS).expect("word lists are small enough for an automaton"));
+// A DFA: every sentence with a mention is scanned whole, and the markers share few rare bytes for a prefilter.
+static CAPTIONS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(CAPTION_MARKERS)
+        .expect("word lists are small enough for an automaton")
+});
 
 /// Does the folded sentence hold one of [`CAPTION_MARKERS`]?
 pub fn is_caption(sentence: &str) -> bool {

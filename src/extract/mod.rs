@@ -738,7 +738,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             cands.push(v);
         }
-        let prior = |p: u32| -> f64 {
+        // The document's regions split once (as `Place::in_admin1` splits them), and each place's prior worked
+        // out once: a long document names the same places and regions again and again.
+        let doc_split: Vec<(&str, &str)> =
+            doc_regions.iter().filter_map(|d| d.split_once('.')).filter(|(_, a1)| !a1.is_empty()).collect();
+        let prior_uncached = |p: u32| -> f64 {
             let pl = &gaz.places[p as usize];
             let fc = match &*pl.feature_code {
                 "PPLC" => 0.6,
@@ -752,8 +756,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
             0.12 * ((pl.population as f64) + 1.0).log10()
                 + fc
                 + focus
-                + if doc_regions.iter().any(|d| pl.in_admin1(d)) { 1.0 } else { 0.0 }
+                + if doc_split.iter().any(|&(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1) { 1.0 } else { 0.0 }
         };
+        let mut prior_of: HashMap<u32, f64> = HashMap::default();
+        let mut prior = |p: u32| -> f64 { *prior_of.entry(p).or_insert_with(|| prior_uncached(p)) };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
         let priors: Vec<Vec<f64>> = cands.iter().map(|v| v.iter().map(|&p| prior(p)).collect()).collect();
         let first: Vec<Option<Point>> = cands
@@ -780,7 +786,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         let nearest = neighbours.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
                         priors[k][i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
                     };
-                    let mut scored: Vec<(u32, f64)> = (0..cands[k].len()).map(|i| (cands[k][i], score(i))).collect();
+                    // A lone candidate wins whatever its score.
+                    let mut scored: Vec<(u32, f64)> = if cands[k].len() == 1 {
+                        vec![(cands[k][0], 0.0)]
+                    } else {
+                        (0..cands[k].len()).map(|i| (cands[k][i], score(i))).collect()
+                    };
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
                     let (best, s1) = scored[0];
                     let rival = scored.iter().skip(1).find(|(p, _)| {
@@ -1044,10 +1055,11 @@ fn settlement_cue_before(text: &str, tokens: &[Token], lower: &Folded, s_first: 
 }
 
 fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
-    for (k, sp) in
-        spans.iter().enumerate().collect::<Vec<_>>().into_iter().map(|(k, s)| (k, s.clone())).collect::<Vec<_>>()
-    {
-        if sp.kind != SpanKind::Settlement || sp.between.is_some() {
+    // Every span starts unlinked, and a span linked as B may start a pair of its own ("between A and B and
+    // C" links B with C too): so a link made here does not stop the next span from being looked at.
+    for k in 0..spans.len() {
+        let sp = &spans[k];
+        if sp.kind != SpanKind::Settlement {
             continue;
         }
         let s = &sents[sp.sent];
