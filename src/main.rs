@@ -10,10 +10,10 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Give freed memory back to the OS after 10 ms (mimalloc's default is 1 s) and commit new arena memory only
-/// as it is used. With the defaults `map --format geojsonseq` on a million rows peaked at 285–299 MB, at
-/// the 300 MB bar, and `extract` at 203–213 MB; with these, 234–252 MB and 157–171 MB (docs/benchmarks.md).
-/// Option numbers are those of `mi_option_e` in mimalloc 3's `mimalloc.h`: libmimalloc-sys 0.1.49 names
-/// only mimalloc 2's.
+/// as it is used. With the defaults `map --format geojsonseq` on a million rows peaked at 285–299 MB, at the
+/// 300 MB bar, and `extract` at 203–213 MB; with these (and without transparent huge pages: the `no_thp`
+/// feature in Cargo.toml), 176–183 MB and 110–117 MB (docs/benchmarks.md). Option numbers are those of
+/// `mi_option_e` in mimalloc 3's `mimalloc.h`: libmimalloc-sys 0.1.49 names only mimalloc 2's.
 fn configure_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
