@@ -254,6 +254,13 @@ fn default_bands() -> &'static Vec<bands::Band> {
     B.get_or_init(|| bands::build(&boundaries(), &bands::DEFAULT_EDGES_KM).unwrap())
 }
 
+/// `map` draws the bands the gazetteer was built with: they must be what the band builder makes now from
+/// the same boundaries (a stale `gazetteer/` after a change to the builder fails here).
+#[test]
+fn the_gazetteer_carries_the_default_bands_the_builder_makes() {
+    assert_eq!(&boundaries().default_bands, default_bands());
+}
+
 #[test]
 fn bands_are_valid_and_their_edges_lie_at_their_distances() {
     let b = default_bands();

@@ -548,7 +548,12 @@ fn read_boundaries(
     crate::border::derive::validate(&land_border).map_err(|why| {
         GazetteerError::Invalid(format!("the derived Russia–Ukraine land border failed validation: {why}"))
     })?;
-    Ok(Boundaries { ukraine, russia, belarus, land_border })
+    let mut boundaries = Boundaries { ukraine, russia, belarus, land_border, default_bands: Vec::new() };
+    // Built here, once, rather than by every `map` run. Without a border there is nothing to buffer; `map`
+    // then reports that itself.
+    boundaries.default_bands =
+        crate::layers::bands::build(&boundaries, &crate::layers::bands::DEFAULT_EDGES_KM).unwrap_or_default();
+    Ok(boundaries)
 }
 
 /// Read every (multi)polygon in a GeoJSON file (a FeatureCollection, Feature or bare geometry).

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! magic "INCIMAPG" (8 bytes) | format version u32 | CRC-32 of everything after it, u32
-//! head:   length u32 | postcard of (manifest, admin1 regions, admin2 regions, boundaries)
+//! head:   length u32 | postcard of (manifest, admin1 regions, admin2 regions, boundaries with the default
+//!         distance bands)
 //! places: count varint | blocks of up to BLOCK_RECORDS places, each: length u32 | record count varint |
 //!         geonameid u32 × n | lat f64 × n | lon f64 × n | population u64 × n |
 //!         byte lengths (varint) of name, feature code, country, admin1, admin2 × n | their UTF-8, concatenated
@@ -25,8 +26,9 @@ use serde::{Deserialize, Serialize};
 use super::{Boundaries, Gazetteer, GazetteerError, NameEntry, NameKind, Place, Region};
 
 const MAGIC: &[u8; 8] = b"INCIMAPG";
-/// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard; version 3
+/// added the default distance bands to the boundaries.
+pub const FORMAT_VERSION: u32 = 3;
 /// Bytes before the body: magic, version, CRC.
 const HEADER_LEN: usize = 16;
 

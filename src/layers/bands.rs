@@ -39,7 +39,7 @@ pub fn simplify_tolerance_km(d: f64) -> f64 {
 }
 
 /// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Band {
     pub from_km: f64,
     pub to_km: f64,

@@ -382,7 +382,11 @@ impl LayerWriter {
         let edges = options.edges_km.clone();
         let bands = std::thread::Builder::new()
             .name("incimap-bands".into())
-            .spawn(move || bands::build(&for_bands, &edges).map(BuiltBands::build))
+            .spawn(move || {
+                let prebuilt = !for_bands.default_bands.is_empty() && edges == bands::DEFAULT_EDGES_KM;
+                let built = if prebuilt { Ok(for_bands.default_bands) } else { bands::build(&for_bands, &edges) };
+                built.map(BuiltBands::build)
+            })
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         let for_outlines = boundaries.clone();
         let outlines = std::thread::Builder::new()
