@@ -9,18 +9,19 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Give freed memory back to the OS after 10 ms (mimalloc's default is 1 s) and commit new arena memory only
-/// as it is used. With the defaults `map --format geojsonseq` on a million rows peaked at 285–299 MB, at the
-/// 300 MB bar, and `extract` at 203–213 MB; with these (and without transparent huge pages: the `no_thp`
-/// feature in Cargo.toml), 176–183 MB and 110–117 MB (docs/benchmarks.md). Option numbers are those of
-/// `mi_option_e` in mimalloc 3's `mimalloc.h`: libmimalloc-sys 0.1.49 names only mimalloc 2's.
+/// Give freed memory back to the OS after 100 ms (mimalloc's default is 1 s) and commit new arena memory
+/// only as it is used. With the defaults `map --format geojsonseq` on a million rows peaked at 285–299 MB, at
+/// the 300 MB bar; with these (and without transparent huge pages: the `no_thp` feature in Cargo.toml), at
+/// about 150 MB, and `extract` on 10 MB at about 110 MB. A shorter delay saved little memory and cost time in
+/// page faults (10 ms: `extract` 0.55 s instead of 0.45 s). See docs/benchmarks.md. Option numbers are those
+/// of `mi_option_e` in mimalloc 3's `mimalloc.h`: libmimalloc-sys 0.1.49 names only mimalloc 2's.
 fn configure_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: setting an option is a plain store into mimalloc's option table, valid at any time.
     unsafe {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 100);
     }
 }
 
