@@ -7,7 +7,7 @@
 //! result is mapped back point by point. Distances between points other than the centre are slightly
 //! stretched across the radial direction — by a factor of about 1 + s²/6R² at distance s from the centre,
 //! i.e. under 0.3 % at the 800 km the default bands reach — so a band edge lies within
-//! [`stated_error_km`] of its nominal distance. `tests/map_bands.rs` measures the real error against
+//! [`stated_error_km`] of its nominal distance. `tests/map_layers.rs` measures the real error against
 //! geodesic distances computed independently.
 
 use geo::algorithm::buffer::{BufferStyle, LineCap, LineJoin};
