@@ -13,6 +13,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use super::text::fold;
+use super::words::{self, View};
 
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
@@ -157,8 +158,26 @@ pub fn find(words: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
 
 /// [`find`] on words already folded with [`super::text::fold`].
 pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
-    for i in 0..f.len() {
-        let w = f[i];
+    find_from(0..f.len(), |i| f.get(i).copied(), report)
+}
+
+/// [`find`] on a sentence whose words are classified already: a date can only start at one of its
+/// [`words::DATE`] words ([`is_date_word`]).
+pub fn find_in(view: &View, report: Option<NaiveDate>) -> Option<NaiveDate> {
+    if !view.has(words::DATE) {
+        return None;
+    }
+    find_from(view.with_class(words::DATE), |i| (i < view.last()).then(|| view.w(i)), report)
+}
+
+/// The first date starting at one of `starts`, `word(i)` giving the folded word `i` of the sentence.
+fn find_from<'w>(
+    starts: impl Iterator<Item = usize>,
+    word: impl Fn(usize) -> Option<&'w str>,
+    report: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    for i in starts {
+        let Some(w) = word(i) else { continue };
         let Some(c0) = w.chars().next() else { continue };
         // ISO dates (the tokenizer keeps 2024-01-02 as one word).
         if w.len() == 10
@@ -173,15 +192,15 @@ pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
         // Month then day: "January 2", "Jan. 2, 2024".
         if let Some(m) = month(w) {
             let mut j = i + 1;
-            if f.get(j) == Some(&".") {
+            if word(j) == Some(".") {
                 j += 1;
             }
-            if let Some(d) = f.get(j).and_then(|x| day(x)) {
+            if let Some(d) = word(j).and_then(day) {
                 let mut k = j + 1;
-                if f.get(k) == Some(&",") {
+                if word(k) == Some(",") {
                     k += 1;
                 }
-                if let Some(y) = f.get(k).and_then(|x| year(x)) {
+                if let Some(y) = word(k).and_then(year) {
                     return NaiveDate::from_ymd_opt(y, m, d);
                 }
                 if let Some(r) = report {
@@ -192,9 +211,9 @@ pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
         }
         // Day then month: "2 January 2024", "2 января 2024 года", "2 січня".
         if let Some(d) = day(w)
-            && let Some(m) = f.get(i + 1).and_then(|x| month(x))
+            && let Some(m) = word(i + 1).and_then(month)
         {
-            if let Some(y) = f.get(i + 2).and_then(|x| year(x)) {
+            if let Some(y) = word(i + 2).and_then(year) {
                 return NaiveDate::from_ymd_opt(y, m, d);
             }
             if let Some(r) = report {

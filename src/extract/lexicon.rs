@@ -808,6 +808,9 @@ pub static DESTINATION_STEMS: &[&str] = &[
     "доправ",
 ];
 
+/// Verbs that house people: after one, "в"/"у" before a place marks a destination ("розміщують у Конотопі").
+pub static HOUSING_STEMS: &[&str] = &["розміщ", "размещ", "housed", "accommodat", "поселил", "поселяют"];
+
 /// Is the folded word a speech verb ([`SPEECH_WORDS`], [`SPEECH_STEMS`])?
 pub fn is_speech(word: &str) -> bool {
     SPEECH_WORDS.contains(&word) || has_stem(word, SPEECH_STEMS)
@@ -1106,6 +1109,11 @@ pub static CAPTION_MARKERS: &[&str] = &[
     "на фото",
 ];
 
+/// Letters that every [`CAPTION_MARKERS`] entry holds one of, inside a single word: a sentence none of
+/// whose words contains one of these cannot be a caption (markers are matched on the folded sentence, and
+/// the letters of a folded sentence all lie inside its words).
+pub static CAPTION_LETTERS: &[&str] = &["getty", "photo", "reuters", "pictur", "exhibit", "display", "фото"];
+
 /// A set of stems, matched as prefixes of a word in one pass (an anchored Aho-Corasick automaton), so a
 /// word is checked against a hundred stems in time proportional to its length.
 pub struct Prefixes(AhoCorasick);
@@ -1150,4 +1158,18 @@ pub fn is_caption(sentence: &str) -> bool {
 /// True when `word` (folded) starts with one of `stems`.
 pub fn has_stem(word: &str, stems: &[&str]) -> bool {
     stems.iter().any(|s| word.starts_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_caption_marker_holds_caption_letters_within_one_word() {
+        for m in CAPTION_MARKERS {
+            let held =
+                m.split(|c: char| !c.is_alphanumeric()).any(|word| CAPTION_LETTERS.iter().any(|l| word.contains(l)));
+            assert!(held, "{m:?} holds none of CAPTION_LETTERS inside a word: sentences with it would be missed");
+        }
+    }
 }

@@ -513,8 +513,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             classified = classified.max(sp.sent + 1);
         }
-        let sentence_has =
-            |si: usize, class: u8| classes[sents[si].first..sents[si].last].iter().any(|c| c & class != 0);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
         let choices = self.choose(&spans, &doc_regions);
@@ -527,33 +525,25 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let mut sentence_dates: Vec<Option<Option<chrono::NaiveDate>>> = vec![None; sents.len()];
         let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
             *sentence_dates[si].get_or_insert_with(|| {
-                if !sentence_has(si, words::DATE) {
-                    return None;
-                }
                 let s = &sents[si];
-                let words: Vec<&str> = (s.first..s.last).map(|i| lower.word(i)).collect();
-                dates::find_folded(&words, report_date)
+                dates::find_in(&words::View::new(&lower, &classes, s.first, s.last), report_date)
             })
         };
         // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
         type SentenceWeapon = Option<(&'static str, Option<String>)>;
         let source: Arc<str> = self.source_name(source);
-        let mut current: Option<(usize, roles::View, Option<SentenceWeapon>, Arc<str>)> = None;
+        let mut current: Option<(usize, words::View, Option<SentenceWeapon>, Arc<str>)> = None;
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
             if current.as_ref().is_none_or(|c| c.0 != sp.sent) {
                 let evidence: Arc<str> = Arc::from(&text[tokens[s.first].start..tokens[s.last - 1].end]);
-                current = Some((sp.sent, roles::View::new(&lower, &classes, s.first, s.last), None, evidence));
+                current = Some((sp.sent, words::View::new(&lower, &classes, s.first, s.last), None, evidence));
             }
             let Some((_, view, sentence_weapon, evidence)) = current.as_mut() else { continue };
             let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
             let near = roles::is_near(view, sp.first, sp.last);
             let weapon = if role == Role::Incident {
-                sentence_weapon
-                    .get_or_insert_with(|| {
-                        if sentence_has(sp.sent, words::WEAPON) { weapons::find_folded(view.words()) } else { None }
-                    })
-                    .clone()
+                sentence_weapon.get_or_insert_with(|| weapons::find_in(view)).clone()
             } else {
                 None
             };

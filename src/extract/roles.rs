@@ -6,10 +6,14 @@
 //! place in a sentence that reports an event (fell, exploded, hit, shot down, shelled, evacuated, damaged,
 //! drones, missiles, ...) is an incident site; a place in a sentence without one is context.
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet as HashSet;
+
 use super::Role;
 use super::lexicon;
-use super::text::{Folded, Kind, Token};
-use super::words;
+use super::text::{Kind, Token};
+use super::words::{self, View};
 
 /// Hedges: the sentence speaks of what could happen, not of what did.
 const HEDGES: &[&str] = &[
@@ -42,37 +46,28 @@ pub(super) fn is_hedge(x: &str) -> bool {
     HEDGES.iter().any(|h| x == *h || (h.len() > 5 && x.starts_with(h)))
 }
 
-/// The folded words of one sentence and what they say, computed once for all its mentions.
-pub struct View<'a> {
-    first: usize,
-    last: usize,
-    words: Vec<&'a str>,
-    trigger: Vec<bool>,
-    caption: bool,
-    hedge: bool,
+/// [`lexicon::CONTEXT_BEFORE`] split into one-word cues and two-word cues, for lookups without building
+/// phrases (a cue of three words or more can never match the two words looked at).
+struct ContextCues {
+    words: HashSet<&'static str>,
+    pairs: HashSet<(&'static str, &'static str)>,
 }
 
-impl<'a> View<'a> {
-    /// A view of the sentence `s_first..s_last` of a document folded as `lower`.
-    /// `classes` holds every token's [`super::words`] classes.
-    pub fn new(lower: &'a Folded, classes: &[u8], s_first: usize, s_last: usize) -> View<'a> {
-        let words: Vec<&str> = (s_first..s_last).map(|i| lower.word(i)).collect();
-        let classes = &classes[s_first..s_last];
-        let trigger = classes.iter().map(|c| c & words::TRIGGER != 0).collect();
-        let caption = lexicon::is_caption(lower.range(s_first, s_last));
-        let hedge = classes.iter().any(|c| c & words::HEDGE != 0);
-        View { first: s_first, last: s_last, words, trigger, caption, hedge }
+static CONTEXT_CUES: LazyLock<ContextCues> = LazyLock::new(|| {
+    let mut cues = ContextCues { words: HashSet::default(), pairs: HashSet::default() };
+    for cue in lexicon::CONTEXT_BEFORE {
+        match cue.split_once(' ') {
+            None => {
+                cues.words.insert(cue);
+            }
+            Some((a, b)) if !b.contains(' ') => {
+                cues.pairs.insert((a, b));
+            }
+            Some(_) => {}
+        }
     }
-
-    fn w(&self, i: usize) -> &'a str {
-        self.words[i - self.first]
-    }
-
-    /// The folded words of the sentence (punctuation included), as written.
-    pub fn words(&self) -> &[&'a str] {
-        &self.words
-    }
-}
+    cues
+});
 
 /// Role and the reason for it, for the span `first..last` of the sentence `v`. `capital`: the span resolved
 /// to a national capital.
@@ -84,7 +79,7 @@ pub fn classify(
     last: usize,
     capital: bool,
 ) -> (Role, &'static str) {
-    let (s_first, s_last) = (v.first, v.last);
+    let (s_first, s_last) = (v.first(), v.last());
     // Outlet names: "the Moscow Times", "Kyiv Independent".
     if last < s_last {
         let n = &tokens[last];
@@ -92,77 +87,81 @@ pub fn classify(
             return (Role::Context, "outlet name");
         }
     }
-    if v.caption {
+    if v.caption() {
         return (Role::Context, "photo caption");
     }
-    // Up to three words before the span, skipping "the".
-    let mut before: Vec<&str> = Vec::with_capacity(3);
+    // Up to three words before the span, skipping "the"; `before[0]` is the nearest.
+    let mut before: [&str; 3] = [""; 3];
+    let mut n_before = 0;
     let mut j = first;
-    while j > s_first && before.len() < 3 {
+    while j > s_first && n_before < 3 {
         j -= 1;
         let x = v.w(j);
         if x == "the" {
             continue;
         }
-        before.push(x);
+        before[n_before] = x;
+        n_before += 1;
     }
     // In a list ("у Конотопі та Ромнах", "from Voronezh and Lipetsk") the preposition before the list governs.
-    if before.first().is_some_and(|w| is_conjunction(w)) {
+    if n_before > 0 && is_conjunction(before[0]) {
         let mut j = first;
         while j > s_first && (is_conjunction(v.w(j - 1)) || tokens[j - 1].cap) {
             j -= 1;
         }
         if j > s_first && j < first {
-            before.clear();
-            before.push(v.w(j - 1));
+            before[0] = v.w(j - 1);
+            n_before = 1;
             if j - 1 > s_first {
-                before.push(v.w(j - 2));
+                before[1] = v.w(j - 2);
+                n_before = 2;
             }
         }
     }
-    let b1 = before.first().copied().unwrap_or_default();
-    let b2 = if before.len() >= 2 { format!("{} {}", before[1], before[0]) } else { String::new() };
+    let b1 = before[0];
+    // The two words before, as the phrase "b2 b1" (compared without building it).
+    let two_before = |phrase: &str| n_before >= 2 && phrase.split_once(' ') == Some((before[1], before[0]));
     // Distances to a place locate an event near it: "30 km from Belgorod".
-    let distance_from = before.len() >= 2 && b1 == "from" && is_unit(before[1]);
-    if !distance_from && lexicon::CONTEXT_BEFORE.iter().any(|cue| *cue == b1 || *cue == b2) {
+    let distance_from = n_before >= 2 && b1 == "from" && is_unit(before[1]);
+    if !distance_from
+        && (CONTEXT_CUES.words.contains(b1) || n_before >= 2 && CONTEXT_CUES.pairs.contains(&(before[1], before[0])))
+    {
         return (Role::Context, "speaker, visit, title or origin");
     }
     // Where people or goods are sent: "evacuated to Kharkiv", "вивозять до Львова", "розміщують у Конотопі".
-    let sends = v.words.iter().any(|w| lexicon::has_stem(w, lexicon::DESTINATION_STEMS));
-    if sends
-        && (matches!(b1, "to" | "до" | "into")
-            || matches!(b1, "в" | "у" | "во") && v.words.iter().any(|w| is_housing(w)))
+    if v.has(words::DESTINATION)
+        && (matches!(b1, "to" | "до" | "into") || matches!(b1, "в" | "у" | "во") && v.has(words::HOUSING))
     {
         return (Role::Context, "destination");
     }
     // A reference point: "Zolochiv, northwest of Kharkiv".
-    if before.len() >= 2 && before[0] == "of" && is_direction(before[1]) {
+    if n_before >= 2 && before[0] == "of" && is_direction(before[1]) {
         let k = first.saturating_sub(2);
         if k > s_first && v.w(k - 1) == "," {
             return (Role::Context, "reference point");
         }
     }
     // "residents in X expressed ...".
-    if b2 == "residents in" || b2 == "people in" {
+    if two_before("residents in") || two_before("people in") {
         return (Role::Context, "residents' views");
     }
     let after = if last < s_last { v.w(last) } else { "" };
     if matches!(after, "governor" | "mayor" | "authorities" | "officials" | "administration" | "governor's") {
         return (Role::Context, "title or authority");
     }
-    let trigger = v.trigger.iter().enumerate().any(|(i, &t)| t && !(first - s_first..last - s_first).contains(&i));
+    let trigger = (s_first..s_last).any(|i| v.class(i) & words::TRIGGER != 0 && !(first..last).contains(&i));
     if capital {
         let locative = lexicon::LOCATIVE_BEFORE.contains(&b1) && b1 != "and" && b1 != "of";
         let gov_verb = lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
             || text[tokens[last - 1].end..].starts_with("'s")
             || text[tokens[last - 1].end..].starts_with("’s");
         // "В Москве заявили", "a source in Kyiv told": the capital speaks.
-        let speaks = (last..(last + 5).min(s_last)).any(|i| lexicon::is_speech(v.w(i)));
+        let speaks = (last..(last + 5).min(s_last)).any(|i| v.class(i) & words::SPEECH != 0);
         if speaks || !(trigger && locative && !gov_verb) {
             return (Role::Context, "capital as government or setting");
         }
     }
-    if v.hedge {
+    if v.has(words::HEDGE) {
         return (Role::Context, "hedged statement");
     }
     if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, "no event in sentence") }
@@ -194,7 +193,7 @@ const NEAR_BEFORE: &[&str] = &[
 
 /// Is the event near the place rather than in it ("near X", "outskirts of X", "30 km from X", "the X dam")?
 pub fn is_near(v: &View, first: usize, last: usize) -> bool {
-    let (s_first, s_last) = (v.first, v.last);
+    let (s_first, s_last) = (v.first(), v.last());
     let mut j = first;
     let mut steps = 0;
     while j > s_first && steps < 3 {
@@ -219,11 +218,6 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
 
 fn is_conjunction(x: &str) -> bool {
     matches!(x, "and" | "," | "и" | "і" | "та" | "й")
-}
-
-/// Housing verbs, after which "в"/"у" marks a destination ("розміщують у Конотопі").
-fn is_housing(x: &str) -> bool {
-    lexicon::has_stem(x, &["розміщ", "размещ", "housed", "accommodat", "поселил", "поселяют"])
 }
 
 fn is_direction(x: &str) -> bool {

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use super::lexicon::Prefixes;
 use super::text::fold;
+use super::words::{self, View};
 
 /// The weapon classes `extract` reports.
 pub const CLASSES: &[&str] = &["missile", "drone", "bomb", "artillery", "debris"];
@@ -137,20 +138,35 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
 pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
     // Weapon words are rare: find them in one pass, then look at them closely.
     let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| ANY_WEAPON.matches(folded[i])).collect();
-    if weapon_words.is_empty() {
+    choose(&weapon_words, |i| folded.get(i).copied())
+}
+
+/// [`find`] on a sentence whose words are classified already: only its [`words::WEAPON`] words are looked at.
+pub fn find_in(view: &View) -> Option<(&'static str, Option<String>)> {
+    if !view.has(words::WEAPON) {
         return None;
     }
-    for &i in &weapon_words {
-        let w = folded[i];
+    let weapon_words: Vec<usize> = view.with_class(words::WEAPON).collect();
+    choose(&weapon_words, |i| (i < view.last()).then(|| view.w(i)))
+}
+
+/// The weapon named by the words at `weapon_words` (those that start like a weapon), `word(i)` giving the
+/// folded word `i` of the sentence.
+fn choose<'w>(
+    weapon_words: &[usize],
+    word: impl Fn(usize) -> Option<&'w str>,
+) -> Option<(&'static str, Option<String>)> {
+    for &i in weapon_words {
+        let w = word(i).unwrap_or_default();
         for (prefix, class, model) in MODELS {
             if w.starts_with(prefix) {
-                if *prefix == "storm" && folded.get(i + 1).is_none_or(|n| *n != "shadow") {
+                if *prefix == "storm" && word(i + 1).is_none_or(|n| n != "shadow") {
                     continue;
                 }
                 let model = if *prefix == "storm" {
                     "Storm Shadow".to_string()
                 } else if model.is_empty() {
-                    latin_model(folded[i])
+                    latin_model(w)
                 } else {
                     model.to_string()
                 };
@@ -164,8 +180,8 @@ pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
         }
     }
     let mut first: Option<&'static str> = None;
-    for &i in &weapon_words {
-        let w = folded[i];
+    for &i in weapon_words {
+        let w = word(i).unwrap_or_default();
         for (prefix, class) in GENERIC {
             if w.starts_with(prefix) {
                 if *class == "debris" {

@@ -6,6 +6,9 @@ use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 
+use super::lexicon;
+use super::text::Folded;
+
 /// The word reports an event (see [`super::lexicon::is_trigger`]).
 pub const TRIGGER: u8 = 1;
 /// The word hedges the sentence ("could", "potential").
@@ -14,6 +17,15 @@ pub const HEDGE: u8 = 2;
 pub const DATE: u8 = 4;
 /// The word can name a weapon (starts like a model or a weapon word).
 pub const WEAPON: u8 = 8;
+/// The word reports speech (see [`super::lexicon::is_speech`]).
+pub const SPEECH: u8 = 16;
+/// The word sends people or things somewhere (see [`super::lexicon::DESTINATION_STEMS`]).
+pub const DESTINATION: u8 = 32;
+/// The word houses people ("розміщують", "housed"): after it, "в"/"у" marks a destination.
+pub const HOUSING: u8 = 64;
+/// The word holds the letters of a caption marker ("photo", "getty", "фото"): only a sentence with one
+/// can match [`super::lexicon::CAPTION_MARKERS`], so the others skip that scan.
+pub const CAPTION: u8 = 128;
 
 /// The classes of one folded word.
 pub fn classify(word: &str) -> u8 {
@@ -29,6 +41,18 @@ pub fn classify(word: &str) -> u8 {
     }
     if super::weapons::is_weapon_word(word) {
         c |= WEAPON;
+    }
+    if super::lexicon::is_speech(word) {
+        c |= SPEECH;
+    }
+    if super::lexicon::has_stem(word, super::lexicon::DESTINATION_STEMS) {
+        c |= DESTINATION;
+    }
+    if super::lexicon::has_stem(word, super::lexicon::HOUSING_STEMS) {
+        c |= HOUSING;
+    }
+    if super::lexicon::CAPTION_LETTERS.iter().any(|l| word.contains(l)) {
+        c |= CAPTION;
     }
     c
 }
@@ -58,6 +82,66 @@ pub fn of(word: &str) -> u8 {
     })
 }
 
+/// The folded words of one sentence and their classes, looked at once for all the sentence's mentions.
+/// Token indices are the document's.
+pub struct View<'a> {
+    first: usize,
+    last: usize,
+    lower: &'a Folded,
+    classes: &'a [u8],
+    /// Every class some word of the sentence has.
+    any: u8,
+    caption: bool,
+}
+
+impl<'a> View<'a> {
+    /// A view of the sentence `s_first..s_last` of a document folded as `lower`, whose tokens' classes
+    /// ([`of`]) are `classes`.
+    pub fn new(lower: &'a Folded, classes: &'a [u8], s_first: usize, s_last: usize) -> View<'a> {
+        let classes = &classes[s_first..s_last];
+        let any = classes.iter().fold(0, |a, c| a | c);
+        let caption = any & CAPTION != 0 && lexicon::is_caption(lower.range(s_first, s_last));
+        View { first: s_first, last: s_last, lower, classes, any, caption }
+    }
+
+    /// The first token of the sentence.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
+    /// One past the last token of the sentence.
+    pub fn last(&self) -> usize {
+        self.last
+    }
+
+    /// The folded token `i` (a document index inside the sentence).
+    #[inline]
+    pub fn w(&self, i: usize) -> &'a str {
+        self.lower.word(i)
+    }
+
+    /// The classes of token `i` (a document index inside the sentence).
+    #[inline]
+    pub fn class(&self, i: usize) -> u8 {
+        self.classes[i - self.first]
+    }
+
+    /// Does some word of the sentence have `class`?
+    pub fn has(&self, class: u8) -> bool {
+        self.any & class != 0
+    }
+
+    /// Is the sentence a photo caption or credit line (it holds one of [`lexicon::CAPTION_MARKERS`])?
+    pub fn caption(&self) -> bool {
+        self.caption
+    }
+
+    /// The indices of the sentence's tokens with `class`, in order.
+    pub fn with_class(&self, class: u8) -> impl Iterator<Item = usize> + '_ {
+        (self.first..self.last).filter(move |&i| self.class(i) & class != 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +154,11 @@ mod tests {
         assert_eq!(classify("12"), DATE);
         assert_eq!(classify("shahed") & WEAPON, WEAPON);
         assert_eq!(classify("governor"), 0);
+        assert_eq!(classify("denied"), SPEECH);
+        assert_eq!(classify("заявили"), SPEECH);
+        assert_eq!(classify("evacuated") & DESTINATION, DESTINATION);
+        assert_eq!(classify("розміщують"), DESTINATION | HOUSING);
+        assert_eq!(classify("photo"), CAPTION);
         assert_eq!(of("tuesday"), DATE);
         assert_eq!(of("tuesday"), DATE);
     }
