@@ -147,8 +147,8 @@ struct Span {
     between: Option<usize>,
 }
 
-/// Resolver candidates by (name, region phrase).
-type ResolutionCache = HashMap<(String, String), Rc<Vec<u32>>>;
+/// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
+type ResolutionCache = HashMap<String, Rc<Vec<u32>>>;
 /// Region phrases by (phrase, core, level, preferred regions).
 type RegionCache = HashMap<(String, String, u8, String), Option<RegionRef>>;
 /// Date, weapon class and weapon model of an incident place.
@@ -174,6 +174,8 @@ pub struct Extractor<'r, 'g> {
     candidates: RefCell<HashMap<(u32, u64), Arc<Candidate>>>,
     /// The last document's source name, shared by its mentions and by the next chunks of the same input.
     source: RefCell<Option<Arc<str>>>,
+    /// A buffer for cache keys.
+    key_buf: RefCell<String>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -190,6 +192,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             measurements: RefCell::new(HashMap::default()),
             candidates: RefCell::new(HashMap::default()),
             source: RefCell::new(None),
+            key_buf: RefCell::new(String::new()),
         }
     }
 
@@ -284,8 +287,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.
     fn resolver_candidates(&self, name: &str, region: Option<&str>) -> Rc<Vec<u32>> {
-        let k = (name.to_string(), region.unwrap_or("").to_string());
-        if let Some(v) = self.resolutions.borrow().get(&k) {
+        // One string key, "name\u{1f}region" (a name never holds U+001F), built in a reused buffer.
+        let mut k = self.key_buf.borrow_mut();
+        k.clear();
+        k.push_str(name);
+        k.push('\u{1f}');
+        k.push_str(region.unwrap_or(""));
+        if let Some(v) = self.resolutions.borrow().get(k.as_str()) {
             return v.clone();
         }
         let q = Query { name: name.to_string(), region: region.map(str::to_string), country: None, limit: 10 };
@@ -294,7 +302,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(k, v.clone());
+        cache.insert(k.clone(), v.clone());
         v
     }
 
@@ -479,20 +487,41 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
 
-        // One sense per discourse: a name tied to a region once keeps that region everywhere.
-        let mut name_regions: HashMap<String, (RegionRef, String)> = HashMap::default();
-        for sp in &spans {
-            if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, &sp.region_text) {
-                name_regions.entry(crate::names::key(&sp.name)).or_insert((r.clone(), t.clone()));
+        // Spans with the same name share an id, so later steps compare ids rather than strings.
+        let (name_ids, names_first): (Vec<u32>, Vec<usize>) = {
+            let mut ids: HashMap<&str, u32> = HashMap::default();
+            let mut first_span = Vec::new();
+            let name_ids = spans
+                .iter()
+                .enumerate()
+                .map(|(k, sp)| {
+                    *ids.entry(sp.name.as_str()).or_insert_with(|| {
+                        first_span.push(k);
+                        first_span.len() as u32 - 1
+                    })
+                })
+                .collect();
+            (name_ids, first_span)
+        };
+
+        // One sense per discourse: a name tied to a region once keeps that region everywhere. Names are
+        // compared by their gazetteer key (worked out once per distinct name).
+        if spans.iter().any(|sp| sp.kind == SpanKind::Settlement && sp.region.is_some()) {
+            let keys: Vec<String> = names_first.iter().map(|&k| crate::names::key(&spans[k].name)).collect();
+            let mut name_regions: HashMap<&str, (RegionRef, String)> = HashMap::default();
+            for (k, sp) in spans.iter().enumerate() {
+                if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, &sp.region_text) {
+                    name_regions.entry(keys[name_ids[k] as usize].as_str()).or_insert((r.clone(), t.clone()));
+                }
             }
-        }
-        for sp in spans.iter_mut() {
-            if sp.kind == SpanKind::Settlement
-                && sp.region.is_none()
-                && let Some((r, t)) = name_regions.get(&crate::names::key(&sp.name))
-            {
-                sp.region = Some(r.clone());
-                sp.region_text = Some(t.clone());
+            for (k, sp) in spans.iter_mut().enumerate() {
+                if sp.kind == SpanKind::Settlement
+                    && sp.region.is_none()
+                    && let Some((r, t)) = name_regions.get(keys[name_ids[k] as usize].as_str())
+                {
+                    sp.region = Some(r.clone());
+                    sp.region_text = Some(t.clone());
+                }
             }
         }
 
@@ -515,12 +544,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // Resolve: candidates under hard region constraints, then document-level choice.
-        let choices = self.choose(&spans, &doc_regions);
+        let choices = self.choose(&spans, &name_ids, &doc_regions);
 
         // Roles, precision, dates, weapons.
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts: Vec<usize> =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
         let mut out = Vec::with_capacity(spans.len());
         let mut sentence_dates: Vec<Option<Option<chrono::NaiveDate>>> = vec![None; sents.len()];
         let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
@@ -576,7 +604,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 // Else the date of the story so far: the latest dated sentence up to three back.
                 let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
                 let w = weapon;
-                (d.map(|d| d.to_string()), w.as_ref().map(|w| w.0), w.and_then(|w| w.1).map(CompactString::from))
+                (d.map(iso_date), w.as_ref().map(|w| w.0), w.and_then(|w| w.1).map(CompactString::from))
             } else {
                 (None, None, None)
             };
@@ -701,7 +729,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Pick each span's place.
-    fn choose(&self, spans: &[Span], doc_regions: &[String]) -> Vec<Choice> {
+    /// `name_ids[k]` identifies span `k`'s name (equal names, equal ids).
+    fn choose(&self, spans: &[Span], name_ids: &[u32], doc_regions: &[String]) -> Vec<Choice> {
         let gaz = self.gaz;
         // Candidate lists under hard constraints.
         let mut cands: Vec<Vec<u32>> = Vec::with_capacity(spans.len());
@@ -762,13 +791,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
             })
             .collect();
         let mut out = Vec::with_capacity(spans.len());
+        let mut neighbours: Vec<Point> = Vec::new();
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
                 SpanKind::Settlement if !cands[k].is_empty() => {
                     // Neighbours in the text only: a long input is many articles.
                     let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
-                    let neighbours: Vec<Point> =
-                        window.filter(|&j| j != k && spans[j].name != sp.name).filter_map(|j| first[j]).collect();
+                    neighbours.clear();
+                    if cands[k].len() > 1 {
+                        neighbours.extend(window.filter(|&j| name_ids[j] != name_ids[k]).filter_map(|j| first[j]));
+                    }
                     let score = |i: usize| -> f64 {
                         let pl = &gaz.places[cands[k][i] as usize];
                         let here = Point::new(pl.lat, pl.lon);
@@ -1072,6 +1104,31 @@ fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
     }
 }
 
+/// `d` as `YYYY-MM-DD`, as chrono writes it, without the formatting machinery for the years news is about.
+fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let y = y as u32;
+    let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(day / 10),
+        digit(day),
+    ]
+    .iter()
+    .collect()
+}
+
 /// Geodesic midpoint on the WGS84 ellipsoid.
 pub fn midpoint(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> (f64, f64) {
     use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
@@ -1189,4 +1246,24 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
 
 fn line_of(m: &Mention) -> u64 {
     m.line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn iso_dates_are_written_as_chrono_writes_them() {
+        let mut d = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        let step = chrono::Duration::days(997);
+        while d.year() < 10_100 {
+            assert_eq!(iso_date(d), d.to_string());
+            d += step;
+        }
+        for (y, m, day) in [(2024, 2, 29), (1999, 12, 31), (2000, 1, 1), (9999, 12, 31), (-5, 3, 4), (10_000, 1, 1)] {
+            let d = chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            assert_eq!(iso_date(d), d.to_string());
+        }
+    }
 }
