@@ -121,8 +121,8 @@ pub struct Mention {
 /// A gazetteer hit for a written form: the name that matched and the places it names.
 #[derive(Debug)]
 struct Hit {
-    name: String,
-    places: Vec<u32>,
+    name: Rc<str>,
+    places: Rc<[u32]>,
 }
 
 /// What a candidate span names.
@@ -139,11 +139,12 @@ struct Span {
     first: usize,
     last: usize,
     kind: SpanKind,
-    name: String,
-    places: Vec<u32>,
-    /// The region phrase tied to the span (its own for district/region spans).
-    region: Option<RegionRef>,
-    region_text: Option<String>,
+    name: Rc<str>,
+    places: Rc<[u32]>,
+    /// The region phrase tied to the span (its own for district/region spans), shared with the phrase.
+    region: Option<Rc<RegionRef>>,
+    /// Byte range of that phrase in the text.
+    region_text: Option<(usize, usize)>,
     between: Option<usize>,
 }
 
@@ -215,7 +216,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
-            return Some(Hit { name: surface.to_string(), places });
+            return Some(Hit { name: Rc::from(surface), places: places.into() });
         }
         if !cyrillic {
             return None;
@@ -232,7 +233,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         });
         if let Some(places) = found {
             let name = self.display_name(&places);
-            return Some(Hit { name, places });
+            return Some(Hit { name: Rc::from(name), places: places.into() });
         }
         None
     }
@@ -358,6 +359,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 in_core[p.core_first..p.core_last].iter_mut().for_each(|b| *b = true);
             }
         }
+        // Each resolved region once, shared by the spans tied to it; a phrase's text as a byte range.
+        let phrase_regions: Vec<Option<Rc<RegionRef>>> =
+            phrases.iter().map(|(_, p)| p.region.clone().map(Rc::new)).collect();
+        let phrase_text = |p: &RegionPhrase| (tokens[p.first].start, tokens[p.last - 1].end);
 
         // Toponyms.
         let mut spans: Vec<Span> = Vec::new();
@@ -414,8 +419,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 first: i,
                                 last: i + 1,
                                 kind: SpanKind::Settlement,
-                                name: strip_possessive(word(i)).to_string(),
-                                places: Vec::new(),
+                                name: Rc::from(strip_possessive(word(i))),
+                                places: Rc::from([]),
                                 region: None,
                                 region_text: None,
                                 between: None,
@@ -436,7 +441,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 attached[pi] = true;
                 let p = &phrases[pi].1;
                 // A district followed by its oblast: "X, Borovsky district, Kaluga region".
-                let mut region = p.region.clone();
+                let mut region = phrase_regions[pi].clone();
                 if p.level == 2
                     && let Some(pj) = attach(&lower, &index, p.first, p.last, s.first, s.last)
                     && pj != pi
@@ -448,9 +453,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     && r.level == 2
                     && r.name.is_empty()
                 {
-                    r.name = text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string();
+                    Rc::make_mut(r).name = text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string();
                 }
-                sp.region_text = Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string());
+                sp.region_text = Some(phrase_text(p));
                 sp.region = region;
             }
         }
@@ -458,16 +463,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
             if attached[pi] || p.region.is_none() {
                 continue;
             }
-            let r = p.region.clone();
+            let r = phrase_regions[pi].clone();
             let kind = if r.as_ref().is_some_and(|r| r.level == 2) { SpanKind::District } else { SpanKind::Region };
             spans.push(Span {
                 sent: *si,
                 first: p.core_first,
                 last: p.core_last,
                 kind,
-                name: text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string(),
-                places: Vec::new(),
-                region_text: Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string()),
+                name: Rc::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
+                places: Rc::from([]),
+                region_text: Some(phrase_text(p)),
                 region: r,
                 between: None,
             });
@@ -478,11 +483,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // ("In the Kursk region, a shell hit the village of Tyotkino").
         for sp in spans.iter_mut() {
             if sp.kind == SpanKind::Settlement && sp.region.is_none() && sp.places.is_empty() {
-                let mut in_sentence =
-                    phrases.iter().filter(|(si, p)| *si == sp.sent && p.level == 1 && p.region.is_some());
-                if let (Some((_, p)), None) = (in_sentence.next(), in_sentence.next()) {
-                    sp.region = p.region.clone();
-                    sp.region_text = Some(text[tokens[p.first].start..tokens[p.last - 1].end].to_string());
+                let mut in_sentence = phrases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (si, p))| *si == sp.sent && p.level == 1 && p.region.is_some());
+                if let (Some((pi, (_, p))), None) = (in_sentence.next(), in_sentence.next()) {
+                    sp.region = phrase_regions[pi].clone();
+                    sp.region_text = Some(phrase_text(p));
                 }
             }
         }
@@ -495,7 +502,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 .iter()
                 .enumerate()
                 .map(|(k, sp)| {
-                    *ids.entry(sp.name.as_str()).or_insert_with(|| {
+                    *ids.entry(&*sp.name).or_insert_with(|| {
                         first_span.push(k);
                         first_span.len() as u32 - 1
                     })
@@ -508,10 +515,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // compared by their gazetteer key (worked out once per distinct name).
         if spans.iter().any(|sp| sp.kind == SpanKind::Settlement && sp.region.is_some()) {
             let keys: Vec<String> = names_first.iter().map(|&k| crate::names::key(&spans[k].name)).collect();
-            let mut name_regions: HashMap<&str, (RegionRef, String)> = HashMap::default();
+            let mut name_regions: HashMap<&str, (Rc<RegionRef>, (usize, usize))> = HashMap::default();
             for (k, sp) in spans.iter().enumerate() {
-                if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, &sp.region_text) {
-                    name_regions.entry(keys[name_ids[k] as usize].as_str()).or_insert((r.clone(), t.clone()));
+                if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, sp.region_text) {
+                    name_regions.entry(keys[name_ids[k] as usize].as_str()).or_insert((r.clone(), t));
                 }
             }
             for (k, sp) in spans.iter_mut().enumerate() {
@@ -520,7 +527,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     && let Some((r, t)) = name_regions.get(keys[name_ids[k] as usize].as_str())
                 {
                     sp.region = Some(r.clone());
-                    sp.region_text = Some(t.clone());
+                    sp.region_text = Some(*t);
                 }
             }
         }
@@ -544,7 +551,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // Resolve: candidates under hard region constraints, then document-level choice.
-        let choices = self.choose(&spans, &name_ids, &doc_regions);
+        let choices = self.choose(text, &spans, &name_ids, &doc_regions);
 
         // Roles, precision, dates, weapons.
         let line_starts: Vec<usize> =
@@ -621,7 +628,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 date,
                 weapon,
                 weapon_model,
-                name: CompactString::from(sp.name.as_str()),
+                name: CompactString::from(&*sp.name),
                 lat,
                 lon,
                 region: sp.region.as_ref().filter(|r| !r.name.is_empty()).map(|r| CompactString::from(r.name.as_str())),
@@ -730,7 +737,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Pick each span's place.
     /// `name_ids[k]` identifies span `k`'s name (equal names, equal ids).
-    fn choose(&self, spans: &[Span], name_ids: &[u32], doc_regions: &[String]) -> Vec<Choice> {
+    fn choose(&self, text: &str, spans: &[Span], name_ids: &[u32], doc_regions: &[String]) -> Vec<Choice> {
         let gaz = self.gaz;
         // Candidate lists under hard constraints.
         let mut cands: Vec<Vec<u32>> = Vec::with_capacity(spans.len());
@@ -739,8 +746,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 cands.push(Vec::new());
                 continue;
             }
-            let mut v = sp.places.clone();
-            for &p in self.resolver_candidates(&sp.name, sp.region_text.as_deref()).iter() {
+            let mut v = sp.places.to_vec();
+            for &p in self.resolver_candidates(&sp.name, sp.region_text.map(|(a, b)| &text[a..b])).iter() {
                 if !v.contains(&p) {
                     v.push(p);
                 }
