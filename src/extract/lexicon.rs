@@ -1133,6 +1133,12 @@ impl Prefixes {
     pub fn matches(&self, word: &str) -> bool {
         self.0.is_match(Input::new(word).anchored(Anchored::Yes))
     }
+
+    /// The index of the first stem in the list that `word` starts with (the automaton is leftmost-first,
+    /// so among stems matching at the start, the earliest listed wins).
+    pub fn first(&self, word: &str) -> Option<usize> {
+        self.0.find(Input::new(word).anchored(Anchored::Yes)).map(|m| m.pattern().as_usize())
+    }
 }
 
 static TRIGGERS: LazyLock<Prefixes> = LazyLock::new(|| Prefixes::new(INCIDENT_STEMS));
@@ -1170,6 +1176,16 @@ mod tests {
             let held =
                 m.split(|c: char| !c.is_alphanumeric()).any(|word| CAPTION_LETTERS.iter().any(|l| word.contains(l)));
             assert!(held, "{m:?} holds none of CAPTION_LETTERS inside a word: sentences with it would be missed");
+        }
+    }
+
+    #[test]
+    fn first_prefix_is_the_earliest_listed_stem_the_word_starts_with() {
+        let stems = ["shelling", "shell", "sh", "drone", "dr"];
+        let p = Prefixes::new(&stems);
+        for word in ["shelling", "shells", "shot", "drones", "dry", "x", "", "s"] {
+            let linear = stems.iter().position(|s| word.starts_with(s));
+            assert_eq!(p.first(word), linear, "{word}");
         }
     }
 }

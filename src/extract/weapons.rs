@@ -121,6 +121,12 @@ static ANY_WEAPON: LazyLock<Prefixes> = LazyLock::new(|| {
     Prefixes::new(&stems)
 });
 
+/// The prefixes of [`MODELS`] and of [`GENERIC`], in list order, to find the first entry a word starts with.
+static MODEL_PREFIXES: LazyLock<Prefixes> =
+    LazyLock::new(|| Prefixes::new(&MODELS.iter().map(|m| m.0).collect::<Vec<_>>()));
+static GENERIC_PREFIXES: LazyLock<Prefixes> =
+    LazyLock::new(|| Prefixes::new(&GENERIC.iter().map(|g| g.0).collect::<Vec<_>>()));
+
 /// Can the folded word name a weapon (it starts like a model or a weapon word)?
 pub(super) fn is_weapon_word(w: &str) -> bool {
     ANY_WEAPON.matches(w)
@@ -158,7 +164,9 @@ fn choose<'w>(
 ) -> Option<(&'static str, Option<String>)> {
     for &i in weapon_words {
         let w = word(i).unwrap_or_default();
-        for (prefix, class, model) in MODELS {
+        // Entries before the first one the word starts with cannot match: start there.
+        let from = MODEL_PREFIXES.first(w).unwrap_or(MODELS.len());
+        for (prefix, class, model) in &MODELS[from..] {
             if w.starts_with(prefix) {
                 if *prefix == "storm" && word(i + 1).is_none_or(|n| n != "shadow") {
                     continue;
@@ -182,7 +190,8 @@ fn choose<'w>(
     let mut first: Option<&'static str> = None;
     for &i in weapon_words {
         let w = word(i).unwrap_or_default();
-        for (prefix, class) in GENERIC {
+        let from = GENERIC_PREFIXES.first(w).unwrap_or(GENERIC.len());
+        for (prefix, class) in &GENERIC[from..] {
             if w.starts_with(prefix) {
                 if *class == "debris" {
                     return Some(("debris", None));
