@@ -540,12 +540,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let mut classes = vec![0u8; tokens.len()];
         let mut classified = 0;
         for sp in &spans {
-            for s in &sents[sp.sent.saturating_sub(3).max(classified)..=sp.sent] {
-                for i in s.first..s.last {
-                    if tokens[i].kind == Kind::Word {
-                        classes[i] = words::of(lower.word(i));
-                    }
-                }
+            let from = sp.sent.saturating_sub(3).max(classified);
+            if from <= sp.sent {
+                words::of_tokens(&lower, &tokens, sents[from].first, sents[sp.sent].last, &mut classes);
             }
             classified = classified.max(sp.sent + 1);
         }
@@ -740,29 +737,40 @@ impl<'r, 'g> Extractor<'r, 'g> {
     fn choose(&self, text: &str, spans: &[Span], name_ids: &[u32], doc_regions: &[String]) -> Vec<Choice> {
         let gaz = self.gaz;
         // Candidate lists under hard constraints.
-        let mut cands: Vec<Vec<u32>> = Vec::with_capacity(spans.len());
+        let mut cands: Ragged<u32> = Ragged::with_capacity(spans.len());
         for sp in spans {
             if sp.kind != SpanKind::Settlement {
-                cands.push(Vec::new());
+                cands.close();
                 continue;
             }
-            let mut v = sp.places.to_vec();
+            let from = cands.items.len();
+            cands.items.extend_from_slice(&sp.places);
             for &p in self.resolver_candidates(&sp.name, sp.region_text.map(|(a, b)| &text[a..b])).iter() {
-                if !v.contains(&p) {
-                    v.push(p);
+                if !cands.items[from..].contains(&p) {
+                    cands.items.push(p);
                 }
             }
             if let Some(r) = &sp.region {
-                v.retain(|&p| {
+                // As `Place::in_admin1` and `Place::admin2_code` would say, without splitting or formatting
+                // the codes for every candidate.
+                let admin1 = r.admin1.split_once('.').filter(|(_, a1)| !a1.is_empty());
+                let mut kept = from;
+                for i in from..cands.items.len() {
+                    let p = cands.items[i];
                     let pl = &gaz.places[p as usize];
-                    pl.in_admin1(&r.admin1)
+                    let keep = admin1.is_some_and(|(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1)
                         && match (&r.admin2, pl.admin2.is_empty()) {
-                            (Some(a2), false) => &pl.admin2_code() == a2,
+                            (Some(a2), false) => is_admin2_code(pl, a2),
                             _ => true,
-                        }
-                });
+                        };
+                    if keep {
+                        cands.items[kept] = p;
+                        kept += 1;
+                    }
+                }
+                cands.items.truncate(kept);
             }
-            cands.push(v);
+            cands.close();
         }
         // The document's regions split once (as `Place::in_admin1` splits them), and each place's prior worked
         // out once: a long document names the same places and regions again and again.
@@ -787,10 +795,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let mut prior_of: HashMap<u32, f64> = HashMap::default();
         let mut prior = |p: u32| -> f64 { *prior_of.entry(p).or_insert_with(|| prior_uncached(p)) };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
-        let priors: Vec<Vec<f64>> = cands.iter().map(|v| v.iter().map(|&p| prior(p)).collect()).collect();
-        let first: Vec<Option<Point>> = cands
-            .iter()
-            .zip(&priors)
+        let priors = Ragged { items: cands.items.iter().map(|&p| prior(p)).collect(), ends: cands.ends.clone() };
+        let first: Vec<Option<Point>> = (0..spans.len())
+            .map(|k| (cands.get(k), priors.get(k)))
             .map(|(v, pr)| {
                 let best = (0..v.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
                 let pl = &gaz.places[v[best] as usize];
@@ -799,28 +806,31 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .collect();
         let mut out = Vec::with_capacity(spans.len());
         let mut neighbours: Vec<Point> = Vec::new();
+        let mut scored: Vec<(u32, f64)> = Vec::new();
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
-                SpanKind::Settlement if !cands[k].is_empty() => {
+                SpanKind::Settlement if !cands.get(k).is_empty() => {
+                    let (ck, pk) = (cands.get(k), priors.get(k));
                     // Neighbours in the text only: a long input is many articles.
                     let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
                     neighbours.clear();
-                    if cands[k].len() > 1 {
+                    if ck.len() > 1 {
                         neighbours.extend(window.filter(|&j| name_ids[j] != name_ids[k]).filter_map(|j| first[j]));
                     }
                     let score = |i: usize| -> f64 {
-                        let pl = &gaz.places[cands[k][i] as usize];
+                        let pl = &gaz.places[ck[i] as usize];
                         let here = Point::new(pl.lat, pl.lon);
                         // The closest neighbour decides: exp(-d/150 km) is largest for the smallest d.
                         let nearest = neighbours.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
-                        priors[k][i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
+                        pk[i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
                     };
                     // A lone candidate wins whatever its score.
-                    let mut scored: Vec<(u32, f64)> = if cands[k].len() == 1 {
-                        vec![(cands[k][0], 0.0)]
+                    scored.clear();
+                    if ck.len() == 1 {
+                        scored.push((ck[0], 0.0));
                     } else {
-                        (0..cands[k].len()).map(|i| (cands[k][i], score(i))).collect()
-                    };
+                        scored.extend((0..ck.len()).map(|i| (ck[i], score(i))));
+                    }
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
                     let (best, s1) = scored[0];
                     let rival = scored.iter().skip(1).find(|(p, _)| {
@@ -937,6 +947,42 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         true
     }
+}
+
+/// Lists of varying length stored end to end: list `k` is `items[ends[k - 1]..ends[k]]`.
+struct Ragged<T> {
+    items: Vec<T>,
+    ends: Vec<usize>,
+}
+
+impl<T> Ragged<T> {
+    fn with_capacity(lists: usize) -> Self {
+        Ragged { items: Vec::with_capacity(lists * 2), ends: Vec::with_capacity(lists) }
+    }
+
+    /// End the list being built (the items pushed since the previous one).
+    fn close(&mut self) {
+        self.ends.push(self.items.len());
+    }
+
+    fn get(&self, k: usize) -> &[T] {
+        let from = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.items[from..self.ends[k]]
+    }
+}
+
+/// Is `a2` the place's admin2 code ([`crate::gazetteer::Place::admin2_code`]), compared without building it?
+fn is_admin2_code(pl: &crate::gazetteer::Place, a2: &str) -> bool {
+    if pl.admin1.is_empty() || pl.admin2.is_empty() {
+        return a2.is_empty();
+    }
+    let parts: [&str; 3] = [&pl.country, &pl.admin1, &pl.admin2];
+    a2.len() == parts.iter().map(|p| p.len()).sum::<usize>() + 2
+        && a2.starts_with(parts[0])
+        && a2[parts[0].len()..].starts_with('.')
+        && a2[parts[0].len() + 1..].starts_with(parts[1])
+        && a2[parts[0].len() + 1 + parts[1].len()..].starts_with('.')
+        && a2.ends_with(parts[2])
 }
 
 /// The pick for one span.
@@ -1259,6 +1305,18 @@ fn line_of(m: &Mention) -> u64 {
 mod tests {
     use super::*;
     use chrono::Datelike;
+
+    #[test]
+    fn admin2_codes_compare_as_the_formatted_code_does() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let places: Vec<_> = gaz.places.iter().step_by(97).collect();
+        let codes: Vec<String> = places.iter().map(|p| p.admin2_code()).chain(["RU..1".into(), "RU".into()]).collect();
+        for p in &places {
+            for c in &codes {
+                assert_eq!(is_admin2_code(p, c), p.admin2_code() == *c, "{} vs {c}", p.admin2_code());
+            }
+        }
+    }
 
     #[test]
     fn iso_dates_are_written_as_chrono_writes_them() {

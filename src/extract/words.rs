@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap;
 
 use super::lexicon;
-use super::text::Folded;
+use super::text::{Folded, Kind, Token};
 
 /// The word reports an event (see [`super::lexicon::is_trigger`]).
 pub const TRIGGER: u8 = 1;
@@ -68,18 +68,32 @@ thread_local! {
 
 /// The classes of `word` (folded), from this thread's cache of [`classify`].
 pub fn of(word: &str) -> u8 {
+    CACHE.with(|cache| cached(&mut cache.borrow_mut(), word))
+}
+
+/// The classes of the words among `tokens[first..last]` (folded as `lower`) into `out[first..last]`
+/// (punctuation gets none): [`of`] for a whole sentence at once.
+pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, out: &mut [u8]) {
     CACHE.with(|cache| {
-        if let Some(&c) = cache.borrow().get(word) {
-            return c;
-        }
-        let c = classify(word);
         let mut map = cache.borrow_mut();
-        if map.len() >= LIMIT {
-            map.clear();
+        for i in first..last {
+            if tokens[i].kind == Kind::Word {
+                out[i] = cached(&mut map, lower.word(i));
+            }
         }
-        map.insert(word.into(), c);
-        c
     })
+}
+
+fn cached(map: &mut FxHashMap<Box<str>, u8>, word: &str) -> u8 {
+    if let Some(&c) = map.get(word) {
+        return c;
+    }
+    let c = classify(word);
+    if map.len() >= LIMIT {
+        map.clear();
+    }
+    map.insert(word.into(), c);
+    c
 }
 
 /// The folded words of one sentence and their classes, looked at once for all the sentence's mentions.
