@@ -55,6 +55,7 @@ use crate::resolve::{Candidate, Query, Resolver, Status};
 
 use regions::{RegionPhrase, RegionRef};
 use text::{Folded, Kind, Script, Token};
+use words::Classes;
 
 /// What a mention stands for in the story.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
@@ -313,6 +314,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let tokens = text::tokenize(text);
         let sents = text::sentences(text, &tokens);
         let lower = text::Folded::new(text, &tokens);
+        // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
+        let mut classes: Vec<Classes> = vec![0; tokens.len()];
+        words::of_tokens(&lower, &tokens, 0, tokens.len(), &mut classes);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
@@ -374,7 +378,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     i += 1;
                     continue;
                 }
-                let cue = settlement_cue_before(text, &tokens, &lower, s.first, i);
+                let cue = settlement_cue_before(text, &tokens, &lower, &classes, s.first, i);
                 let mut found: Option<(usize, Rc<Hit>)> = None;
                 // Longest run of capitalised words first (Stary Oskol, Нижний Новгород).
                 let mut max = i + 1;
@@ -396,7 +400,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
                 match found {
                     Some((end, hit)) => {
-                        if cue || self.plausible(text, &tokens, &lower, s.first, i, end) {
+                        if cue || plausible(text, &tokens, &lower, &classes, s.first, i, end) {
                             spans.push(Span {
                                 sent: si,
                                 first: i,
@@ -413,7 +417,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     }
                     None => {
                         // An unknown name after "village of" / "в селе": still a place.
-                        if cue && !t.all_caps && !lexicon::NOT_PLACES.contains(lower.word(i)) {
+                        if cue && !t.all_caps && classes[i] & words::NOT_PLACE == 0 {
                             spans.push(Span {
                                 sent: si,
                                 first: i,
@@ -437,13 +441,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let index = PhraseIndex::new(&phrases);
         for sp in spans.iter_mut() {
             let s = &sents[sp.sent];
-            if let Some(pi) = attach(&lower, &index, sp.first, sp.last, s.first, s.last) {
+            if let Some(pi) = attach(&lower, &classes, &index, sp.first, sp.last, s.first, s.last) {
                 attached[pi] = true;
                 let p = &phrases[pi].1;
                 // A district followed by its oblast: "X, Borovsky district, Kaluga region".
                 let mut region = phrase_regions[pi].clone();
                 if p.level == 2
-                    && let Some(pj) = attach(&lower, &index, p.first, p.last, s.first, s.last)
+                    && let Some(pj) = attach(&lower, &classes, &index, p.first, p.last, s.first, s.last)
                     && pj != pi
                     && phrases[pj].1.first >= p.last
                 {
@@ -534,18 +538,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
         // "between A and B".
         link_between(&lower, &sents, &mut spans);
-
-        // Word classes only where they are asked for: the sentences of mentions and the three before each
-        // (where a date may be); most sentences of a long text name no place.
-        let mut classes = vec![0u8; tokens.len()];
-        let mut classified = 0;
-        for sp in &spans {
-            let from = sp.sent.saturating_sub(3).max(classified);
-            if from <= sp.sent {
-                words::of_tokens(&lower, &tokens, sents[from].first, sents[sp.sent].last, &mut classes);
-            }
-            classified = classified.max(sp.sent + 1);
-        }
 
         // Resolve: candidates under hard region constraints, then document-level choice.
         let choices = self.choose(text, &spans, &name_ids, &doc_regions);
@@ -887,66 +879,77 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         out
     }
+}
 
-    /// Is a recognised name plausibly a place here (no guard fires)?
-    fn plausible(&self, text: &str, tokens: &[Token], lower: &Folded, sent_first: usize, i: usize, end: usize) -> bool {
-        let t = &tokens[i];
-        let w = strip_possessive(lower.word(i));
-        let single = end == i + 1;
-        if t.all_caps && !(i == sent_first && tokens.get(end).is_some_and(|n| &text[n.start..n.end] == ",")) {
-            return false; // acronyms (ASTRA, UAV); a dateline "KYIV, May 5" is let through
-        }
-        if lexicon::NOT_PLACES.contains(w) {
-            return false;
-        }
-        // Streets and squares named after places: "Khreshchatyk street", "улица Ленина".
-        if let Some(n) = tokens.get(end)
-            && n.kind == Kind::Word
-            && lexicon::STREET_WORDS.contains(lower.word(end))
-        {
-            return false;
-        }
-        if i > sent_first && lexicon::STREET_WORDS.contains(lower.word(i - 1)) {
-            return false;
-        }
-        if single && w.chars().count() <= 2 {
-            return false;
-        }
-        if single {
-            match t.script {
-                Script::Latin if lexicon::ENGLISH_WORDS.contains(w) => return false,
-                Script::Cyrillic if lexicon::CYRILLIC_COMMON.contains(w) => return false,
-                _ => {}
-            }
-        }
-        // Person names: a given name before, or this is a given name before a capitalised word.
-        if i > sent_first {
-            let p = &tokens[i - 1];
-            let pw = lower.word(i - 1);
-            if p.kind == Kind::Word && p.cap && lexicon::GIVEN_NAMES.contains(pw) {
-                return false;
-            }
-            if p.kind == Kind::Word && p.cap && lexicon::TITLES.contains(pw) {
-                return false;
-            }
-            // Initials: "В. Гладков", "V. Gladkov".
-            if &text[p.start..p.end] == "." && i >= 2 {
-                let q = &tokens[i - 2];
-                if q.kind == Kind::Word && q.cap && q.end - q.start <= 2 && q.end == p.start {
-                    return false;
-                }
-            }
-        }
-        if lexicon::GIVEN_NAMES.contains(w)
-            && let Some(n) = tokens.get(end)
-            && n.kind == Kind::Word
-            && n.cap
-            && n.start == tokens[end - 1].end + 1
-        {
-            return false;
-        }
-        true
+/// Is a recognised name plausibly a place here (no guard fires)?
+fn plausible(
+    text: &str,
+    tokens: &[Token],
+    lower: &Folded,
+    classes: &[Classes],
+    sent_first: usize,
+    i: usize,
+    end: usize,
+) -> bool {
+    let t = &tokens[i];
+    let w = strip_possessive(lower.word(i));
+    // Word lists by the token's classes, unless a possessive was cut off (then by the list itself).
+    let possessive = w.len() != lower.word(i).len();
+    let listed =
+        |class: Classes, list: &HashSet<&str>| if possessive { list.contains(w) } else { classes[i] & class != 0 };
+    let single = end == i + 1;
+    if t.all_caps && !(i == sent_first && tokens.get(end).is_some_and(|n| &text[n.start..n.end] == ",")) {
+        return false; // acronyms (ASTRA, UAV); a dateline "KYIV, May 5" is let through
     }
+    if listed(words::NOT_PLACE, &lexicon::NOT_PLACES) {
+        return false;
+    }
+    // Streets and squares named after places: "Khreshchatyk street", "улица Ленина".
+    if let Some(n) = tokens.get(end)
+        && n.kind == Kind::Word
+        && classes[end] & words::STREET != 0
+    {
+        return false;
+    }
+    if i > sent_first && classes[i - 1] & words::STREET != 0 {
+        return false;
+    }
+    if single && w.chars().count() <= 2 {
+        return false;
+    }
+    if single {
+        match t.script {
+            Script::Latin if listed(words::ENGLISH, &lexicon::ENGLISH_WORDS) => return false,
+            Script::Cyrillic if listed(words::CYRILLIC_COMMON, &lexicon::CYRILLIC_COMMON) => return false,
+            _ => {}
+        }
+    }
+    // Person names: a given name before, or this is a given name before a capitalised word.
+    if i > sent_first {
+        let p = &tokens[i - 1];
+        if p.kind == Kind::Word && p.cap && classes[i - 1] & words::GIVEN_NAME != 0 {
+            return false;
+        }
+        if p.kind == Kind::Word && p.cap && classes[i - 1] & words::TITLE != 0 {
+            return false;
+        }
+        // Initials: "В. Гладков", "V. Gladkov".
+        if &text[p.start..p.end] == "." && i >= 2 {
+            let q = &tokens[i - 2];
+            if q.kind == Kind::Word && q.cap && q.end - q.start <= 2 && q.end == p.start {
+                return false;
+            }
+        }
+    }
+    if listed(words::GIVEN_NAME, &lexicon::GIVEN_NAMES)
+        && let Some(n) = tokens.get(end)
+        && n.kind == Kind::Word
+        && n.cap
+        && n.start == tokens[end - 1].end + 1
+    {
+        return false;
+    }
+    true
 }
 
 /// Lists of varying length stored end to end: list `k` is `items[ends[k - 1]..ends[k]]`.
@@ -1065,16 +1068,21 @@ const ATTACH_GAP: &[&str] = &[
     "near",
 ];
 
+/// The punctuation among [`ATTACH_GAP`] (a word never equals one of these).
+const ATTACH_GAP_PUNCT: &[&str] = &[",", "(", "-", "—", "–", "."];
+
 #[allow(clippy::too_many_arguments)]
 fn attach(
     lower: &Folded,
+    classes: &[Classes],
     phrases: &PhraseIndex,
     first: usize,
     last: usize,
     s_first: usize,
     s_last: usize,
 ) -> Option<usize> {
-    let gap = |i: usize| ATTACH_GAP.contains(&lower.word(i));
+    // Gap words by class; punctuation (which has no classes) by the list.
+    let gap = |i: usize| classes[i] & words::ATTACH_GAP != 0 || ATTACH_GAP_PUNCT.contains(&lower.word(i));
     // After: skip up to four gap words.
     let mut j = last;
     let mut skipped = 0;
@@ -1104,7 +1112,14 @@ fn attach(
     None
 }
 
-fn settlement_cue_before(text: &str, tokens: &[Token], lower: &Folded, s_first: usize, i: usize) -> bool {
+fn settlement_cue_before(
+    text: &str,
+    tokens: &[Token],
+    lower: &Folded,
+    classes: &[Classes],
+    s_first: usize,
+    i: usize,
+) -> bool {
     // "village of X", "the village X", "в селе X", "с. X"
     let mut j = i;
     let mut steps = 0;
@@ -1115,7 +1130,7 @@ fn settlement_cue_before(text: &str, tokens: &[Token], lower: &Folded, s_first: 
             return false;
         }
         let w = lower.word(j);
-        if lexicon::SETTLEMENT_CUE_SET.contains(w) {
+        if classes[j] & words::SETTLEMENT_CUE != 0 {
             // Single letters (с., х., г.) count only with their full stop.
             if w.chars().count() <= 3 && !matches!(w, "пгт" | "смт") {
                 return steps == 2 && &text[tokens[j + 1].start..tokens[j + 1].end] == ".";
@@ -1305,6 +1320,42 @@ fn line_of(m: &Mention) -> u64 {
 mod tests {
     use super::*;
     use chrono::Datelike;
+
+    #[test]
+    fn attach_gap_punctuation_is_all_the_punctuation_of_the_gap_list() {
+        let punct: Vec<&str> =
+            ATTACH_GAP.iter().copied().filter(|w| !w.chars().next().is_some_and(char::is_alphanumeric)).collect();
+        let mut listed = ATTACH_GAP_PUNCT.to_vec();
+        listed.sort();
+        let mut punct = punct;
+        punct.sort();
+        punct.dedup();
+        assert_eq!(listed, punct);
+    }
+
+    /// Word lists read through word classes must hold single words only (or phrases, which no token equals):
+    /// punctuation tokens have no classes.
+    #[test]
+    fn word_lists_read_by_class_hold_words() {
+        let lists: [(&str, Vec<&str>); 9] = [
+            ("NOT_PLACES", lexicon::NOT_PLACES.iter().copied().collect()),
+            ("STREET_WORDS", lexicon::STREET_WORDS.iter().copied().collect()),
+            ("SETTLEMENT_CUES", lexicon::SETTLEMENT_CUES.to_vec()),
+            ("GIVEN_NAMES", lexicon::GIVEN_NAMES.iter().copied().collect()),
+            ("TITLES", lexicon::TITLES.iter().copied().collect()),
+            ("OUTLET_WORDS", lexicon::OUTLET_WORDS.iter().copied().collect()),
+            ("FEATURE_WORDS", lexicon::FEATURE_WORDS.to_vec()),
+            ("NEAR_BEFORE", roles::NEAR_BEFORE.to_vec()),
+            ("CYRILLIC_COMMON", lexicon::CYRILLIC_COMMON.iter().copied().collect()),
+        ];
+        for (name, list) in lists {
+            for w in list {
+                let tokens = text::tokenize(w);
+                let one_word = tokens.len() == 1 && tokens[0].kind == Kind::Word;
+                assert!(one_word || w.contains(' '), "{name}: {w:?} is not one word");
+            }
+        }
+    }
 
     #[test]
     fn admin2_codes_compare_as_the_formatted_code_does() {

@@ -83,7 +83,7 @@ pub fn classify(
     // Outlet names: "the Moscow Times", "Kyiv Independent".
     if last < s_last {
         let n = &tokens[last];
-        if n.kind == Kind::Word && (n.cap || n.digit) && lexicon::OUTLET_WORDS.contains(v.w(last)) {
+        if n.kind == Kind::Word && (n.cap || n.digit) && v.class(last) & words::OUTLET != 0 {
             return (Role::Context, "outlet name");
         }
     }
@@ -168,7 +168,7 @@ pub fn classify(
 }
 
 /// Words before a place that put an event near it rather than in it.
-const NEAR_BEFORE: &[&str] = &[
+pub(super) const NEAR_BEFORE: &[&str] = &[
     "near",
     "outside",
     "outskirts",
@@ -200,7 +200,7 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
         j -= 1;
         steps += 1;
         let x = v.w(j);
-        if NEAR_BEFORE.contains(&x) || x == "from" && j > s_first && is_unit(v.w(j - 1)) {
+        if v.class(j) & words::NEAR != 0 || x == "from" && j > s_first && is_unit(v.w(j - 1)) {
             return true;
         }
         if is_direction(x) && steps == 2 {
@@ -210,7 +210,7 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
             break;
         }
     }
-    if last < s_last && lexicon::FEATURE_WORDS.contains(&v.w(last)) {
+    if last < s_last && v.class(last) & words::FEATURE != 0 {
         return true;
     }
     false

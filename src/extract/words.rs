@@ -3,32 +3,58 @@
 //! so most words cost one hash lookup instead of a pass over every word list.
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 
 use super::lexicon;
 use super::text::{Folded, Kind, Token};
 
+/// A set of classes (the constants below, or-ed).
+pub type Classes = u32;
+
 /// The word reports an event (see [`super::lexicon::is_trigger`]).
-pub const TRIGGER: u8 = 1;
+pub const TRIGGER: Classes = 1;
 /// The word hedges the sentence ("could", "potential").
-pub const HEDGE: u8 = 2;
+pub const HEDGE: Classes = 2;
 /// The word can be part of a date (a month, a weekday, "yesterday", or it starts with a digit).
-pub const DATE: u8 = 4;
+pub const DATE: Classes = 4;
 /// The word can name a weapon (starts like a model or a weapon word).
-pub const WEAPON: u8 = 8;
+pub const WEAPON: Classes = 8;
 /// The word reports speech (see [`super::lexicon::is_speech`]).
-pub const SPEECH: u8 = 16;
+pub const SPEECH: Classes = 16;
 /// The word sends people or things somewhere (see [`super::lexicon::DESTINATION_STEMS`]).
-pub const DESTINATION: u8 = 32;
+pub const DESTINATION: Classes = 32;
 /// The word houses people ("розміщують", "housed"): after it, "в"/"у" marks a destination.
-pub const HOUSING: u8 = 64;
+pub const HOUSING: Classes = 64;
 /// The word holds the letters of a caption marker ("photo", "getty", "фото"): only a sentence with one
 /// can match [`super::lexicon::CAPTION_MARKERS`], so the others skip that scan.
-pub const CAPTION: u8 = 128;
+pub const CAPTION: Classes = 128;
+/// In [`lexicon::NOT_PLACES`]: common words, demonyms and the like that are never places.
+pub const NOT_PLACE: Classes = 1 << 8;
+/// In [`lexicon::STREET_WORDS`] ("street", "улица").
+pub const STREET: Classes = 1 << 9;
+/// In [`lexicon::SETTLEMENT_CUE_SET`] ("village", "селе").
+pub const SETTLEMENT_CUE: Classes = 1 << 10;
+/// In [`lexicon::ENGLISH_WORDS`].
+pub const ENGLISH: Classes = 1 << 11;
+/// In [`lexicon::CYRILLIC_COMMON`].
+pub const CYRILLIC_COMMON: Classes = 1 << 12;
+/// In [`lexicon::GIVEN_NAMES`].
+pub const GIVEN_NAME: Classes = 1 << 13;
+/// In [`lexicon::TITLES`].
+pub const TITLE: Classes = 1 << 14;
+/// In [`lexicon::OUTLET_WORDS`] ("Times", "Independent").
+pub const OUTLET: Classes = 1 << 15;
+/// In [`lexicon::FEATURE_WORDS`] ("dam", "bridge"): after a place, the event is near it.
+pub const FEATURE: Classes = 1 << 16;
+/// In [`super::roles::NEAR_BEFORE`] ("near", "outskirts"): before a place, the event is near it.
+pub const NEAR: Classes = 1 << 17;
+/// A word allowed between a place and its region phrase ([`super::ATTACH_GAP`]; punctuation is checked apart).
+pub const ATTACH_GAP: Classes = 1 << 18;
 
 /// The classes of one folded word.
-pub fn classify(word: &str) -> u8 {
+pub fn classify(word: &str) -> Classes {
     let mut c = 0;
     if super::lexicon::is_trigger(word) {
         c |= TRIGGER;
@@ -54,8 +80,33 @@ pub fn classify(word: &str) -> u8 {
     if super::lexicon::CAPTION_LETTERS.iter().any(|l| word.contains(l)) {
         c |= CAPTION;
     }
+    let sets: [(&HashSet<&str>, Classes); 9] = [
+        (&lexicon::NOT_PLACES, NOT_PLACE),
+        (&lexicon::STREET_WORDS, STREET),
+        (&lexicon::SETTLEMENT_CUE_SET, SETTLEMENT_CUE),
+        (&lexicon::ENGLISH_WORDS, ENGLISH),
+        (&lexicon::CYRILLIC_COMMON, CYRILLIC_COMMON),
+        (&lexicon::GIVEN_NAMES, GIVEN_NAME),
+        (&lexicon::TITLES, TITLE),
+        (&lexicon::OUTLET_WORDS, OUTLET),
+        (&FEATURE_SET, FEATURE),
+    ];
+    for (set, class) in sets {
+        if set.contains(word) {
+            c |= class;
+        }
+    }
+    if super::roles::NEAR_BEFORE.contains(&word) {
+        c |= NEAR;
+    }
+    if super::ATTACH_GAP.contains(&word) {
+        c |= ATTACH_GAP;
+    }
     c
 }
+
+static FEATURE_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::FEATURE_WORDS.iter().copied().collect());
 
 /// Distinct words seen before this many are forgotten (bounds memory on endless input).
 const LIMIT: usize = 500_000;
@@ -63,17 +114,17 @@ const LIMIT: usize = 500_000;
 thread_local! {
     /// One cache per thread, shared by every extractor on it: classes depend on the word alone, and a
     /// short-lived extractor (one per article) should not pay for the vocabulary again.
-    static CACHE: RefCell<FxHashMap<Box<str>, u8>> = RefCell::new(FxHashMap::default());
+    static CACHE: RefCell<FxHashMap<Box<str>, Classes>> = RefCell::new(FxHashMap::default());
 }
 
 /// The classes of `word` (folded), from this thread's cache of [`classify`].
-pub fn of(word: &str) -> u8 {
+pub fn of(word: &str) -> Classes {
     CACHE.with(|cache| cached(&mut cache.borrow_mut(), word))
 }
 
 /// The classes of the words among `tokens[first..last]` (folded as `lower`) into `out[first..last]`
 /// (punctuation gets none): [`of`] for a whole sentence at once.
-pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, out: &mut [u8]) {
+pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, out: &mut [Classes]) {
     CACHE.with(|cache| {
         let mut map = cache.borrow_mut();
         for i in first..last {
@@ -84,7 +135,7 @@ pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, ou
     })
 }
 
-fn cached(map: &mut FxHashMap<Box<str>, u8>, word: &str) -> u8 {
+fn cached(map: &mut FxHashMap<Box<str>, Classes>, word: &str) -> Classes {
     if let Some(&c) = map.get(word) {
         return c;
     }
@@ -102,16 +153,16 @@ pub struct View<'a> {
     first: usize,
     last: usize,
     lower: &'a Folded,
-    classes: &'a [u8],
+    classes: &'a [Classes],
     /// Every class some word of the sentence has.
-    any: u8,
+    any: Classes,
     caption: bool,
 }
 
 impl<'a> View<'a> {
     /// A view of the sentence `s_first..s_last` of a document folded as `lower`, whose tokens' classes
     /// ([`of`]) are `classes`.
-    pub fn new(lower: &'a Folded, classes: &'a [u8], s_first: usize, s_last: usize) -> View<'a> {
+    pub fn new(lower: &'a Folded, classes: &'a [Classes], s_first: usize, s_last: usize) -> View<'a> {
         let classes = &classes[s_first..s_last];
         let any = classes.iter().fold(0, |a, c| a | c);
         let caption = any & CAPTION != 0 && lexicon::is_caption(lower.range(s_first, s_last));
@@ -136,12 +187,12 @@ impl<'a> View<'a> {
 
     /// The classes of token `i` (a document index inside the sentence).
     #[inline]
-    pub fn class(&self, i: usize) -> u8 {
+    pub fn class(&self, i: usize) -> Classes {
         self.classes[i - self.first]
     }
 
     /// Does some word of the sentence have `class`?
-    pub fn has(&self, class: u8) -> bool {
+    pub fn has(&self, class: Classes) -> bool {
         self.any & class != 0
     }
 
@@ -151,7 +202,7 @@ impl<'a> View<'a> {
     }
 
     /// The indices of the sentence's tokens with `class`, in order.
-    pub fn with_class(&self, class: u8) -> impl Iterator<Item = usize> + '_ {
+    pub fn with_class(&self, class: Classes) -> impl Iterator<Item = usize> + '_ {
         (self.first..self.last).filter(move |&i| self.class(i) & class != 0)
     }
 }
@@ -163,17 +214,20 @@ mod tests {
     #[test]
     fn classes_of_common_words() {
         assert_eq!(classify("exploded") & TRIGGER, TRIGGER);
-        assert_eq!(classify("could"), HEDGE);
-        assert_eq!(classify("января"), DATE);
+        assert_eq!(classify("could") & !ENGLISH, HEDGE);
+        assert_eq!(classify("января") & !CYRILLIC_COMMON, DATE);
         assert_eq!(classify("12"), DATE);
         assert_eq!(classify("shahed") & WEAPON, WEAPON);
-        assert_eq!(classify("governor"), 0);
-        assert_eq!(classify("denied"), SPEECH);
-        assert_eq!(classify("заявили"), SPEECH);
+        assert_eq!(classify("governor") & (TRIGGER | HEDGE | DATE | WEAPON | SPEECH), 0);
+        assert_eq!(classify("denied") & SPEECH, SPEECH);
+        assert_eq!(classify("заявили") & SPEECH, SPEECH);
         assert_eq!(classify("evacuated") & DESTINATION, DESTINATION);
-        assert_eq!(classify("розміщують"), DESTINATION | HOUSING);
-        assert_eq!(classify("photo"), CAPTION);
-        assert_eq!(of("tuesday"), DATE);
-        assert_eq!(of("tuesday"), DATE);
+        assert_eq!(classify("розміщують") & (DESTINATION | HOUSING), DESTINATION | HOUSING);
+        assert_eq!(classify("photo") & CAPTION, CAPTION);
+        assert_eq!(classify("russian") & NOT_PLACE, NOT_PLACE);
+        assert_eq!(classify("village") & SETTLEMENT_CUE, SETTLEMENT_CUE);
+        assert_eq!(classify("near") & (NEAR | ATTACH_GAP), NEAR | ATTACH_GAP);
+        assert_eq!(of("tuesday") & DATE, DATE);
+        assert_eq!(of("tuesday"), classify("tuesday"));
     }
 }
