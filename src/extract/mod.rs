@@ -301,9 +301,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
     /// Every place mention in `text`, with roles, locations, dates and weapons. `report_date` anchors
     /// relative dates (see [`dates`]).
     pub fn extract(&self, text: &str, source: &str, report_date: Option<chrono::NaiveDate>) -> Vec<Mention> {
-        let tokens = text::tokenize(text);
+        let (tokens, lower) = text::tokenize_folded(text);
         let sents = text::sentences(text, &tokens);
-        let lower = text::Folded::new(text, &tokens);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
