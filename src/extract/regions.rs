@@ -162,7 +162,7 @@ fn may_be_listed(w: &str) -> bool {
 /// `lower` is the document folded once ([`Folded`]).
 pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: usize) -> Vec<RegionPhrase> {
     let mut out = Vec::new();
-    let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+    let bytes = text.as_bytes();
     let mut i = first;
     while i < last {
         let t = &tokens[i];
@@ -170,10 +170,10 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
             i += 1;
             continue;
         }
-        let raw = word(i);
-        // Only words that can start or name a region are folded (this runs on every token).
-        let maybe =
-            (t.cap || t.all_caps) && raw.len() <= 24 || (raw.len() >= 3 && raw.len() <= 24 && region_initial(raw));
+        // Only words that can start or name a region are looked at (this runs on every token, so on bytes:
+        // no slicing of the text).
+        let len = t.end - t.start;
+        let maybe = len <= 24 && (t.cap || t.all_caps || (len >= 3 && region_initial(&bytes[t.start..])));
         if !maybe {
             i += 1;
             continue;
@@ -283,14 +283,14 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
     out
 }
 
-/// Could a word starting like this be a region word (region, oblast, district, область, район, ...)?
-fn region_initial(w: &str) -> bool {
-    match w.as_bytes().first() {
-        Some(&b) if b < 0x80 => {
-            matches!(b.to_ascii_lowercase(), b'r' | b'o' | b'k' | b'p' | b'a' | b'd' | b'c' | b'h')
-        }
-        Some(_) => matches!(w.chars().next(), Some('о' | 'О' | 'к' | 'К' | 'р' | 'Р' | 'г' | 'Г')),
-        None => false,
+/// Could a word starting like this (UTF-8 from its first byte) be a region word (region, oblast, district,
+/// область, район, ...)?
+fn region_initial(w: &[u8]) -> bool {
+    match *w {
+        [b, ..] if b < 0x80 => matches!(b.to_ascii_lowercase(), b'r' | b'o' | b'k' | b'p' | b'a' | b'd' | b'c' | b'h'),
+        // о О к К Р г Г (D0 ..) and р (D1 80).
+        [0xd0, 0xbe | 0x9e | 0xba | 0x9a | 0xa0 | 0xb3 | 0x93, ..] | [0xd1, 0x80, ..] => true,
+        _ => false,
     }
 }
 
@@ -613,6 +613,18 @@ mod tests {
         // And it rejects most other words (it is a filter worth having).
         let others = ["the", "and", "said", "moscow", "kyiv", "drone", "москва", "сказал", "удар", "обстрел"];
         assert!(others.iter().filter(|w| may_be_listed(w)).count() <= 2);
+    }
+
+    #[test]
+    fn region_initials_as_first_written() {
+        let reference = |c: char| {
+            matches!(c.to_ascii_lowercase(), 'r' | 'o' | 'k' | 'p' | 'a' | 'd' | 'c' | 'h')
+                || matches!(c, 'о' | 'О' | 'к' | 'К' | 'р' | 'Р' | 'г' | 'Г')
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let w = format!("{c}x");
+            assert_eq!(region_initial(w.as_bytes()), reference(c), "{c:?}");
+        }
     }
 
     #[test]
