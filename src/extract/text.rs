@@ -219,6 +219,63 @@ fn char_fold(c: char) -> CharFold {
     }
 }
 
+/// The length of the run of lower-case ASCII letters at the start of `b`. Eight bytes at a time: a loop
+/// ending at every word's end, at an unpredictable length, costs a mispredicted branch per word.
+#[inline(always)]
+fn ascii_lower_run(b: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut k = 0;
+    while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*chunk);
+        // Per byte, on its low seven bits (no carries between bytes): bit 7 of `y + 0x1f` is set from `a`
+        // (0x61) up, of `y + 0x05` from `{` (0x7b) up; non-ASCII bytes have bit 7 set in `x`.
+        let y = x & !HIGH;
+        let lower = (y + 0x1f1f_1f1f_1f1f_1f1f) & !(y + 0x0505_0505_0505_0505) & !x & HIGH;
+        let miss = !lower & HIGH;
+        if miss != 0 {
+            return k + miss.trailing_zeros() as usize / 8;
+        }
+        k += 8;
+    }
+    while k < b.len() && b[k].is_ascii_lowercase() {
+        k += 1;
+    }
+    k
+}
+
+/// The length in bytes of the run of lower-case Cyrillic а-я (see [`is_cyrillic_lower_pair`]) at the start
+/// of `b`, four letters at a time (see [`ascii_lower_run`]).
+#[inline(always)]
+fn cyrillic_lower_run(b: &[u8]) -> usize {
+    const LOW: u64 = 0x7fff_7fff_7fff_7fff;
+    let mut k = 0;
+    while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*chunk);
+        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-8F. A lane of `z` is zero where it
+        // matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is not zero.
+        let m = x & 0xf0ff_f0ff_f0ff_f0ff;
+        let z1 = m ^ 0xb0d0_b0d0_b0d0_b0d0;
+        let z2 = m ^ 0x80d1_80d1_80d1_80d1;
+        let miss = (((z1 & LOW) + LOW) | z1) & (((z2 & LOW) + LOW) | z2) & !LOW;
+        if miss != 0 {
+            return k + miss.trailing_zeros() as usize / 16 * 2;
+        }
+        k += 8;
+    }
+    while k + 1 < b.len() && is_cyrillic_lower_pair(b[k], b[k + 1]) {
+        k += 2;
+    }
+    k
+}
+
+/// The UTF-8 bytes of a lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F). Without branches:
+/// letters of both halves alternate unpredictably in words.
+#[inline(always)]
+fn is_cyrillic_lower_pair(b0: u8, b1: u8) -> bool {
+    let v = u16::from_be_bytes([b0, b1]);
+    (v.wrapping_sub(0xd0b0) < 16) | (v.wrapping_sub(0xd180) < 16)
+}
+
 /// The tokenizer; with `FOLD` it also fills `f` (see [`tokenize_folded`]).
 fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
     let bytes = text.as_bytes();
@@ -283,9 +340,7 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
         while i < n {
             // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
             let run = i;
-            while i < n && bytes[i].is_ascii_lowercase() {
-                i += 1;
-            }
+            i += ascii_lower_run(&bytes[i..]);
             if i > run {
                 letters += i - run;
                 if script == Script::Other {
@@ -298,10 +353,7 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             // Runs of lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F), the bulk of Russian and
             // Ukrainian text, fold to themselves too.
             let run = i;
-            while i + 1 < n && matches!(u16::from_be_bytes([bytes[i], bytes[i + 1]]), 0xd0b0..=0xd0bf | 0xd180..=0xd18f)
-            {
-                i += 2;
-            }
+            i += cyrillic_lower_run(&bytes[i..]);
             if i > run {
                 letters += (i - run) / 2;
                 if script == Script::Other {
@@ -823,6 +875,38 @@ mod tests {
             let len = next(40);
             for _ in 0..len {
                 s.push(ALPHABET[next(ALPHABET.len())]);
+            }
+            check(&s);
+        }
+    }
+
+    #[test]
+    fn runs_match_byte_loops() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m
+        };
+        // Mostly lower-case letters, so that runs cross the eight-byte chunks at every offset.
+        const LETTERS: &[char] =
+            &['a', 'q', 'z', 'а', 'п', 'р', 'я', 'ё', 'A', 'Я', '`', '{', '@', '[', 'ѐ', 'ѯ', ' ', 'é'];
+        let mut s = String::new();
+        for _ in 0..20_000 {
+            s.clear();
+            let len = next(30);
+            for _ in 0..len {
+                let c = if next(4) == 0 { LETTERS[next(LETTERS.len())] } else { LETTERS[next(7)] };
+                s.push(c);
+            }
+            let b = s.as_bytes();
+            for from in 0..b.len() {
+                let ascii = b[from..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                assert_eq!(ascii_lower_run(&b[from..]), ascii, "{s:?} from {from}");
+                let mut cyr = 0;
+                while let [0xd0, 0xb0..=0xbf, ..] | [0xd1, 0x80..=0x8f, ..] = b[from + cyr..] {
+                    cyr += 2;
+                }
+                assert_eq!(cyrillic_lower_run(&b[from..]), cyr, "{s:?} from {from}");
             }
             check(&s);
         }
