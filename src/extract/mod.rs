@@ -311,9 +311,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
     /// Every place mention in `text`, with roles, locations, dates and weapons. `report_date` anchors
     /// relative dates (see [`dates`]).
     pub fn extract(&self, text: &str, source: &str, report_date: Option<chrono::NaiveDate>) -> Vec<Mention> {
-        let tokens = text::tokenize(text);
+        let (tokens, lower) = text::tokenize_folded(text);
         let sents = text::sentences(text, &tokens);
-        let lower = text::Folded::new(text, &tokens);
         // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
         let mut classes: Vec<Classes> = vec![0; tokens.len()];
         words::of_tokens(&lower, &tokens, 0, tokens.len(), &mut classes);

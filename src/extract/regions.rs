@@ -114,11 +114,55 @@ const STANDALONE: &[(&str, &str)] = &[
     ("підмосков'ї", "RU.47"),
 ];
 
+/// Where word `w` (at least three bytes) sets a bit of [`LISTED`]: its length, second byte (the first
+/// Cyrillic letter's distinctive byte) and last byte, hashed to 10 bits.
+const fn listed_bit(w: &[u8]) -> usize {
+    let h = (w.len() as u32).wrapping_mul(0x9E37_79B1)
+        ^ (w[1] as u32).wrapping_mul(0x85EB_CA77)
+        ^ (w[w.len() - 1] as u32).wrapping_mul(0xC2B2_AE3D);
+    (h >> 22) as usize
+}
+
+/// A 1024-bit filter of every word [`find`] looks up in its lists (stand-alone names, region words), so that
+/// the lists are scanned only for the few words that pass (this runs on every candidate token).
+const LISTED: [u64; 16] = {
+    let mut bits = [0u64; 16];
+    let lists: [&[&str]; 4] = [LEVEL1_EN, LEVEL2_EN, LEVEL1_CY, LEVEL2_CY];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let b = listed_bit(lists[l][i].as_bytes());
+            bits[b / 64] |= 1 << (b % 64);
+            i += 1;
+        }
+        l += 1;
+    }
+    let mut i = 0;
+    while i < STANDALONE.len() {
+        let b = listed_bit(STANDALONE[i].0.as_bytes());
+        bits[b / 64] |= 1 << (b % 64);
+        i += 1;
+    }
+    bits
+};
+
+/// `w` may be in one of [`find`]'s lists (no false negatives: a `false` means it is in none).
+#[inline]
+fn may_be_listed(w: &str) -> bool {
+    let b = w.as_bytes();
+    if b.len() < 3 {
+        return false; // every listed word has at least three bytes (`lpr`)
+    }
+    let bit = listed_bit(b);
+    (LISTED[bit / 64] >> (bit % 64)) & 1 == 1
+}
+
 /// Find region phrases among `tokens[first..last]` of `text`.
 /// `lower` is the document folded once ([`Folded`]).
 pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: usize) -> Vec<RegionPhrase> {
     let mut out = Vec::new();
-    let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+    let bytes = text.as_bytes();
     let mut i = first;
     while i < last {
         let t = &tokens[i];
@@ -126,17 +170,18 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
             i += 1;
             continue;
         }
-        let raw = word(i);
-        // Only words that can start or name a region are folded (this runs on every token).
-        let maybe = (t.cap || t.all_caps) && raw.len() <= 24
-            || (raw.len() >= 3 && raw.len() <= 24 && region_initial(raw.as_bytes()[0], raw.chars().next()));
+        // Only words that can start or name a region are looked at (this runs on every token, so on bytes:
+        // no slicing of the text).
+        let len = t.end - t.start;
+        let maybe = len <= 24 && (t.cap || t.all_caps || (len >= 3 && region_initial(&bytes[t.start..])));
         if !maybe {
             i += 1;
             continue;
         }
         let w = lower.word(i);
+        let listed = may_be_listed(w);
         // Stand-alone names (LPR, Crimea, Кубань).
-        if let Some((_, code)) = STANDALONE.iter().find(|(n, _)| *n == w) {
+        if listed && let Some((_, code)) = STANDALONE.iter().find(|(n, _)| *n == w) {
             if t.cap || t.all_caps {
                 out.push(RegionPhrase {
                     first: i,
@@ -159,12 +204,14 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
         // Ukrainian oblast nicknames: Харківщина, Сумщині, Донеччина.
         if t.script == Script::Cyrillic
             && t.cap
-            && let Some(stem) = nickname_stem(w)
-            && stem.chars().count() >= 3
+            && let Some((stem, c)) = nickname_parts(w)
+            && stem.chars().count() + usize::from(c) >= 3
         {
             out.push(RegionPhrase { first: i, last: i + 1, core_first: i, core_last: i + 1, level: 1, region: None });
         }
-        let level = if t.script == Script::Cyrillic {
+        let level = if !listed {
+            0
+        } else if t.script == Script::Cyrillic {
             if LEVEL1_CY.contains(&w) {
                 1
             } else if LEVEL2_CY.contains(&w) {
@@ -236,10 +283,15 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
     out
 }
 
-/// Could a word starting like this be a region word (region, oblast, district, область, район, ...)?
-fn region_initial(b: u8, c: Option<char>) -> bool {
-    matches!(b.to_ascii_lowercase(), b'r' | b'o' | b'k' | b'p' | b'a' | b'd' | b'c' | b'h')
-        || matches!(c, Some('о' | 'О' | 'к' | 'К' | 'р' | 'Р' | 'г' | 'Г'))
+/// Could a word starting like this (UTF-8 from its first byte) be a region word (region, oblast, district,
+/// область, район, ...)?
+fn region_initial(w: &[u8]) -> bool {
+    match *w {
+        [b, ..] if b < 0x80 => matches!(b.to_ascii_lowercase(), b'r' | b'o' | b'k' | b'p' | b'a' | b'd' | b'c' | b'h'),
+        // о О к К Р г Г (D0 ..) and р (D1 80).
+        [0xd0, 0xbe | 0x9e | 0xba | 0x9a | 0xa0 | 0xb3 | 0x93, ..] | [0xd1, 0x80, ..] => true,
+        _ => false,
+    }
 }
 
 fn is_modifier(w: &str) -> bool {
@@ -301,18 +353,33 @@ fn is_cyrillic_adjective(w: &str) -> bool {
     ADJ_ENDINGS.iter().any(|e| w.ends_with(e)) && w.chars().count() > 5
 }
 
-fn nickname_stem(w: &str) -> Option<String> {
+/// The stem of a Ukrainian oblast nickname (`Харківщині` → `Харків`) as a slice of `w`, and whether `ц`
+/// belongs after it (`Донеччина` → `Донец`); [`find`] calls this on every capitalised Cyrillic word, so it
+/// does not allocate.
+fn nickname_parts(w: &str) -> Option<(&str, bool)> {
+    // Every ending has `ин` before its last letter (`щина`) or last two (`щиною`): most words fail here.
+    let b = w.as_bytes();
+    let in_ = "ин".as_bytes();
+    if b.len() < 8 || (&b[b.len() - 6..b.len() - 2] != in_ && &b[b.len() - 8..b.len() - 4] != in_) {
+        return None;
+    }
     for e in ["щина", "щині", "щини", "щину", "щиною", "ччина", "ччині", "ччини", "ччину"]
     {
         if let Some(stem) = w.strip_suffix(e) {
-            let mut s = stem.to_string();
-            if e.starts_with("чч") {
-                s.push('ц'); // Донеччина → Донец(ьк)
-            }
-            return Some(s);
+            return Some((stem, e.starts_with("чч")));
         }
     }
     None
+}
+
+fn nickname_stem(w: &str) -> Option<String> {
+    nickname_parts(w).map(|(stem, c)| {
+        let mut s = stem.to_string();
+        if c {
+            s.push('ц'); // Донеччина → Донец(ьк)
+        }
+        s
+    })
 }
 
 /// Candidate place names for a region phrase's core, most likely first:
@@ -535,6 +602,71 @@ mod tests {
         assert!(core_candidates("Borovsky").contains(&"borovsk".to_string()));
         assert!(core_candidates("Graivoron").contains(&"grayvoron".to_string()));
         assert!(core_candidates("Сумщині").contains(&"суми".to_string()));
+    }
+
+    #[test]
+    fn every_listed_word_passes_the_filter() {
+        let lists = [LEVEL1_EN, LEVEL2_EN, LEVEL1_CY, LEVEL2_CY];
+        for w in lists.iter().flat_map(|l| l.iter()).chain(STANDALONE.iter().map(|(n, _)| n)) {
+            assert!(may_be_listed(w), "{w}");
+        }
+        // And it rejects most other words (it is a filter worth having).
+        let others = ["the", "and", "said", "moscow", "kyiv", "drone", "москва", "сказал", "удар", "обстрел"];
+        assert!(others.iter().filter(|w| may_be_listed(w)).count() <= 2);
+    }
+
+    #[test]
+    fn region_initials_as_first_written() {
+        let reference = |c: char| {
+            matches!(c.to_ascii_lowercase(), 'r' | 'o' | 'k' | 'p' | 'a' | 'd' | 'c' | 'h')
+                || matches!(c, 'о' | 'О' | 'к' | 'К' | 'р' | 'Р' | 'г' | 'Г')
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let w = format!("{c}x");
+            assert_eq!(region_initial(w.as_bytes()), reference(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn nickname_stems_as_first_written() {
+        // The allocating original, for comparison.
+        fn reference(w: &str) -> Option<String> {
+            for e in ["щина", "щині", "щини", "щину", "щиною", "ччина", "ччині", "ччини", "ччину"]
+            {
+                if let Some(stem) = w.strip_suffix(e) {
+                    let mut s = stem.to_string();
+                    if e.starts_with("чч") {
+                        s.push('ц');
+                    }
+                    return Some(s);
+                }
+            }
+            None
+        }
+        for w in [
+            "харківщина",
+            "сумщині",
+            "донеччина",
+            "донеччиною",
+            "полтавщиною",
+            "щина",
+            "ччину",
+            "ина",
+            "щин",
+            "ина",
+            "черкащини",
+            "київщину",
+            "львівщину",
+            "запоріжжя",
+            "харків",
+            "",
+            "a",
+            "щиноюx",
+            "смщиною",
+            "вищина",
+        ] {
+            assert_eq!(nickname_stem(w), reference(w), "{w}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub enum Script {
 }
 
 /// One token: a byte range of the text and a few facts about it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub start: usize,
     pub end: usize,
@@ -97,11 +97,193 @@ fn is_joiner(c: char) -> bool {
 
 /// Split `text` into tokens. Whitespace is dropped (newlines are counted into the next token).
 pub fn tokenize(text: &str) -> Vec<Token> {
+    scan::<false>(text, &mut Folder::idle(text))
+}
+
+/// [`tokenize`] and [`Folded::new`] in one pass: the same tokens and the same folded document, without
+/// walking the text twice.
+pub fn tokenize_folded(text: &str) -> (Vec<Token>, Folded) {
+    let mut f = Folder::new(text);
+    let tokens = scan::<true>(text, &mut f);
+    let end = tokens.last().map_or(0, |t| t.end);
+    (tokens, f.finish(end))
+}
+
+/// The character at byte `i` of `bytes` (a char boundary of a `str`) and its length in bytes.
+#[inline(always)]
+fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
+    let b0 = bytes[i];
+    let cont = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0x80) & 0x3f);
+    let (c, len) = if b0 < 0x80 {
+        (u32::from(b0), 1)
+    } else if b0 < 0xe0 {
+        ((u32::from(b0 & 0x1f) << 6) | cont(1), 2)
+    } else if b0 < 0xf0 {
+        ((u32::from(b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3)
+    } else {
+        ((u32::from(b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4)
+    };
+    (char::from_u32(c).unwrap_or('\u{fffd}'), len)
+}
+
+/// Builds the folded document ([`Folded`]) while the tokenizer walks the text. Text is copied lazily: only
+/// where folding changes a character is the pending run of the original copied and the replacement written.
+struct Folder<'a> {
+    text: &'a str,
+    buf: String,
+    /// Bytes of `text` before this are in `buf`.
+    copied: usize,
+    spans: Vec<(usize, usize)>,
+}
+
+impl<'a> Folder<'a> {
+    fn new(text: &'a str) -> Self {
+        Folder {
+            text,
+            buf: String::with_capacity(text.len() + text.len() / 16),
+            copied: 0,
+            spans: Vec::with_capacity(text.len() / 5),
+        }
+    }
+
+    /// A folder for [`tokenize`] alone, which never touches it.
+    fn idle(text: &'a str) -> Self {
+        Folder { text, buf: String::new(), copied: 0, spans: Vec::new() }
+    }
+
+    /// Where byte `i` of the text (not before `copied`) lands in the folded buffer.
+    #[inline]
+    fn pos(&self, i: usize) -> usize {
+        self.buf.len() + (i - self.copied)
+    }
+
+    /// Fold the token character `c` at bytes `i..i + len`.
+    #[inline]
+    fn fold(&mut self, i: usize, len: usize, c: char) {
+        match char_fold(c) {
+            CharFold::Same => {}
+            CharFold::To(to) => {
+                self.buf.push_str(&self.text[self.copied..i]);
+                self.buf.push(to);
+                self.copied = i + len;
+            }
+            CharFold::General => {
+                self.buf.push_str(&self.text[self.copied..i]);
+                self.buf.extend(c.to_lowercase());
+                self.copied = i + len;
+            }
+        }
+    }
+
+    /// Fold the upper-case ASCII letter `b` at byte `i`.
+    #[inline]
+    fn fold_ascii_upper(&mut self, i: usize, b: u8) {
+        self.buf.push_str(&self.text[self.copied..i]);
+        self.buf.push(char::from(b.to_ascii_lowercase()));
+        self.copied = i + 1;
+    }
+
+    /// The folded document, copied up to byte `end` (the end of the last token), as [`Folded::new`] makes it.
+    fn finish(mut self, end: usize) -> Folded {
+        if end > self.copied {
+            self.buf.push_str(&self.text[self.copied..end]);
+        }
+        Folded { buf: self.buf, spans: self.spans }
+    }
+}
+
+/// What folding ([`fold_into`]) does to one character.
+enum CharFold {
+    Same,
+    To(char),
+    /// Whatever `char::to_lowercase` says.
+    General,
+}
+
+/// [`fold_into`] of one character, with the common cases decided without the Unicode tables.
+#[inline]
+fn char_fold(c: char) -> CharFold {
+    match c {
+        'ё' | 'Ё' => CharFold::To('е'),
+        '\u{0430}'..='\u{045F}' => CharFold::Same,
+        '\u{0410}'..='\u{042F}' => CharFold::To(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        '\u{0400}'..='\u{040F}' => CharFold::To(char::from_u32(c as u32 + 0x50).unwrap_or(c)),
+        'Ґ' => CharFold::To('ґ'),
+        '’' | '‘' | 'ʼ' => CharFold::To('\''),
+        'A'..='Z' => CharFold::To(c.to_ascii_lowercase()),
+        '\0'..='\u{7f}' => CharFold::Same,
+        // Punctuation, spaces and symbols without case (dashes, quotes, «», №, currency signs); a test checks
+        // every character of these blocks against `to_lowercase`.
+        '\u{00A0}'..='\u{00BF}' | '\u{2000}'..='\u{20FF}' => CharFold::Same,
+        _ => CharFold::General,
+    }
+}
+
+/// The length of the run of lower-case ASCII letters at the start of `b`. Eight bytes at a time: a loop
+/// ending at every word's end, at an unpredictable length, costs a mispredicted branch per word.
+#[inline(always)]
+fn ascii_lower_run(b: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut k = 0;
+    while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*chunk);
+        // Per byte, on its low seven bits (no carries between bytes): bit 7 of `y + 0x1f` is set from `a`
+        // (0x61) up, of `y + 0x05` from `{` (0x7b) up; non-ASCII bytes have bit 7 set in `x`.
+        let y = x & !HIGH;
+        let lower = (y + 0x1f1f_1f1f_1f1f_1f1f) & !(y + 0x0505_0505_0505_0505) & !x & HIGH;
+        let miss = !lower & HIGH;
+        if miss != 0 {
+            return k + miss.trailing_zeros() as usize / 8;
+        }
+        k += 8;
+    }
+    while k < b.len() && b[k].is_ascii_lowercase() {
+        k += 1;
+    }
+    k
+}
+
+/// The length in bytes of the run of lower-case Cyrillic а-я (see [`is_cyrillic_lower_pair`]) at the start
+/// of `b`, four letters at a time (see [`ascii_lower_run`]).
+#[inline(always)]
+fn cyrillic_lower_run(b: &[u8]) -> usize {
+    const LOW: u64 = 0x7fff_7fff_7fff_7fff;
+    let mut k = 0;
+    while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*chunk);
+        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-8F. A lane of `z` is zero where it
+        // matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is not zero.
+        let m = x & 0xf0ff_f0ff_f0ff_f0ff;
+        let z1 = m ^ 0xb0d0_b0d0_b0d0_b0d0;
+        let z2 = m ^ 0x80d1_80d1_80d1_80d1;
+        let miss = (((z1 & LOW) + LOW) | z1) & (((z2 & LOW) + LOW) | z2) & !LOW;
+        if miss != 0 {
+            return k + miss.trailing_zeros() as usize / 16 * 2;
+        }
+        k += 8;
+    }
+    while k + 1 < b.len() && is_cyrillic_lower_pair(b[k], b[k + 1]) {
+        k += 2;
+    }
+    k
+}
+
+/// The UTF-8 bytes of a lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F). Without branches:
+/// letters of both halves alternate unpredictably in words.
+#[inline(always)]
+fn is_cyrillic_lower_pair(b0: u8, b1: u8) -> bool {
+    let v = u16::from_be_bytes([b0, b1]);
+    (v.wrapping_sub(0xd0b0) < 16) | (v.wrapping_sub(0xd180) < 16)
+}
+
+/// The tokenizer; with `FOLD` it also fills `f` (see [`tokenize_folded`]).
+fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
     let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut i = 0;
     let mut newlines: u8 = 0;
-    while i < bytes.len() {
+    while i < n {
         let b = bytes[i];
         if b < 0x80 {
             if b == b'\n' {
@@ -114,64 +296,95 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
             if !b.is_ascii_alphanumeric() {
+                // ASCII punctuation folds to itself.
+                if FOLD {
+                    let at = f.pos(i);
+                    f.spans.push((at, at + 1));
+                }
                 out.push(Token::punct(i, i + 1, newlines));
                 newlines = 0;
                 i += 1;
                 continue;
             }
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
+            let (c, len) = char_at(bytes, i);
             if c.is_whitespace() {
                 if c == '\u{2028}' || c == '\u{2029}' {
                     newlines = newlines.saturating_add(1).min(2);
                 }
-                i += c.len_utf8();
+                i += len;
                 continue;
             }
             if !is_alnum(c) {
-                out.push(Token::punct(i, i + c.len_utf8(), newlines));
+                if FOLD {
+                    let at = f.pos(i);
+                    f.fold(i, len, c);
+                    let to = f.pos(i + len);
+                    f.spans.push((at, to));
+                }
+                out.push(Token::punct(i, i + len, newlines));
                 newlines = 0;
-                i += c.len_utf8();
+                i += len;
                 continue;
             }
         }
-        // A word: alphanumerics with inner joiners.
+        // A word: alphanumerics with inner joiners. The first character gives the case and script.
         let start = i;
-        let mut first = true;
-        let mut script = Script::Other;
-        let mut cap = false;
+        let folded_start = if FOLD { f.pos(i) } else { 0 };
+        let (c0, _) = char_at(bytes, i);
+        let cap = is_upper(c0);
+        let mut script = script_of(c0);
         let mut letters = 0usize;
         let mut uppers = 0usize;
         let mut digit = false;
-        while i < bytes.len() {
-            // ASCII letters and digits, the bulk of English text, without the general character path.
-            let b = bytes[i];
-            if b.is_ascii_alphanumeric() {
-                let letter = b.is_ascii_alphabetic();
-                if letter {
-                    letters += 1;
-                    uppers += usize::from(b.is_ascii_uppercase());
-                } else {
-                    digit = true;
-                }
-                if first {
-                    cap = b.is_ascii_uppercase();
-                    script = if letter { Script::Latin } else { Script::Other };
-                    first = false;
-                } else if letter && script == Script::Other {
+        while i < n {
+            // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
+            let run = i;
+            i += ascii_lower_run(&bytes[i..]);
+            if i > run {
+                letters += i - run;
+                if script == Script::Other {
                     script = Script::Latin;
+                }
+                if i == n {
+                    break;
+                }
+            }
+            // Runs of lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F), the bulk of Russian and
+            // Ukrainian text, fold to themselves too.
+            let run = i;
+            i += cyrillic_lower_run(&bytes[i..]);
+            if i > run {
+                letters += (i - run) / 2;
+                if script == Script::Other {
+                    script = Script::Cyrillic;
+                }
+                if i == n {
+                    break;
+                }
+            }
+            let b = bytes[i];
+            if b.is_ascii_uppercase() {
+                letters += 1;
+                uppers += 1;
+                if script == Script::Other {
+                    script = Script::Latin;
+                }
+                if FOLD {
+                    f.fold_ascii_upper(i, b);
                 }
                 i += 1;
                 continue;
             }
-            let (c, len) = if bytes[i] < 0x80 {
-                (bytes[i] as char, 1)
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
-            };
+            if b.is_ascii_digit() {
+                digit = true;
+                i += 1;
+                continue;
+            }
+            let (c, len) = if b < 0x80 { (char::from(b), 1) } else { char_at(bytes, i) };
             if is_alnum(c) {
-                if !c.is_ascii_digit() && (c as u32 >= 0x400 || c.is_alphabetic()) {
+                // Not ASCII here (ASCII letters and digits are handled above).
+                if c as u32 >= 0x400 || c.is_alphabetic() {
                     letters += 1;
                     if is_upper(c) {
                         uppers += 1;
@@ -179,18 +392,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 } else {
                     digit = true;
                 }
-                if first {
-                    cap = is_upper(c);
+                if script == Script::Other && c.is_alphabetic() {
                     script = script_of(c);
-                    first = false;
-                } else if script == Script::Other && c.is_alphabetic() {
-                    script = script_of(c);
+                }
+                if FOLD {
+                    f.fold(i, len, c);
                 }
                 i += len;
             } else if is_joiner(c) {
                 // Keep the joiner only when an alphanumeric follows.
-                let next = text[i + len..].chars().next();
-                if next.is_some_and(is_alnum) {
+                if i + len < n && is_alnum(char_at(bytes, i + len).0) {
+                    if FOLD {
+                        f.fold(i, len, c);
+                    }
                     i += len;
                 } else {
                     break;
@@ -198,6 +412,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             } else {
                 break;
             }
+        }
+        if FOLD {
+            let folded_end = f.pos(i);
+            f.spans.push((folded_start, folded_end));
         }
         out.push(Token {
             start,
@@ -231,10 +449,36 @@ const ABBREVIATIONS: &[&str] = &[
     "р", "ул", "им", "т", "д", "км", "м", "смт", "вул", "див", "ім", "a", "p", "u", "s",
 ];
 
+/// `w` lower-cased is one of [`ABBREVIATIONS`]. Runs at every full stop, so ASCII and Cyrillic words are
+/// lower-cased into a small stack buffer instead of a new `String`.
+fn is_abbreviation(w: &str) -> bool {
+    // Longer than any abbreviation: lower-casing ASCII and Cyrillic keeps byte lengths, and other letters
+    // take the general path below.
+    const MAX: usize = 6;
+    let mut buf = [0u8; MAX];
+    let mut n = 0;
+    for c in w.chars() {
+        let lower = match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            '\0'..='\u{7f}' | '\u{0430}'..='\u{045F}' => c,
+            '\u{0410}'..='\u{042F}' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            '\u{0400}'..='\u{040F}' => char::from_u32(c as u32 + 0x50).unwrap_or(c),
+            _ => return ABBREVIATIONS.contains(&w.to_lowercase().as_str()),
+        };
+        let len = lower.len_utf8();
+        if n + len > MAX {
+            return false;
+        }
+        lower.encode_utf8(&mut buf[n..]);
+        n += len;
+    }
+    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &buf[..n])
+}
+
 /// Group tokens into sentences: a sentence ends at `.`/`!`/`?`/`…` before a capital, digit or quote, and
 /// at every line break (headlines, captions and list items are lines of their own).
 pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(tokens.len() / 16 + 1);
     let mut first = 0;
     let mut paragraph_start = true;
     for i in 0..tokens.len() {
@@ -263,7 +507,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
                     && i > 0
                     && tokens[i - 1].kind == Kind::Word
                     && tokens[i - 1].end == t.start
-                    && ABBREVIATIONS.contains(&text[tokens[i - 1].start..tokens[i - 1].end].to_lowercase().as_str());
+                    && is_abbreviation(&text[tokens[i - 1].start..tokens[i - 1].end]);
                 if ends && !abbrev && next.is_some_and(|n| n.newlines_before == 0) {
                     out.push(Sentence { first, last: i + 1, paragraph_start });
                     paragraph_start = false;
@@ -398,6 +642,274 @@ mod tests {
         let texts: Vec<&str> = s.iter().map(|s| &t[toks[s.first].start..toks[s.last - 1].end]).collect();
         assert_eq!(texts, ["It fell at 9 a.m. on Monday.", "Then Mr. Smith left.", "Headline here", "New paragraph."]);
         assert!(s[3].paragraph_start && !s[1].paragraph_start);
+    }
+
+    // The tokenizer as first written (one character at a time), the reference for the fast one.
+    fn reference_tokenize(text: &str) -> Vec<Token> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(text.len() / 5);
+        let mut i = 0;
+        let mut newlines: u8 = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b == b'\n' {
+                    newlines = newlines.saturating_add(1).min(2);
+                    i += 1;
+                    continue;
+                }
+                if b.is_ascii_whitespace() {
+                    i += 1;
+                    continue;
+                }
+                if !b.is_ascii_alphanumeric() {
+                    out.push(Token::punct(i, i + 1, newlines));
+                    newlines = 0;
+                    i += 1;
+                    continue;
+                }
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    if c == '\u{2028}' || c == '\u{2029}' {
+                        newlines = newlines.saturating_add(1).min(2);
+                    }
+                    i += c.len_utf8();
+                    continue;
+                }
+                if !is_alnum(c) {
+                    out.push(Token::punct(i, i + c.len_utf8(), newlines));
+                    newlines = 0;
+                    i += c.len_utf8();
+                    continue;
+                }
+            }
+            // A word: alphanumerics with inner joiners.
+            let start = i;
+            let mut first = true;
+            let mut script = Script::Other;
+            let mut cap = false;
+            let mut letters = 0usize;
+            let mut uppers = 0usize;
+            let mut digit = false;
+            while i < bytes.len() {
+                // ASCII letters and digits, the bulk of English text, without the general character path.
+                let b = bytes[i];
+                if b.is_ascii_alphanumeric() {
+                    let letter = b.is_ascii_alphabetic();
+                    if letter {
+                        letters += 1;
+                        uppers += usize::from(b.is_ascii_uppercase());
+                    } else {
+                        digit = true;
+                    }
+                    if first {
+                        cap = b.is_ascii_uppercase();
+                        script = if letter { Script::Latin } else { Script::Other };
+                        first = false;
+                    } else if letter && script == Script::Other {
+                        script = Script::Latin;
+                    }
+                    i += 1;
+                    continue;
+                }
+                let (c, len) = if bytes[i] < 0x80 {
+                    (bytes[i] as char, 1)
+                } else {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    (c, c.len_utf8())
+                };
+                if is_alnum(c) {
+                    if !c.is_ascii_digit() && (c as u32 >= 0x400 || c.is_alphabetic()) {
+                        letters += 1;
+                        if is_upper(c) {
+                            uppers += 1;
+                        }
+                    } else {
+                        digit = true;
+                    }
+                    if first {
+                        cap = is_upper(c);
+                        script = script_of(c);
+                        first = false;
+                    } else if script == Script::Other && c.is_alphabetic() {
+                        script = script_of(c);
+                    }
+                    i += len;
+                } else if is_joiner(c) {
+                    // Keep the joiner only when an alphanumeric follows.
+                    let next = text[i + len..].chars().next();
+                    if next.is_some_and(is_alnum) {
+                        i += len;
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                start,
+                end: i,
+                kind: Kind::Word,
+                script,
+                cap,
+                all_caps: letters >= 2 && uppers == letters,
+                digit,
+                newlines_before: newlines,
+            });
+            newlines = 0;
+        }
+        out
+    }
+
+    /// Folding as specified, one character at a time through the Unicode tables.
+    fn reference_fold(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                'ё' | 'Ё' => out.push('е'),
+                '’' | '‘' | 'ʼ' => out.push('\''),
+                c => out.extend(c.to_lowercase()),
+            }
+        }
+        out
+    }
+
+    /// The folded document as specified: folded tokens, the text between them as written.
+    fn reference_folded(text: &str, tokens: &[Token]) -> (String, Vec<(usize, usize)>) {
+        let mut buf = String::new();
+        let mut spans = Vec::new();
+        let mut prev = 0;
+        for t in tokens {
+            buf.push_str(&text[prev..t.start]);
+            let from = buf.len();
+            buf.push_str(&reference_fold(&text[t.start..t.end]));
+            spans.push((from, buf.len()));
+            prev = t.end;
+        }
+        (buf, spans)
+    }
+
+    /// Every entry point agrees with the references on `text`.
+    fn check(text: &str) {
+        let want = reference_tokenize(text);
+        assert_eq!(tokenize(text), want, "tokens of {text:?}");
+        let (toks, folded) = tokenize_folded(text);
+        assert_eq!(toks, want, "fused tokens of {text:?}");
+        let (buf, spans) = reference_folded(text, &want);
+        assert_eq!(folded.buf, buf, "fold of {text:?}");
+        assert_eq!(folded.spans, spans, "fold spans of {text:?}");
+        let old = Folded::new(text, &want);
+        assert_eq!((old.buf, old.spans), (buf, spans), "Folded::new of {text:?}");
+        for t in want.iter().filter(|t| t.kind == Kind::Word) {
+            let w = &text[t.start..t.end];
+            assert_eq!(is_abbreviation(w), ABBREVIATIONS.contains(&w.to_lowercase().as_str()), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn fast_paths_match_the_references_on_tricky_text() {
+        for t in [
+            "",
+            " ",
+            "\n\n",
+            "a",
+            "A",
+            "В Белгороде, Rostov-on-Don; FAB-250 Ukraine’s x- y",
+            "Ёлки и ёжики: ЁЖ, Ёж, ёж. ЇЖАК Ґанок ґ Ѐ Ѝ Џ Ђ ђ Ѣ ѣ Ӂ",
+            "‘Kyiv’ ‘’ ’s ʼ Ukraineʼs l’Ouest don't rock-’n’-roll 'x' -y- --z",
+            "line\u{2028}sep\u{2029}para\u{85}nel\u{a0}nbsp\u{3000}ideo\u{200b}zw\u{feff}bom\x0bvt\x0cff\r\n",
+            "Ὀδυσσεύς ΣΊΣΥΦΟΣ ΑΘΗΝΑ Σ İstanbul ǅemal ǈ Ǳ ÆØÅ Ärger ÉCOLE ß ẞ ﬁ K Ω Å Ⅻ Ⓐ ⓐ ℃ №5",
+            "e\u{301}te\u{301} E\u{301}TE\u{301} \u{301}x a\u{20dd} Ä\u{308}",
+            "12 000 2024-05-20 9:30 3.5km ²³ ½ ٣٤ ४२ 七十 x²",
+            "😀 drone😀strike 🇺🇦 Kyiv🇺🇦 👍🏽 \u{10ffff} \u{e000}",
+            "Mr. Smith a.m. гг. Г. ОБЛ. обл. Approx. APPROX. Sept. пгт. ПГТ. смт. Смт. İ. K. ΣΤ.",
+            "«Сумщина» — “Харківщина” – …Донеччина… Щ щ Ъ",
+            "trailing joiner- and ’ and \u{2011}x a\u{2011}b",
+        ] {
+            check(t);
+        }
+    }
+
+    #[test]
+    fn fast_paths_match_the_references_on_every_character() {
+        // Each character alone, inside a word, after a joiner and next to a full stop.
+        let mut s = String::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            s.clear();
+            s.extend([c, ' ', 'a', c, 'b', '-', c, ' ', 'Z', c, '.', c, '\n']);
+            check(&s);
+        }
+    }
+
+    #[test]
+    fn char_fold_matches_to_lowercase_everywhere() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let want = reference_fold(&c.to_string());
+            let got = match char_fold(c) {
+                CharFold::Same => c.to_string(),
+                CharFold::To(to) => to.to_string(),
+                CharFold::General => c.to_lowercase().collect(),
+            };
+            assert_eq!(got, want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn fast_paths_match_the_references_on_random_text() {
+        const ALPHABET: &[char] = &[
+            'a', 'b', 'z', 'A', 'Q', 'Z', '0', '7', ' ', ' ', ' ', '\n', '\t', '\r', '.', ',', '-', '\'', '"', '(',
+            '!', '?', 'а', 'я', 'А', 'Я', 'ё', 'Ё', 'ї', 'Ї', 'ґ', 'Ґ', 'є', 'Ѐ', 'Ѣ', '’', '‘', 'ʼ', '\u{2011}',
+            '\u{2028}', '\u{2029}', '\u{a0}', '«', '»', '—', '–', '…', '“', 'é', 'É', 'ß', 'İ', 'Σ', 'σ', 'ς', 'Ω',
+            'K', '\u{301}', '\u{308}', '²', '٣', '七', '😀', '\u{fffd}', 'м', 'М', 'г', 'Г', 'с', 'р',
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m
+        };
+        let mut s = String::new();
+        for _ in 0..20_000 {
+            s.clear();
+            let len = next(40);
+            for _ in 0..len {
+                s.push(ALPHABET[next(ALPHABET.len())]);
+            }
+            check(&s);
+        }
+    }
+
+    #[test]
+    fn runs_match_byte_loops() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m
+        };
+        // Mostly lower-case letters, so that runs cross the eight-byte chunks at every offset.
+        const LETTERS: &[char] =
+            &['a', 'q', 'z', 'а', 'п', 'р', 'я', 'ё', 'A', 'Я', '`', '{', '@', '[', 'ѐ', 'ѯ', ' ', 'é'];
+        let mut s = String::new();
+        for _ in 0..20_000 {
+            s.clear();
+            let len = next(30);
+            for _ in 0..len {
+                let c = if next(4) == 0 { LETTERS[next(LETTERS.len())] } else { LETTERS[next(7)] };
+                s.push(c);
+            }
+            let b = s.as_bytes();
+            for from in 0..b.len() {
+                let ascii = b[from..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                assert_eq!(ascii_lower_run(&b[from..]), ascii, "{s:?} from {from}");
+                let mut cyr = 0;
+                while let [0xd0, 0xb0..=0xbf, ..] | [0xd1, 0x80..=0x8f, ..] = b[from + cyr..] {
+                    cyr += 2;
+                }
+                assert_eq!(cyrillic_lower_run(&b[from..]), cyr, "{s:?} from {from}");
+            }
+            check(&s);
+        }
     }
 
     #[test]
