@@ -170,7 +170,6 @@ pub struct Extractor<'r, 'g> {
     lookups: RefCell<HashMap<String, Option<Rc<Hit>>>>,
     resolutions: RefCell<ResolutionCache>,
     regions: RefCell<RegionCache>,
-    region_keys: std::cell::OnceCell<regions::RegionKeys>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
     /// Place objects by (place index, score bits): mentions of one place share one.
     candidates: RefCell<HashMap<(u32, u64), Arc<Candidate>>>,
@@ -190,7 +189,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             lookups: RefCell::new(HashMap::default()),
             resolutions: RefCell::new(HashMap::default()),
             regions: RefCell::new(HashMap::default()),
-            region_keys: std::cell::OnceCell::new(),
             measurements: RefCell::new(HashMap::default()),
             candidates: RefCell::new(HashMap::default()),
             source: RefCell::new(None),
@@ -702,10 +700,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
                 Some(r)
             }
-            None => {
-                let keys = self.region_keys.get_or_init(|| regions::RegionKeys::new(self.gaz));
-                regions::fallback(self.resolver, keys, core, level, prefer)
-            }
+            None => regions::fallback(self.resolver, core, level, prefer),
         };
         let mut cache = self.regions.borrow_mut();
         if cache.len() >= CACHE_LIMIT {

@@ -446,31 +446,6 @@ pub fn core_candidates(core: &str) -> Vec<String> {
     out
 }
 
-/// Keys of region names, computed once per gazetteer: admin1 (Russia, Ukraine, Belarus) with their
-/// alternate names, and admin2 by index.
-pub struct RegionKeys {
-    admin1: Vec<(usize, Vec<String>)>,
-    admin2: Vec<String>,
-}
-
-impl RegionKeys {
-    /// Compute the keys of `gaz`'s regions.
-    pub fn new(gaz: &Gazetteer) -> Self {
-        let admin1 = gaz
-            .admin1
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r.code.get(..2), Some("RU" | "UA" | "BY")))
-            .map(|(i, r)| {
-                let names = std::iter::once(&r.name).chain(std::iter::once(&r.ascii_name)).chain(r.alt_names.iter());
-                (i, names.map(|n| crate::names::key(n)).collect())
-            })
-            .collect();
-        let admin2 = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
-        RegionKeys { admin1, admin2 }
-    }
-}
-
 /// The town a district phrase's core names inside `admin1` (`Borovsky` → Borovsk), most populous first.
 pub fn named_town(gaz: &Gazetteer, core: &str, admin1: &str) -> Option<u32> {
     core_candidates(core).iter().find_map(|c| {
@@ -499,7 +474,6 @@ pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
 /// region word says; `prefer` are admin1 codes named elsewhere in the document (to pick among districts).
 pub fn resolve_phrase(
     resolver: &Resolver,
-    keys: &RegionKeys,
     phrase: &str,
     core: &str,
     level: u8,
@@ -508,12 +482,13 @@ pub fn resolve_phrase(
     if let Some(h) = resolver.region(phrase) {
         return Some(from_hint(resolver.gazetteer(), h));
     }
-    fallback(resolver, keys, core, level, prefer)
+    fallback(resolver, core, level, prefer)
 }
 
 /// The region of a phrase [`Resolver::region`] does not know, from its core alone (see [`resolve_phrase`]).
-pub fn fallback(resolver: &Resolver, keys: &RegionKeys, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
+pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
     let gaz = resolver.gazetteer();
+    let keys = resolver.region_name_keys();
     let cands = core_candidates(core);
     if level == 1 {
         // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).

@@ -39,6 +39,7 @@ use crate::gazetteer::{Gazetteer, Place};
 use crate::names;
 
 use fuzzy::FuzzyIndex;
+pub use region::RegionNameKeys;
 use region::{DistrictCentres, RegionIndex, RegionRef, lexicon};
 
 /// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
@@ -300,6 +301,7 @@ impl Filter {
 pub struct Resolver<'g> {
     gaz: &'g Gazetteer,
     regions: OnceLock<RegionIndex>,
+    region_name_keys: OnceLock<RegionNameKeys>,
     districts: OnceLock<DistrictCentres>,
     fuzzy: OnceLock<FuzzyIndex>,
     keys: OnceLock<index::KeyTable>,
@@ -317,6 +319,7 @@ impl<'g> Resolver<'g> {
         Resolver {
             gaz,
             regions: OnceLock::new(),
+            region_name_keys: OnceLock::new(),
             districts: OnceLock::new(),
             fuzzy: OnceLock::new(),
             keys: OnceLock::new(),
@@ -329,6 +332,12 @@ impl<'g> Resolver<'g> {
     /// The gazetteer this resolver reads.
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gaz
+    }
+
+    /// The name keys of the gazetteer's regions, built on first use (the geoparser matches region phrases
+    /// the region index does not know against them).
+    pub fn region_name_keys(&self) -> &RegionNameKeys {
+        self.region_name_keys.get_or_init(|| RegionNameKeys::new(self.gaz))
     }
 
     fn region_index(&self) -> &RegionIndex {

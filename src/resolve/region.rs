@@ -206,6 +206,32 @@ const IRREGULAR_ADJECTIVES: &[(&str, &[&str])] = &[
 const ADJECTIVE_ENDINGS: &[&str] =
     &["aia", "oi", "i", "oe", "e", "a", "ogo", "oho", "omu", "om", "im", "uiu", "oiu", "u", "ih", "ii", "ie", "ei"];
 
+/// Keys of region names ([`crate::names::key`]), computed once per gazetteer: admin1 regions of Russia,
+/// Ukraine and Belarus with their alternate names (by index into the admin1 table), and every admin2
+/// division's name (by index into the admin2 table).
+pub struct RegionNameKeys {
+    pub(crate) admin1: Vec<(usize, Vec<String>)>,
+    pub(crate) admin2: Vec<String>,
+}
+
+impl RegionNameKeys {
+    /// Compute the keys of `gaz`'s regions.
+    pub(crate) fn new(gaz: &Gazetteer) -> Self {
+        let admin1 = gaz
+            .admin1
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.code.get(..2), Some("RU" | "UA" | "BY")))
+            .map(|(i, r)| {
+                let names = std::iter::once(&r.name).chain(std::iter::once(&r.ascii_name)).chain(r.alt_names.iter());
+                (i, names.map(|n| crate::names::key(n)).collect())
+            })
+            .collect();
+        let admin2 = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
+        RegionNameKeys { admin1, admin2 }
+    }
+}
+
 /// The region index of one gazetteer.
 #[derive(Debug, Default)]
 pub(crate) struct RegionIndex {
