@@ -123,6 +123,8 @@ pub struct Mention {
 #[derive(Debug)]
 struct Hit {
     name: Rc<str>,
+    /// The gazetteer key of `name` ([`crate::names::key`]).
+    key: Rc<str>,
     places: Rc<[u32]>,
 }
 
@@ -141,6 +143,8 @@ struct Span {
     last: usize,
     kind: SpanKind,
     name: Rc<str>,
+    /// The gazetteer key of `name`, when the lookup that found the span worked it out.
+    name_key: Option<Rc<str>>,
     places: Rc<[u32]>,
     /// The region phrase tied to the span (its own for district/region spans), shared with the phrase.
     region: Option<Rc<RegionRef>>,
@@ -215,7 +219,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
-            return Some(Hit { name: Rc::from(surface), places: places.into() });
+            return Some(Hit { name: Rc::from(surface), key: Rc::from(key.as_str()), places: places.into() });
         }
         if !cyrillic {
             return None;
@@ -232,7 +236,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
         });
         if let Some(places) = found {
             let name = self.display_name(&places);
-            return Some(Hit { name: Rc::from(name), places: places.into() });
+            let key = crate::names::key(&name);
+            return Some(Hit { name: Rc::from(name), key: Rc::from(key), places: places.into() });
         }
         None
     }
@@ -404,6 +409,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 last: end,
                                 kind: SpanKind::Settlement,
                                 name: hit.name.clone(),
+                                name_key: Some(hit.key.clone()),
                                 places: hit.places.clone(),
                                 region: None,
                                 region_text: None,
@@ -421,6 +427,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 last: i + 1,
                                 kind: SpanKind::Settlement,
                                 name: Rc::from(strip_possessive(word(i))),
+                                name_key: None,
                                 places: Rc::from([]),
                                 region: None,
                                 region_text: None,
@@ -472,6 +479,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 last: p.core_last,
                 kind,
                 name: Rc::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
+                name_key: None,
                 places: Rc::from([]),
                 region_text: Some(phrase_text(p)),
                 region: r,
@@ -496,36 +504,37 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // Spans with the same name share an id, so later steps compare ids rather than strings.
-        let (name_ids, names_first): (Vec<u32>, Vec<usize>) = {
+        let name_ids: Vec<u32> = {
             let mut ids: HashMap<&str, u32> = HashMap::default();
-            let mut first_span = Vec::new();
-            let name_ids = spans
+            spans
                 .iter()
-                .enumerate()
-                .map(|(k, sp)| {
-                    *ids.entry(&*sp.name).or_insert_with(|| {
-                        first_span.push(k);
-                        first_span.len() as u32 - 1
-                    })
+                .map(|sp| {
+                    let next = ids.len() as u32;
+                    *ids.entry(&*sp.name).or_insert(next)
                 })
-                .collect();
-            (name_ids, first_span)
+                .collect()
         };
 
         // One sense per discourse: a name tied to a region once keeps that region everywhere. Names are
-        // compared by their gazetteer key (worked out once per distinct name).
+        // compared by their gazetteer key (the lookup's, else worked out here).
         if spans.iter().any(|sp| sp.kind == SpanKind::Settlement && sp.region.is_some()) {
-            let keys: Vec<String> = names_first.iter().map(|&k| crate::names::key(&spans[k].name)).collect();
+            let keys: Vec<Option<Rc<str>>> = spans
+                .iter()
+                .map(|sp| {
+                    (sp.kind == SpanKind::Settlement)
+                        .then(|| sp.name_key.clone().unwrap_or_else(|| Rc::from(crate::names::key(&sp.name))))
+                })
+                .collect();
             let mut name_regions: HashMap<&str, (Rc<RegionRef>, (usize, usize))> = HashMap::default();
             for (k, sp) in spans.iter().enumerate() {
-                if let (SpanKind::Settlement, Some(r), Some(t)) = (sp.kind, &sp.region, sp.region_text) {
-                    name_regions.entry(keys[name_ids[k] as usize].as_str()).or_insert((r.clone(), t));
+                if let (Some(key), Some(r), Some(t)) = (&keys[k], &sp.region, sp.region_text) {
+                    name_regions.entry(key).or_insert((r.clone(), t));
                 }
             }
             for (k, sp) in spans.iter_mut().enumerate() {
-                if sp.kind == SpanKind::Settlement
-                    && sp.region.is_none()
-                    && let Some((r, t)) = name_regions.get(keys[name_ids[k] as usize].as_str())
+                if sp.region.is_none()
+                    && let Some(key) = &keys[k]
+                    && let Some((r, t)) = name_regions.get(&**key)
                 {
                     sp.region = Some(r.clone());
                     sp.region_text = Some(*t);
