@@ -549,8 +549,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let choices = self.choose(text, &spans, &name_ids, &doc_regions);
 
         // Roles, precision, dates, weapons.
-        let line_starts: Vec<usize> =
-            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        // Lines counted as the mentions go (they come in text order): (offset, its 1-based line).
+        let mut line_cursor = (0usize, 1u64);
+        let mut line_at = |offset: usize| -> u64 {
+            let (from, line) = line_cursor;
+            let line = line + memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]).count() as u64;
+            line_cursor = (offset, line);
+            line
+        };
         let mut out = Vec::with_capacity(spans.len());
         let mut sentence_dates: Vec<Option<Option<chrono::NaiveDate>>> = vec![None; sents.len()];
         let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
@@ -631,7 +637,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 between,
                 evidence: evidence.clone(),
                 reason,
-                line: line_starts.partition_point(|&l| l <= start) as u64,
+                line: line_at(start),
                 measurement,
                 sentence: sp.sent,
             });
