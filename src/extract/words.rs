@@ -114,37 +114,74 @@ const LIMIT: usize = 500_000;
 thread_local! {
     /// One cache per thread, shared by every extractor on it: classes depend on the word alone, and a
     /// short-lived extractor (one per article) should not pay for the vocabulary again.
-    static CACHE: RefCell<FxHashMap<Box<str>, Classes>> = RefCell::new(FxHashMap::default());
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+/// Slots of the short-word memo (a power of two).
+const SHORT_SLOTS: usize = 4096;
+
+/// Classes of words seen on this thread: a direct-mapped memo for words of up to eight bytes (most words),
+/// which needs neither string hashing nor byte comparison, in front of a map for all words.
+struct Cache {
+    map: FxHashMap<Box<str>, Classes>,
+    /// (the word's bytes as a little-endian integer, its classes); key 0 is an empty slot (no word is empty).
+    short: Box<[(u64, Classes)]>,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache { map: FxHashMap::default(), short: vec![(0, 0); SHORT_SLOTS].into_boxed_slice() }
+    }
+}
+
+impl Cache {
+    fn classes(&mut self, word: &str) -> Classes {
+        let bytes = word.as_bytes();
+        if bytes.is_empty() || bytes.len() > 8 {
+            return self.from_map(word);
+        }
+        // Words hold no NUL bytes, so zero padding keeps different words apart.
+        let mut packed = [0u8; 8];
+        packed[..bytes.len()].copy_from_slice(bytes);
+        let key = u64::from_le_bytes(packed);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SHORT_SLOTS.trailing_zeros())) as usize;
+        if self.short[slot].0 == key {
+            return self.short[slot].1;
+        }
+        let c = self.from_map(word);
+        self.short[slot] = (key, c);
+        c
+    }
+
+    fn from_map(&mut self, word: &str) -> Classes {
+        if let Some(&c) = self.map.get(word) {
+            return c;
+        }
+        let c = classify(word);
+        if self.map.len() >= LIMIT {
+            self.map.clear();
+        }
+        self.map.insert(word.into(), c);
+        c
+    }
 }
 
 /// The classes of `word` (folded), from this thread's cache of [`classify`].
 pub fn of(word: &str) -> Classes {
-    CACHE.with(|cache| cached(&mut cache.borrow_mut(), word))
+    CACHE.with(|cache| cache.borrow_mut().classes(word))
 }
 
 /// The classes of the words among `tokens[first..last]` (folded as `lower`) into `out[first..last]`
 /// (punctuation gets none): [`of`] for a whole sentence at once.
 pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, out: &mut [Classes]) {
     CACHE.with(|cache| {
-        let mut map = cache.borrow_mut();
+        let mut cache = cache.borrow_mut();
         for i in first..last {
             if tokens[i].kind == Kind::Word {
-                out[i] = cached(&mut map, lower.word(i));
+                out[i] = cache.classes(lower.word(i));
             }
         }
     })
-}
-
-fn cached(map: &mut FxHashMap<Box<str>, Classes>, word: &str) -> Classes {
-    if let Some(&c) = map.get(word) {
-        return c;
-    }
-    let c = classify(word);
-    if map.len() >= LIMIT {
-        map.clear();
-    }
-    map.insert(word.into(), c);
-    c
 }
 
 /// The folded words of one sentence and their classes, looked at once for all the sentence's mentions.
@@ -229,5 +266,19 @@ mod tests {
         assert_eq!(classify("near") & (NEAR | ATTACH_GAP), NEAR | ATTACH_GAP);
         assert_eq!(of("tuesday") & DATE, DATE);
         assert_eq!(of("tuesday"), classify("tuesday"));
+    }
+
+    #[test]
+    fn the_short_word_memo_answers_as_classify_does() {
+        // Short and long words, words sharing slots, and words repeated after others took their slot.
+        let words: Vec<String> = (0..20_000)
+            .map(|i| format!("{}{}", ["could", "drone", "area", "в", "12", "shelling", "potentially"][i % 7], i % 97))
+            .chain(["a", "ab", "abcdefgh", "abcdefghi", "село", "обстріл"].map(String::from))
+            .collect();
+        for _ in 0..2 {
+            for w in &words {
+                assert_eq!(of(w), classify(w), "{w}");
+            }
+        }
     }
 }
