@@ -138,7 +138,7 @@ impl Cache {
     fn classes(&mut self, word: &str) -> Classes {
         let bytes = word.as_bytes();
         if bytes.is_empty() || bytes.len() > 8 {
-            return self.from_map(word);
+            return self.looked_up(word);
         }
         // Words hold no NUL bytes, so zero padding keeps different words apart.
         let mut packed = [0u8; 8];
@@ -148,12 +148,12 @@ impl Cache {
         if self.short[slot].0 == key {
             return self.short[slot].1;
         }
-        let c = self.from_map(word);
+        let c = self.looked_up(word);
         self.short[slot] = (key, c);
         c
     }
 
-    fn from_map(&mut self, word: &str) -> Classes {
+    fn looked_up(&mut self, word: &str) -> Classes {
         if let Some(&c) = self.map.get(word) {
             return c;
         }
