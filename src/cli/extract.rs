@@ -255,7 +255,7 @@ fn csv_row(m: &Mention) -> Vec<String> {
         opt(m.lat),
         opt(m.lon),
         opt(m.border_km),
-        m.date.clone().unwrap_or_default(),
+        m.date.as_deref().unwrap_or_default().to_string(),
         m.weapon.unwrap_or_default().to_string(),
         m.weapon_model.as_ref().map(|s| s.to_string()).unwrap_or_default(),
         m.region.as_ref().map(|s| s.to_string()).unwrap_or_default(),

@@ -89,7 +89,7 @@ pub struct Mention {
     /// Signed distance of the located point to the Russia–Ukraine border, km (negative inside Ukraine).
     pub border_km: Option<f64>,
     /// ISO date of the event, when the text gives one.
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// `missile`, `drone`, `bomb`, `artillery` or `debris`.
     pub weapon: Option<&'static str>,
     /// The specific model (`Kalibr`, `FAB-250`).
@@ -155,10 +155,10 @@ struct Span {
 
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
 type ResolutionCache = HashMap<String, Rc<Vec<u32>>>;
-/// Region phrases by (phrase, core, level, preferred regions).
-type RegionCache = HashMap<(String, String, u8, String), Option<RegionRef>>;
+/// Region phrases by phrase, core, level and preferred regions (see [`Extractor::region_of`]).
+type RegionCache = HashMap<String, Option<RegionRef>>;
 /// Date, weapon class and weapon model of an incident place.
-type DateWeapon = (Option<String>, Option<&'static str>, Option<CompactString>);
+type DateWeapon = (Option<CompactString>, Option<&'static str>, Option<CompactString>);
 
 /// How many mentions either side count as "the other places of the story" for disambiguation.
 const PROXIMITY_WINDOW: usize = 40;
@@ -367,7 +367,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         // Each resolved region once, shared by the spans tied to it; a phrase's text as a byte range.
         let phrase_regions: Vec<Option<Rc<RegionRef>>> =
-            phrases.iter().map(|(_, p)| p.region.clone().map(Rc::new)).collect();
+            phrases.iter_mut().map(|(_, p)| p.region.take().map(Rc::new)).collect();
         let phrase_text = |p: &RegionPhrase| (tokens[p.first].start, tokens[p.last - 1].end);
 
         // Toponyms.
@@ -442,7 +442,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
         // Attach region phrases to the places next to them; unattached phrases become mentions themselves.
         let mut attached = vec![false; phrases.len()];
-        let index = PhraseIndex::new(&phrases);
+        let index = PhraseIndex::new(&phrases, &phrase_regions);
         for sp in spans.iter_mut() {
             let s = &sents[sp.sent];
             if let Some(pi) = attach(&lower, &classes, &index, sp.first, sp.last, s.first, s.last) {
@@ -468,7 +468,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
         for (pi, (si, p)) in phrases.iter().enumerate() {
-            if attached[pi] || p.region.is_none() {
+            if attached[pi] || phrase_regions[pi].is_none() {
                 continue;
             }
             let r = phrase_regions[pi].clone();
@@ -495,7 +495,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 let mut in_sentence = phrases
                     .iter()
                     .enumerate()
-                    .filter(|(_, (si, p))| *si == sp.sent && p.level == 1 && p.region.is_some());
+                    .filter(|(pi, (si, p))| *si == sp.sent && p.level == 1 && phrase_regions[*pi].is_some());
                 if let (Some((pi, (_, p))), None) = (in_sentence.next(), in_sentence.next()) {
                     sp.region = phrase_regions[pi].clone();
                     sp.region_text = Some(phrase_text(p));
@@ -688,11 +688,26 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Resolve a region phrase, cached.
     fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
-        let k =
-            (phrase.to_string(), core.to_string(), level, if level == 2 { prefer.join(",") } else { String::new() });
-        if let Some(r) = self.regions.borrow().get(&k) {
+        // One string key, "phrase␟core␟level" and, for a district, the preferred regions, built in a reused
+        // buffer (a region phrase never holds U+001F).
+        let mut k = self.key_buf.borrow_mut();
+        k.clear();
+        for part in [phrase, core] {
+            k.push_str(part);
+            k.push('\u{1f}');
+        }
+        k.push(char::from(b'0'.wrapping_add(level)));
+        if level == 2 {
+            for a1 in prefer {
+                k.push_str(a1);
+                k.push(',');
+            }
+        }
+        if let Some(r) = self.regions.borrow().get(k.as_str()) {
             return r.clone();
         }
+        let key = k.clone();
+        drop(k); // the buffer is free again for what follows
         // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
         let mut hints = self.resolver.regions(phrase);
         if level == 2
@@ -721,7 +736,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(k, r.clone());
+        cache.insert(key, r.clone());
         r
     }
 
@@ -1021,11 +1036,12 @@ struct PhraseIndex {
 }
 
 impl PhraseIndex {
-    fn new(phrases: &[(usize, RegionPhrase)]) -> Self {
+    /// The phrases whose region (in `regions`, by phrase) is known.
+    fn new(phrases: &[(usize, RegionPhrase)], regions: &[Option<Rc<RegionRef>>]) -> Self {
         let mut by_first = HashMap::default();
         let mut by_last = HashMap::default();
         for (i, (_, p)) in phrases.iter().enumerate() {
-            if p.region.is_some() {
+            if regions[i].is_some() {
                 by_first.entry(p.first).or_insert(i);
                 by_last.entry(p.last).or_insert(i);
             }
@@ -1182,11 +1198,11 @@ fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
 }
 
 /// `d` as `YYYY-MM-DD`, as chrono writes it, without the formatting machinery for the years news is about.
-fn iso_date(d: chrono::NaiveDate) -> String {
+fn iso_date(d: chrono::NaiveDate) -> CompactString {
     use chrono::Datelike;
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
-        return d.to_string();
+        return CompactString::from(d.to_string());
     }
     let y = y as u32;
     let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
@@ -1307,7 +1323,7 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             source: m.source.to_string(),
             line: line_of(m),
             fields: fields.into(),
-            date: m.date.clone(),
+            date: m.date.as_deref().map(str::to_string),
             weapon: m.weapon.map(str::to_string),
             lat,
             lon,

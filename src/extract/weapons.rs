@@ -144,7 +144,7 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
 pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
     // Weapon words are rare: find them in one pass, then look at them closely.
     let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| ANY_WEAPON.matches(folded[i])).collect();
-    choose(&weapon_words, |i| folded.get(i).copied())
+    choose(weapon_words.iter().copied(), |i| folded.get(i).copied())
 }
 
 /// [`find`] on a sentence whose words are classified already: only its [`words::WEAPON`] words are looked at.
@@ -152,17 +152,16 @@ pub fn find_in(view: &View) -> Option<(&'static str, Option<String>)> {
     if !view.has(words::WEAPON) {
         return None;
     }
-    let weapon_words: Vec<usize> = view.with_class(words::WEAPON).collect();
-    choose(&weapon_words, |i| (i < view.last()).then(|| view.w(i)))
+    choose(view.with_class(words::WEAPON), |i| (i < view.last()).then(|| view.w(i)))
 }
 
 /// The weapon named by the words at `weapon_words` (those that start like a weapon), `word(i)` giving the
 /// folded word `i` of the sentence.
 fn choose<'w>(
-    weapon_words: &[usize],
+    weapon_words: impl Iterator<Item = usize> + Clone,
     word: impl Fn(usize) -> Option<&'w str>,
 ) -> Option<(&'static str, Option<String>)> {
-    for &i in weapon_words {
+    for i in weapon_words.clone() {
         let w = word(i).unwrap_or_default();
         // Entries before the first one the word starts with cannot match: start there.
         let from = MODEL_PREFIXES.first(w).unwrap_or(MODELS.len());
@@ -188,7 +187,7 @@ fn choose<'w>(
         }
     }
     let mut first: Option<&'static str> = None;
-    for &i in weapon_words {
+    for i in weapon_words {
         let w = word(i).unwrap_or_default();
         let from = GENERIC_PREFIXES.first(w).unwrap_or(GENERIC.len());
         for (prefix, class) in &GENERIC[from..] {

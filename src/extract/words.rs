@@ -239,7 +239,7 @@ impl<'a> View<'a> {
     }
 
     /// The indices of the sentence's tokens with `class`, in order.
-    pub fn with_class(&self, class: Classes) -> impl Iterator<Item = usize> + '_ {
+    pub fn with_class(&self, class: Classes) -> impl Iterator<Item = usize> + Clone + '_ {
         (self.first..self.last).filter(move |&i| self.class(i) & class != 0)
     }
 }
