@@ -1,6 +1,8 @@
 //! Facts about a folded word that the geoparser asks again and again (does it report an event, hedge, name
-//! a date or a weapon?), worked out once per distinct word and cached: news text repeats its vocabulary,
-//! so most words cost one hash lookup instead of a pass over every word list.
+//! a date or a weapon? is it a common word, a given name, a street or settlement word?), worked out once per
+//! distinct word and cached per thread: news text repeats its vocabulary, so a word costs one lookup instead
+//! of a pass over every word list, and every later check reads a bit. [`View`] is one sentence's words with
+//! their classes.
 
 use std::cell::RefCell;
 use std::sync::LazyLock;
