@@ -1,6 +1,6 @@
 //! Dates in a sentence, made absolute.
 //!
-//! Understood: ISO (`2024-01-02`), numeric (`02.01.2024`), "January 2[, 2024]", "2 January [2024]",
+//! Understood: ISO (`2024-01-02`), numeric (`02.01.2024`), "January 2\[, 2024\]", "2 January \[2024\]",
 //! "2 января [2024 года]", "2 січня", weekdays ("on Tuesday", "во вторник", "у вівторок") and
 //! "yesterday"/"today" (and their Russian and Ukrainian words).
 //!
@@ -162,7 +162,7 @@ pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
 }
 
 /// [`find`] on a sentence whose words are classified already: a date can only start at one of its
-/// [`words::DATE`] words ([`is_date_word`]).
+/// [`words::DATE`] words.
 pub fn find_in(view: &View, report: Option<NaiveDate>) -> Option<NaiveDate> {
     if !view.has(words::DATE) {
         return None;

@@ -50,9 +50,10 @@ pub const TITLE: Classes = 1 << 14;
 pub const OUTLET: Classes = 1 << 15;
 /// In [`lexicon::FEATURE_WORDS`] ("dam", "bridge"): after a place, the event is near it.
 pub const FEATURE: Classes = 1 << 16;
-/// In [`super::roles::NEAR_BEFORE`] ("near", "outskirts"): before a place, the event is near it.
+/// A word that, before a place, puts the event near it ("near", "outskirts"; the roles module's list).
 pub const NEAR: Classes = 1 << 17;
-/// A word allowed between a place and its region phrase ([`super::ATTACH_GAP`]; punctuation is checked apart).
+/// A word allowed between a place and its region phrase ("in", "the", "village", "селе"; the extractor's
+/// gap list, whose punctuation is checked apart).
 pub const ATTACH_GAP: Classes = 1 << 18;
 
 /// The classes of one folded word.

@@ -1,5 +1,5 @@
 //! The gazetteer: GeoNames populated places, their regions, a name index and the boundary geometry,
-//! built once from public files ([`build`]) into a compact binary ([`format`]) that the binary embeds.
+//! built once from public files ([`build`]) into a compact binary ([`format`](mod@format)) that the binary embeds.
 //!
 //! ```
 //! let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
