@@ -123,12 +123,13 @@ thread_local! {
 /// Slots of the short-word memo (a power of two).
 const SHORT_SLOTS: usize = 4096;
 
-/// Classes of words seen on this thread: a direct-mapped memo for words of up to eight bytes (most words),
-/// which needs neither string hashing nor byte comparison, in front of a map for all words.
+/// Classes of words seen on this thread: a direct-mapped memo for words of up to sixteen bytes (most words,
+/// Cyrillic ones of up to eight letters), which needs neither string hashing nor byte comparison, in front
+/// of a map for all words.
 struct Cache {
     map: FxHashMap<Box<str>, Classes>,
     /// (the word's bytes as a little-endian integer, its classes); key 0 is an empty slot (no word is empty).
-    short: Box<[(u64, Classes)]>,
+    short: Box<[(u128, Classes)]>,
 }
 
 impl Default for Cache {
@@ -140,14 +141,15 @@ impl Default for Cache {
 impl Cache {
     fn classes(&mut self, word: &str) -> Classes {
         let bytes = word.as_bytes();
-        if bytes.is_empty() || bytes.len() > 8 {
+        if bytes.is_empty() || bytes.len() > 16 {
             return self.looked_up(word);
         }
         // Words hold no NUL bytes, so zero padding keeps different words apart.
-        let mut packed = [0u8; 8];
+        let mut packed = [0u8; 16];
         packed[..bytes.len()].copy_from_slice(bytes);
-        let key = u64::from_le_bytes(packed);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SHORT_SLOTS.trailing_zeros())) as usize;
+        let key = u128::from_le_bytes(packed);
+        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (mixed >> (64 - SHORT_SLOTS.trailing_zeros())) as usize;
         if self.short[slot].0 == key {
             return self.short[slot].1;
         }
@@ -276,7 +278,10 @@ mod tests {
         // Short and long words, words sharing slots, and words repeated after others took their slot.
         let words: Vec<String> = (0..20_000)
             .map(|i| format!("{}{}", ["could", "drone", "area", "в", "12", "shelling", "potentially"][i % 7], i % 97))
-            .chain(["a", "ab", "abcdefgh", "abcdefghi", "село", "обстріл"].map(String::from))
+            .chain(
+                ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "село", "обстріл"]
+                    .map(String::from),
+            )
             .collect();
         for _ in 0..2 {
             for w in &words {
