@@ -156,7 +156,7 @@ struct Span {
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
 type ResolutionCache = HashMap<String, Rc<Vec<u32>>>;
 /// Region phrases by phrase, core, level and preferred regions (see [`Extractor::region_of`]).
-type RegionCache = HashMap<String, Option<RegionRef>>;
+type RegionCache = HashMap<String, Option<Rc<RegionRef>>>;
 /// Date, weapon class and weapon model of an incident place.
 type DateWeapon = (Option<CompactString>, Option<&'static str>, Option<CompactString>);
 
@@ -329,7 +329,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
         let mut doc_regions: Vec<String> = Vec::new();
-        let mut sentence_oblasts: Vec<(usize, String)> = Vec::new();
+        let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
         for level in [1u8, 2] {
             for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
                 let phrase = &text[tokens[p.first].start..tokens[p.last - 1].end];
@@ -341,7 +341,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 };
                 // A district outside the oblast its own sentence names is a namesake elsewhere (the gazetteer
                 // lacks the real one): the oblast is the constraint that holds.
-                let in_sentence = |a1: &str| sentence_oblasts.iter().any(|(s, o)| s == si && o == a1);
+                let in_sentence = |a1: &str| sentence_oblasts.iter().any(|(s, o)| s == si && o.admin1 == a1);
                 if level == 2
                     && r.as_ref().is_some_and(|r| !in_sentence(&r.admin1))
                     && sentence_oblasts.iter().any(|(s, _)| s == si)
@@ -350,7 +350,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
                 if let Some(r) = &r {
                     if level == 1 {
-                        sentence_oblasts.push((*si, r.admin1.clone()));
+                        sentence_oblasts.push((*si, r.clone()));
                     }
                     if !doc_regions.contains(&r.admin1) {
                         doc_regions.push(r.admin1.clone());
@@ -366,8 +366,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         }
         // Each resolved region once, shared by the spans tied to it; a phrase's text as a byte range.
-        let phrase_regions: Vec<Option<Rc<RegionRef>>> =
-            phrases.iter_mut().map(|(_, p)| p.region.take().map(Rc::new)).collect();
+        let phrase_regions: Vec<Option<Rc<RegionRef>>> = phrases.iter_mut().map(|(_, p)| p.region.take()).collect();
         let phrase_text = |p: &RegionPhrase| (tokens[p.first].start, tokens[p.last - 1].end);
 
         // Toponyms.
@@ -687,7 +686,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Resolve a region phrase, cached.
-    fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
+    fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<Rc<RegionRef>> {
         // One string key, "phrase␟core␟level" and, for a district, the preferred regions, built in a reused
         // buffer (a region phrase never holds U+001F).
         let mut k = self.key_buf.borrow_mut();
@@ -728,9 +727,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 {
                     r.seat = Some(p);
                 }
-                Some(r)
+                Some(Rc::new(r))
             }
-            None => regions::fallback(self.resolver, core, level, prefer),
+            None => regions::fallback(self.resolver, core, level, prefer).map(Rc::new),
         };
         let mut cache = self.regions.borrow_mut();
         if cache.len() >= CACHE_LIMIT {
@@ -741,10 +740,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.
-    fn complete(&self, mut r: RegionRef) -> Option<RegionRef> {
+    fn complete(&self, mut r: Rc<RegionRef>) -> Option<Rc<RegionRef>> {
         let reg = self.gaz.admin1_by_code(&r.admin1)?;
-        r.name = reg.name.clone();
-        r.seat = reg.seat;
+        let m = Rc::make_mut(&mut r);
+        m.name = reg.name.clone();
+        m.seat = reg.seat;
         Some(r)
     }
 

@@ -3,6 +3,8 @@
 //! "Харківщині". Each phrase is handed to [`Resolver::region`]; when that does not know it, the phrase's
 //! core is looked up as a place that seats a region (Voronezh → Voronezh Oblast) or as a region name.
 
+use std::rc::Rc;
+
 use crate::gazetteer::Gazetteer;
 use crate::resolve::{RegionHint, Resolver};
 
@@ -41,7 +43,8 @@ pub struct RegionPhrase {
     pub core_last: usize,
     /// 1 oblast level, 2 district level (from the region word).
     pub level: u8,
-    pub region: Option<RegionRef>,
+    /// The region, when the phrase alone says it (a stand-alone name); else filled in by the extractor.
+    pub region: Option<Rc<RegionRef>>,
 }
 
 const LEVEL1_EN: &[&str] =
@@ -189,13 +192,13 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
                     core_first: i,
                     core_last: i + 1,
                     level: 1,
-                    region: Some(RegionRef {
+                    region: Some(Rc::new(RegionRef {
                         level: 1,
                         admin1: code.to_string(),
                         admin2: None,
                         name: String::new(),
                         seat: None,
-                    }),
+                    })),
                 });
             }
             i += 1;
