@@ -181,6 +181,22 @@ pub struct Extractor<'r, 'g> {
     source: RefCell<Option<Arc<str>>>,
     /// A buffer for cache keys.
     key_buf: RefCell<String>,
+    /// One document's working buffers, kept for the next document.
+    scratch: RefCell<Scratch>,
+}
+
+/// The buffers [`Extractor::extract`] fills for each document, kept between documents so that each one
+/// does not allocate (and grow) them afresh.
+#[derive(Default)]
+struct Scratch {
+    classes: Vec<Classes>,
+    phrases: Vec<(usize, RegionPhrase)>,
+    in_core: Vec<bool>,
+    phrase_regions: Vec<Option<Rc<RegionRef>>>,
+    spans: Vec<Span>,
+    attached: Vec<bool>,
+    index: PhraseIndex,
+    sentence_dates: Vec<Option<Option<chrono::NaiveDate>>>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -197,6 +213,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             candidates: RefCell::new(HashMap::default()),
             source: RefCell::new(None),
             key_buf: RefCell::new(String::new()),
+            scratch: RefCell::new(Scratch::default()),
         }
     }
 
@@ -316,13 +333,24 @@ impl<'r, 'g> Extractor<'r, 'g> {
     pub fn extract(&self, text: &str, source: &str, report_date: Option<chrono::NaiveDate>) -> Vec<Mention> {
         let (tokens, lower) = text::tokenize_folded(text);
         let sents = text::sentences(text, &tokens);
+        let Scratch {
+            mut classes,
+            mut phrases,
+            mut in_core,
+            mut phrase_regions,
+            mut spans,
+            mut attached,
+            mut index,
+            mut sentence_dates,
+        } = self.scratch.take();
         // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
-        let mut classes: Vec<Classes> = vec![0; tokens.len()];
+        classes.clear();
+        classes.resize(tokens.len(), 0);
         words::of_tokens(&lower, &tokens, 0, tokens.len(), &mut classes);
         let word = |i: usize| &text[tokens[i].start..tokens[i].end];
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
-        let mut phrases: Vec<(usize, RegionPhrase)> = Vec::new();
+        phrases.clear();
         for (si, s) in sents.iter().enumerate() {
             for p in regions::find(text, &tokens, &lower, s.first, s.last) {
                 phrases.push((si, p));
@@ -359,18 +387,20 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 p.region = r;
             }
         }
-        let mut in_core = vec![false; tokens.len()];
+        in_core.clear();
+        in_core.resize(tokens.len(), false);
         for (_, p) in &phrases {
             if p.region.is_some() {
                 in_core[p.core_first..p.core_last].iter_mut().for_each(|b| *b = true);
             }
         }
         // Each resolved region once, shared by the spans tied to it; a phrase's text as a byte range.
-        let phrase_regions: Vec<Option<Rc<RegionRef>>> = phrases.iter_mut().map(|(_, p)| p.region.take()).collect();
+        phrase_regions.clear();
+        phrase_regions.extend(phrases.iter_mut().map(|(_, p)| p.region.take()));
         let phrase_text = |p: &RegionPhrase| (tokens[p.first].start, tokens[p.last - 1].end);
 
         // Toponyms.
-        let mut spans: Vec<Span> = Vec::new();
+        spans.clear();
         for (si, s) in sents.iter().enumerate() {
             let mut i = s.first;
             while i < s.last {
@@ -440,8 +470,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // Attach region phrases to the places next to them; unattached phrases become mentions themselves.
-        let mut attached = vec![false; phrases.len()];
-        let index = PhraseIndex::new(&phrases, &phrase_regions);
+        attached.clear();
+        attached.resize(phrases.len(), false);
+        index.fill(&phrases, &phrase_regions);
         for sp in spans.iter_mut() {
             let s = &sents[sp.sent];
             if let Some(pi) = attach(&lower, &classes, &index, sp.first, sp.last, s.first, s.last) {
@@ -557,7 +588,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             line
         };
         let mut out = Vec::with_capacity(spans.len());
-        let mut sentence_dates: Vec<Option<Option<chrono::NaiveDate>>> = vec![None; sents.len()];
+        sentence_dates.clear();
+        sentence_dates.resize(sents.len(), None);
         let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
             *sentence_dates[si].get_or_insert_with(|| {
                 let s = &sents[si];
@@ -666,6 +698,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
             }
         }
+        self.scratch.replace(Scratch {
+            classes,
+            phrases,
+            in_core,
+            phrase_regions,
+            spans,
+            attached,
+            index,
+            sentence_dates,
+        });
         out
     }
 
@@ -1030,23 +1072,23 @@ fn strip_possessive(s: &str) -> &str {
 }
 
 /// Resolved region phrases by their first and last token (token indices are unique across sentences).
+#[derive(Default)]
 struct PhraseIndex {
     by_first: HashMap<usize, usize>,
     by_last: HashMap<usize, usize>,
 }
 
 impl PhraseIndex {
-    /// The phrases whose region (in `regions`, by phrase) is known.
-    fn new(phrases: &[(usize, RegionPhrase)], regions: &[Option<Rc<RegionRef>>]) -> Self {
-        let mut by_first = HashMap::default();
-        let mut by_last = HashMap::default();
+    /// Index the phrases whose region (in `regions`, by phrase) is known, in place of what it held.
+    fn fill(&mut self, phrases: &[(usize, RegionPhrase)], regions: &[Option<Rc<RegionRef>>]) {
+        self.by_first.clear();
+        self.by_last.clear();
         for (i, (_, p)) in phrases.iter().enumerate() {
             if regions[i].is_some() {
-                by_first.entry(p.first).or_insert(i);
-                by_last.entry(p.last).or_insert(i);
+                self.by_first.entry(p.first).or_insert(i);
+                self.by_last.entry(p.last).or_insert(i);
             }
         }
-        PhraseIndex { by_first, by_last }
     }
 }
 
