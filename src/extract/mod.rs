@@ -32,6 +32,7 @@
 pub mod dates;
 pub mod json;
 pub mod lexicon;
+mod memo;
 pub mod regions;
 pub mod roles;
 pub mod stream;
@@ -53,6 +54,7 @@ use crate::gazetteer::Gazetteer;
 use crate::incidents::{Incident, Precision, Unresolved};
 use crate::resolve::{Candidate, Query, Resolver, Status};
 
+use memo::StrMemo;
 use regions::{RegionPhrase, RegionRef};
 use text::{Folded, Kind, Script, Token};
 use words::Classes;
@@ -154,9 +156,9 @@ struct Span {
 }
 
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
-type ResolutionCache = HashMap<String, Rc<Vec<u32>>>;
+type ResolutionCache = StrMemo<Rc<Vec<u32>>>;
 /// Region phrases by phrase, core, level and preferred regions (see [`Extractor::region_of`]).
-type RegionCache = HashMap<String, Option<Rc<RegionRef>>>;
+type RegionCache = StrMemo<Option<Rc<RegionRef>>>;
 /// Date, weapon class and weapon model of an incident place.
 type DateWeapon = (Option<CompactString>, Option<&'static str>, Option<CompactString>);
 
@@ -171,7 +173,7 @@ pub struct Extractor<'r, 'g> {
     resolver: &'r Resolver<'g>,
     gaz: &'g Gazetteer,
     border: Option<&'r BorderIndex>,
-    lookups: RefCell<HashMap<String, Option<Rc<Hit>>>>,
+    lookups: RefCell<StrMemo<Option<Rc<Hit>>>>,
     resolutions: RefCell<ResolutionCache>,
     regions: RefCell<RegionCache>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
@@ -206,9 +208,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
             resolver,
             gaz: resolver.gazetteer(),
             border,
-            lookups: RefCell::new(HashMap::default()),
-            resolutions: RefCell::new(HashMap::default()),
-            regions: RefCell::new(HashMap::default()),
+            lookups: RefCell::new(StrMemo::default()),
+            resolutions: RefCell::new(StrMemo::default()),
+            regions: RefCell::new(StrMemo::default()),
             measurements: RefCell::new(HashMap::default()),
             candidates: RefCell::new(HashMap::default()),
             source: RefCell::new(None),
@@ -224,10 +226,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         let found = self.lookup_uncached(surface, cyrillic).map(Rc::new);
         let mut cache = self.lookups.borrow_mut();
-        if cache.len() >= CACHE_LIMIT {
+        if cache.is_full(CACHE_LIMIT) {
             cache.clear();
         }
-        cache.insert(surface.to_string(), found.clone());
+        cache.insert(surface, found.clone());
         found
     }
 
@@ -321,10 +323,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let q = Query { name: name.to_string(), region: region.map(str::to_string), country: None, limit: 10 };
         let v: Rc<Vec<u32>> = Rc::new(self.resolver.candidate_places(&q));
         let mut cache = self.resolutions.borrow_mut();
-        if cache.len() >= CACHE_LIMIT {
+        if cache.is_full(CACHE_LIMIT) {
             cache.clear();
         }
-        cache.insert(k.clone(), v.clone());
+        cache.insert(&k, v.clone());
         v
     }
 
@@ -774,10 +776,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
             None => regions::fallback(self.resolver, core, level, prefer).map(Rc::new),
         };
         let mut cache = self.regions.borrow_mut();
-        if cache.len() >= CACHE_LIMIT {
+        if cache.is_full(CACHE_LIMIT) {
             cache.clear();
         }
-        cache.insert(key, r.clone());
+        cache.insert(&key, r.clone());
         r
     }
 
