@@ -186,22 +186,20 @@ fn choose<'w>(
             return Some(("missile", Some(model)));
         }
     }
+    // Only the first entry a word starts with counts: the debris words lead the list, so a word whose first
+    // entry is not debris matches no debris entry, and no entry after "shell" matches a word "shell" starts
+    // (both checked by the tests).
     let mut first: Option<&'static str> = None;
     for i in weapon_words {
         let w = word(i).unwrap_or_default();
-        let from = GENERIC_PREFIXES.first(w).unwrap_or(GENERIC.len());
-        for (prefix, class) in &GENERIC[from..] {
-            if w.starts_with(prefix) {
-                if *class == "debris" {
-                    return Some(("debris", None));
-                }
-                if w.starts_with("shell") && !matches!(w, "shell" | "shells" | "shelled") && !w.starts_with("shelling")
-                {
-                    continue;
-                }
-                first.get_or_insert(class);
-            }
+        let Some((_, class)) = GENERIC_PREFIXES.first(w).map(|k| GENERIC[k]) else { continue };
+        if class == "debris" {
+            return Some(("debris", None));
         }
+        if w.starts_with("shell") && !matches!(w, "shell" | "shells" | "shelled") && !w.starts_with("shelling") {
+            continue;
+        }
+        first.get_or_insert(class);
     }
     first.map(|c| (c, None))
 }
@@ -213,7 +211,21 @@ fn latin_model(word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::find;
+    use super::{GENERIC, find};
+
+    /// What lets `choose` stop at a word's first generic entry.
+    #[test]
+    fn debris_words_lead_the_generic_list_and_nothing_after_shell_matches_its_words() {
+        let last_debris = GENERIC.iter().rposition(|g| g.1 == "debris").unwrap_or(0);
+        let first_other = GENERIC.iter().position(|g| g.1 != "debris").unwrap_or(GENERIC.len());
+        assert!(last_debris < first_other, "a debris entry follows another class");
+        let shell = GENERIC.iter().position(|g| g.0 == "shell").expect("shell is listed");
+        for (p, _) in &GENERIC[shell + 1..] {
+            assert!(!"shell".starts_with(p) && !p.starts_with("shell"), "{p:?} could match a word starting shell");
+        }
+        assert_eq!(find(&["shellfish", "missile"]), Some(("missile", None)));
+        assert_eq!(find(&["missile", "wreckage"]), Some(("debris", None)));
+    }
 
     #[test]
     fn models_and_classes() {
