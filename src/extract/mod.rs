@@ -189,7 +189,6 @@ pub struct Extractor<'r, 'g> {
 
 /// The buffers [`Extractor::extract`] fills for each document, kept between documents so that each one
 /// does not allocate (and grow) them afresh.
-#[derive(Default)]
 struct Scratch {
     classes: Vec<Classes>,
     phrases: Vec<(usize, RegionPhrase)>,
@@ -199,6 +198,29 @@ struct Scratch {
     attached: Vec<bool>,
     index: PhraseIndex,
     sentence_dates: Vec<Option<Option<chrono::NaiveDate>>>,
+    /// One sentence's region phrases, as [`regions::find`] gives them.
+    sentence_phrases: Vec<RegionPhrase>,
+    by_place: HashMap<u32, DateWeapon>,
+    /// The place list of names the gazetteer lacks (empty), shared.
+    no_places: Rc<[u32]>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            classes: Vec::new(),
+            phrases: Vec::new(),
+            in_core: Vec::new(),
+            phrase_regions: Vec::new(),
+            spans: Vec::new(),
+            attached: Vec::new(),
+            index: PhraseIndex::default(),
+            sentence_dates: Vec::new(),
+            sentence_phrases: Vec::new(),
+            by_place: HashMap::default(),
+            no_places: Rc::from([]),
+        }
+    }
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -234,7 +256,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     fn lookup_uncached(&self, surface: &str, cyrillic: bool) -> Option<Hit> {
-        let mut key = String::with_capacity(surface.len() + 4);
+        let mut key = self.key_buf.borrow_mut();
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
@@ -344,6 +366,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
             mut attached,
             mut index,
             mut sentence_dates,
+            mut sentence_phrases,
+            mut by_place,
+            no_places,
         } = self.scratch.take();
         // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
         classes.clear();
@@ -354,9 +379,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
         phrases.clear();
         for (si, s) in sents.iter().enumerate() {
-            for p in regions::find(text, &tokens, &lower, s.first, s.last) {
-                phrases.push((si, p));
-            }
+            regions::find(text, &tokens, &lower, s.first, s.last, &mut sentence_phrases);
+            phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
         }
         let mut doc_regions: Vec<String> = Vec::new();
         let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
@@ -459,7 +483,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 kind: SpanKind::Settlement,
                                 name: Rc::from(strip_possessive(word(i))),
                                 name_key: None,
-                                places: Rc::from([]),
+                                places: no_places.clone(),
                                 region: None,
                                 region_text: None,
                                 between: None,
@@ -512,7 +536,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 kind,
                 name: Rc::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
                 name_key: None,
-                places: Rc::from([]),
+                places: no_places.clone(),
                 region_text: Some(phrase_text(p)),
                 region: r,
                 between: None,
@@ -676,7 +700,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             });
         }
         // Fill missing weapons and dates of an incident from other incident mentions of the same place.
-        let mut by_place: HashMap<u32, DateWeapon> = HashMap::default();
+        by_place.clear();
         for m in out.iter().filter(|m| m.role == Role::Incident) {
             if let Some(p) = &m.place {
                 let e = by_place.entry(p.geonameid).or_default();
@@ -709,6 +733,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
             attached,
             index,
             sentence_dates,
+            sentence_phrases,
+            by_place,
+            no_places,
         });
         out
     }

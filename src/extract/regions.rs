@@ -161,10 +161,10 @@ fn may_be_listed(w: &str) -> bool {
     (LISTED[bit / 64] >> (bit % 64)) & 1 == 1
 }
 
-/// Find region phrases among `tokens[first..last]` of `text`.
-/// `lower` is the document folded once ([`Folded`]).
-pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: usize) -> Vec<RegionPhrase> {
-    let mut out = Vec::new();
+/// Find region phrases among `tokens[first..last]` of `text`, in place of what `out` held (ordered by
+/// position). `lower` is the document folded once ([`Folded`]).
+pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: usize, out: &mut Vec<RegionPhrase>) {
+    out.clear();
     let bytes = text.as_bytes();
     let mut i = first;
     while i < last {
@@ -283,7 +283,6 @@ pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: us
         i += 1;
     }
     out.sort_by_key(|p| (p.first, p.core_first));
-    out
 }
 
 /// Could a word starting like this (UTF-8 from its first byte) be a region word (region, oblast, district,
@@ -651,7 +650,8 @@ mod tests {
     fn phrases_are_found_with_coordination() {
         let t = "drones fell in the Borovsky and Maloyaroslavets municipal districts of Kaluga Oblast";
         let toks = super::super::text::tokenize(t);
-        let ps = find(t, &toks, &Folded::new(t, &toks), 0, toks.len());
+        let mut ps = Vec::new();
+        find(t, &toks, &Folded::new(t, &toks), 0, toks.len(), &mut ps);
         let cores: Vec<&str> = ps.iter().map(|p| &t[toks[p.core_first].start..toks[p.core_last - 1].end]).collect();
         assert_eq!(cores, ["Borovsky", "Maloyaroslavets", "Kaluga"]);
         assert_eq!(ps[0].level, 2);
