@@ -379,7 +379,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
         phrases.clear();
         for (si, s) in sents.iter().enumerate() {
-            regions::find(text, &tokens, &lower, s.first, s.last, &mut sentence_phrases);
+            regions::find(text, &tokens, &lower, &classes, s.first, s.last, &mut sentence_phrases);
             phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
         }
         let mut doc_regions: Vec<String> = Vec::new();

@@ -9,6 +9,7 @@ use crate::gazetteer::Gazetteer;
 use crate::resolve::{RegionHint, Resolver};
 
 use super::text::{Folded, Kind, Script, Token, fold};
+use super::words::{self, Classes};
 
 /// A region a phrase names: an oblast-level division, or a district placed at its seat.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,15 +162,32 @@ fn may_be_listed(w: &str) -> bool {
     (LISTED[bit / 64] >> (bit % 64)) & 1 == 1
 }
 
+/// Can the folded word start or name a phrase on its own (a region word, a stand-alone name, an oblast
+/// nickname)? [`find`] acts on no other word; the extractor tells them by [`words::REGION`].
+pub(super) fn is_region_word(w: &str) -> bool {
+    STANDALONE.iter().any(|(n, _)| *n == w)
+        || [LEVEL1_EN, LEVEL2_EN, LEVEL1_CY, LEVEL2_CY].iter().any(|list| list.contains(&w))
+        || nickname_parts(w).is_some_and(|(stem, c)| stem.chars().count() + usize::from(c) >= 3)
+}
+
 /// Find region phrases among `tokens[first..last]` of `text`, in place of what `out` held (ordered by
-/// position). `lower` is the document folded once ([`Folded`]).
-pub fn find(text: &str, tokens: &[Token], lower: &Folded, first: usize, last: usize, out: &mut Vec<RegionPhrase>) {
+/// position). `lower` is the document folded once ([`Folded`]), `classes` its words' classes
+/// ([`words::of_tokens`]): only [`words::REGION`] words can start a phrase.
+pub fn find(
+    text: &str,
+    tokens: &[Token],
+    lower: &Folded,
+    classes: &[Classes],
+    first: usize,
+    last: usize,
+    out: &mut Vec<RegionPhrase>,
+) {
     out.clear();
     let bytes = text.as_bytes();
     let mut i = first;
     while i < last {
         let t = &tokens[i];
-        if t.kind != Kind::Word {
+        if t.kind != Kind::Word || classes[i] & words::REGION == 0 {
             i += 1;
             continue;
         }
@@ -646,12 +664,42 @@ mod tests {
         }
     }
 
+    /// Looking only at REGION-class words finds what looking at every word finds, on every committed article.
+    #[test]
+    fn the_region_class_filter_loses_no_phrase() {
+        use super::super::{text, words};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = 0;
+        for dir in ["tests/data/eval", "tests/data/articles", "examples"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+            for e in entries.flatten() {
+                let Ok(t) = std::fs::read_to_string(e.path()) else { continue };
+                texts += 1;
+                let (toks, lower) = text::tokenize_folded(&t);
+                let mut classes = vec![0; toks.len()];
+                words::of_tokens(&lower, &toks, 0, toks.len(), &mut classes);
+                let every = vec![words::REGION; toks.len()];
+                let key = |p: &RegionPhrase| (p.first, p.last, p.core_first, p.core_last, p.level, p.region.clone());
+                for s in text::sentences(&t, &toks) {
+                    let (mut filtered, mut all) = (Vec::new(), Vec::new());
+                    find(&t, &toks, &lower, &classes, s.first, s.last, &mut filtered);
+                    find(&t, &toks, &lower, &every, s.first, s.last, &mut all);
+                    assert_eq!(filtered.iter().map(key).collect::<Vec<_>>(), all.iter().map(key).collect::<Vec<_>>());
+                }
+            }
+        }
+        assert!(texts > 20, "articles not found");
+    }
+
     #[test]
     fn phrases_are_found_with_coordination() {
         let t = "drones fell in the Borovsky and Maloyaroslavets municipal districts of Kaluga Oblast";
         let toks = super::super::text::tokenize(t);
+        let lower = Folded::new(t, &toks);
+        let mut classes = vec![0; toks.len()];
+        super::super::words::of_tokens(&lower, &toks, 0, toks.len(), &mut classes);
         let mut ps = Vec::new();
-        find(t, &toks, &Folded::new(t, &toks), 0, toks.len(), &mut ps);
+        find(t, &toks, &lower, &classes, 0, toks.len(), &mut ps);
         let cores: Vec<&str> = ps.iter().map(|p| &t[toks[p.core_first].start..toks[p.core_last - 1].end]).collect();
         assert_eq!(cores, ["Borovsky", "Maloyaroslavets", "Kaluga"]);
         assert_eq!(ps[0].level, 2);

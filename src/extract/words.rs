@@ -55,6 +55,10 @@ pub const NEAR: Classes = 1 << 17;
 /// A word allowed between a place and its region phrase ("in", "the", "village", "селе"; the extractor's
 /// gap list, whose punctuation is checked apart).
 pub const ATTACH_GAP: Classes = 1 << 18;
+/// A word that can start or name a region phrase on its own: a region word ("region", "области"), a
+/// stand-alone name ("LPR", "Крым") or an oblast nickname ("Харківщині"); [`super::regions::find`] looks
+/// at no other word.
+pub const REGION: Classes = 1 << 19;
 
 /// The classes of one folded word.
 pub fn classify(word: &str) -> Classes {
@@ -104,6 +108,9 @@ pub fn classify(word: &str) -> Classes {
     }
     if super::ATTACH_GAP.contains(&word) {
         c |= ATTACH_GAP;
+    }
+    if super::regions::is_region_word(word) {
+        c |= REGION;
     }
     c
 }
