@@ -149,7 +149,8 @@ pub fn classify(
     if matches!(after, "governor" | "mayor" | "authorities" | "officials" | "administration" | "governor's") {
         return (Role::Context, "title or authority");
     }
-    let trigger = (s_first..s_last).any(|i| v.class(i) & words::TRIGGER != 0 && !(first..last).contains(&i));
+    let trigger = v.has(words::TRIGGER)
+        && (s_first..s_last).any(|i| v.class(i) & words::TRIGGER != 0 && !(first..last).contains(&i));
     if capital {
         let locative = lexicon::LOCATIVE_BEFORE.contains(&b1) && b1 != "and" && b1 != "of";
         let gov_verb = lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
