@@ -1276,21 +1276,21 @@ fn iso_date(d: chrono::NaiveDate) -> CompactString {
         return CompactString::from(d.to_string());
     }
     let y = y as u32;
-    let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
-    [
+    let digit = |v: u32| b'0' + (v % 10) as u8;
+    let bytes = [
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
         digit(y),
-        '-',
+        b'-',
         digit(m / 10),
         digit(m),
-        '-',
+        b'-',
         digit(day / 10),
         digit(day),
-    ]
-    .iter()
-    .collect()
+    ];
+    // ASCII digits and hyphens: always UTF-8.
+    CompactString::from(std::str::from_utf8(&bytes).unwrap_or_default())
 }
 
 /// Geodesic midpoint on the WGS84 ellipsoid.
