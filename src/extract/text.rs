@@ -276,26 +276,92 @@ fn is_cyrillic_lower_pair(b0: u8, b1: u8) -> bool {
     (v.wrapping_sub(0xd0b0) < 16) | (v.wrapping_sub(0xd180) < 16)
 }
 
+/// What a byte says to the tokenizer, from [`BYTE_CLASS`]: one table load and one `match` decide what the
+/// common bytes do, instead of a chain of range tests (and, for ASCII, without decoding a `char`).
+mod class {
+    /// `a`-`z`.
+    pub const LOWER: u8 = 0;
+    /// `A`-`Z`.
+    pub const UPPER: u8 = 1;
+    /// `0`-`9`.
+    pub const DIGIT: u8 = 2;
+    /// ASCII whitespace but the newline (space, tab, form feed, carriage return).
+    pub const SPACE: u8 = 3;
+    /// `\n`.
+    pub const NEWLINE: u8 = 4;
+    /// `-` and `'`: punctuation, or a joiner inside a word.
+    pub const JOINER: u8 = 5;
+    /// Every other ASCII byte (punctuation, symbols, control characters such as `\x0b`).
+    pub const PUNCT: u8 = 6;
+    /// 0xD0 and 0xD1, the lead bytes of U+0400-U+047F (most of Cyrillic).
+    pub const CYRILLIC: u8 = 7;
+    /// Every other non-ASCII byte: the lead byte of some other character.
+    pub const OTHER: u8 = 8;
+}
+
+/// The [`class`] of every byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [class::OTHER; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' => class::LOWER,
+            b'A'..=b'Z' => class::UPPER,
+            b'0'..=b'9' => class::DIGIT,
+            b'\n' => class::NEWLINE,
+            b' ' | b'\t' | 0x0c | b'\r' => class::SPACE,
+            b'-' | b'\'' => class::JOINER,
+            _ => class::PUNCT,
+        };
+        b += 1;
+    }
+    t[0xd0] = class::CYRILLIC;
+    t[0xd1] = class::CYRILLIC;
+    t
+};
+
+/// Is the character at byte `i` of `bytes` (a char boundary, or the end) a letter or digit ([`is_alnum`])?
+#[inline]
+fn alnum_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        None => false,
+        Some(&b) => match BYTE_CLASS[usize::from(b)] {
+            class::LOWER | class::UPPER | class::DIGIT => true,
+            class::CYRILLIC | class::OTHER => is_alnum(char_at(bytes, i).0),
+            _ => false,
+        },
+    }
+}
+
+/// What the scan of one word found (see [`Token`]).
+struct WordFacts {
+    script: Script,
+    letters: usize,
+    uppers: usize,
+    digit: bool,
+}
+
 /// The tokenizer; with `FOLD` it also fills `f` (see [`tokenize_folded`]).
 fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut out = Vec::with_capacity(text.len() / 4);
     let mut i = 0;
     let mut newlines: u8 = 0;
     while i < n {
         let b = bytes[i];
-        if b < 0x80 {
-            if b == b'\n' {
+        // The first character of a word gives its case and script.
+        let (cap, script) = match BYTE_CLASS[usize::from(b)] {
+            class::SPACE => {
+                i += 1;
+                continue;
+            }
+            class::NEWLINE => {
                 newlines = newlines.saturating_add(1).min(2);
                 i += 1;
                 continue;
             }
-            if b.is_ascii_whitespace() {
-                i += 1;
-                continue;
-            }
-            if !b.is_ascii_alphanumeric() {
+            class::JOINER | class::PUNCT => {
                 // ASCII punctuation folds to itself.
                 if FOLD {
                     let at = f.pos(i);
@@ -306,113 +372,37 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
                 i += 1;
                 continue;
             }
-        } else {
-            let (c, len) = char_at(bytes, i);
-            if c.is_whitespace() {
-                if c == '\u{2028}' || c == '\u{2029}' {
-                    newlines = newlines.saturating_add(1).min(2);
-                }
-                i += len;
-                continue;
-            }
-            if !is_alnum(c) {
-                if FOLD {
-                    let at = f.pos(i);
-                    f.fold(i, len, c);
-                    let to = f.pos(i + len);
-                    f.spans.push((at, to));
-                }
-                out.push(Token::punct(i, i + len, newlines));
-                newlines = 0;
-                i += len;
-                continue;
-            }
-        }
-        // A word: alphanumerics with inner joiners. The first character gives the case and script.
-        let start = i;
-        let folded_start = if FOLD { f.pos(i) } else { 0 };
-        let (c0, _) = char_at(bytes, i);
-        let cap = is_upper(c0);
-        let mut script = script_of(c0);
-        let mut letters = 0usize;
-        let mut uppers = 0usize;
-        let mut digit = false;
-        while i < n {
-            // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
-            let run = i;
-            i += ascii_lower_run(&bytes[i..]);
-            if i > run {
-                letters += i - run;
-                if script == Script::Other {
-                    script = Script::Latin;
-                }
-                if i == n {
-                    break;
-                }
-            }
-            // Runs of lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F), the bulk of Russian and
-            // Ukrainian text, fold to themselves too.
-            let run = i;
-            i += cyrillic_lower_run(&bytes[i..]);
-            if i > run {
-                letters += (i - run) / 2;
-                if script == Script::Other {
-                    script = Script::Cyrillic;
-                }
-                if i == n {
-                    break;
-                }
-            }
-            let b = bytes[i];
-            if b.is_ascii_uppercase() {
-                letters += 1;
-                uppers += 1;
-                if script == Script::Other {
-                    script = Script::Latin;
-                }
-                if FOLD {
-                    f.fold_ascii_upper(i, b);
-                }
-                i += 1;
-                continue;
-            }
-            if b.is_ascii_digit() {
-                digit = true;
-                i += 1;
-                continue;
-            }
-            let (c, len) = if b < 0x80 { (char::from(b), 1) } else { char_at(bytes, i) };
-            if is_alnum(c) {
-                // Not ASCII here (ASCII letters and digits are handled above).
-                if c as u32 >= 0x400 || c.is_alphabetic() {
-                    letters += 1;
-                    if is_upper(c) {
-                        uppers += 1;
-                    }
-                } else {
-                    digit = true;
-                }
-                if script == Script::Other && c.is_alphabetic() {
-                    script = script_of(c);
-                }
-                if FOLD {
-                    f.fold(i, len, c);
-                }
-                i += len;
-            } else if is_joiner(c) {
-                // Keep the joiner only when an alphanumeric follows.
-                if i + len < n && is_alnum(char_at(bytes, i + len).0) {
-                    if FOLD {
-                        f.fold(i, len, c);
+            class::LOWER => (false, Script::Latin),
+            class::UPPER => (true, Script::Latin),
+            class::DIGIT => (false, Script::Other),
+            _ => {
+                let (c, len) = char_at(bytes, i);
+                if c.is_whitespace() {
+                    if c == '\u{2028}' || c == '\u{2029}' {
+                        newlines = newlines.saturating_add(1).min(2);
                     }
                     i += len;
-                } else {
-                    break;
+                    continue;
                 }
-            } else {
-                break;
+                if !is_alnum(c) {
+                    if FOLD {
+                        let at = f.pos(i);
+                        f.fold(i, len, c);
+                        let to = f.pos(i + len);
+                        f.spans.push((at, to));
+                    }
+                    out.push(Token::punct(i, i + len, newlines));
+                    newlines = 0;
+                    i += len;
+                    continue;
+                }
+                (is_upper(c), script_of(c))
             }
-        }
+        };
+        let start = i;
+        let folded_start = if FOLD { f.pos(i) } else { 0 };
+        let mut w = WordFacts { script, letters: 0, uppers: 0, digit: false };
+        i = scan_word::<FOLD>(bytes, i, f, &mut w);
         if FOLD {
             let folded_end = f.pos(i);
             f.spans.push((folded_start, folded_end));
@@ -421,15 +411,98 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             start,
             end: i,
             kind: Kind::Word,
-            script,
+            script: w.script,
             cap,
-            all_caps: letters >= 2 && uppers == letters,
-            digit,
+            all_caps: w.letters >= 2 && w.uppers == w.letters,
+            digit: w.digit,
             newlines_before: newlines,
         });
         newlines = 0;
     }
     out
+}
+
+/// Scan the word starting at byte `i` (an alphanumeric character): alphanumerics with inner joiners. Counts
+/// into `w` and, with `FOLD`, folds into `f`; returns where the word ends.
+#[inline(always)]
+fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &mut WordFacts) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        match BYTE_CLASS[usize::from(b)] {
+            class::LOWER => {
+                // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
+                let run = ascii_lower_run(&bytes[i..]);
+                w.letters += run;
+                if w.script == Script::Other {
+                    w.script = Script::Latin;
+                }
+                i += run;
+                continue;
+            }
+            class::UPPER => {
+                w.letters += 1;
+                w.uppers += 1;
+                if w.script == Script::Other {
+                    w.script = Script::Latin;
+                }
+                if FOLD {
+                    f.fold_ascii_upper(i, b);
+                }
+                i += 1;
+                continue;
+            }
+            class::DIGIT => {
+                w.digit = true;
+                i += 1;
+                continue;
+            }
+            class::JOINER => {
+                // `-` and `'` fold to themselves; kept only when an alphanumeric follows.
+                if alnum_at(bytes, i + 1) {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            class::CYRILLIC => {
+                // Runs of lower-case Cyrillic а-я, the bulk of Russian and Ukrainian text, fold to themselves
+                // too; other Cyrillic letters take the general path below.
+                let run = cyrillic_lower_run(&bytes[i..]);
+                if run > 0 {
+                    w.letters += run / 2;
+                    if w.script == Script::Other {
+                        w.script = Script::Cyrillic;
+                    }
+                    i += run;
+                    continue;
+                }
+            }
+            class::OTHER => {}
+            // Spaces, newlines and other punctuation end the word.
+            _ => break,
+        }
+        // Any other character, through `char`.
+        let (c, len) = char_at(bytes, i);
+        if is_alnum(c) {
+            if c as u32 >= 0x400 || c.is_alphabetic() {
+                w.letters += 1;
+                if is_upper(c) {
+                    w.uppers += 1;
+                }
+            } else {
+                w.digit = true;
+            }
+            if w.script == Script::Other && c.is_alphabetic() {
+                w.script = script_of(c);
+            }
+        } else if !(is_joiner(c) && alnum_at(bytes, i + len)) {
+            break;
+        }
+        if FOLD {
+            f.fold(i, len, c);
+        }
+        i += len;
+    }
+    i
 }
 
 fn script_of(c: char) -> Script {
@@ -481,14 +554,16 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::with_capacity(tokens.len() / 16 + 1);
     let mut first = 0;
     let mut paragraph_start = true;
-    for i in 0..tokens.len() {
-        let t = &tokens[i];
-        if i > first && t.newlines_before > 0 {
+    let bytes = text.as_bytes();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.newlines_before > 0 && i > first {
             out.push(Sentence { first, last: i, paragraph_start });
             paragraph_start = t.newlines_before >= 2;
             first = i;
         }
-        if t.kind == Kind::Punct {
+        // Only `.`, `!`, `?` and `…` (E2 80 A6) end sentences: one byte tells them from other punctuation
+        // (ASCII punctuation tokens are one byte long).
+        if t.kind == Kind::Punct && matches!(bytes[t.start], b'.' | b'!' | b'?' | 0xe2) {
             let s = &text[t.start..t.end];
             if matches!(s, "." | "!" | "?" | "…") {
                 let next = tokens.get(i + 1);
@@ -603,6 +678,14 @@ impl Folded {
     pub fn word(&self, i: usize) -> &str {
         let (a, b) = self.spans[i];
         &self.buf[a..b]
+    }
+
+    /// The folded token `i` and the folded document's bytes from its start on (the word, then what follows):
+    /// the word memo ([`super::words`]) reads words eight bytes at a time from these, without copying them.
+    #[inline]
+    pub fn word_with_rest(&self, i: usize) -> (&str, &[u8]) {
+        let (a, b) = self.spans[i];
+        (&self.buf[a..b], &self.buf.as_bytes()[a..])
     }
 
     /// The folded text of tokens `first..last` (with the spacing between them as written).
@@ -909,6 +992,32 @@ mod tests {
                 assert_eq!(cyrillic_lower_run(&b[from..]), cyr, "{s:?} from {from}");
             }
             check(&s);
+        }
+    }
+
+    #[test]
+    fn byte_classes_match_the_std_predicates() {
+        for b in 0..=255u8 {
+            let want = if b.is_ascii_lowercase() {
+                class::LOWER
+            } else if b.is_ascii_uppercase() {
+                class::UPPER
+            } else if b.is_ascii_digit() {
+                class::DIGIT
+            } else if b == b'\n' {
+                class::NEWLINE
+            } else if b.is_ascii_whitespace() {
+                class::SPACE
+            } else if b.is_ascii() && is_joiner(char::from(b)) {
+                class::JOINER
+            } else if b.is_ascii() {
+                class::PUNCT
+            } else if (0x400..0x480).any(|c| char::from_u32(c).is_some_and(|c| c.to_string().as_bytes()[0] == b)) {
+                class::CYRILLIC
+            } else {
+                class::OTHER
+            };
+            assert_eq!(BYTE_CLASS[usize::from(b)], want, "{b:#x}");
         }
     }
 
