@@ -183,6 +183,18 @@ impl<'a> Folder<'a> {
         self.copied = i + 1;
     }
 
+    /// Fold the upper-case Cyrillic Ѐ-Я but Ё (U+0400-U+042F but U+0401, which folds to е) at bytes
+    /// `i..i + 2`, whose second byte is `b1`, to ѐ-џ (U+0450-U+045F) or а-я (U+0430-U+044F), as
+    /// [`char_fold`] does.
+    #[inline]
+    fn fold_cyrillic_upper(&mut self, i: usize, b1: u8) {
+        let c = 0x400 + u32::from(b1 & 0x3f);
+        let lower = if c < 0x410 { c + 0x50 } else { c + 0x20 };
+        self.buf.push_str(&self.text[self.copied..i]);
+        self.buf.push(char::from_u32(lower).unwrap_or(char::REPLACEMENT_CHARACTER));
+        self.copied = i + 2;
+    }
+
     /// The folded document, copied up to byte `end` (the end of the last token), as [`Folded::new`] makes it.
     fn finish(mut self, end: usize) -> Folded {
         if end > self.copied {
@@ -243,20 +255,22 @@ fn ascii_lower_run(b: &[u8]) -> usize {
     k
 }
 
-/// The length in bytes of the run of lower-case Cyrillic а-я (see [`is_cyrillic_lower_pair`]) at the start
-/// of `b`, four letters at a time (see [`ascii_lower_run`]).
+/// The length in bytes of the run of lower-case Cyrillic letters that fold to themselves (see
+/// [`is_cyrillic_lower_pair`]) at the start of `b`, four letters at a time (see [`ascii_lower_run`]).
 #[inline(always)]
 fn cyrillic_lower_run(b: &[u8]) -> usize {
     const LOW: u64 = 0x7fff_7fff_7fff_7fff;
     let mut k = 0;
     while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
         let x = u64::from_le_bytes(*chunk);
-        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-8F. A lane of `z` is zero where it
-        // matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is not zero.
-        let m = x & 0xf0ff_f0ff_f0ff_f0ff;
-        let z1 = m ^ 0xb0d0_b0d0_b0d0_b0d0;
-        let z2 = m ^ 0x80d1_80d1_80d1_80d1;
-        let miss = (((z1 & LOW) + LOW) | z1) & (((z2 & LOW) + LOW) | z2) & !LOW;
+        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-9F but not D1 91 (ё). A lane of `z`
+        // is zero where it matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is
+        // not zero.
+        let nonzero = |z: u64| ((z & LOW) + LOW) | z;
+        let z1 = (x & 0xf0ff_f0ff_f0ff_f0ff) ^ 0xb0d0_b0d0_b0d0_b0d0;
+        let z2 = (x & 0xe0ff_e0ff_e0ff_e0ff) ^ 0x80d1_80d1_80d1_80d1;
+        let yo = x ^ 0x91d1_91d1_91d1_91d1;
+        let miss = ((nonzero(z1) & nonzero(z2)) | !nonzero(yo)) & !LOW;
         if miss != 0 {
             return k + miss.trailing_zeros() as usize / 16 * 2;
         }
@@ -268,12 +282,13 @@ fn cyrillic_lower_run(b: &[u8]) -> usize {
     k
 }
 
-/// The UTF-8 bytes of a lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F). Without branches:
-/// letters of both halves alternate unpredictably in words.
+/// The UTF-8 bytes of a lower-case Cyrillic letter that folds to itself: а-я and ѐ-џ but ё (U+0430-U+045F
+/// but U+0451: D0 B0-BF, D1 80-9F but D1 91), the bulk of Russian and Ukrainian words (і, ї, є included).
+/// Without branches: letters of both halves alternate unpredictably in words.
 #[inline(always)]
 fn is_cyrillic_lower_pair(b0: u8, b1: u8) -> bool {
     let v = u16::from_be_bytes([b0, b1]);
-    (v.wrapping_sub(0xd0b0) < 16) | (v.wrapping_sub(0xd180) < 16)
+    (v.wrapping_sub(0xd0b0) < 16) | ((v.wrapping_sub(0xd180) < 32) & (v != 0xd191))
 }
 
 /// What a byte says to the tokenizer, from [`BYTE_CLASS`]: one table load and one `match` decide what the
@@ -375,6 +390,8 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             class::LOWER => (false, Script::Latin),
             class::UPPER => (true, Script::Latin),
             class::DIGIT => (false, Script::Other),
+            // U+0400-U+047F: every one a letter (see `is_alnum`).
+            class::CYRILLIC => (is_upper(char_at(bytes, i).0), Script::Cyrillic),
             _ => {
                 let (c, len) = char_at(bytes, i);
                 if c.is_whitespace() {
@@ -418,6 +435,10 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             newlines_before: newlines,
         });
         newlines = 0;
+        // Most words end at one space: skip it here rather than in another round of the loop.
+        if bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
     }
     out
 }
@@ -464,8 +485,8 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 break;
             }
             class::CYRILLIC => {
-                // Runs of lower-case Cyrillic а-я, the bulk of Russian and Ukrainian text, fold to themselves
-                // too; other Cyrillic letters take the general path below.
+                // Runs of lower-case Cyrillic letters, the bulk of Russian and Ukrainian text, fold to
+                // themselves too; capitals are folded below; other letters (ё) take the general path.
                 let run = cyrillic_lower_run(&bytes[i..]);
                 if run > 0 {
                     w.letters += run / 2;
@@ -473,6 +494,19 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                         w.script = Script::Cyrillic;
                     }
                     i += run;
+                    continue;
+                }
+                // Ѐ-Я but Ё (D0 80-AF but D0 81), the capitals of Russian and Ukrainian names.
+                if let (0xd0, Some(&b1 @ (0x80 | 0x82..=0xaf))) = (b, bytes.get(i + 1)) {
+                    w.letters += 1;
+                    w.uppers += 1;
+                    if w.script == Script::Other {
+                        w.script = Script::Cyrillic;
+                    }
+                    if FOLD {
+                        f.fold_cyrillic_upper(i, b1);
+                    }
+                    i += 2;
                     continue;
                 }
             }
@@ -522,13 +556,38 @@ const ABBREVIATIONS: &[&str] = &[
     "р", "ул", "им", "т", "д", "км", "м", "смт", "вул", "див", "ім", "a", "p", "u", "s",
 ];
 
+/// The longest abbreviation, in bytes.
+const ABBREVIATION_MAX: usize = 6;
+
+/// Up to [`ABBREVIATION_MAX`] bytes as one integer: the bytes little-endian, the length in the top byte.
+const fn abbreviation_key(b: &[u8]) -> u64 {
+    let mut key = (b.len() as u64) << 56;
+    let mut k = 0;
+    while k < b.len() {
+        key |= (b[k] as u64) << (8 * k);
+        k += 1;
+    }
+    key
+}
+
+/// [`ABBREVIATIONS`] as [`abbreviation_key`]s: a few integer compares instead of string compares.
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0; ABBREVIATIONS.len()];
+    let mut k = 0;
+    while k < keys.len() {
+        assert!(ABBREVIATIONS[k].len() <= ABBREVIATION_MAX);
+        keys[k] = abbreviation_key(ABBREVIATIONS[k].as_bytes());
+        k += 1;
+    }
+    keys
+};
+
 /// `w` lower-cased is one of [`ABBREVIATIONS`]. Runs at every full stop, so ASCII and Cyrillic words are
-/// lower-cased into a small stack buffer instead of a new `String`.
+/// lower-cased into a small stack buffer instead of a new `String`, and compared as one integer.
 fn is_abbreviation(w: &str) -> bool {
     // Longer than any abbreviation: lower-casing ASCII and Cyrillic keeps byte lengths, and other letters
     // take the general path below.
-    const MAX: usize = 6;
-    let mut buf = [0u8; MAX];
+    let mut buf = [0u8; ABBREVIATION_MAX];
     let mut n = 0;
     for c in w.chars() {
         let lower = match c {
@@ -539,13 +598,13 @@ fn is_abbreviation(w: &str) -> bool {
             _ => return ABBREVIATIONS.contains(&w.to_lowercase().as_str()),
         };
         let len = lower.len_utf8();
-        if n + len > MAX {
+        if n + len > ABBREVIATION_MAX {
             return false;
         }
         lower.encode_utf8(&mut buf[n..]);
         n += len;
     }
-    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &buf[..n])
+    ABBREVIATION_KEYS.contains(&abbreviation_key(&buf[..n]))
 }
 
 /// Group tokens into sentences: a sentence ends at `.`/`!`/`?`/`…` before a capital, digit or quote, and
@@ -680,12 +739,17 @@ impl Folded {
         &self.buf[a..b]
     }
 
-    /// The folded token `i` and the folded document's bytes from its start on (the word, then what follows):
-    /// the word memo ([`super::words`]) reads words eight bytes at a time from these, without copying them.
+    /// The byte range in [`Folded::bytes`] of every token, in order: the word memo ([`super::words`]) walks
+    /// these and reads words eight bytes at a time, without slicing `str`s.
     #[inline]
-    pub fn word_with_rest(&self, i: usize) -> (&str, &[u8]) {
-        let (a, b) = self.spans[i];
-        (&self.buf[a..b], &self.buf.as_bytes()[a..])
+    pub fn spans(&self) -> &[(usize, usize)] {
+        &self.spans
+    }
+
+    /// The whole folded document's bytes (see [`Folded::spans`]).
+    #[inline]
+    pub fn bytes(&self) -> &[u8] {
+        self.buf.as_bytes()
     }
 
     /// The folded text of tokens `first..last` (with the spacing between them as written).
@@ -970,15 +1034,17 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) as usize % m
         };
-        // Mostly lower-case letters, so that runs cross the eight-byte chunks at every offset.
-        const LETTERS: &[char] =
-            &['a', 'q', 'z', 'а', 'п', 'р', 'я', 'ё', 'A', 'Я', '`', '{', '@', '[', 'ѐ', 'ѯ', ' ', 'é'];
+        // Mostly lower-case letters (the first eleven), so that runs cross the eight-byte chunks at every offset.
+        const LETTERS: &[char] = &[
+            'a', 'q', 'z', 'а', 'п', 'р', 'я', 'і', 'ї', 'є', 'џ', 'ё', 'A', 'Я', 'І', 'Ѐ', '`', '{', '@', '[', 'ѐ',
+            'ѯ', ' ', 'é',
+        ];
         let mut s = String::new();
         for _ in 0..20_000 {
             s.clear();
             let len = next(30);
             for _ in 0..len {
-                let c = if next(4) == 0 { LETTERS[next(LETTERS.len())] } else { LETTERS[next(7)] };
+                let c = if next(4) == 0 { LETTERS[next(LETTERS.len())] } else { LETTERS[next(11)] };
                 s.push(c);
             }
             let b = s.as_bytes();
@@ -986,7 +1052,7 @@ mod tests {
                 let ascii = b[from..].iter().take_while(|c| c.is_ascii_lowercase()).count();
                 assert_eq!(ascii_lower_run(&b[from..]), ascii, "{s:?} from {from}");
                 let mut cyr = 0;
-                while let [0xd0, 0xb0..=0xbf, ..] | [0xd1, 0x80..=0x8f, ..] = b[from + cyr..] {
+                while let [0xd0, 0xb0..=0xbf, ..] | [0xd1, 0x80..=0x90 | 0x92..=0x9f, ..] = b[from + cyr..] {
                     cyr += 2;
                 }
                 assert_eq!(cyrillic_lower_run(&b[from..]), cyr, "{s:?} from {from}");

@@ -188,34 +188,35 @@ impl<const W: usize> Memo<W> {
         (key, slot)
     }
 
-    /// The classes of the word `word` (whose bytes start `rest`), from the memo or else from `miss`.
+    /// The classes of the word made of the first `len` bytes of `rest`, from the memo or else from `miss`.
     #[inline(always)]
-    fn classes(&mut self, word: &str, rest: &[u8], miss: impl FnOnce(&str) -> Classes) -> Classes {
-        let len = word.len();
+    fn classes(&mut self, rest: &[u8], len: usize, miss: impl FnOnce() -> Classes) -> Classes {
         let (key, i) = self.key(rest, len);
         let slot = &mut self.slots[i];
         if slot.key == key && slot.len as usize == len {
             return slot.classes;
         }
-        let classes = miss(word);
+        let classes = miss();
         *slot = Slot { key, len: len as u32, classes };
         classes
     }
 }
 
 impl Cache {
-    /// The classes of `word`, whose bytes start `rest` (`rest` may go on after the word: see [`Memo::key`]).
-    #[inline]
-    fn classes(&mut self, word: &str, rest: &[u8]) -> Classes {
+    /// The classes of the word made of the first `len` bytes of `rest` (`rest` may go on after the word: see
+    /// [`Memo::key`]); `word` makes the word as a `str` when the memos do not know it.
+    #[inline(always)]
+    fn classes<'w>(&mut self, rest: &[u8], len: usize, word: impl FnOnce() -> &'w str) -> Classes {
         let Cache { map, short, long } = self;
-        match word.len() {
-            0 => Self::looked_up(map, word),
-            1..=16 => short.classes(word, rest, |w| Self::looked_up(map, w)),
-            17..=32 => long.classes(word, rest, |w| Self::looked_up(map, w)),
-            _ => Self::looked_up(map, word),
+        match len {
+            1..=16 => short.classes(rest, len, || Self::looked_up(map, word())),
+            17..=32 => long.classes(rest, len, || Self::looked_up(map, word())),
+            _ => Self::looked_up(map, word()),
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn looked_up(map: &mut FxHashMap<Box<str>, Classes>, word: &str) -> Classes {
         if let Some(&c) = map.get(word) {
             return c;
@@ -231,18 +232,20 @@ impl Cache {
 
 /// The classes of `word` (folded), from this thread's cache of [`classify`].
 pub fn of(word: &str) -> Classes {
-    CACHE.with(|cache| cache.borrow_mut().classes(word, word.as_bytes()))
+    CACHE.with(|cache| cache.borrow_mut().classes(word.as_bytes(), word.len(), || word))
 }
 
 /// The classes of the words among `tokens[first..last]` (folded as `lower`) into `out[first..last]`
 /// (punctuation gets none): [`of`] for a whole sentence at once.
 pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, out: &mut [Classes]) {
+    let bytes = lower.bytes();
+    let spans = &lower.spans()[first..last];
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        for ((t, o), i) in tokens[first..last].iter().zip(&mut out[first..last]).zip(first..) {
+        let words = tokens[first..last].iter().zip(&mut out[first..last]).zip(spans).zip(first..);
+        for (((t, o), &(a, b)), i) in words {
             if t.kind == Kind::Word {
-                let (word, rest) = lower.word_with_rest(i);
-                *o = cache.classes(word, rest);
+                *o = cache.classes(&bytes[a..], b - a, || lower.word(i));
             }
         }
     })
