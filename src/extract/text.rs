@@ -390,8 +390,13 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             class::LOWER => (false, Script::Latin),
             class::UPPER => (true, Script::Latin),
             class::DIGIT => (false, Script::Other),
-            // U+0400-U+047F: every one a letter (see `is_alnum`).
-            class::CYRILLIC => (is_upper(char_at(bytes, i).0), Script::Cyrillic),
+            // U+0400-U+047F: every one a letter (see `is_alnum`); U+0400-U+042F are the capitals, U+0430-U+045F
+            // the small letters, and the rest (historic letters) asks the Unicode tables.
+            class::CYRILLIC => match (b, bytes.get(i + 1)) {
+                (0xd0, Some(&b1)) => (b1 < 0xb0, Script::Cyrillic),
+                (_, Some(0x80..=0x9f)) => (false, Script::Cyrillic),
+                _ => (is_upper(char_at(bytes, i).0), Script::Cyrillic),
+            },
             _ => {
                 let (c, len) = char_at(bytes, i);
                 if c.is_whitespace() {
@@ -585,6 +590,18 @@ const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
 /// `w` lower-cased is one of [`ABBREVIATIONS`]. Runs at every full stop, so ASCII and Cyrillic words are
 /// lower-cased into a small stack buffer instead of a new `String`, and compared as one integer.
 fn is_abbreviation(w: &str) -> bool {
+    let bytes = w.as_bytes();
+    // ASCII words (most words before a full stop), without decoding chars.
+    match bytes.get(..=ABBREVIATION_MAX) {
+        Some(head) if head.is_ascii() => return false,
+        None if bytes.is_ascii() => {
+            let mut buf = [0u8; ABBREVIATION_MAX];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            buf.make_ascii_lowercase();
+            return ABBREVIATION_KEYS.contains(&abbreviation_key(&buf[..bytes.len()]));
+        }
+        _ => {}
+    }
     // Longer than any abbreviation: lower-casing ASCII and Cyrillic keeps byte lengths, and other letters
     // take the general path below.
     let mut buf = [0u8; ABBREVIATION_MAX];
