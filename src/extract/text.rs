@@ -462,6 +462,10 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                     w.script = Script::Latin;
                 }
                 i += run;
+                // Most words end at a space after such a run: seen here, it takes no other round.
+                if bytes.get(i) == Some(&b' ') {
+                    break;
+                }
                 continue;
             }
             class::UPPER => {
@@ -499,6 +503,9 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                         w.script = Script::Cyrillic;
                     }
                     i += run;
+                    if bytes.get(i) == Some(&b' ') {
+                        break;
+                    }
                     continue;
                 }
                 // Ѐ-Я but Ё (D0 80-AF but D0 81), the capitals of Russian and Ukrainian names.
@@ -632,6 +639,10 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut paragraph_start = true;
     let bytes = text.as_bytes();
     for (i, t) in tokens.iter().enumerate() {
+        // Most tokens are words on the line of the token before: nothing to do.
+        if t.kind == Kind::Word && t.newlines_before == 0 {
+            continue;
+        }
         if t.newlines_before > 0 && i > first {
             out.push(Sentence { first, last: i, paragraph_start });
             paragraph_start = t.newlines_before >= 2;

@@ -131,20 +131,20 @@ const LONG_SLOTS: usize = 4096;
 /// words.
 struct Cache {
     map: FxHashMap<Box<str>, Classes>,
-    short: Memo<2>,
-    long: Memo<4>,
+    short: Memo<2, SHORT_SLOTS>,
+    long: Memo<4, LONG_SLOTS>,
 }
 
 impl Default for Cache {
     fn default() -> Self {
-        Cache { map: FxHashMap::default(), short: Memo::new(SHORT_SLOTS), long: Memo::new(LONG_SLOTS) }
+        Cache { map: FxHashMap::default(), short: Memo::new(), long: Memo::new() }
     }
 }
 
 /// A direct-mapped memo for words of up to `8 * W` bytes: a word's key is its bytes as `W` little-endian
 /// integers (zero padded) and its length, so a lookup is a few integer compares.
-struct Memo<const W: usize> {
-    slots: Box<[Slot<W>]>,
+struct Memo<const W: usize, const SLOTS: usize> {
+    slots: Box<[Slot<W>; SLOTS]>,
 }
 
 #[derive(Clone, Copy)]
@@ -155,9 +155,11 @@ struct Slot<const W: usize> {
     classes: Classes,
 }
 
-impl<const W: usize> Memo<W> {
-    fn new(slots: usize) -> Self {
-        Memo { slots: vec![Slot { key: [0; W], len: 0, classes: 0 }; slots].into_boxed_slice() }
+impl<const W: usize, const SLOTS: usize> Memo<W, SLOTS> {
+    fn new() -> Self {
+        let slots = vec![Slot { key: [0; W], len: 0, classes: 0 }; SLOTS].into_boxed_slice();
+        // A slice of SLOTS slots always converts; the fixed size lets the slot index skip bounds checks.
+        Memo { slots: slots.try_into().unwrap_or_else(|_| unreachable!()) }
     }
 
     /// The key of the word made of the first `len` bytes (1 to `8 * W`) of `rest`, and its slot.
@@ -184,7 +186,7 @@ impl<const W: usize> Memo<W> {
             *part = if valid >= 8 { x } else { x & ((1u64 << (8 * valid)) - 1) };
         }
         let mixed = key.iter().fold(len as u64, |h, &x| (h.rotate_left(29) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let slot = (mixed >> (64 - self.slots.len().trailing_zeros())) as usize;
+        let slot = (mixed >> (64 - SLOTS.trailing_zeros())) as usize;
         (key, slot)
     }
 
