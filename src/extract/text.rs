@@ -105,8 +105,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn tokenize_folded(text: &str) -> (Vec<Token>, Folded) {
     let mut f = Folder::new(text);
     let tokens = scan::<true>(text, &mut f);
-    let end = tokens.last().map_or(0, |t| t.end);
-    (tokens, f.finish(end))
+    let folded = f.finish(&tokens);
+    (tokens, folded)
 }
 
 /// The character at byte `i` of `bytes` (a char boundary of a `str`) and its length in bytes.
@@ -128,33 +128,36 @@ fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
 
 /// Builds the folded document ([`Folded`]) while the tokenizer walks the text. Text is copied lazily: only
 /// where folding changes a character is the pending run of the original copied and the replacement written.
+///
+/// The tokens' folded spans are worked out at the end ([`Folder::finish`]), not token by token: a byte of
+/// the text moves in the folded document only by the length changes of the folds before it, which are rare
+/// (curly apostrophes, a few letters), so the tokenizer only notes those.
 struct Folder<'a> {
     text: &'a str,
     buf: String,
     /// Bytes of `text` before this are in `buf`.
     copied: usize,
-    spans: Vec<(usize, usize)>,
+    /// (where a fold changed a character's length, `buf.len() - copied` after it, wrapping): a byte of the
+    /// text after that character, and before the next entry's, lands that much further in `buf`.
+    shifts: Vec<(usize, usize)>,
 }
 
 impl<'a> Folder<'a> {
     fn new(text: &'a str) -> Self {
-        Folder {
-            text,
-            buf: String::with_capacity(text.len() + text.len() / 16),
-            copied: 0,
-            spans: Vec::with_capacity(text.len() / 5),
-        }
+        Folder { text, buf: String::with_capacity(text.len() + text.len() / 16), copied: 0, shifts: Vec::new() }
     }
 
     /// A folder for [`tokenize`] alone, which never touches it.
     fn idle(text: &'a str) -> Self {
-        Folder { text, buf: String::new(), copied: 0, spans: Vec::new() }
+        Folder { text, buf: String::new(), copied: 0, shifts: Vec::new() }
     }
 
-    /// Where byte `i` of the text (not before `copied`) lands in the folded buffer.
-    #[inline]
-    fn pos(&self, i: usize) -> usize {
-        self.buf.len() + (i - self.copied)
+    /// Note a fold at byte `i` that may have changed the character's length (see [`Folder::shifts`]).
+    fn note_shift(&mut self, i: usize) {
+        let shift = self.buf.len().wrapping_sub(self.copied);
+        if shift != self.shifts.last().map_or(0, |&(_, s)| s) {
+            self.shifts.push((i, shift));
+        }
     }
 
     /// Fold the token character `c` at bytes `i..i + len`.
@@ -166,11 +169,15 @@ impl<'a> Folder<'a> {
                 self.buf.push_str(&self.text[self.copied..i]);
                 self.buf.push(to);
                 self.copied = i + len;
+                if to.len_utf8() != len {
+                    self.note_shift(i);
+                }
             }
             CharFold::General => {
                 self.buf.push_str(&self.text[self.copied..i]);
                 self.buf.extend(c.to_lowercase());
                 self.copied = i + len;
+                self.note_shift(i);
             }
         }
     }
@@ -195,12 +202,32 @@ impl<'a> Folder<'a> {
         self.copied = i + 2;
     }
 
-    /// The folded document, copied up to byte `end` (the end of the last token), as [`Folded::new`] makes it.
-    fn finish(mut self, end: usize) -> Folded {
+    /// The folded document of `tokens` (the tokens the folder saw), as [`Folded::new`] makes it.
+    fn finish(mut self, tokens: &[Token]) -> Folded {
+        let end = tokens.last().map_or(0, |t| t.end);
         if end > self.copied {
             self.buf.push_str(&self.text[self.copied..end]);
         }
-        Folded { buf: self.buf, spans: self.spans }
+        let spans = if self.shifts.is_empty() {
+            // No fold changed a length: every token sits where it does in the text.
+            tokens.iter().map(|t| (t.start, t.end)).collect()
+        } else {
+            let mut shifts = self.shifts.iter().peekable();
+            let mut shift = 0usize;
+            let mut shifted = |at: usize| {
+                // Folds inside a character never happen, so one before `at` ends at or before it.
+                while let Some(&&(i, s)) = shifts.peek() {
+                    if i >= at {
+                        break;
+                    }
+                    shift = s;
+                    shifts.next();
+                }
+                at.wrapping_add(shift)
+            };
+            tokens.iter().map(|t| (shifted(t.start), shifted(t.end))).collect()
+        };
+        Folded { buf: self.buf, spans }
     }
 }
 
@@ -378,10 +405,6 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             }
             class::JOINER | class::PUNCT => {
                 // ASCII punctuation folds to itself.
-                if FOLD {
-                    let at = f.pos(i);
-                    f.spans.push((at, at + 1));
-                }
                 out.push(Token::punct(i, i + 1, newlines));
                 newlines = 0;
                 i += 1;
@@ -408,10 +431,7 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
                 }
                 if !is_alnum(c) {
                     if FOLD {
-                        let at = f.pos(i);
                         f.fold(i, len, c);
-                        let to = f.pos(i + len);
-                        f.spans.push((at, to));
                     }
                     out.push(Token::punct(i, i + len, newlines));
                     newlines = 0;
@@ -422,13 +442,8 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             }
         };
         let start = i;
-        let folded_start = if FOLD { f.pos(i) } else { 0 };
         let mut w = WordFacts { script, letters: 0, uppers: 0, digit: false };
         i = scan_word::<FOLD>(bytes, i, f, &mut w);
-        if FOLD {
-            let folded_end = f.pos(i);
-            f.spans.push((folded_start, folded_end));
-        }
         out.push(Token {
             start,
             end: i,
