@@ -387,7 +387,7 @@ struct WordFacts {
 fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut out = Vec::with_capacity(text.len() / 4);
+    let mut out = Vec::with_capacity(text.len() / 5);
     let mut i = 0;
     let mut newlines: u8 = 0;
     while i < n {
