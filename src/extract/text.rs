@@ -105,8 +105,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn tokenize_folded(text: &str) -> (Vec<Token>, Folded) {
     let mut f = Folder::new(text);
     let tokens = scan::<true>(text, &mut f);
-    let end = tokens.last().map_or(0, |t| t.end);
-    (tokens, f.finish(end))
+    let folded = f.finish(&tokens);
+    (tokens, folded)
 }
 
 /// The character at byte `i` of `bytes` (a char boundary of a `str`) and its length in bytes.
@@ -128,33 +128,36 @@ fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
 
 /// Builds the folded document ([`Folded`]) while the tokenizer walks the text. Text is copied lazily: only
 /// where folding changes a character is the pending run of the original copied and the replacement written.
+///
+/// The tokens' folded spans are worked out at the end ([`Folder::finish`]), not token by token: a byte of
+/// the text moves in the folded document only by the length changes of the folds before it, which are rare
+/// (curly apostrophes, a few letters), so the tokenizer only notes those.
 struct Folder<'a> {
     text: &'a str,
     buf: String,
     /// Bytes of `text` before this are in `buf`.
     copied: usize,
-    spans: Vec<(usize, usize)>,
+    /// (where a fold changed a character's length, `buf.len() - copied` after it, wrapping): a byte of the
+    /// text after that character, and before the next entry's, lands that much further in `buf`.
+    shifts: Vec<(usize, usize)>,
 }
 
 impl<'a> Folder<'a> {
     fn new(text: &'a str) -> Self {
-        Folder {
-            text,
-            buf: String::with_capacity(text.len() + text.len() / 16),
-            copied: 0,
-            spans: Vec::with_capacity(text.len() / 5),
-        }
+        Folder { text, buf: String::with_capacity(text.len() + text.len() / 16), copied: 0, shifts: Vec::new() }
     }
 
     /// A folder for [`tokenize`] alone, which never touches it.
     fn idle(text: &'a str) -> Self {
-        Folder { text, buf: String::new(), copied: 0, spans: Vec::new() }
+        Folder { text, buf: String::new(), copied: 0, shifts: Vec::new() }
     }
 
-    /// Where byte `i` of the text (not before `copied`) lands in the folded buffer.
-    #[inline]
-    fn pos(&self, i: usize) -> usize {
-        self.buf.len() + (i - self.copied)
+    /// Note a fold at byte `i` that may have changed the character's length (see [`Folder::shifts`]).
+    fn note_shift(&mut self, i: usize) {
+        let shift = self.buf.len().wrapping_sub(self.copied);
+        if shift != self.shifts.last().map_or(0, |&(_, s)| s) {
+            self.shifts.push((i, shift));
+        }
     }
 
     /// Fold the token character `c` at bytes `i..i + len`.
@@ -166,11 +169,15 @@ impl<'a> Folder<'a> {
                 self.buf.push_str(&self.text[self.copied..i]);
                 self.buf.push(to);
                 self.copied = i + len;
+                if to.len_utf8() != len {
+                    self.note_shift(i);
+                }
             }
             CharFold::General => {
                 self.buf.push_str(&self.text[self.copied..i]);
                 self.buf.extend(c.to_lowercase());
                 self.copied = i + len;
+                self.note_shift(i);
             }
         }
     }
@@ -183,12 +190,44 @@ impl<'a> Folder<'a> {
         self.copied = i + 1;
     }
 
-    /// The folded document, copied up to byte `end` (the end of the last token), as [`Folded::new`] makes it.
-    fn finish(mut self, end: usize) -> Folded {
+    /// Fold the upper-case Cyrillic Ѐ-Я but Ё (U+0400-U+042F but U+0401, which folds to е) at bytes
+    /// `i..i + 2`, whose second byte is `b1`, to ѐ-џ (U+0450-U+045F) or а-я (U+0430-U+044F), as
+    /// [`char_fold`] does.
+    #[inline]
+    fn fold_cyrillic_upper(&mut self, i: usize, b1: u8) {
+        let c = 0x400 + u32::from(b1 & 0x3f);
+        let lower = if c < 0x410 { c + 0x50 } else { c + 0x20 };
+        self.buf.push_str(&self.text[self.copied..i]);
+        self.buf.push(char::from_u32(lower).unwrap_or(char::REPLACEMENT_CHARACTER));
+        self.copied = i + 2;
+    }
+
+    /// The folded document of `tokens` (the tokens the folder saw), as [`Folded::new`] makes it.
+    fn finish(mut self, tokens: &[Token]) -> Folded {
+        let end = tokens.last().map_or(0, |t| t.end);
         if end > self.copied {
             self.buf.push_str(&self.text[self.copied..end]);
         }
-        Folded { buf: self.buf, spans: self.spans }
+        let spans = if self.shifts.is_empty() {
+            // No fold changed a length: every token sits where it does in the text.
+            tokens.iter().map(|t| (t.start, t.end)).collect()
+        } else {
+            let mut shifts = self.shifts.iter().peekable();
+            let mut shift = 0usize;
+            let mut shifted = |at: usize| {
+                // Folds inside a character never happen, so one before `at` ends at or before it.
+                while let Some(&&(i, s)) = shifts.peek() {
+                    if i >= at {
+                        break;
+                    }
+                    shift = s;
+                    shifts.next();
+                }
+                at.wrapping_add(shift)
+            };
+            tokens.iter().map(|t| (shifted(t.start), shifted(t.end))).collect()
+        };
+        Folded { buf: self.buf, spans }
     }
 }
 
@@ -243,20 +282,22 @@ fn ascii_lower_run(b: &[u8]) -> usize {
     k
 }
 
-/// The length in bytes of the run of lower-case Cyrillic а-я (see [`is_cyrillic_lower_pair`]) at the start
-/// of `b`, four letters at a time (see [`ascii_lower_run`]).
+/// The length in bytes of the run of lower-case Cyrillic letters that fold to themselves (see
+/// [`is_cyrillic_lower_pair`]) at the start of `b`, four letters at a time (see [`ascii_lower_run`]).
 #[inline(always)]
 fn cyrillic_lower_run(b: &[u8]) -> usize {
     const LOW: u64 = 0x7fff_7fff_7fff_7fff;
     let mut k = 0;
     while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
         let x = u64::from_le_bytes(*chunk);
-        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-8F. A lane of `z` is zero where it
-        // matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is not zero.
-        let m = x & 0xf0ff_f0ff_f0ff_f0ff;
-        let z1 = m ^ 0xb0d0_b0d0_b0d0_b0d0;
-        let z2 = m ^ 0x80d1_80d1_80d1_80d1;
-        let miss = (((z1 & LOW) + LOW) | z1) & (((z2 & LOW) + LOW) | z2) & !LOW;
+        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-9F but not D1 91 (ё). A lane of `z`
+        // is zero where it matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is
+        // not zero.
+        let nonzero = |z: u64| ((z & LOW) + LOW) | z;
+        let z1 = (x & 0xf0ff_f0ff_f0ff_f0ff) ^ 0xb0d0_b0d0_b0d0_b0d0;
+        let z2 = (x & 0xe0ff_e0ff_e0ff_e0ff) ^ 0x80d1_80d1_80d1_80d1;
+        let yo = x ^ 0x91d1_91d1_91d1_91d1;
+        let miss = ((nonzero(z1) & nonzero(z2)) | !nonzero(yo)) & !LOW;
         if miss != 0 {
             return k + miss.trailing_zeros() as usize / 16 * 2;
         }
@@ -268,12 +309,78 @@ fn cyrillic_lower_run(b: &[u8]) -> usize {
     k
 }
 
-/// The UTF-8 bytes of a lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F). Without branches:
-/// letters of both halves alternate unpredictably in words.
+/// The UTF-8 bytes of a lower-case Cyrillic letter that folds to itself: а-я and ѐ-џ but ё (U+0430-U+045F
+/// but U+0451: D0 B0-BF, D1 80-9F but D1 91), the bulk of Russian and Ukrainian words (і, ї, є included).
+/// Without branches: letters of both halves alternate unpredictably in words.
 #[inline(always)]
 fn is_cyrillic_lower_pair(b0: u8, b1: u8) -> bool {
     let v = u16::from_be_bytes([b0, b1]);
-    (v.wrapping_sub(0xd0b0) < 16) | (v.wrapping_sub(0xd180) < 16)
+    (v.wrapping_sub(0xd0b0) < 16) | ((v.wrapping_sub(0xd180) < 32) & (v != 0xd191))
+}
+
+/// What a byte says to the tokenizer, from [`BYTE_CLASS`]: one table load and one `match` decide what the
+/// common bytes do, instead of a chain of range tests (and, for ASCII, without decoding a `char`).
+mod class {
+    /// `a`-`z`.
+    pub const LOWER: u8 = 0;
+    /// `A`-`Z`.
+    pub const UPPER: u8 = 1;
+    /// `0`-`9`.
+    pub const DIGIT: u8 = 2;
+    /// ASCII whitespace but the newline (space, tab, form feed, carriage return).
+    pub const SPACE: u8 = 3;
+    /// `\n`.
+    pub const NEWLINE: u8 = 4;
+    /// `-` and `'`: punctuation, or a joiner inside a word.
+    pub const JOINER: u8 = 5;
+    /// Every other ASCII byte (punctuation, symbols, control characters such as `\x0b`).
+    pub const PUNCT: u8 = 6;
+    /// 0xD0 and 0xD1, the lead bytes of U+0400-U+047F (most of Cyrillic).
+    pub const CYRILLIC: u8 = 7;
+    /// Every other non-ASCII byte: the lead byte of some other character.
+    pub const OTHER: u8 = 8;
+}
+
+/// The [`class`] of every byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [class::OTHER; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' => class::LOWER,
+            b'A'..=b'Z' => class::UPPER,
+            b'0'..=b'9' => class::DIGIT,
+            b'\n' => class::NEWLINE,
+            b' ' | b'\t' | 0x0c | b'\r' => class::SPACE,
+            b'-' | b'\'' => class::JOINER,
+            _ => class::PUNCT,
+        };
+        b += 1;
+    }
+    t[0xd0] = class::CYRILLIC;
+    t[0xd1] = class::CYRILLIC;
+    t
+};
+
+/// Is the character at byte `i` of `bytes` (a char boundary, or the end) a letter or digit ([`is_alnum`])?
+#[inline]
+fn alnum_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        None => false,
+        Some(&b) => match BYTE_CLASS[usize::from(b)] {
+            class::LOWER | class::UPPER | class::DIGIT => true,
+            class::CYRILLIC | class::OTHER => is_alnum(char_at(bytes, i).0),
+            _ => false,
+        },
+    }
+}
+
+/// What the scan of one word found (see [`Token`]).
+struct WordFacts {
+    script: Script,
+    letters: usize,
+    uppers: usize,
+    digit: bool,
 }
 
 /// The tokenizer; with `FOLD` it also fills `f` (see [`tokenize_folded`]).
@@ -285,90 +392,102 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
     let mut newlines: u8 = 0;
     while i < n {
         let b = bytes[i];
-        if b < 0x80 {
-            if b == b'\n' {
+        // The first character of a word gives its case and script.
+        let (cap, script) = match BYTE_CLASS[usize::from(b)] {
+            class::SPACE => {
+                i += 1;
+                continue;
+            }
+            class::NEWLINE => {
                 newlines = newlines.saturating_add(1).min(2);
                 i += 1;
                 continue;
             }
-            if b.is_ascii_whitespace() {
-                i += 1;
-                continue;
-            }
-            if !b.is_ascii_alphanumeric() {
+            class::JOINER | class::PUNCT => {
                 // ASCII punctuation folds to itself.
-                if FOLD {
-                    let at = f.pos(i);
-                    f.spans.push((at, at + 1));
-                }
                 out.push(Token::punct(i, i + 1, newlines));
                 newlines = 0;
                 i += 1;
                 continue;
             }
-        } else {
-            let (c, len) = char_at(bytes, i);
-            if c.is_whitespace() {
-                if c == '\u{2028}' || c == '\u{2029}' {
-                    newlines = newlines.saturating_add(1).min(2);
+            class::LOWER => (false, Script::Latin),
+            class::UPPER => (true, Script::Latin),
+            class::DIGIT => (false, Script::Other),
+            // U+0400-U+047F: every one a letter (see `is_alnum`); U+0400-U+042F are the capitals, U+0430-U+045F
+            // the small letters, and the rest (historic letters) asks the Unicode tables.
+            class::CYRILLIC => match (b, bytes.get(i + 1)) {
+                (0xd0, Some(&b1)) => (b1 < 0xb0, Script::Cyrillic),
+                (_, Some(0x80..=0x9f)) => (false, Script::Cyrillic),
+                _ => (is_upper(char_at(bytes, i).0), Script::Cyrillic),
+            },
+            _ => {
+                let (c, len) = char_at(bytes, i);
+                if c.is_whitespace() {
+                    if c == '\u{2028}' || c == '\u{2029}' {
+                        newlines = newlines.saturating_add(1).min(2);
+                    }
+                    i += len;
+                    continue;
                 }
-                i += len;
-                continue;
-            }
-            if !is_alnum(c) {
-                if FOLD {
-                    let at = f.pos(i);
-                    f.fold(i, len, c);
-                    let to = f.pos(i + len);
-                    f.spans.push((at, to));
+                if !is_alnum(c) {
+                    if FOLD {
+                        f.fold(i, len, c);
+                    }
+                    out.push(Token::punct(i, i + len, newlines));
+                    newlines = 0;
+                    i += len;
+                    continue;
                 }
-                out.push(Token::punct(i, i + len, newlines));
-                newlines = 0;
-                i += len;
-                continue;
+                (is_upper(c), script_of(c))
             }
-        }
-        // A word: alphanumerics with inner joiners. The first character gives the case and script.
+        };
         let start = i;
-        let folded_start = if FOLD { f.pos(i) } else { 0 };
-        let (c0, _) = char_at(bytes, i);
-        let cap = is_upper(c0);
-        let mut script = script_of(c0);
-        let mut letters = 0usize;
-        let mut uppers = 0usize;
-        let mut digit = false;
-        while i < n {
-            // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
-            let run = i;
-            i += ascii_lower_run(&bytes[i..]);
-            if i > run {
-                letters += i - run;
-                if script == Script::Other {
-                    script = Script::Latin;
+        let mut w = WordFacts { script, letters: 0, uppers: 0, digit: false };
+        i = scan_word::<FOLD>(bytes, i, f, &mut w);
+        out.push(Token {
+            start,
+            end: i,
+            kind: Kind::Word,
+            script: w.script,
+            cap,
+            all_caps: w.letters >= 2 && w.uppers == w.letters,
+            digit: w.digit,
+            newlines_before: newlines,
+        });
+        newlines = 0;
+        // Most words end at one space: skip it here rather than in another round of the loop.
+        if bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Scan the word starting at byte `i` (an alphanumeric character): alphanumerics with inner joiners. Counts
+/// into `w` and, with `FOLD`, folds into `f`; returns where the word ends.
+#[inline(always)]
+fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &mut WordFacts) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        match BYTE_CLASS[usize::from(b)] {
+            class::LOWER => {
+                // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
+                let run = ascii_lower_run(&bytes[i..]);
+                w.letters += run;
+                if w.script == Script::Other {
+                    w.script = Script::Latin;
                 }
-                if i == n {
+                i += run;
+                // Most words end at a space after such a run: seen here, it takes no other round.
+                if bytes.get(i) == Some(&b' ') {
                     break;
                 }
+                continue;
             }
-            // Runs of lower-case Cyrillic а-я (U+0430-U+044F: D0 B0-BF, D1 80-8F), the bulk of Russian and
-            // Ukrainian text, fold to themselves too.
-            let run = i;
-            i += cyrillic_lower_run(&bytes[i..]);
-            if i > run {
-                letters += (i - run) / 2;
-                if script == Script::Other {
-                    script = Script::Cyrillic;
-                }
-                if i == n {
-                    break;
-                }
-            }
-            let b = bytes[i];
-            if b.is_ascii_uppercase() {
-                letters += 1;
-                uppers += 1;
-                if script == Script::Other {
-                    script = Script::Latin;
+            class::UPPER => {
+                w.letters += 1;
+                w.uppers += 1;
+                if w.script == Script::Other {
+                    w.script = Script::Latin;
                 }
                 if FOLD {
                     f.fold_ascii_upper(i, b);
@@ -376,60 +495,75 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
                 i += 1;
                 continue;
             }
-            if b.is_ascii_digit() {
-                digit = true;
+            class::DIGIT => {
+                w.digit = true;
                 i += 1;
                 continue;
             }
-            let (c, len) = if b < 0x80 { (char::from(b), 1) } else { char_at(bytes, i) };
-            if is_alnum(c) {
-                // Not ASCII here (ASCII letters and digits are handled above).
-                if c as u32 >= 0x400 || c.is_alphabetic() {
-                    letters += 1;
-                    if is_upper(c) {
-                        uppers += 1;
-                    }
-                } else {
-                    digit = true;
+            class::JOINER => {
+                // `-` and `'` fold to themselves; kept only when an alphanumeric follows.
+                if alnum_at(bytes, i + 1) {
+                    i += 1;
+                    continue;
                 }
-                if script == Script::Other && c.is_alphabetic() {
-                    script = script_of(c);
-                }
-                if FOLD {
-                    f.fold(i, len, c);
-                }
-                i += len;
-            } else if is_joiner(c) {
-                // Keep the joiner only when an alphanumeric follows.
-                if i + len < n && is_alnum(char_at(bytes, i + len).0) {
-                    if FOLD {
-                        f.fold(i, len, c);
-                    }
-                    i += len;
-                } else {
-                    break;
-                }
-            } else {
                 break;
             }
+            class::CYRILLIC => {
+                // Runs of lower-case Cyrillic letters, the bulk of Russian and Ukrainian text, fold to
+                // themselves too; capitals are folded below; other letters (ё) take the general path.
+                let run = cyrillic_lower_run(&bytes[i..]);
+                if run > 0 {
+                    w.letters += run / 2;
+                    if w.script == Script::Other {
+                        w.script = Script::Cyrillic;
+                    }
+                    i += run;
+                    if bytes.get(i) == Some(&b' ') {
+                        break;
+                    }
+                    continue;
+                }
+                // Ѐ-Я but Ё (D0 80-AF but D0 81), the capitals of Russian and Ukrainian names.
+                if let (0xd0, Some(&b1 @ (0x80 | 0x82..=0xaf))) = (b, bytes.get(i + 1)) {
+                    w.letters += 1;
+                    w.uppers += 1;
+                    if w.script == Script::Other {
+                        w.script = Script::Cyrillic;
+                    }
+                    if FOLD {
+                        f.fold_cyrillic_upper(i, b1);
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+            class::OTHER => {}
+            // Spaces, newlines and other punctuation end the word.
+            _ => break,
+        }
+        // Any other character, through `char`.
+        let (c, len) = char_at(bytes, i);
+        if is_alnum(c) {
+            if c as u32 >= 0x400 || c.is_alphabetic() {
+                w.letters += 1;
+                if is_upper(c) {
+                    w.uppers += 1;
+                }
+            } else {
+                w.digit = true;
+            }
+            if w.script == Script::Other && c.is_alphabetic() {
+                w.script = script_of(c);
+            }
+        } else if !(is_joiner(c) && alnum_at(bytes, i + len)) {
+            break;
         }
         if FOLD {
-            let folded_end = f.pos(i);
-            f.spans.push((folded_start, folded_end));
+            f.fold(i, len, c);
         }
-        out.push(Token {
-            start,
-            end: i,
-            kind: Kind::Word,
-            script,
-            cap,
-            all_caps: letters >= 2 && uppers == letters,
-            digit,
-            newlines_before: newlines,
-        });
-        newlines = 0;
+        i += len;
     }
-    out
+    i
 }
 
 fn script_of(c: char) -> Script {
@@ -449,13 +583,50 @@ const ABBREVIATIONS: &[&str] = &[
     "р", "ул", "им", "т", "д", "км", "м", "смт", "вул", "див", "ім", "a", "p", "u", "s",
 ];
 
+/// The longest abbreviation, in bytes.
+const ABBREVIATION_MAX: usize = 6;
+
+/// Up to [`ABBREVIATION_MAX`] bytes as one integer: the bytes little-endian, the length in the top byte.
+const fn abbreviation_key(b: &[u8]) -> u64 {
+    let mut key = (b.len() as u64) << 56;
+    let mut k = 0;
+    while k < b.len() {
+        key |= (b[k] as u64) << (8 * k);
+        k += 1;
+    }
+    key
+}
+
+/// [`ABBREVIATIONS`] as [`abbreviation_key`]s: a few integer compares instead of string compares.
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
+    let mut keys = [0; ABBREVIATIONS.len()];
+    let mut k = 0;
+    while k < keys.len() {
+        assert!(ABBREVIATIONS[k].len() <= ABBREVIATION_MAX);
+        keys[k] = abbreviation_key(ABBREVIATIONS[k].as_bytes());
+        k += 1;
+    }
+    keys
+};
+
 /// `w` lower-cased is one of [`ABBREVIATIONS`]. Runs at every full stop, so ASCII and Cyrillic words are
-/// lower-cased into a small stack buffer instead of a new `String`.
+/// lower-cased into a small stack buffer instead of a new `String`, and compared as one integer.
 fn is_abbreviation(w: &str) -> bool {
+    let bytes = w.as_bytes();
+    // ASCII words (most words before a full stop), without decoding chars.
+    match bytes.get(..=ABBREVIATION_MAX) {
+        Some(head) if head.is_ascii() => return false,
+        None if bytes.is_ascii() => {
+            let mut buf = [0u8; ABBREVIATION_MAX];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            buf.make_ascii_lowercase();
+            return ABBREVIATION_KEYS.contains(&abbreviation_key(&buf[..bytes.len()]));
+        }
+        _ => {}
+    }
     // Longer than any abbreviation: lower-casing ASCII and Cyrillic keeps byte lengths, and other letters
     // take the general path below.
-    const MAX: usize = 6;
-    let mut buf = [0u8; MAX];
+    let mut buf = [0u8; ABBREVIATION_MAX];
     let mut n = 0;
     for c in w.chars() {
         let lower = match c {
@@ -466,13 +637,13 @@ fn is_abbreviation(w: &str) -> bool {
             _ => return ABBREVIATIONS.contains(&w.to_lowercase().as_str()),
         };
         let len = lower.len_utf8();
-        if n + len > MAX {
+        if n + len > ABBREVIATION_MAX {
             return false;
         }
         lower.encode_utf8(&mut buf[n..]);
         n += len;
     }
-    ABBREVIATIONS.iter().any(|a| a.as_bytes() == &buf[..n])
+    ABBREVIATION_KEYS.contains(&abbreviation_key(&buf[..n]))
 }
 
 /// Group tokens into sentences: a sentence ends at `.`/`!`/`?`/`…` before a capital, digit or quote, and
@@ -481,14 +652,20 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::with_capacity(tokens.len() / 16 + 1);
     let mut first = 0;
     let mut paragraph_start = true;
-    for i in 0..tokens.len() {
-        let t = &tokens[i];
-        if i > first && t.newlines_before > 0 {
+    let bytes = text.as_bytes();
+    for (i, t) in tokens.iter().enumerate() {
+        // Most tokens are words on the line of the token before: nothing to do.
+        if t.kind == Kind::Word && t.newlines_before == 0 {
+            continue;
+        }
+        if t.newlines_before > 0 && i > first {
             out.push(Sentence { first, last: i, paragraph_start });
             paragraph_start = t.newlines_before >= 2;
             first = i;
         }
-        if t.kind == Kind::Punct {
+        // Only `.`, `!`, `?` and `…` (E2 80 A6) end sentences: one byte tells them from other punctuation
+        // (ASCII punctuation tokens are one byte long).
+        if t.kind == Kind::Punct && matches!(bytes[t.start], b'.' | b'!' | b'?' | 0xe2) {
             let s = &text[t.start..t.end];
             if matches!(s, "." | "!" | "?" | "…") {
                 let next = tokens.get(i + 1);
@@ -603,6 +780,19 @@ impl Folded {
     pub fn word(&self, i: usize) -> &str {
         let (a, b) = self.spans[i];
         &self.buf[a..b]
+    }
+
+    /// The byte range in [`Folded::bytes`] of every token, in order: the word memo ([`super::words`]) walks
+    /// these and reads words eight bytes at a time, without slicing `str`s.
+    #[inline]
+    pub fn spans(&self) -> &[(usize, usize)] {
+        &self.spans
+    }
+
+    /// The whole folded document's bytes (see [`Folded::spans`]).
+    #[inline]
+    pub fn bytes(&self) -> &[u8] {
+        self.buf.as_bytes()
     }
 
     /// The folded text of tokens `first..last` (with the spacing between them as written).
@@ -887,15 +1077,17 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) as usize % m
         };
-        // Mostly lower-case letters, so that runs cross the eight-byte chunks at every offset.
-        const LETTERS: &[char] =
-            &['a', 'q', 'z', 'а', 'п', 'р', 'я', 'ё', 'A', 'Я', '`', '{', '@', '[', 'ѐ', 'ѯ', ' ', 'é'];
+        // Mostly lower-case letters (the first eleven), so that runs cross the eight-byte chunks at every offset.
+        const LETTERS: &[char] = &[
+            'a', 'q', 'z', 'а', 'п', 'р', 'я', 'і', 'ї', 'є', 'џ', 'ё', 'A', 'Я', 'І', 'Ѐ', '`', '{', '@', '[', 'ѐ',
+            'ѯ', ' ', 'é',
+        ];
         let mut s = String::new();
         for _ in 0..20_000 {
             s.clear();
             let len = next(30);
             for _ in 0..len {
-                let c = if next(4) == 0 { LETTERS[next(LETTERS.len())] } else { LETTERS[next(7)] };
+                let c = if next(4) == 0 { LETTERS[next(LETTERS.len())] } else { LETTERS[next(11)] };
                 s.push(c);
             }
             let b = s.as_bytes();
@@ -903,12 +1095,38 @@ mod tests {
                 let ascii = b[from..].iter().take_while(|c| c.is_ascii_lowercase()).count();
                 assert_eq!(ascii_lower_run(&b[from..]), ascii, "{s:?} from {from}");
                 let mut cyr = 0;
-                while let [0xd0, 0xb0..=0xbf, ..] | [0xd1, 0x80..=0x8f, ..] = b[from + cyr..] {
+                while let [0xd0, 0xb0..=0xbf, ..] | [0xd1, 0x80..=0x90 | 0x92..=0x9f, ..] = b[from + cyr..] {
                     cyr += 2;
                 }
                 assert_eq!(cyrillic_lower_run(&b[from..]), cyr, "{s:?} from {from}");
             }
             check(&s);
+        }
+    }
+
+    #[test]
+    fn byte_classes_match_the_std_predicates() {
+        for b in 0..=255u8 {
+            let want = if b.is_ascii_lowercase() {
+                class::LOWER
+            } else if b.is_ascii_uppercase() {
+                class::UPPER
+            } else if b.is_ascii_digit() {
+                class::DIGIT
+            } else if b == b'\n' {
+                class::NEWLINE
+            } else if b.is_ascii_whitespace() {
+                class::SPACE
+            } else if b.is_ascii() && is_joiner(char::from(b)) {
+                class::JOINER
+            } else if b.is_ascii() {
+                class::PUNCT
+            } else if (0x400..0x480).any(|c| char::from_u32(c).is_some_and(|c| c.to_string().as_bytes()[0] == b)) {
+                class::CYRILLIC
+            } else {
+                class::OTHER
+            };
+            assert_eq!(BYTE_CLASS[usize::from(b)], want, "{b:#x}");
         }
     }
 

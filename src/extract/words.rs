@@ -127,70 +127,134 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
-/// Slots of the short-word memo (a power of two).
-const SHORT_SLOTS: usize = 4096;
+/// Slots of the memo for words of up to sixteen bytes (a power of two).
+const SHORT_SLOTS: usize = 16384;
+/// Slots of the memo for words of seventeen to thirty-two bytes (a power of two).
+const LONG_SLOTS: usize = 4096;
 
-/// Classes of words seen on this thread: a direct-mapped memo for words of up to sixteen bytes (most words,
-/// Cyrillic ones of up to eight letters), which needs neither string hashing nor byte comparison, in front
-/// of a map for all words.
+/// Classes of words seen on this thread: direct-mapped memos for words of up to sixteen bytes (most words,
+/// Cyrillic ones of up to eight letters) and of up to thirty-two bytes (Cyrillic words of up to sixteen
+/// letters), which need neither string hashing nor a byte-by-byte comparison, in front of a map for all
+/// words.
 struct Cache {
     map: FxHashMap<Box<str>, Classes>,
-    /// (the word's bytes as a little-endian integer, its classes); key 0 is an empty slot (no word is empty).
-    short: Box<[(u128, Classes)]>,
+    short: Memo<2, SHORT_SLOTS>,
+    long: Memo<4, LONG_SLOTS>,
 }
 
 impl Default for Cache {
     fn default() -> Self {
-        Cache { map: FxHashMap::default(), short: vec![(0, 0); SHORT_SLOTS].into_boxed_slice() }
+        Cache { map: FxHashMap::default(), short: Memo::new(), long: Memo::new() }
+    }
+}
+
+/// A direct-mapped memo for words of up to `8 * W` bytes: a word's key is its bytes as `W` little-endian
+/// integers (zero padded) and its length, so a lookup is a few integer compares.
+struct Memo<const W: usize, const SLOTS: usize> {
+    slots: Box<[Slot<W>; SLOTS]>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot<const W: usize> {
+    key: [u64; W],
+    /// The word's length in bytes; 0 marks an empty slot (no word is empty).
+    len: u32,
+    classes: Classes,
+}
+
+impl<const W: usize, const SLOTS: usize> Memo<W, SLOTS> {
+    fn new() -> Self {
+        let slots = vec![Slot { key: [0; W], len: 0, classes: 0 }; SLOTS].into_boxed_slice();
+        // A slice of SLOTS slots always converts; the fixed size lets the slot index skip bounds checks.
+        Memo { slots: slots.try_into().unwrap_or_else(|_| unreachable!()) }
+    }
+
+    /// The key of the word made of the first `len` bytes (1 to `8 * W`) of `rest`, and its slot.
+    #[inline(always)]
+    fn key(&self, rest: &[u8], len: usize) -> ([u64; W], usize) {
+        let mut key = [0u64; W];
+        for (k, part) in key.iter_mut().enumerate() {
+            let from = 8 * k;
+            if from >= len {
+                break;
+            }
+            // Whole eight-byte loads (of the word and whatever follows it), masked to the word; only near
+            // the end of `rest` are the bytes copied.
+            let x = match rest.get(from..).and_then(<[u8]>::first_chunk::<8>) {
+                Some(chunk) => u64::from_le_bytes(*chunk),
+                None => {
+                    let tail = &rest[from..len];
+                    let mut padded = [0u8; 8];
+                    padded[..tail.len()].copy_from_slice(tail);
+                    u64::from_le_bytes(padded)
+                }
+            };
+            let valid = len - from;
+            *part = if valid >= 8 { x } else { x & ((1u64 << (8 * valid)) - 1) };
+        }
+        let mixed = key.iter().fold(len as u64, |h, &x| (h.rotate_left(29) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let slot = (mixed >> (64 - SLOTS.trailing_zeros())) as usize;
+        (key, slot)
+    }
+
+    /// The classes of the word made of the first `len` bytes of `rest`, from the memo or else from `miss`.
+    #[inline(always)]
+    fn classes(&mut self, rest: &[u8], len: usize, miss: impl FnOnce() -> Classes) -> Classes {
+        let (key, i) = self.key(rest, len);
+        let slot = &mut self.slots[i];
+        if slot.key == key && slot.len as usize == len {
+            return slot.classes;
+        }
+        let classes = miss();
+        *slot = Slot { key, len: len as u32, classes };
+        classes
     }
 }
 
 impl Cache {
-    fn classes(&mut self, word: &str) -> Classes {
-        let bytes = word.as_bytes();
-        if bytes.is_empty() || bytes.len() > 16 {
-            return self.looked_up(word);
+    /// The classes of the word made of the first `len` bytes of `rest` (`rest` may go on after the word: see
+    /// [`Memo::key`]); `word` makes the word as a `str` when the memos do not know it.
+    #[inline(always)]
+    fn classes<'w>(&mut self, rest: &[u8], len: usize, word: impl FnOnce() -> &'w str) -> Classes {
+        let Cache { map, short, long } = self;
+        match len {
+            1..=16 => short.classes(rest, len, || Self::looked_up(map, word())),
+            17..=32 => long.classes(rest, len, || Self::looked_up(map, word())),
+            _ => Self::looked_up(map, word()),
         }
-        // Words hold no NUL bytes, so zero padding keeps different words apart.
-        let mut packed = [0u8; 16];
-        packed[..bytes.len()].copy_from_slice(bytes);
-        let key = u128::from_le_bytes(packed);
-        let mixed = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = (mixed >> (64 - SHORT_SLOTS.trailing_zeros())) as usize;
-        if self.short[slot].0 == key {
-            return self.short[slot].1;
-        }
-        let c = self.looked_up(word);
-        self.short[slot] = (key, c);
-        c
     }
 
-    fn looked_up(&mut self, word: &str) -> Classes {
-        if let Some(&c) = self.map.get(word) {
+    #[cold]
+    #[inline(never)]
+    fn looked_up(map: &mut FxHashMap<Box<str>, Classes>, word: &str) -> Classes {
+        if let Some(&c) = map.get(word) {
             return c;
         }
         let c = classify(word);
-        if self.map.len() >= LIMIT {
-            self.map.clear();
+        if map.len() >= LIMIT {
+            map.clear();
         }
-        self.map.insert(word.into(), c);
+        map.insert(word.into(), c);
         c
     }
 }
 
 /// The classes of `word` (folded), from this thread's cache of [`classify`].
 pub fn of(word: &str) -> Classes {
-    CACHE.with(|cache| cache.borrow_mut().classes(word))
+    CACHE.with(|cache| cache.borrow_mut().classes(word.as_bytes(), word.len(), || word))
 }
 
 /// The classes of the words among `tokens[first..last]` (folded as `lower`) into `out[first..last]`
 /// (punctuation gets none): [`of`] for a whole sentence at once.
 pub fn of_tokens(lower: &Folded, tokens: &[Token], first: usize, last: usize, out: &mut [Classes]) {
+    let bytes = lower.bytes();
+    let spans = &lower.spans()[first..last];
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        for i in first..last {
-            if tokens[i].kind == Kind::Word {
-                out[i] = cache.classes(lower.word(i));
+        let words = tokens[first..last].iter().zip(&mut out[first..last]).zip(spans).zip(first..);
+        for (((t, o), &(a, b)), i) in words {
+            if t.kind == Kind::Word {
+                *o = cache.classes(&bytes[a..], b - a, || lower.word(i));
             }
         }
     })
@@ -281,13 +345,60 @@ mod tests {
     }
 
     #[test]
+    fn of_tokens_answers_as_classify_does() {
+        // Words of every length around the memos' limits (8, 16, 32 bytes), ending the text too, so that the
+        // memo's eight-byte loads run past the word and past the end of the folded document.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m
+        };
+        const LETTERS: &[char] = &['a', 'o', 'E', 'z', 'а', 'р', 'Я', 'ё', 'ї', '’', '-', '1', 'é'];
+        for round in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..next(6) + 1 {
+                let len = next(40) + 1;
+                for _ in 0..len {
+                    text.push(LETTERS[next(if round % 2 == 0 { 4 } else { LETTERS.len() })]);
+                }
+                text.push_str([" ", ", ", "\n", ". "][next(4)]);
+            }
+            text.truncate(text.trim_end().len());
+            let (tokens, lower) = super::super::text::tokenize_folded(&text);
+            let mut out = vec![0; tokens.len()];
+            for _ in 0..2 {
+                of_tokens(&lower, &tokens, 0, tokens.len(), &mut out);
+                for (t, &got) in tokens.iter().zip(&out) {
+                    if t.kind == Kind::Word {
+                        let word = super::super::text::fold(&text[t.start..t.end]);
+                        assert_eq!(got, classify(&word), "{word:?} in {text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_short_word_memo_answers_as_classify_does() {
         // Short and long words, words sharing slots, and words repeated after others took their slot.
         let words: Vec<String> = (0..20_000)
             .map(|i| format!("{}{}", ["could", "drone", "area", "в", "12", "shelling", "potentially"][i % 7], i % 97))
             .chain(
-                ["a", "ab", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "село", "обстріл"]
-                    .map(String::from),
+                [
+                    "a",
+                    "ab",
+                    "abcdefgh",
+                    "abcdefghi",
+                    "abcdefghijklmnop",
+                    "abcdefghijklmnopq",
+                    "abcdefghijklmnopqrstuvwxyz012345",
+                    "abcdefghijklmnopqrstuvwxyz0123456",
+                    "село",
+                    "обстріл",
+                    "обстрілювали",
+                    "розміщуватимуться",
+                ]
+                .map(String::from),
             )
             .collect();
         for _ in 0..2 {
