@@ -304,7 +304,6 @@ pub struct Resolver<'g> {
     region_name_keys: OnceLock<RegionNameKeys>,
     districts: OnceLock<DistrictCentres>,
     fuzzy: OnceLock<FuzzyIndex>,
-    keys: OnceLock<index::KeyTable>,
     /// Per place: index of its admin1 region in the gazetteer, or `u16::MAX`.
     place_admin1: OnceLock<Vec<u16>>,
     /// Lookups so far: the hash tables above are built only once a resolver is used for many queries
@@ -322,7 +321,6 @@ impl<'g> Resolver<'g> {
             region_name_keys: OnceLock::new(),
             districts: OnceLock::new(),
             fuzzy: OnceLock::new(),
-            keys: OnceLock::new(),
             place_admin1: OnceLock::new(),
             uses: Default::default(),
             countries: OnceLock::new(),
@@ -346,14 +344,6 @@ impl<'g> Resolver<'g> {
 
     fn district_centres(&self) -> &DistrictCentres {
         self.districts.get_or_init(|| DistrictCentres::new(self.gaz))
-    }
-
-    /// Name-index entries whose key is `key` (through the hash table built at first use).
-    fn names_with_key(&self, key: &str) -> &'g [crate::gazetteer::NameEntry] {
-        if !self.warm() {
-            return self.gaz.names_with_key(key);
-        }
-        self.keys.get_or_init(|| index::KeyTable::build(&self.gaz.names)).get(&self.gaz.names, key)
     }
 
     /// Whether this resolver has been used enough for its lookup tables to pay off.
@@ -672,7 +662,7 @@ impl<'g> Resolver<'g> {
             };
             for e in near {
                 let key = &self.gaz.names[e as usize].key;
-                for entry in self.names_with_key(key) {
+                for entry in self.gaz.names_with_key(key) {
                     self.add_hit(entry.place, MatchKind::Fuzzy, filter, &mut hits);
                 }
             }
@@ -681,7 +671,7 @@ impl<'g> Resolver<'g> {
     }
 
     fn add_key(&self, k: &str, inflected: bool, filter: &Filter, hits: &mut Vec<Hit>) {
-        for e in self.names_with_key(k) {
+        for e in self.gaz.names_with_key(k) {
             let kind = if inflected {
                 MatchKind::Inflected
             } else if e.kind == crate::gazetteer::NameKind::Alternate {
