@@ -398,7 +398,7 @@ pub fn core_candidates(core: &str) -> Vec<String> {
     if cyr {
         if let Some(stem) = nickname_stem(&lower) {
             for suf in ["", "и", "ськ", "ск", "ы", "ь", "я", "к", "ьк"] {
-                push(format!("{stem}{suf}"));
+                push([stem.as_str(), suf].concat());
             }
         }
         let mut endings: Vec<&&str> = ADJ_ENDINGS.iter().filter(|e| lower.ends_with(**e)).collect();
@@ -407,11 +407,11 @@ pub fn core_candidates(core: &str) -> Vec<String> {
             let stem = &lower[..lower.len() - e.len()];
             if e.starts_with('ц') {
                 for suf in ["цк", "цьк", "ц", "цы"] {
-                    push(format!("{stem}{suf}"));
+                    push([stem, suf].concat());
                 }
             } else {
                 for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
-                    push(format!("{stem}{suf}"));
+                    push([stem, suf].concat());
                 }
             }
         }
@@ -421,7 +421,7 @@ pub fn core_candidates(core: &str) -> Vec<String> {
         for e in ["skiy", "skyi", "skyy", "skii", "skij", "sky", "ski", "ska", "ske"] {
             if let Some(stem) = lower.strip_suffix(e) {
                 for suf in ["sk", "", "o", "a", "e", "i", "y"] {
-                    push(format!("{stem}{suf}"));
+                    push([stem, suf].concat());
                 }
             }
         }
