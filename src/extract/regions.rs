@@ -519,13 +519,10 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
     let core_keys: Vec<String> = cands.iter().map(|c| crate::names::key(c)).collect();
     if level == 2 {
         let own = crate::names::key(core);
-        let district = keys
-            .admin2
-            .iter()
-            .zip(&gaz.admin2)
-            .filter(|(k, _)| k.strip_prefix(own.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
-            .map(|(_, r)| r)
-            .max_by_key(|r| prefer.iter().any(|p| r.code.starts_with(&format!("{p}."))));
+        let district =
+            keys.admin2_named(&own).into_iter().map(|i| &gaz.admin2[i as usize]).max_by_key(|r| {
+                prefer.iter().any(|p| r.code.strip_prefix(p.as_str()).is_some_and(|c| c.starts_with('.')))
+            });
         if let Some(r) = district {
             let admin1 = r.code.split('.').take(2).collect::<Vec<_>>().join(".");
             let seat = r.seat.or_else(|| {

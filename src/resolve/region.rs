@@ -217,6 +217,9 @@ const ADJECTIVE_ENDINGS: &[&str] =
 pub struct RegionNameKeys {
     pub(crate) admin1: Vec<(usize, Vec<String>)>,
     pub(crate) admin2: Vec<String>,
+    /// Indexes into `admin2`, sorted by key: the divisions whose key starts with a word are one run here,
+    /// found by binary search instead of a pass over the two thousand divisions.
+    admin2_sorted: Vec<u32>,
 }
 
 impl RegionNameKeys {
@@ -232,8 +235,26 @@ impl RegionNameKeys {
                 (i, names.map(|n| crate::names::key(n)).collect())
             })
             .collect();
-        let admin2 = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
-        RegionNameKeys { admin1, admin2 }
+        let admin2: Vec<String> = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
+        let mut admin2_sorted: Vec<u32> = (0..admin2.len() as u32).collect();
+        admin2_sorted.sort_by(|&a, &b| admin2[a as usize].cmp(&admin2[b as usize]));
+        RegionNameKeys { admin1, admin2, admin2_sorted }
+    }
+
+    /// The admin2 divisions (indexes into the admin2 table, in table order) whose key is `k` or `k`
+    /// followed by more words (`borovskii` → `borovskii raion`).
+    pub(crate) fn admin2_named(&self, k: &str) -> Vec<u32> {
+        let key = |i: &u32| self.admin2[*i as usize].as_str();
+        // Every key with the prefix `k` sorts at or after `k`, before any key without it.
+        let from = self.admin2_sorted.partition_point(|i| key(i) < k);
+        let mut out: Vec<u32> = self.admin2_sorted[from..]
+            .iter()
+            .take_while(|i| key(i).starts_with(k))
+            .filter(|i| key(i)[k.len()..].is_empty() || key(i)[k.len()..].starts_with(' '))
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
     }
 }
 
@@ -719,6 +740,34 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `admin2_named` finds what a pass over every division's key finds (the oracle), for every division's
+    /// key, its first word, its first letters, and keys no division has.
+    #[test]
+    fn admin2_named_agrees_with_a_pass_over_every_key() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let keys = RegionNameKeys::new(&gaz);
+        let by_pass = |k: &str| -> Vec<u32> {
+            (0..keys.admin2.len() as u32)
+                .filter(|&i| {
+                    keys.admin2[i as usize].strip_prefix(k).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+                })
+                .collect()
+        };
+        let mut asked: Vec<String> = vec![String::new(), "zzz".into(), "a".into(), "no such district".into()];
+        for k in &keys.admin2 {
+            asked.push(k.clone());
+            asked.push(k.split(' ').next().unwrap_or("").to_string());
+            asked.push(k.chars().take(4).collect());
+        }
+        let mut found = 0;
+        for k in &asked {
+            let got = keys.admin2_named(k);
+            assert_eq!(got, by_pass(k), "{k:?}");
+            found += got.len();
+        }
+        assert!(found > keys.admin2.len(), "{found}");
+    }
 
     /// The straightforward form of [`district_centres`]: every place's adjective stems into one map.
     fn district_centres_by_every_place(gaz: &Gazetteer) -> Vec<Option<u32>> {
