@@ -69,7 +69,11 @@ pub struct Place {
 impl Place {
     /// Admin1 code in GeoNames' `CC.code` form (`RU.09`), or empty when unknown.
     pub fn admin1_code(&self) -> String {
-        if self.admin1.is_empty() { String::new() } else { join_codes(&[&self.country, &self.admin1]) }
+        self.admin1_code_inline().into_string()
+    }
+    /// [`Place::admin1_code`] as an inline string: no allocation (codes are a few bytes).
+    pub fn admin1_code_inline(&self) -> CompactString {
+        if self.admin1.is_empty() { CompactString::default() } else { join_codes(&[&self.country, &self.admin1]) }
     }
     /// Is the place in the admin1 region `code` (`RU.09`)? Compares in place, without building the code.
     ///
@@ -86,15 +90,15 @@ impl Place {
         if self.admin1.is_empty() || self.admin2.is_empty() {
             String::new()
         } else {
-            join_codes(&[&self.country, &self.admin1, &self.admin2])
+            join_codes(&[&self.country, &self.admin1, &self.admin2]).into_string()
         }
     }
 }
 
-/// `parts` joined with dots, in one allocation: the geoparser builds a code for every place object, and
-/// `format!` costs several times as much.
-fn join_codes(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+/// `parts` joined with dots, inline when short (GeoNames codes are): the geoparser builds a code for every
+/// place object, and `format!` into a `String` costs several times as much.
+fn join_codes(parts: &[&str]) -> CompactString {
+    let mut s = CompactString::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             s.push('.');

@@ -33,6 +33,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::gazetteer::{Gazetteer, Place};
@@ -88,13 +89,16 @@ pub enum Status {
 
 /// A resolved place as it appears in every output (the contract's `Place` object).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+///
+/// The strings are inline strings: most fit in the struct itself, so building a place object (the
+/// geoparser builds one for every place it locates) allocates nothing for them.
 pub struct Candidate {
     pub geonameid: u32,
-    pub name: String,
-    pub country: String,
-    pub admin1: String,
-    pub admin1_name: String,
-    pub feature_code: String,
+    pub name: CompactString,
+    pub country: CompactString,
+    pub admin1: CompactString,
+    pub admin1_name: CompactString,
+    pub feature_code: CompactString,
     pub population: u64,
     pub lat: f64,
     pub lon: f64,
@@ -393,11 +397,11 @@ impl<'g> Resolver<'g> {
         let p: &Place = &self.gaz.places[index as usize];
         Candidate {
             geonameid: p.geonameid,
-            name: p.name.to_string(),
-            country: p.country.to_string(),
-            admin1: p.admin1_code(),
-            admin1_name: self.place_admin1_name(index).unwrap_or("").to_string(),
-            feature_code: p.feature_code.to_string(),
+            name: p.name.clone(),
+            country: p.country.clone(),
+            admin1: p.admin1_code_inline(),
+            admin1_name: self.place_admin1_name(index).unwrap_or("").into(),
+            feature_code: p.feature_code.clone(),
             population: p.population,
             lat: p.lat,
             lon: p.lon,
