@@ -29,6 +29,7 @@ pub mod fuzzy;
 pub mod index;
 mod region;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -266,13 +267,13 @@ struct Hit {
 
 /// What [`Resolver::rank_query`] found: the ranked hits, the filter they were judged by and what the query
 /// turned out to name.
-struct Ranked {
+struct Ranked<'q> {
     hits: Vec<Hit>,
     filter: Filter,
     /// The filter in words, for explanations.
     filter_words: Vec<String>,
     /// The name without region phrases and leading prepositions.
-    name_part: String,
+    name_part: Cow<'q, str>,
     kind: RankedKind,
 }
 
@@ -578,7 +579,7 @@ impl<'g> Resolver<'g> {
 
     /// Find and rank the places a query names, with the filter that applied; `Err` says why the name
     /// cannot be looked up at all.
-    fn rank_query(&self, q: &Query) -> Result<Ranked, String> {
+    fn rank_query<'q>(&self, q: &'q Query) -> Result<Ranked<'q>, String> {
         check_name(&q.name)?;
         let mut filter = Filter { country: None, regions: Vec::new() };
         let mut filter_words: Vec<String> = Vec::new();
@@ -820,14 +821,15 @@ impl<'g> Resolver<'g> {
         })
     }
 
-    fn split_name(&self, raw: &str) -> (String, Option<String>, Option<InName>) {
+    /// The name part borrows from `raw` unless words had to be joined.
+    fn split_name<'r>(&self, raw: &'r str) -> (Cow<'r, str>, Option<String>, Option<InName>) {
         let idx = lexicon();
         // "name, region" / "name (region)"
         if let Some(pos) = raw.find([',', '(', ';']) {
             let name = raw[..pos].trim();
             let rest = raw[pos + 1..].trim().trim_end_matches(')').trim();
             if !name.is_empty() && !rest.is_empty() {
-                let name = self.strip_leading(name);
+                let name = Cow::Borrowed(self.strip_leading(name));
                 if let Some(cc) = self.country_of_phrase(rest) {
                     return (name, None, Some(InName::Country(cc)));
                 }
@@ -845,10 +847,10 @@ impl<'g> Resolver<'g> {
             if idx.is_alias_key(&k) && !self.centre_named(&k) {
                 let refs = self.region_refs(raw);
                 if !refs.is_empty() {
-                    return (String::new(), None, Some(InName::WholeRegion(refs)));
+                    return (Cow::Borrowed(""), None, Some(InName::WholeRegion(refs)));
                 }
             }
-            return (raw.to_string(), Some(k), None);
+            return (Cow::Borrowed(raw), Some(k), None);
         }
         let words: Vec<&str> = raw.split_whitespace().collect();
         let keys: Vec<String> = words.iter().map(|w| names::key(w)).collect();
@@ -857,7 +859,7 @@ impl<'g> Resolver<'g> {
         if has_generic || idx.is_alias(raw) {
             let refs = self.region_refs(raw);
             if !refs.is_empty() {
-                return (String::new(), None, Some(InName::WholeRegion(refs)));
+                return (Cow::Borrowed(""), None, Some(InName::WholeRegion(refs)));
             }
         }
         // "Name Region-phrase" with a generic word at the end.
@@ -871,15 +873,16 @@ impl<'g> Resolver<'g> {
                     while head.len() > 1 && head.last().is_some_and(|w| idx.is_leading_word(&names::key(w))) {
                         head.pop();
                     }
-                    return (self.strip_leading(&head.join(" ")), None, Some(InName::Region(refs)));
+                    let name = self.strip_leading(&head.join(" ")).to_string();
+                    return (Cow::Owned(name), None, Some(InName::Region(refs)));
                 }
             }
         }
-        (self.strip_leading(raw), None, None)
+        (Cow::Borrowed(self.strip_leading(raw)), None, None)
     }
 
     /// Drop leading prepositions ("в Белгороде", "near Kupiansk") when a name remains.
-    fn strip_leading(&self, name: &str) -> String {
+    fn strip_leading<'n>(&self, name: &'n str) -> &'n str {
         let idx = lexicon();
         let mut rest = name.trim();
         while let Some((first, tail)) = rest.split_once(char::is_whitespace) {
@@ -889,7 +892,7 @@ impl<'g> Resolver<'g> {
                 break;
             }
         }
-        rest.to_string()
+        rest
     }
 }
 
