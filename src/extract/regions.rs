@@ -541,7 +541,8 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
     for (rank, k) in core_keys.iter().enumerate() {
         for e in gaz.names_with_key(k) {
             let pl = &gaz.places[e.place as usize];
-            let cand = (prefer.contains(&pl.admin1_code()), usize::MAX - rank, pl.population, e.place);
+            let code = pl.admin1_code_inline(); // no allocation per entry
+            let cand = (prefer.iter().any(|p| **p == *code), usize::MAX - rank, pl.population, e.place);
             if best.is_none_or(|b| (cand.0, cand.1, cand.2) > (b.0, b.1, b.2)) {
                 best = Some(cand);
             }
