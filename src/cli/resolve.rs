@@ -175,7 +175,11 @@ fn table(out: &mut impl Write, results: &[Resolution]) -> std::io::Result<()> {
                 r.query.clone(),
                 status,
                 format!("{} ({})", b.name, b.geonameid),
-                if b.admin1_name.is_empty() { b.country.clone() } else { format!("{}, {}", b.admin1_name, b.country) },
+                if b.admin1_name.is_empty() {
+                    b.country.to_string()
+                } else {
+                    format!("{}, {}", b.admin1_name, b.country)
+                },
                 b.population.to_string(),
                 format!("{:.5}", b.lat),
                 format!("{:.5}", b.lon),

@@ -1350,7 +1350,7 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
     let precise_regions: HashSet<String> = mentions
         .iter()
         .filter(|m| m.role == Role::Incident && m.precision != Precision::Region && m.lat.is_some())
-        .filter_map(|m| m.place.as_ref().map(|p| p.admin1.clone()))
+        .filter_map(|m| m.place.as_ref().map(|p| p.admin1.to_string()))
         .collect();
     for m in mentions.iter().filter(|m| m.role == Role::Incident) {
         let (Some(lat), Some(lon), Some(meas)) = (m.lat, m.lon, m.measurement.clone()) else {
@@ -1367,7 +1367,7 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             continue;
         };
         if m.precision == Precision::Region
-            && m.place.as_ref().is_some_and(|p| precise_regions.contains(&p.admin1))
+            && m.place.as_ref().is_some_and(|p| precise_regions.contains(p.admin1.as_str()))
             && m.status != Status::NotFound
         {
             continue;

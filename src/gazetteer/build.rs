@@ -244,7 +244,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
         border_km: crate::border::derive::length_km(&boundaries.land_border),
     };
     Ok(BuildOutput {
-        gazetteer: Gazetteer { manifest, places, admin1, admin2, names, boundaries },
+        gazetteer: Gazetteer { manifest, places, admin1, admin2, names, boundaries, key_index: Default::default() },
         warnings: problems.warnings,
     })
 }

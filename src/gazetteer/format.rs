@@ -225,6 +225,7 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
         admin2: head.admin2,
         names,
         boundaries: head.boundaries,
+        key_index: Default::default(),
     })
 }
 

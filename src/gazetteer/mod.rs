@@ -12,11 +12,15 @@ pub mod format;
 pub mod geonames;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 pub use format::Manifest;
+
+use crate::resolve::index::KeyTable;
 
 /// The gazetteer compiled into the binary (built from `gazetteer/` in the source tree).
 pub static EMBEDDED: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/gazetteer.bin"));
@@ -65,7 +69,11 @@ pub struct Place {
 impl Place {
     /// Admin1 code in GeoNames' `CC.code` form (`RU.09`), or empty when unknown.
     pub fn admin1_code(&self) -> String {
-        if self.admin1.is_empty() { String::new() } else { format!("{}.{}", self.country, self.admin1) }
+        self.admin1_code_inline().into_string()
+    }
+    /// [`Place::admin1_code`] as an inline string: no allocation (codes are a few bytes).
+    pub fn admin1_code_inline(&self) -> CompactString {
+        if self.admin1.is_empty() { CompactString::default() } else { join_codes(&[&self.country, &self.admin1]) }
     }
     /// Is the place in the admin1 region `code` (`RU.09`)? Compares in place, without building the code.
     ///
@@ -82,9 +90,22 @@ impl Place {
         if self.admin1.is_empty() || self.admin2.is_empty() {
             String::new()
         } else {
-            format!("{}.{}.{}", self.country, self.admin1, self.admin2)
+            join_codes(&[&self.country, &self.admin1, &self.admin2]).into_string()
         }
     }
+}
+
+/// `parts` joined with dots, inline when short (GeoNames codes are): the geoparser builds a code for every
+/// place object, and `format!` into a `String` costs several times as much.
+fn join_codes(parts: &[&str]) -> CompactString {
+    let mut s = CompactString::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        s.push_str(p);
+    }
+    s
 }
 
 /// A first- (oblast, krai, republic) or second-level (district) administrative division.
@@ -148,6 +169,33 @@ pub struct Gazetteer {
     /// Name index sorted by key, then place.
     pub names: Vec<NameEntry>,
     pub boundaries: Boundaries,
+    /// A hash table over `names`, built once the gazetteer is looked up often (see
+    /// [`Gazetteer::names_with_key`]); not stored, and never to be built before `names` is final.
+    #[serde(skip)]
+    pub(crate) key_index: KeyIndex,
+}
+
+/// The lazily built [`KeyTable`] of a gazetteer's name index. A one-shot lookup (`incimap resolve
+/// Belgorod`) is faster with a binary search than with building a table over every key; a geoparser
+/// looks up thousands of names, and a binary search over the million heap strings of the name index costs
+/// it about twenty cache-missing comparisons per name where the table costs one hash and one comparison.
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex {
+    table: OnceLock<KeyTable>,
+    /// Lookups so far, up to [`KeyIndex::BUILD_AFTER`].
+    uses: AtomicU32,
+}
+
+impl KeyIndex {
+    /// Lookups by binary search before the table is built.
+    const BUILD_AFTER: u32 = 200;
+}
+
+/// A clone starts without a table: the clone's name index may be changed before it is first looked up.
+impl Clone for KeyIndex {
+    fn clone(&self) -> Self {
+        KeyIndex::default()
+    }
 }
 
 impl Gazetteer {
@@ -187,10 +235,50 @@ impl Gazetteer {
         self.admin1_by_code(&place.admin1_code()).map(|r| r.name.as_str())
     }
 
-    /// Name-index entries whose key equals `key` exactly.
+    /// Name-index entries whose key equals `key` exactly: by binary search for the first 200
+    /// lookups (a one-shot lookup is faster so), then through a hash table over the keys built once.
     pub fn names_with_key(&self, key: &str) -> &[NameEntry] {
+        let idx = &self.key_index;
+        if let Some(table) = idx.table.get() {
+            return table.get(&self.names, key);
+        }
+        if idx.uses.fetch_add(1, Ordering::Relaxed) < KeyIndex::BUILD_AFTER {
+            return self.names_by_search(key);
+        }
+        idx.table.get_or_init(|| KeyTable::build(&self.names)).get(&self.names, key)
+    }
+
+    /// [`Gazetteer::names_with_key`] by binary search over the sorted name index.
+    fn names_by_search(&self, key: &str) -> &[NameEntry] {
         let lo = self.names.partition_point(|e| e.key.as_str() < key);
         let hi = lo + self.names[lo..].partition_point(|e| e.key.as_str() == key);
         &self.names[lo..hi]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `names_with_key` answers like the binary search it starts with, before and after it builds its table:
+    /// over every key of the embedded gazetteer (runs found by a linear pass over the sorted index).
+    #[test]
+    fn names_with_key_agrees_with_binary_search() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let names = &gaz.names;
+        let mut lookups = 0;
+        let mut i = 0;
+        while i < names.len() {
+            let j = i + names[i..].iter().take_while(|e| e.key == names[i].key).count();
+            let key = &names[i].key;
+            assert_eq!(gaz.names_by_search(key), &names[i..j], "key {key:?}");
+            assert_eq!(gaz.names_with_key(key), &names[i..j], "key {key:?} after {lookups} lookups");
+            lookups += 1;
+            i = j;
+        }
+        assert!(lookups > KeyIndex::BUILD_AFTER as usize && gaz.key_index.table.get().is_some());
+        for absent in ["no such key at all", "", "belgorodx", "belgoro"] {
+            assert!(gaz.names_with_key(absent).is_empty() && gaz.names_by_search(absent).is_empty());
+        }
     }
 }

@@ -29,10 +29,12 @@ pub mod fuzzy;
 pub mod index;
 mod region;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::gazetteer::{Gazetteer, Place};
@@ -88,13 +90,16 @@ pub enum Status {
 
 /// A resolved place as it appears in every output (the contract's `Place` object).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+///
+/// The strings are inline strings: most fit in the struct itself, so building a place object (the
+/// geoparser builds one for every place it locates) allocates nothing for them.
 pub struct Candidate {
     pub geonameid: u32,
-    pub name: String,
-    pub country: String,
-    pub admin1: String,
-    pub admin1_name: String,
-    pub feature_code: String,
+    pub name: CompactString,
+    pub country: CompactString,
+    pub admin1: CompactString,
+    pub admin1_name: CompactString,
+    pub feature_code: CompactString,
     pub population: u64,
     pub lat: f64,
     pub lon: f64,
@@ -262,13 +267,13 @@ struct Hit {
 
 /// What [`Resolver::rank_query`] found: the ranked hits, the filter they were judged by and what the query
 /// turned out to name.
-struct Ranked {
+struct Ranked<'q> {
     hits: Vec<Hit>,
     filter: Filter,
     /// The filter in words, for explanations.
     filter_words: Vec<String>,
     /// The name without region phrases and leading prepositions.
-    name_part: String,
+    name_part: Cow<'q, str>,
     kind: RankedKind,
 }
 
@@ -304,7 +309,6 @@ pub struct Resolver<'g> {
     region_name_keys: OnceLock<RegionNameKeys>,
     districts: OnceLock<DistrictCentres>,
     fuzzy: OnceLock<FuzzyIndex>,
-    keys: OnceLock<index::KeyTable>,
     /// Per place: index of its admin1 region in the gazetteer, or `u16::MAX`.
     place_admin1: OnceLock<Vec<u16>>,
     /// Lookups so far: the hash tables above are built only once a resolver is used for many queries
@@ -322,7 +326,6 @@ impl<'g> Resolver<'g> {
             region_name_keys: OnceLock::new(),
             districts: OnceLock::new(),
             fuzzy: OnceLock::new(),
-            keys: OnceLock::new(),
             place_admin1: OnceLock::new(),
             uses: Default::default(),
             countries: OnceLock::new(),
@@ -346,14 +349,6 @@ impl<'g> Resolver<'g> {
 
     fn district_centres(&self) -> &DistrictCentres {
         self.districts.get_or_init(|| DistrictCentres::new(self.gaz))
-    }
-
-    /// Name-index entries whose key is `key` (through the hash table built at first use).
-    fn names_with_key(&self, key: &str) -> &'g [crate::gazetteer::NameEntry] {
-        if !self.warm() {
-            return self.gaz.names_with_key(key);
-        }
-        self.keys.get_or_init(|| index::KeyTable::build(&self.gaz.names)).get(&self.gaz.names, key)
     }
 
     /// Whether this resolver has been used enough for its lookup tables to pay off.
@@ -403,11 +398,11 @@ impl<'g> Resolver<'g> {
         let p: &Place = &self.gaz.places[index as usize];
         Candidate {
             geonameid: p.geonameid,
-            name: p.name.to_string(),
-            country: p.country.to_string(),
-            admin1: p.admin1_code(),
-            admin1_name: self.place_admin1_name(index).unwrap_or("").to_string(),
-            feature_code: p.feature_code.to_string(),
+            name: p.name.clone(),
+            country: p.country.clone(),
+            admin1: p.admin1_code_inline(),
+            admin1_name: self.place_admin1_name(index).unwrap_or("").into(),
+            feature_code: p.feature_code.clone(),
             population: p.population,
             lat: p.lat,
             lon: p.lon,
@@ -584,7 +579,7 @@ impl<'g> Resolver<'g> {
 
     /// Find and rank the places a query names, with the filter that applied; `Err` says why the name
     /// cannot be looked up at all.
-    fn rank_query(&self, q: &Query) -> Result<Ranked, String> {
+    fn rank_query<'q>(&self, q: &'q Query) -> Result<Ranked<'q>, String> {
         check_name(&q.name)?;
         let mut filter = Filter { country: None, regions: Vec::new() };
         let mut filter_words: Vec<String> = Vec::new();
@@ -672,7 +667,7 @@ impl<'g> Resolver<'g> {
             };
             for e in near {
                 let key = &self.gaz.names[e as usize].key;
-                for entry in self.names_with_key(key) {
+                for entry in self.gaz.names_with_key(key) {
                     self.add_hit(entry.place, MatchKind::Fuzzy, filter, &mut hits);
                 }
             }
@@ -681,7 +676,7 @@ impl<'g> Resolver<'g> {
     }
 
     fn add_key(&self, k: &str, inflected: bool, filter: &Filter, hits: &mut Vec<Hit>) {
-        for e in self.names_with_key(k) {
+        for e in self.gaz.names_with_key(k) {
             let kind = if inflected {
                 MatchKind::Inflected
             } else if e.kind == crate::gazetteer::NameKind::Alternate {
@@ -826,14 +821,15 @@ impl<'g> Resolver<'g> {
         })
     }
 
-    fn split_name(&self, raw: &str) -> (String, Option<String>, Option<InName>) {
+    /// The name part borrows from `raw` unless words had to be joined.
+    fn split_name<'r>(&self, raw: &'r str) -> (Cow<'r, str>, Option<String>, Option<InName>) {
         let idx = lexicon();
         // "name, region" / "name (region)"
         if let Some(pos) = raw.find([',', '(', ';']) {
             let name = raw[..pos].trim();
             let rest = raw[pos + 1..].trim().trim_end_matches(')').trim();
             if !name.is_empty() && !rest.is_empty() {
-                let name = self.strip_leading(name);
+                let name = Cow::Borrowed(self.strip_leading(name));
                 if let Some(cc) = self.country_of_phrase(rest) {
                     return (name, None, Some(InName::Country(cc)));
                 }
@@ -851,10 +847,10 @@ impl<'g> Resolver<'g> {
             if idx.is_alias_key(&k) && !self.centre_named(&k) {
                 let refs = self.region_refs(raw);
                 if !refs.is_empty() {
-                    return (String::new(), None, Some(InName::WholeRegion(refs)));
+                    return (Cow::Borrowed(""), None, Some(InName::WholeRegion(refs)));
                 }
             }
-            return (raw.to_string(), Some(k), None);
+            return (Cow::Borrowed(raw), Some(k), None);
         }
         let words: Vec<&str> = raw.split_whitespace().collect();
         let keys: Vec<String> = words.iter().map(|w| names::key(w)).collect();
@@ -863,7 +859,7 @@ impl<'g> Resolver<'g> {
         if has_generic || idx.is_alias(raw) {
             let refs = self.region_refs(raw);
             if !refs.is_empty() {
-                return (String::new(), None, Some(InName::WholeRegion(refs)));
+                return (Cow::Borrowed(""), None, Some(InName::WholeRegion(refs)));
             }
         }
         // "Name Region-phrase" with a generic word at the end.
@@ -877,15 +873,16 @@ impl<'g> Resolver<'g> {
                     while head.len() > 1 && head.last().is_some_and(|w| idx.is_leading_word(&names::key(w))) {
                         head.pop();
                     }
-                    return (self.strip_leading(&head.join(" ")), None, Some(InName::Region(refs)));
+                    let name = self.strip_leading(&head.join(" ")).to_string();
+                    return (Cow::Owned(name), None, Some(InName::Region(refs)));
                 }
             }
         }
-        (self.strip_leading(raw), None, None)
+        (Cow::Borrowed(self.strip_leading(raw)), None, None)
     }
 
     /// Drop leading prepositions ("в Белгороде", "near Kupiansk") when a name remains.
-    fn strip_leading(&self, name: &str) -> String {
+    fn strip_leading<'n>(&self, name: &'n str) -> &'n str {
         let idx = lexicon();
         let mut rest = name.trim();
         while let Some((first, tail)) = rest.split_once(char::is_whitespace) {
@@ -895,7 +892,7 @@ impl<'g> Resolver<'g> {
                 break;
             }
         }
-        rest.to_string()
+        rest
     }
 }
 

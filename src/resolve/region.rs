@@ -8,7 +8,12 @@
 //! Ukrainian name regions (Воронежская область, Боровский район, Харківська область). A phrase is
 //! reduced the same way and looked up as a noun, then as an adjective.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+
+// Fx hashing: the geoparser asks the lexicon and the region index about every region phrase and most
+// names, and the keys are short strings that SipHash costs several times as much to hash. No map here is
+// iterated in an order that shows in any output.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 use crate::gazetteer::{Gazetteer, Region};
@@ -212,6 +217,9 @@ const ADJECTIVE_ENDINGS: &[&str] =
 pub struct RegionNameKeys {
     pub(crate) admin1: Vec<(usize, Vec<String>)>,
     pub(crate) admin2: Vec<String>,
+    /// Indexes into `admin2`, sorted by key: the divisions whose key starts with a word are one run here,
+    /// found by binary search instead of a pass over the two thousand divisions.
+    admin2_sorted: Vec<u32>,
 }
 
 impl RegionNameKeys {
@@ -227,8 +235,26 @@ impl RegionNameKeys {
                 (i, names.map(|n| crate::names::key(n)).collect())
             })
             .collect();
-        let admin2 = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
-        RegionNameKeys { admin1, admin2 }
+        let admin2: Vec<String> = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
+        let mut admin2_sorted: Vec<u32> = (0..admin2.len() as u32).collect();
+        admin2_sorted.sort_by(|&a, &b| admin2[a as usize].cmp(&admin2[b as usize]));
+        RegionNameKeys { admin1, admin2, admin2_sorted }
+    }
+
+    /// The admin2 divisions (indexes into the admin2 table, in table order) whose key is `k` or `k`
+    /// followed by more words (`borovskii` → `borovskii raion`).
+    pub(crate) fn admin2_named(&self, k: &str) -> Vec<u32> {
+        let key = |i: &u32| self.admin2[*i as usize].as_str();
+        // Every key with the prefix `k` sorts at or after `k`, before any key without it.
+        let from = self.admin2_sorted.partition_point(|i| key(i) < k);
+        let mut out: Vec<u32> = self.admin2_sorted[from..]
+            .iter()
+            .take_while(|i| key(i).starts_with(k))
+            .filter(|i| key(i)[k.len()..].is_empty() || key(i)[k.len()..].starts_with(' '))
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out
     }
 }
 
@@ -323,12 +349,12 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             first_level_words: keyed(FIRST_LEVEL_WORDS),
             second_level_words: keyed(SECOND_LEVEL_WORDS),
             leading_words: keyed(LEADING_WORDS),
-            aliases: HashMap::new(),
+            aliases: HashMap::default(),
         };
         let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
         for (codes, names) in aliases {
             for n in names {
-                let form = lex.alias_form(&key(n));
+                let form = lex.alias_form(&key(n)).into_owned();
                 let v = lex.aliases.entry(form).or_default();
                 for c in codes {
                     if !v.contains(c) {
@@ -382,7 +408,7 @@ impl RegionIndex {
             }
         }
         // Admin1 capitals and all their names (Kharkov, Харків) name their region too.
-        let mut seat_of: HashMap<u32, Vec<RegionRef>> = HashMap::new();
+        let mut seat_of: HashMap<u32, Vec<RegionRef>> = HashMap::default();
         for (i, r) in gaz.admin1.iter().enumerate() {
             if let Some(seat) = r.seat {
                 let code = gaz.places.get(seat as usize).map(|p| p.feature_code.as_str()).unwrap_or("");
@@ -438,7 +464,7 @@ impl RegionIndex {
         let k = key(text);
         let mut out: Vec<RegionRef> = Vec::new();
         let lex = lexicon();
-        if let Some(v) = self.aliases.get(&lex.alias_form(&k)) {
+        if let Some(v) = self.aliases.get(&*lex.alias_form(&k)) {
             return (v.clone(), Generic { first_level: true, second_level: false });
         }
         let (stem, generic) = lex.strip(&k);
@@ -511,13 +537,16 @@ impl RegionIndex {
 impl Lexicon {
     /// An alias phrase reduced for matching: no leading prepositions or generic words, each word
     /// without its case ending.
-    fn alias_form(&self, k: &str) -> String {
+    ///
+    /// A one-word key (the common case: most names the geoparser checks are one word) is answered as a
+    /// slice of `k`, without allocating.
+    fn alias_form<'k>(&self, k: &'k str) -> Cow<'k, str> {
         if !k.contains(' ') {
             // one word: no prepositions to drop; a generic word alone is no alias
             if self.is_generic_word(k) {
-                return String::new();
+                return Cow::Borrowed("");
             }
-            return alias_word(k).to_string();
+            return Cow::Borrowed(alias_word(k));
         }
         let (stem, _) = self.strip(k);
         let mut out = String::with_capacity(stem.len());
@@ -528,7 +557,7 @@ impl Lexicon {
             }
             out.push_str(w);
         }
-        out
+        Cow::Owned(out)
     }
 
     /// Remove leading prepositions and every generic word from a key; report which kinds were present.
@@ -559,7 +588,7 @@ impl Lexicon {
     /// [`Lexicon::is_alias`] for a phrase already turned into a key.
     pub fn is_alias_key(&self, k: &str) -> bool {
         let form = self.alias_form(k);
-        !form.is_empty() && self.aliases.contains_key(&form)
+        !form.is_empty() && self.aliases.contains_key(&*form)
     }
 
     /// Whether `word` (a key) is a generic region word of either level.
@@ -712,11 +741,39 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// `admin2_named` finds what a pass over every division's key finds (the oracle), for every division's
+    /// key, its first word, its first letters, and keys no division has.
+    #[test]
+    fn admin2_named_agrees_with_a_pass_over_every_key() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let keys = RegionNameKeys::new(&gaz);
+        let by_pass = |k: &str| -> Vec<u32> {
+            (0..keys.admin2.len() as u32)
+                .filter(|&i| {
+                    keys.admin2[i as usize].strip_prefix(k).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+                })
+                .collect()
+        };
+        let mut asked: Vec<String> = vec![String::new(), "zzz".into(), "a".into(), "no such district".into()];
+        for k in &keys.admin2 {
+            asked.push(k.clone());
+            asked.push(k.split(' ').next().unwrap_or("").to_string());
+            asked.push(k.chars().take(4).collect());
+        }
+        let mut found = 0;
+        for k in &asked {
+            let got = keys.admin2_named(k);
+            assert_eq!(got, by_pass(k), "{k:?}");
+            found += got.len();
+        }
+        assert!(found > keys.admin2.len(), "{found}");
+    }
+
     /// The straightforward form of [`district_centres`]: every place's adjective stems into one map.
     fn district_centres_by_every_place(gaz: &Gazetteer) -> Vec<Option<u32>> {
         let lex = lexicon();
         // (admin1 code, adjective stem) → most prominent place
-        let mut by_adjective: HashMap<(String, String), u32> = HashMap::new();
+        let mut by_adjective: HashMap<(String, String), u32> = HashMap::default();
         let rank = |p: &crate::gazetteer::Place| {
             let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
             (seat, p.population)

@@ -175,7 +175,7 @@ impl<'r> Keyer<'r> {
                 .measurement
                 .country
                 .map(str::to_string)
-                .or_else(|| incident.place.as_ref().map(|p| p.country.clone()))
+                .or_else(|| incident.place.as_ref().map(|p| p.country.to_string()))
                 .or_else(|| incident.field_str("country").map(|c| c.to_uppercase())),
             GroupBy::Month => incident.date.as_ref().map(|d| d.chars().take(7).collect()),
             GroupBy::Weapon => incident.weapon.as_ref().map(|w| w.to_lowercase()),
@@ -186,10 +186,10 @@ impl<'r> Keyer<'r> {
 
     fn region(&mut self, incident: &Incident) -> Option<String> {
         if let Some(p) = incident.place.as_ref().filter(|p| !p.admin1.is_empty()) {
-            if !p.admin1_name.is_empty() && !self.names.contains_key(&p.admin1) {
-                self.names.insert(p.admin1.clone(), p.admin1_name.clone());
+            if !p.admin1_name.is_empty() && !self.names.contains_key(p.admin1.as_str()) {
+                self.names.insert(p.admin1.to_string(), p.admin1_name.to_string());
             }
-            return Some(p.admin1.clone());
+            return Some(p.admin1.to_string());
         }
         let text = incident.field_str("region")?;
         if let Some(found) = self.regions.get(&text) {
