@@ -185,10 +185,13 @@ pub struct Extractor<'r, 'g> {
     key_buf: RefCell<String>,
     /// One document's working buffers, kept for the next document.
     scratch: RefCell<Scratch>,
+    /// The place list of names the gazetteer lacks (empty), shared by their spans.
+    no_places: Rc<[u32]>,
 }
 
 /// The buffers [`Extractor::extract`] fills for each document, kept between documents so that each one
 /// does not allocate (and grow) them afresh.
+#[derive(Default)]
 struct Scratch {
     classes: Vec<Classes>,
     phrases: Vec<(usize, RegionPhrase)>,
@@ -201,26 +204,6 @@ struct Scratch {
     /// One sentence's region phrases, as [`regions::find`] gives them.
     sentence_phrases: Vec<RegionPhrase>,
     by_place: HashMap<u32, DateWeapon>,
-    /// The place list of names the gazetteer lacks (empty), shared.
-    no_places: Rc<[u32]>,
-}
-
-impl Default for Scratch {
-    fn default() -> Self {
-        Scratch {
-            classes: Vec::new(),
-            phrases: Vec::new(),
-            in_core: Vec::new(),
-            phrase_regions: Vec::new(),
-            spans: Vec::new(),
-            attached: Vec::new(),
-            index: PhraseIndex::default(),
-            sentence_dates: Vec::new(),
-            sentence_phrases: Vec::new(),
-            by_place: HashMap::default(),
-            no_places: Rc::from([]),
-        }
-    }
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -238,6 +221,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             source: RefCell::new(None),
             key_buf: RefCell::new(String::new()),
             scratch: RefCell::new(Scratch::default()),
+            no_places: Rc::from([]),
         }
     }
 
@@ -368,8 +352,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             mut sentence_dates,
             mut sentence_phrases,
             mut by_place,
-            no_places,
         } = self.scratch.take();
+        let no_places = &self.no_places;
         // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
         classes.clear();
         classes.resize(tokens.len(), 0);
@@ -735,7 +719,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             sentence_dates,
             sentence_phrases,
             by_place,
-            no_places,
         });
         out
     }

@@ -383,6 +383,18 @@ struct WordFacts {
     digit: bool,
 }
 
+impl WordFacts {
+    /// `n` more letters of `script`, `uppers` of them capitals (a word's script is its first letter's).
+    #[inline(always)]
+    fn letters(&mut self, n: usize, uppers: usize, script: Script) {
+        self.letters += n;
+        self.uppers += uppers;
+        if self.script == Script::Other {
+            self.script = script;
+        }
+    }
+}
+
 /// The tokenizer; with `FOLD` it also fills `f` (see [`tokenize_folded`]).
 fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
     let bytes = text.as_bytes();
@@ -472,10 +484,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
             class::LOWER => {
                 // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
                 let run = ascii_lower_run(&bytes[i..]);
-                w.letters += run;
-                if w.script == Script::Other {
-                    w.script = Script::Latin;
-                }
+                w.letters(run, 0, Script::Latin);
                 i += run;
                 // Most words end at a space after such a run: seen here, it takes no other round.
                 if bytes.get(i) == Some(&b' ') {
@@ -484,11 +493,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 continue;
             }
             class::UPPER => {
-                w.letters += 1;
-                w.uppers += 1;
-                if w.script == Script::Other {
-                    w.script = Script::Latin;
-                }
+                w.letters(1, 1, Script::Latin);
                 if FOLD {
                     f.fold_ascii_upper(i, b);
                 }
@@ -513,10 +518,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 // themselves too; capitals are folded below; other letters (ё) take the general path.
                 let run = cyrillic_lower_run(&bytes[i..]);
                 if run > 0 {
-                    w.letters += run / 2;
-                    if w.script == Script::Other {
-                        w.script = Script::Cyrillic;
-                    }
+                    w.letters(run / 2, 0, Script::Cyrillic);
                     i += run;
                     if bytes.get(i) == Some(&b' ') {
                         break;
@@ -525,11 +527,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 }
                 // Ѐ-Я but Ё (D0 80-AF but D0 81), the capitals of Russian and Ukrainian names.
                 if let (0xd0, Some(&b1 @ (0x80 | 0x82..=0xaf))) = (b, bytes.get(i + 1)) {
-                    w.letters += 1;
-                    w.uppers += 1;
-                    if w.script == Script::Other {
-                        w.script = Script::Cyrillic;
-                    }
+                    w.letters(1, 1, Script::Cyrillic);
                     if FOLD {
                         f.fold_cyrillic_upper(i, b1);
                     }
