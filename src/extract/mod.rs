@@ -204,6 +204,18 @@ struct Scratch {
     /// One sentence's region phrases, as [`regions::find`] gives them.
     sentence_phrases: Vec<RegionPhrase>,
     by_place: HashMap<u32, DateWeapon>,
+    choosing: ChooseScratch,
+}
+
+/// The buffers [`Extractor::choose`] fills for each document.
+#[derive(Default)]
+struct ChooseScratch {
+    /// Places' priors in the current document (they depend on its regions).
+    prior_of: HashMap<u32, f64>,
+    /// The first-pass points of one span's neighbours.
+    neighbours: Vec<Point>,
+    /// One span's candidates with their scores.
+    scored: Vec<(u32, f64)>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -352,6 +364,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             mut sentence_dates,
             mut sentence_phrases,
             mut by_place,
+            mut choosing,
         } = self.scratch.take();
         let no_places = &self.no_places;
         // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
@@ -545,7 +558,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
         // Spans with the same name share an id, so later steps compare ids rather than strings.
         let name_ids: Vec<u32> = {
-            let mut ids: HashMap<&str, u32> = HashMap::default();
+            let mut ids: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(spans.len(), Default::default());
             spans
                 .iter()
                 .map(|sp| {
@@ -586,7 +599,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         link_between(&lower, &sents, &mut spans);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
-        let choices = self.choose(text, &spans, &name_ids, &doc_regions);
+        let choices = self.choose(text, &spans, &name_ids, &doc_regions, &mut choosing);
 
         // Roles, precision, dates, weapons.
         // Lines counted as the mentions go (they come in text order): (offset, its 1-based line).
@@ -719,6 +732,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             sentence_dates,
             sentence_phrases,
             by_place,
+            choosing,
         });
         out
     }
@@ -804,7 +818,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Pick each span's place.
     /// `name_ids[k]` identifies span `k`'s name (equal names, equal ids).
-    fn choose(&self, text: &str, spans: &[Span], name_ids: &[u32], doc_regions: &[String]) -> Vec<Choice> {
+    fn choose(
+        &self,
+        text: &str,
+        spans: &[Span],
+        name_ids: &[u32],
+        doc_regions: &[String],
+        buffers: &mut ChooseScratch,
+    ) -> Vec<Choice> {
+        let ChooseScratch { prior_of, neighbours, scored } = buffers;
         let gaz = self.gaz;
         // Candidate lists under hard constraints.
         let mut cands: Ragged<u32> = Ragged::with_capacity(spans.len());
@@ -862,7 +884,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 + focus
                 + if doc_split.iter().any(|&(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1) { 1.0 } else { 0.0 }
         };
-        let mut prior_of: HashMap<u32, f64> = HashMap::default();
+        prior_of.clear();
         let mut prior = |p: u32| -> f64 { *prior_of.entry(p).or_insert_with(|| prior_uncached(p)) };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
         let priors = Ragged { items: cands.items.iter().map(|&p| prior(p)).collect(), ends: cands.ends.clone() };
@@ -875,8 +897,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             })
             .collect();
         let mut out = Vec::with_capacity(spans.len());
-        let mut neighbours: Vec<Point> = Vec::new();
-        let mut scored: Vec<(u32, f64)> = Vec::new();
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
                 SpanKind::Settlement if !cands.get(k).is_empty() => {
@@ -891,7 +911,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         let pl = &gaz.places[ck[i] as usize];
                         let here = Point::new(pl.lat, pl.lon);
                         // The closest neighbour decides: exp(-d/150 km) is largest for the smallest d.
-                        let nearest = neighbours.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
+                        let nearest = here.km_to_nearest(neighbours);
                         pk[i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
                     };
                     // A lone candidate wins whatever its score.
@@ -903,9 +923,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     }
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
                     let (best, s1) = scored[0];
+                    let best_point = Point::new(gaz.places[best as usize].lat, gaz.places[best as usize].lon);
                     let rival = scored.iter().skip(1).find(|(p, _)| {
-                        let (a, b) = (&gaz.places[best as usize], &gaz.places[*p as usize]);
-                        Point::new(a.lat, a.lon).km_to(&Point::new(b.lat, b.lon)) > 30.0
+                        let b = &gaz.places[*p as usize];
+                        best_point.km_to(&Point::new(b.lat, b.lon)) > 30.0
                     });
                     let (status, conf) = match rival {
                         Some((_, s2)) if s1 - s2 < 0.15 => (Status::Ambiguous, 0.5),
@@ -1304,6 +1325,21 @@ impl Point {
         let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
         let y = (o.lat - self.lat).to_radians();
         6371.0 * (x * x + y * y).sqrt()
+    }
+
+    /// The least [`Point::km_to`] from here to `others` (infinite when there are none), the same value,
+    /// with one square root: the root and the scaling are monotonic, so the least sum of squares gives it.
+    fn km_to_nearest(&self, others: &[Point]) -> f64 {
+        let mut least = f64::INFINITY;
+        for o in others {
+            let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
+            let y = (o.lat - self.lat).to_radians();
+            let squares = x * x + y * y;
+            if squares < least {
+                least = squares;
+            }
+        }
+        6371.0 * least.sqrt()
     }
 }
 
