@@ -210,12 +210,12 @@ struct Scratch {
 /// The buffers [`Extractor::choose`] fills for each document.
 #[derive(Default)]
 struct ChooseScratch {
-    /// Places' priors in the current document (they depend on its regions).
-    prior_of: HashMap<u32, f64>,
+    /// Places' priors in the current document (they depend on its regions), with their points.
+    prior_of: HashMap<u32, (f64, Point)>,
     /// The first-pass points of one span's neighbours.
     neighbours: Vec<Point>,
-    /// One span's candidates with their scores.
-    scored: Vec<(u32, f64)>,
+    /// One span's candidates (indices in its list) with their scores.
+    scored: Vec<(usize, f64)>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -882,25 +882,36 @@ impl<'r, 'g> Extractor<'r, 'g> {
             0.12 * ((pl.population as f64) + 1.0).log10()
                 + fc
                 + focus
-                + if doc_split.iter().any(|&(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1) { 1.0 } else { 0.0 }
+                + if doc_split.iter().any(|&(cc, a1)| same_code(&pl.country, cc) && same_code(&pl.admin1, a1)) {
+                    1.0
+                } else {
+                    0.0
+                }
         };
         prior_of.clear();
-        let mut prior = |p: u32| -> f64 { *prior_of.entry(p).or_insert_with(|| prior_uncached(p)) };
+        let mut prior_and_point = |p: u32| -> (f64, Point) {
+            *prior_of.entry(p).or_insert_with(|| {
+                let pl = &gaz.places[p as usize];
+                (prior_uncached(p), Point::new(pl.lat, pl.lon))
+            })
+        };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
-        let priors = Ragged { items: cands.items.iter().map(|&p| prior(p)).collect(), ends: cands.ends.clone() };
+        let (prior_items, point_items): (Vec<f64>, Vec<Point>) =
+            cands.items.iter().map(|&p| prior_and_point(p)).unzip();
+        let priors = Ragged { items: prior_items, ends: cands.ends.clone() };
+        let points = Ragged { items: point_items, ends: cands.ends.clone() };
         let first: Vec<Option<Point>> = (0..spans.len())
-            .map(|k| (cands.get(k), priors.get(k)))
-            .map(|(v, pr)| {
-                let best = (0..v.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
-                let pl = &gaz.places[v[best] as usize];
-                Some(Point::new(pl.lat, pl.lon))
+            .map(|k| (priors.get(k), points.get(k)))
+            .map(|(pr, pt)| {
+                let best = (0..pr.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
+                Some(pt[best])
             })
             .collect();
         let mut out = Vec::with_capacity(spans.len());
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
                 SpanKind::Settlement if !cands.get(k).is_empty() => {
-                    let (ck, pk) = (cands.get(k), priors.get(k));
+                    let (ck, pk, points) = (cands.get(k), priors.get(k), points.get(k));
                     // Neighbours in the text only: a long input is many articles.
                     let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
                     neighbours.clear();
@@ -908,26 +919,21 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         neighbours.extend(window.filter(|&j| name_ids[j] != name_ids[k]).filter_map(|j| first[j]));
                     }
                     let score = |i: usize| -> f64 {
-                        let pl = &gaz.places[ck[i] as usize];
-                        let here = Point::new(pl.lat, pl.lon);
                         // The closest neighbour decides: exp(-d/150 km) is largest for the smallest d.
-                        let nearest = here.km_to_nearest(neighbours);
+                        let nearest = points[i].km_to_nearest(neighbours);
                         pk[i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
                     };
-                    // A lone candidate wins whatever its score.
+                    // A lone candidate wins whatever its score. Candidates go by their index in `ck`.
                     scored.clear();
                     if ck.len() == 1 {
-                        scored.push((ck[0], 0.0));
+                        scored.push((0, 0.0));
                     } else {
-                        scored.extend((0..ck.len()).map(|i| (ck[i], score(i))));
+                        scored.extend((0..ck.len()).map(|i| (i, score(i))));
                     }
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-                    let (best, s1) = scored[0];
-                    let best_point = Point::new(gaz.places[best as usize].lat, gaz.places[best as usize].lon);
-                    let rival = scored.iter().skip(1).find(|(p, _)| {
-                        let b = &gaz.places[*p as usize];
-                        best_point.km_to(&Point::new(b.lat, b.lon)) > 30.0
-                    });
+                    let (best_i, s1) = scored[0];
+                    let best = ck[best_i];
+                    let rival = scored.iter().skip(1).find(|&&(i, _)| points[best_i].km_to(&points[i]) > 30.0);
                     let (status, conf) = match rival {
                         Some((_, s2)) if s1 - s2 < 0.15 => (Status::Ambiguous, 0.5),
                         Some((_, s2)) => (Status::Resolved, (0.5 + (s1 - s2) / 2.0).min(0.99)),
@@ -1070,6 +1076,15 @@ impl<T> Ragged<T> {
     fn get(&self, k: usize) -> &[T] {
         let from = if k == 0 { 0 } else { self.ends[k - 1] };
         &self.items[from..self.ends[k]]
+    }
+}
+
+/// Are two short codes ("RU", "09") equal? Two-byte codes are compared inline: the library call for
+/// two bytes costs more than the compare.
+fn same_code(a: &str, b: &str) -> bool {
+    match (a.as_bytes(), b.as_bytes()) {
+        ([a0, a1], [b0, b1]) => a0 == b0 && a1 == b1,
+        (a, b) => a == b,
     }
 }
 

@@ -51,10 +51,18 @@ pub(super) fn is_hedge(x: &str) -> bool {
 struct ContextCues {
     words: HashSet<&'static str>,
     pairs: HashSet<(&'static str, &'static str)>,
+    /// The first and the second words of the pairs.
+    pair_firsts: HashSet<&'static str>,
+    pair_seconds: HashSet<&'static str>,
 }
 
 static CONTEXT_CUES: LazyLock<ContextCues> = LazyLock::new(|| {
-    let mut cues = ContextCues { words: HashSet::default(), pairs: HashSet::default() };
+    let mut cues = ContextCues {
+        words: HashSet::default(),
+        pairs: HashSet::default(),
+        pair_firsts: HashSet::default(),
+        pair_seconds: HashSet::default(),
+    };
     for cue in lexicon::CONTEXT_BEFORE {
         match cue.split_once(' ') {
             None => {
@@ -62,12 +70,32 @@ static CONTEXT_CUES: LazyLock<ContextCues> = LazyLock::new(|| {
             }
             Some((a, b)) if !b.contains(' ') => {
                 cues.pairs.insert((a, b));
+                cues.pair_firsts.insert(a);
+                cues.pair_seconds.insert(b);
             }
             Some(_) => {}
         }
     }
     cues
 });
+
+/// The word's context-cue classes ([`words::CONTEXT_CUE`], [`words::CONTEXT_PAIR_FIRST`],
+/// [`words::CONTEXT_PAIR_SECOND`]), for [`words::classify`]: [`classify`] reads them instead of hashing the
+/// words before every place.
+pub(super) fn context_cue_classes(word: &str) -> words::Classes {
+    let cues = &*CONTEXT_CUES;
+    let mut c = 0;
+    if cues.words.contains(word) {
+        c |= words::CONTEXT_CUE;
+    }
+    if cues.pair_firsts.contains(word) {
+        c |= words::CONTEXT_PAIR_FIRST;
+    }
+    if cues.pair_seconds.contains(word) {
+        c |= words::CONTEXT_PAIR_SECOND;
+    }
+    c
+}
 
 /// Role and the reason for it, for the span `first..last` of the sentence `v`. `capital`: the span resolved
 /// to a national capital.
@@ -90,8 +118,9 @@ pub fn classify(
     if v.caption() {
         return (Role::Context, "photo caption");
     }
-    // Up to three words before the span, skipping "the"; `before[0]` is the nearest.
+    // Up to three words before the span, skipping "the"; `before[0]` is the nearest, at token `before_at[0]`.
     let mut before: [&str; 3] = [""; 3];
+    let mut before_at = [0usize; 3];
     let mut n_before = 0;
     let mut j = first;
     while j > s_first && n_before < 3 {
@@ -101,6 +130,7 @@ pub fn classify(
             continue;
         }
         before[n_before] = x;
+        before_at[n_before] = j;
         n_before += 1;
     }
     // In a list ("у Конотопі та Ромнах", "from Voronezh and Lipetsk") the preposition before the list governs.
@@ -111,9 +141,11 @@ pub fn classify(
         }
         if j > s_first && j < first {
             before[0] = v.w(j - 1);
+            before_at[0] = j - 1;
             n_before = 1;
             if j - 1 > s_first {
                 before[1] = v.w(j - 2);
+                before_at[1] = j - 2;
                 n_before = 2;
             }
         }
@@ -123,9 +155,13 @@ pub fn classify(
     let two_before = |phrase: &str| n_before >= 2 && phrase.split_once(' ') == Some((before[1], before[0]));
     // Distances to a place locate an event near it: "30 km from Belgorod".
     let distance_from = n_before >= 2 && b1 == "from" && is_unit(before[1]);
-    if !distance_from
-        && (CONTEXT_CUES.words.contains(b1) || n_before >= 2 && CONTEXT_CUES.pairs.contains(&(before[1], before[0])))
-    {
+    // The cue lists hold words only, so the words' classes say whether a lookup can match.
+    let cue_word = n_before >= 1 && v.class(before_at[0]) & words::CONTEXT_CUE != 0;
+    let cue_pair = n_before >= 2
+        && v.class(before_at[1]) & words::CONTEXT_PAIR_FIRST != 0
+        && v.class(before_at[0]) & words::CONTEXT_PAIR_SECOND != 0
+        && CONTEXT_CUES.pairs.contains(&(before[1], before[0]));
+    if !distance_from && (cue_word || cue_pair) {
         return (Role::Context, "speaker, visit, title or origin");
     }
     // Where people or goods are sent: "evacuated to Kharkiv", "вивозять до Львова", "розміщують у Конотопі".

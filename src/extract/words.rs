@@ -59,6 +59,12 @@ pub const ATTACH_GAP: Classes = 1 << 18;
 /// stand-alone name ("LPR", "Крым") or an oblast nickname ("Харківщині"); [`super::regions::find`] looks
 /// at no other word.
 pub const REGION: Classes = 1 << 19;
+/// A one-word context cue before a place ("from", "visited"; see [`super::roles::is_context_cue`]).
+pub const CONTEXT_CUE: Classes = 1 << 20;
+/// The first word of a two-word context cue ("governor" of "governor of").
+pub const CONTEXT_PAIR_FIRST: Classes = 1 << 21;
+/// The second word of a two-word context cue ("of" of "governor of").
+pub const CONTEXT_PAIR_SECOND: Classes = 1 << 22;
 
 /// The classes of one folded word.
 pub fn classify(word: &str) -> Classes {
@@ -112,7 +118,7 @@ pub fn classify(word: &str) -> Classes {
     if super::regions::is_region_word(word) {
         c |= REGION;
     }
-    c
+    c | super::roles::context_cue_classes(word)
 }
 
 static FEATURE_SET: LazyLock<HashSet<&'static str>> =
