@@ -1487,6 +1487,50 @@ mod tests {
         }
     }
 
+    /// [`roles::classify`] reads context cues through word classes: every word of a one- or two-word cue is
+    /// one word token, with the class of its place in the cue.
+    #[test]
+    fn context_cue_words_have_their_classes() {
+        for cue in lexicon::CONTEXT_BEFORE {
+            let parts: Vec<&str> = cue.split(' ').collect();
+            for w in &parts {
+                let tokens = text::tokenize(w);
+                assert!(tokens.len() == 1 && tokens[0].kind == Kind::Word, "{cue:?}: {w:?} is not one word");
+            }
+            match parts[..] {
+                [w] => assert_ne!(words::of(w) & words::CONTEXT_CUE, 0, "{cue:?}"),
+                [a, b] => {
+                    assert_ne!(words::of(a) & words::CONTEXT_PAIR_FIRST, 0, "{cue:?}");
+                    assert_ne!(words::of(b) & words::CONTEXT_PAIR_SECOND, 0, "{cue:?}");
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(words::of("exploded") & (words::CONTEXT_CUE | words::CONTEXT_PAIR_FIRST), 0);
+    }
+
+    #[test]
+    fn nearest_distance_is_the_least_distance() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let points: Vec<Point> = gaz.places.iter().step_by(131).map(|p| Point::new(p.lat, p.lon)).collect();
+        for (k, here) in points.iter().enumerate().step_by(7) {
+            let others = &points[k.saturating_sub(40)..(k + 40).min(points.len())];
+            let least = others.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
+            assert_eq!(here.km_to_nearest(others).to_bits(), least.to_bits());
+        }
+        assert_eq!(points[0].km_to_nearest(&[]), f64::INFINITY);
+    }
+
+    #[test]
+    fn codes_compare_as_strings_do() {
+        let codes = ["RU", "UA", "09", "9", "", "RU.1", "ENG", "R", "UR"];
+        for a in codes {
+            for b in codes {
+                assert_eq!(same_code(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
     #[test]
     fn admin2_codes_compare_as_the_formatted_code_does() {
         let gaz = Gazetteer::embedded().unwrap();
