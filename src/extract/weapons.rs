@@ -132,6 +132,30 @@ pub(super) fn is_weapon_word(w: &str) -> bool {
     ANY_WEAPON.matches(w)
 }
 
+/// What [`choose`] asks of a folded word, as word classes ([`words::WEAPON_MODEL`],
+/// [`words::GENERIC_WEAPON`]), for [`words::classify`]: a sentence's words then need no prefix search.
+pub(super) fn word_classes(w: &str) -> words::Classes {
+    let mut c = 0;
+    if may_name_model(w) {
+        c |= words::WEAPON_MODEL;
+    }
+    if let Some(class) = generic_class(w) {
+        let index = CLASSES.iter().position(|k| *k == class).unwrap_or_else(|| unreachable!("{class} is listed"));
+        c |= words::generic_weapon_bits(index);
+    }
+    c
+}
+
+/// Can the folded word name a model: does a [`MODELS`] prefix, or a Kh- prefix, start it?
+fn may_name_model(w: &str) -> bool {
+    MODEL_PREFIXES.first(w).is_some() || w.starts_with("kh-") || w.starts_with("х-")
+}
+
+/// The class of the first [`GENERIC`] entry the folded word starts with.
+fn generic_class(w: &str) -> Option<&'static str> {
+    GENERIC_PREFIXES.first(w).map(|k| GENERIC[k].1)
+}
+
 /// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
 /// "debris" wins (the thing that fell was wreckage), then the first one written.
 pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
@@ -144,7 +168,12 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
 pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
     // Weapon words are rare: find them in one pass, then look at them closely.
     let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| ANY_WEAPON.matches(folded[i])).collect();
-    choose(weapon_words.iter().copied(), |i| folded.get(i).copied())
+    choose(
+        weapon_words.iter().copied(),
+        |i| folded.get(i).copied(),
+        |i| may_name_model(folded[i]),
+        |i| generic_class(folded[i]),
+    )
 }
 
 /// [`find`] on a sentence whose words are classified already: only its [`words::WEAPON`] words are looked at.
@@ -152,16 +181,24 @@ pub fn find_in(view: &View) -> Option<(&'static str, Option<String>)> {
     if !view.has(words::WEAPON) {
         return None;
     }
-    choose(view.with_class(words::WEAPON), |i| (i < view.last()).then(|| view.w(i)))
+    choose(
+        view.with_class(words::WEAPON),
+        |i| (i < view.last()).then(|| view.w(i)),
+        |i| view.class(i) & words::WEAPON_MODEL != 0,
+        |i| words::generic_weapon(view.class(i)),
+    )
 }
 
 /// The weapon named by the words at `weapon_words` (those that start like a weapon), `word(i)` giving the
-/// folded word `i` of the sentence.
+/// folded word `i` of the sentence, `may_name_model(i)` and `generic_class(i)` what [`may_name_model`] and
+/// [`generic_class`] say of it.
 fn choose<'w>(
     weapon_words: impl Iterator<Item = usize> + Clone,
     word: impl Fn(usize) -> Option<&'w str>,
+    may_name_model: impl Fn(usize) -> bool,
+    generic_class: impl Fn(usize) -> Option<&'static str>,
 ) -> Option<(&'static str, Option<String>)> {
-    for i in weapon_words.clone() {
+    for i in weapon_words.clone().filter(|&i| may_name_model(i)) {
         let w = word(i).unwrap_or_default();
         // Entries before the first one the word starts with cannot match: start there.
         let from = MODEL_PREFIXES.first(w).unwrap_or(MODELS.len());
@@ -191,8 +228,8 @@ fn choose<'w>(
     // (both checked by the tests).
     let mut first: Option<&'static str> = None;
     for i in weapon_words {
+        let Some(class) = generic_class(i) else { continue };
         let w = word(i).unwrap_or_default();
-        let Some((_, class)) = GENERIC_PREFIXES.first(w).map(|k| GENERIC[k]) else { continue };
         if class == "debris" {
             return Some(("debris", None));
         }
@@ -225,6 +262,31 @@ mod tests {
         }
         assert_eq!(find(&["shellfish", "missile"]), Some(("missile", None)));
         assert_eq!(find(&["missile", "wreckage"]), Some(("debris", None)));
+    }
+
+    /// The word classes `find_in` reads say what the prefix searches say.
+    #[test]
+    fn weapon_word_classes_are_the_prefix_searches() {
+        use super::{CLASSES, GENERIC, MODELS, generic_class, may_name_model, word_classes, words};
+        for (g, class) in GENERIC {
+            assert!(CLASSES.contains(class), "{class}");
+            let _ = g;
+        }
+        let mut samples: Vec<String> = vec!["kh-101".into(), "х-59".into(), "storm".into(), "shellfish".into()];
+        for stem in MODELS.iter().map(|m| m.0).chain(GENERIC.iter().map(|g| g.0)) {
+            samples.extend([
+                stem.to_string(),
+                format!("{stem}s"),
+                format!("{stem}ами"),
+                stem.chars().skip(1).collect(),
+            ]);
+        }
+        for w in &samples {
+            let c = word_classes(w);
+            assert_eq!(c & words::WEAPON_MODEL != 0, may_name_model(w), "{w}");
+            assert_eq!(words::generic_weapon(c), generic_class(w), "{w}");
+            assert_eq!(words::of(w) & (words::WEAPON_MODEL | words::GENERIC_WEAPON), c, "{w}");
+        }
     }
 
     #[test]

@@ -65,6 +65,23 @@ pub const CONTEXT_CUE: Classes = 1 << 20;
 pub const CONTEXT_PAIR_FIRST: Classes = 1 << 21;
 /// The second word of a two-word context cue ("of" of "governor of").
 pub const CONTEXT_PAIR_SECOND: Classes = 1 << 22;
+/// The word starts like a weapon model (or a Kh- missile; see [`super::weapons::word_classes`]).
+pub const WEAPON_MODEL: Classes = 1 << 23;
+/// Three bits: the class of the first generic weapon entry the word starts with, as 1 + its index in
+/// [`super::weapons::CLASSES`], or 0 (see [`generic_weapon`]).
+pub const GENERIC_WEAPON: Classes = 0b111 << GENERIC_WEAPON_SHIFT;
+const GENERIC_WEAPON_SHIFT: u32 = 24;
+
+/// The [`GENERIC_WEAPON`] bits for the weapon class at `index` in [`super::weapons::CLASSES`].
+pub fn generic_weapon_bits(index: usize) -> Classes {
+    (index as Classes + 1) << GENERIC_WEAPON_SHIFT
+}
+
+/// The weapon class that the [`GENERIC_WEAPON`] bits of `classes` name.
+pub fn generic_weapon(classes: Classes) -> Option<&'static str> {
+    let code = ((classes & GENERIC_WEAPON) >> GENERIC_WEAPON_SHIFT) as usize;
+    code.checked_sub(1).and_then(|k| super::weapons::CLASSES.get(k).copied())
+}
 
 /// The classes of one folded word.
 pub fn classify(word: &str) -> Classes {
@@ -118,7 +135,7 @@ pub fn classify(word: &str) -> Classes {
     if super::regions::is_region_word(word) {
         c |= REGION;
     }
-    c | super::roles::context_cue_classes(word)
+    c | super::roles::context_cue_classes(word) | super::weapons::word_classes(word)
 }
 
 static FEATURE_SET: LazyLock<HashSet<&'static str>> =
