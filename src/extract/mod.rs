@@ -602,12 +602,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let choices = self.choose(text, &spans, &name_ids, &doc_regions, &mut choosing);
 
         // Roles, precision, dates, weapons.
-        // Lines counted as the mentions go (they come in text order): (offset, its 1-based line).
-        let mut line_cursor = (0usize, 1u64);
+        // Lines counted as the mentions go (they come in text order): the newlines before each mention's
+        // start, found one by one (far fewer than the mentions' gaps to count in).
+        let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes()).peekable();
+        let mut line = 1u64;
         let mut line_at = |offset: usize| -> u64 {
-            let (from, line) = line_cursor;
-            let line = line + memchr::memchr_iter(b'\n', &text.as_bytes()[from..offset]).count() as u64;
-            line_cursor = (offset, line);
+            while newlines.next_if(|&n| n < offset).is_some() {
+                line += 1;
+            }
             line
         };
         let mut out = Vec::with_capacity(spans.len());
@@ -618,6 +620,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 let s = &sents[si];
                 dates::find_in(&words::View::new(&lower, &classes, s.first, s.last), report_date)
             })
+        };
+        // The incident mentions of a story share its date: its ISO form is written once.
+        let mut last_iso: Option<(chrono::NaiveDate, CompactString)> = None;
+        let mut iso_of = |d: chrono::NaiveDate| -> CompactString {
+            match &last_iso {
+                Some((k, iso)) if *k == d => iso.clone(),
+                _ => last_iso.insert((d, iso_date(d))).1.clone(),
+            }
         };
         // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
         type SentenceWeapon = Option<(&'static str, Option<String>)>;
@@ -666,7 +676,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 // Else the date of the story so far: the latest dated sentence up to three back.
                 let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
                 let w = weapon;
-                (d.map(iso_date), w.as_ref().map(|w| w.0), w.and_then(|w| w.1).map(CompactString::from))
+                (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1).map(CompactString::from))
             } else {
                 (None, None, None)
             };
