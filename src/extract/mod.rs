@@ -539,7 +539,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 between: None,
             });
         }
-        spans.sort_by_key(|s| (s.first, s.last));
+        // Often in order already (no region phrase stood alone): the check is cheaper than the sort.
+        if !spans.is_sorted_by_key(|s| (s.first, s.last)) {
+            spans.sort_by_key(|s| (s.first, s.last));
+        }
 
         // An unknown village with no region beside it takes the one region its sentence names
         // ("In the Kursk region, a shell hit the village of Tyotkino").
@@ -596,7 +599,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
 
         // "between A and B".
-        link_between(&lower, &sents, &mut spans);
+        link_between(&lower, &classes, &sents, &mut spans);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
         let choices = self.choose(text, &spans, &name_ids, &doc_regions, &mut choosing);
@@ -1029,7 +1032,8 @@ fn plausible(
     if i > sent_first && classes[i - 1] & words::STREET != 0 {
         return false;
     }
-    if single && w.chars().count() <= 2 {
+    // Two characters take at most eight bytes: a longer word needs no count.
+    if single && w.len() <= 8 && w.chars().count() <= 2 {
         return false;
     }
     if single {
@@ -1269,7 +1273,7 @@ fn settlement_cue_before(
     false
 }
 
-fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
+fn link_between(lower: &Folded, classes: &[Classes], sents: &[text::Sentence], spans: &mut [Span]) {
     // Every span starts unlinked, and a span linked as B may start a pair of its own ("between A and B and
     // C" links B with C too): so a link made here does not stop the next span from being looked at.
     for k in 0..spans.len() {
@@ -1280,7 +1284,7 @@ fn link_between(lower: &Folded, sents: &[text::Sentence], spans: &mut [Span]) {
         let s = &sents[sp.sent];
         // "between" within six tokens before A.
         let lo = sp.first.saturating_sub(6).max(s.first);
-        let has_between = (lo..sp.first).any(|i| matches!(lower.word(i), "between" | "между" | "між"));
+        let has_between = (lo..sp.first).any(|i| classes[i] & words::BETWEEN != 0);
         if !has_between {
             continue;
         }
@@ -1477,7 +1481,7 @@ mod tests {
     /// punctuation tokens have no classes.
     #[test]
     fn word_lists_read_by_class_hold_words() {
-        let lists: [(&str, Vec<&str>); 9] = [
+        let lists: [(&str, Vec<&str>); 10] = [
             ("NOT_PLACES", lexicon::NOT_PLACES.iter().copied().collect()),
             ("STREET_WORDS", lexicon::STREET_WORDS.iter().copied().collect()),
             ("SETTLEMENT_CUES", lexicon::SETTLEMENT_CUES.to_vec()),
@@ -1487,6 +1491,7 @@ mod tests {
             ("FEATURE_WORDS", lexicon::FEATURE_WORDS.to_vec()),
             ("NEAR_BEFORE", roles::NEAR_BEFORE.to_vec()),
             ("CYRILLIC_COMMON", lexicon::CYRILLIC_COMMON.iter().copied().collect()),
+            ("BETWEEN_WORDS", words::BETWEEN_WORDS.to_vec()),
         ];
         for (name, list) in lists {
             for w in list {

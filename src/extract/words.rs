@@ -71,6 +71,11 @@ pub const WEAPON_MODEL: Classes = 1 << 23;
 /// [`super::weapons::CLASSES`], or 0 (see [`generic_weapon`]).
 pub const GENERIC_WEAPON: Classes = 0b111 << GENERIC_WEAPON_SHIFT;
 const GENERIC_WEAPON_SHIFT: u32 = 24;
+/// "between" ("между", "між"): starts a "between A and B" pair (see [`BETWEEN_WORDS`]).
+pub const BETWEEN: Classes = 1 << 27;
+
+/// The words that start a "between A and B" pair.
+pub const BETWEEN_WORDS: &[&str] = &["between", "между", "між"];
 
 /// The [`GENERIC_WEAPON`] bits for the weapon class at `index` in [`super::weapons::CLASSES`].
 pub fn generic_weapon_bits(index: usize) -> Classes {
@@ -134,6 +139,9 @@ pub fn classify(word: &str) -> Classes {
     }
     if super::regions::is_region_word(word) {
         c |= REGION;
+    }
+    if BETWEEN_WORDS.contains(&word) {
+        c |= BETWEEN;
     }
     c | super::roles::context_cue_classes(word) | super::weapons::word_classes(word)
 }
