@@ -732,7 +732,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     fn measure_place(&self, index: u32, lat: f64, lon: f64) -> Option<Measurement> {
         let border = self.border?;
         match self.gaz.place_measures.get(border, index as usize) {
-            Some(stored) => stored.cloned(),
+            Some(stored) => stored,
             None => self.measure(lat, lon),
         }
     }

@@ -10,8 +10,9 @@
 //! names:  count varint | blocks of up to BLOCK_RECORDS entries, each: length u32 | record count varint |
 //!         place u32 × n | kind u8 × n | key byte length varint × n | the keys' UTF-8, concatenated
 //! border: count varint (0, or the number of places) | boundaries fingerprint u64 | blocks of up to
-//!         BLOCK_RECORDS places, each: length u32 | record count varint | country u8 × n |
-//!         geodesic metres f64 × n | azimuth f64 × n | nearest border lat f64 × n | lon f64 × n
+//!         BLOCK_RECORDS places, each: length u32 | record count varint | country u8 × n (0 none, 1 UA,
+//!         2 BY, 3 RU) | geodesic metres f64 × n (NaN: not measured) | azimuth f64 × n |
+//!         nearest border lat f64 × n | lon f64 × n
 //! ```
 //! Integers are little-endian; varints are LEB128. The places and the name index, the bulk of a
 //! full-size gazetteer (1.1 million names), are columns in blocks rather than postcard: loading reads
@@ -29,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Boundaries, Gazetteer, GazetteerError, NameEntry, NameKind, Place, Region};
 use crate::border::LatLon;
-use crate::border::places::{PlaceMeasures, measurement_from_parts};
+use crate::border::places::{PlaceMeasures, StoredMeasure};
 
 const MAGIC: &[u8; 8] = b"INCIMAPG";
 /// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard; version 3
@@ -173,16 +174,11 @@ pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
     for chunk in rows.chunks(BLOCK_RECORDS) {
         block.clear();
         put_varint(&mut block, chunk.len() as u64);
-        chunk.iter().for_each(|m| block.push(country_byte(m.as_ref().map(|m| m.country))));
-        let part = |f: fn(&crate::border::Measurement) -> f64| chunk.iter().map(move |m| m.as_ref().map_or(0.0, f));
-        let columns = [
-            part(|m| m.geodesic_m),
-            part(|m| m.azimuth_deg),
-            part(|m| m.nearest_border.lat),
-            part(|m| m.nearest_border.lon),
-        ];
+        chunk.iter().for_each(|m| block.push(m.country));
+        let columns: [fn(&StoredMeasure) -> f64; 4] =
+            [|m| m.metres, |m| m.azimuth_deg, |m| m.nearest.lat, |m| m.nearest.lon];
         for column in columns {
-            column.for_each(|v| block.extend_from_slice(&v.to_le_bytes()));
+            chunk.iter().for_each(|m| block.extend_from_slice(&column(m).to_le_bytes()));
         }
         put_block(&mut out, &block)?;
     }
@@ -404,23 +400,8 @@ fn decode_names(block: &[u8], place_count: usize, names: &mut Vec<NameEntry>) ->
     Ok(())
 }
 
-/// The stored form of a measurement's country; [`NOT_MEASURED`] for a place without a measurement.
-fn country_byte(country: Option<Option<&'static str>>) -> u8 {
-    match country {
-        None => NOT_MEASURED,
-        Some(None) => 0,
-        Some(Some("UA")) => 1,
-        Some(Some("BY")) => 2,
-        Some(Some("RU")) => 3,
-        // BorderIndex::country answers only the three above.
-        Some(Some(_)) => 0,
-    }
-}
-
-const NOT_MEASURED: u8 = 255;
-
 /// Append the border measurements of one block.
-fn decode_measures(block: &[u8], rows: &mut Vec<Option<crate::border::Measurement>>) -> Result<(), String> {
+fn decode_measures(block: &[u8], rows: &mut Vec<StoredMeasure>) -> Result<(), String> {
     let mut c = Cursor { b: block };
     let n = c.varint()? as usize;
     if n > BLOCK_RECORDS {
@@ -430,19 +411,11 @@ fn decode_measures(block: &[u8], rows: &mut Vec<Option<crate::border::Measuremen
     let (metres, azimuths, lats, lons) = (c.column::<8>(n)?, c.column::<8>(n)?, c.column::<8>(n)?, c.column::<8>(n)?);
     c.end()?;
     for ((((&country, m), az), lat), lon) in countries.iter().zip(metres).zip(azimuths).zip(lats).zip(lons) {
-        let country = match country {
-            NOT_MEASURED => {
-                rows.push(None);
-                continue;
-            }
-            0 => None,
-            1 => Some("UA"),
-            2 => Some("BY"),
-            3 => Some("RU"),
-            k => return Err(format!("unknown country code {k} in a border measurement")),
-        };
+        if usize::from(country) > StoredMeasure::COUNTRIES.len() {
+            return Err(format!("unknown country {country} in a border measurement"));
+        }
         let nearest = LatLon { lat: f64_le(lat), lon: f64_le(lon) };
-        rows.push(Some(measurement_from_parts(f64_le(m), f64_le(az), nearest, country)));
+        rows.push(StoredMeasure { metres: f64_le(m), azimuth_deg: f64_le(az), nearest, country });
     }
     Ok(())
 }
