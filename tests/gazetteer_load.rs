@@ -100,8 +100,8 @@ fn a_format_1_gazetteer_is_refused_with_a_rebuild_message() {
 #[test]
 fn any_changed_byte_of_the_body_is_refused() {
     let good = incimap::gazetteer::EMBEDDED;
-    // A byte in the first place block (geonameids, coordinates) and the last byte (a name key's letter):
-    // both may still decode to something plausible, so only the checksum can tell.
+    // A byte in the first place block (geonameids, coordinates) and the last byte (a border measurement's
+    // longitude): both may still decode to something plausible, so only the checksum can tell.
     for at in [good.len() / 3, good.len() - 1] {
         let mut bad = good.to_vec();
         bad[at] ^= 0x01;
@@ -127,8 +127,43 @@ fn a_gazetteer_written_and_opened_again_is_the_same() {
     assert_eq!(back.names, gaz.names);
     assert_eq!((back.admin1, back.admin2), (gaz.admin1, gaz.admin2));
     assert_eq!(back.manifest, gaz.manifest);
+    assert_eq!(back.place_measures, gaz.place_measures);
     // The written file is byte for byte the embedded one: the encoding is deterministic.
     assert_eq!(std::fs::read(dir.path().join("gazetteer.bin")).unwrap(), incimap::gazetteer::EMBEDDED);
+}
+
+/// A gazetteer of format version 3 (version 4 without the border section at the end) still loads, and
+/// `extract` through it measures places itself: the same output as through the embedded version 4.
+#[test]
+fn a_format_3_gazetteer_still_loads_and_gives_the_same_extract() {
+    let mut gaz = Gazetteer::embedded().unwrap();
+    assert!(!gaz.place_measures.rows().is_empty());
+    gaz.place_measures = Default::default();
+    let mut v3 = incimap::gazetteer::format::encode(&gaz).unwrap();
+    // An empty border section: a zero count (one varint byte) and the fingerprint (8 bytes).
+    assert_eq!(&v3[v3.len() - 9..], &[0u8; 9][..]);
+    v3.truncate(v3.len() - 9);
+    v3[8..12].copy_from_slice(&3u32.to_le_bytes());
+    let crc = crc32fast::hash(&v3[16..]);
+    v3[12..16].copy_from_slice(&crc.to_le_bytes());
+    let dir = gazetteer_dir(&v3);
+    let back = Gazetteer::open(dir.path()).expect("a version 3 gazetteer loads");
+    assert!(back.place_measures.rows().is_empty());
+    assert_eq!(back.places, gaz.places);
+
+    let article = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/eval");
+    let run = |gazetteer: Option<&std::path::Path>| {
+        let mut cmd = incimap();
+        if let Some(g) = gazetteer {
+            cmd.arg("--gazetteer").arg(g);
+        }
+        let out = cmd.args(["extract", "--format", "json", "--date", "2024-05-20", article]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let (old, new) = (run(Some(dir.path())), run(None));
+    assert!(old.len() > 10_000 && String::from_utf8_lossy(&new).contains("\"border_km\""));
+    assert!(old == new, "extract differs between the version 3 and the embedded gazetteer");
 }
 
 #[test]

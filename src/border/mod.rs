@@ -25,6 +25,7 @@
 
 pub mod derive;
 mod grid;
+pub mod places;
 pub mod points;
 pub mod polygon;
 
@@ -103,6 +104,8 @@ pub struct BorderIndex {
     /// Union of the polygons' bounding boxes (min lon, min lat, max lon, max lat).
     coverage: [f64; 4],
     geodesic: Geodesic,
+    /// [`places::fingerprint`] of the boundaries indexed, to match stored place measurements against.
+    fingerprint: u64,
 }
 
 /// A border segment in ECEF km, ready for nearest-point queries.
@@ -168,12 +171,17 @@ impl BorderIndex {
             }
         }
         // The four indexes are independent: build them on all cores (a one-shot run pays for them).
-        let ((samples, (segments_ecef, grid)), (ukraine, (russia, belarus))) = rayon::join(
+        let ((samples, (segments_ecef, grid)), (ukraine, (russia, (belarus, fingerprint)))) = rayon::join(
             || rayon::join(|| sample_tree(&segments), || segment_grid(&segments)),
             || {
                 rayon::join(
                     || PolygonIndex::new(&boundaries.ukraine),
-                    || rayon::join(|| PolygonIndex::new(&boundaries.russia), || PolygonIndex::new(&boundaries.belarus)),
+                    || {
+                        rayon::join(
+                            || PolygonIndex::new(&boundaries.russia),
+                            || (PolygonIndex::new(&boundaries.belarus), places::fingerprint(boundaries)),
+                        )
+                    },
                 )
             },
         );
@@ -191,6 +199,7 @@ impl BorderIndex {
             belarus,
             coverage,
             geodesic: Geodesic::wgs84(),
+            fingerprint,
         }
     }
 
@@ -198,17 +207,7 @@ impl BorderIndex {
     pub fn measure(&self, lat: f64, lon: f64) -> Result<Measurement, BorderError> {
         check(lat, lon)?;
         let (geodesic, nearest) = self.nearest(lat, lon)?;
-        let km = geodesic.metres / 1000.0;
-        let country = self.country(lat, lon);
-        let inside_ukraine = country == Some("UA");
-        Ok(Measurement {
-            border_km: if inside_ukraine { -km } else { km },
-            nearest_border: nearest,
-            inside_ukraine,
-            country,
-            geodesic_m: geodesic.metres,
-            azimuth_deg: geodesic.azimuth_deg,
-        })
+        Ok(places::measurement_from_parts(geodesic.metres, geodesic.azimuth_deg, nearest, self.country(lat, lon)))
     }
 
     /// Measure many points (lat, lon) in parallel over all cores; results are in input order.
@@ -299,6 +298,11 @@ impl BorderIndex {
     pub fn covers(&self, lat: f64, lon: f64) -> bool {
         let c = &self.coverage;
         lon >= c[0] && lon <= c[2] && lat >= c[1] && lat <= c[3]
+    }
+
+    /// [`places::fingerprint`] of the boundaries this index was built from.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Number of segments in the indexed border line (0 when the gazetteer has none).

@@ -671,8 +671,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     &text[tokens[spans[other].first].start..tokens[spans[other].last - 1].end],
                 ));
             }
-            let measurement = match (lat, lon) {
-                (Some(la), Some(lo)) => self.measure(la, lo),
+            let measurement = match (lat, lon, &c.place) {
+                // At the place itself (not at the midpoint of "between A and B"): its stored measurement.
+                (Some(la), Some(lo), Some(place)) if sp.between.is_none() => {
+                    self.measure_place(place.place_index, la, lo)
+                }
+                (Some(la), Some(lo), _) => self.measure(la, lo),
                 _ => None,
             };
             let (date, weapon, weapon_model) = if role == Role::Incident {
@@ -748,6 +752,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
             choosing,
         });
         out
+    }
+
+    /// The border measurement of gazetteer place `index` at (`lat`, `lon`): the one stored with the
+    /// gazetteer when it holds one for this border, else measured.
+    fn measure_place(&self, index: u32, lat: f64, lon: f64) -> Option<Measurement> {
+        let border = self.border?;
+        match self.gaz.place_measures.get(border, index as usize) {
+            Some(stored) => stored,
+            None => self.measure(lat, lon),
+        }
     }
 
     /// Measure a point against the border, cached (the same places recur).

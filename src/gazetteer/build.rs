@@ -243,8 +243,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
         name_count: names.len() as u64,
         border_km: crate::border::derive::length_km(&boundaries.land_border),
     };
+    // Every place measured once here, so that geoparsing reads distances instead of solving geodesics.
+    let place_measures =
+        crate::border::places::PlaceMeasures::measure(&crate::border::BorderIndex::new(&boundaries), &places);
     Ok(BuildOutput {
-        gazetteer: Gazetteer { manifest, places, admin1, admin2, names, boundaries, key_index: Default::default() },
+        gazetteer: Gazetteer {
+            manifest,
+            places,
+            admin1,
+            admin2,
+            names,
+            boundaries,
+            place_measures,
+            key_index: Default::default(),
+        },
         warnings: problems.warnings,
     })
 }

@@ -9,13 +9,18 @@
 //!         byte lengths (varint) of name, feature code, country, admin1, admin2 × n | their UTF-8, concatenated
 //! names:  count varint | blocks of up to BLOCK_RECORDS entries, each: length u32 | record count varint |
 //!         place u32 × n | kind u8 × n | key byte length varint × n | the keys' UTF-8, concatenated
+//! border: count varint (0, or the number of places) | boundaries fingerprint u64 | blocks of up to
+//!         BLOCK_RECORDS places, each: length u32 | record count varint | country u8 × n (0 none, 1 UA,
+//!         2 BY, 3 RU) | geodesic metres f64 × n (NaN: not measured) | azimuth f64 × n |
+//!         nearest border lat f64 × n | lon f64 × n
 //! ```
 //! Integers are little-endian; varints are LEB128. The places and the name index, the bulk of a
 //! full-size gazetteer (1.1 million names), are columns in blocks rather than postcard: loading reads
 //! each block into a small reusable buffer, checks its text as UTF-8 in one pass, and copies each string
 //! straight into its [`CompactString`] (no allocation for strings of up to 24 bytes). See
 //! [`Gazetteer::open`]. The CRC catches corruption that would otherwise decode into wrong coordinates
-//! or names.
+//! or names. The border section holds each place's border measurement
+//! ([`PlaceMeasures`](crate::border::places::PlaceMeasures)); version 3 files, which lack it, still load.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -24,11 +29,16 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::{Boundaries, Gazetteer, GazetteerError, NameEntry, NameKind, Place, Region};
+use crate::border::LatLon;
+use crate::border::places::{PlaceMeasures, StoredMeasure};
 
 const MAGIC: &[u8; 8] = b"INCIMAPG";
 /// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard; version 3
-/// added the default distance bands to the boundaries.
-pub const FORMAT_VERSION: u32 = 3;
+/// added the default distance bands to the boundaries; version 4 the places' border measurements.
+pub const FORMAT_VERSION: u32 = 4;
+/// The oldest version still read: version 3 is version 4 without the border section (places are then
+/// measured when needed).
+const OLDEST_READABLE: u32 = 3;
 /// Bytes before the body: magic, version, CRC.
 const HEADER_LEN: usize = 16;
 
@@ -158,6 +168,20 @@ pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
         chunk.iter().for_each(|e| block.extend_from_slice(e.key.as_bytes()));
         put_block(&mut out, &block)?;
     }
+    let rows = gaz.place_measures.rows();
+    put_varint(&mut out, rows.len() as u64);
+    out.extend_from_slice(&gaz.place_measures.fingerprint().to_le_bytes());
+    for chunk in rows.chunks(BLOCK_RECORDS) {
+        block.clear();
+        put_varint(&mut block, chunk.len() as u64);
+        chunk.iter().for_each(|m| block.push(m.country));
+        let columns: [fn(&StoredMeasure) -> f64; 4] =
+            [|m| m.metres, |m| m.azimuth_deg, |m| m.nearest.lat, |m| m.nearest.lon];
+        for column in columns {
+            chunk.iter().for_each(|m| block.extend_from_slice(&column(m).to_le_bytes()));
+        }
+        put_block(&mut out, &block)?;
+    }
     let crc = crc32fast::hash(&out[HEADER_LEN..]);
     out[12..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
     Ok(out)
@@ -183,9 +207,9 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
     };
     let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
     let crc = u32::from_le_bytes([header[12], header[13], header[14], header[15]]);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_READABLE..=FORMAT_VERSION).contains(&version) {
         return Err(corrupt(format!(
-            "format version {version}, this incimap reads version {FORMAT_VERSION}: rebuild it with `incimap gazetteer build` or `refresh`"
+            "format version {version}, this incimap reads versions {OLDEST_READABLE} to {FORMAT_VERSION}: rebuild it with `incimap gazetteer build` or `refresh`"
         )));
     }
     r.start_crc();
@@ -217,6 +241,23 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
     if places.len() != n || names.len() != m {
         return Err(corrupt("its blocks hold more records than its counts".into()));
     }
+    let mut place_measures = PlaceMeasures::default();
+    if version >= 4 {
+        // A measurement takes 33 bytes.
+        let k = r.count(33)?;
+        if k != 0 && k != n {
+            return Err(corrupt(format!("it holds border measurements of {k} places, not of its {n}")));
+        }
+        let fingerprint = u64::from_le_bytes(r.array()?);
+        let mut rows = Vec::with_capacity(k);
+        while rows.len() < k {
+            r.block(|b| decode_measures(b, &mut rows))?;
+        }
+        if rows.len() != k {
+            return Err(corrupt("its blocks hold more records than its counts".into()));
+        }
+        place_measures = PlaceMeasures::from_rows(fingerprint, rows);
+    }
     r.finish(crc)?;
     Ok(Gazetteer {
         manifest: head.manifest,
@@ -225,6 +266,7 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
         admin2: head.admin2,
         names,
         boundaries: head.boundaries,
+        place_measures,
         key_index: Default::default(),
     })
 }
@@ -354,6 +396,26 @@ fn decode_names(block: &[u8], place_count: usize, names: &mut Vec<NameEntry>) ->
             k => return Err(format!("unknown name kind {k}")),
         };
         names.push(NameEntry { key: key?, place, kind });
+    }
+    Ok(())
+}
+
+/// Append the border measurements of one block.
+fn decode_measures(block: &[u8], rows: &mut Vec<StoredMeasure>) -> Result<(), String> {
+    let mut c = Cursor { b: block };
+    let n = c.varint()? as usize;
+    if n > BLOCK_RECORDS {
+        return Err(format!("a block of {n} measurements"));
+    }
+    let countries = c.take(n)?;
+    let (metres, azimuths, lats, lons) = (c.column::<8>(n)?, c.column::<8>(n)?, c.column::<8>(n)?, c.column::<8>(n)?);
+    c.end()?;
+    for ((((&country, m), az), lat), lon) in countries.iter().zip(metres).zip(azimuths).zip(lats).zip(lons) {
+        if usize::from(country) > StoredMeasure::COUNTRIES.len() {
+            return Err(format!("unknown country {country} in a border measurement"));
+        }
+        let nearest = LatLon { lat: f64_le(lat), lon: f64_le(lon) };
+        rows.push(StoredMeasure { metres: f64_le(m), azimuth_deg: f64_le(az), nearest, country });
     }
     Ok(())
 }
@@ -507,7 +569,7 @@ impl<'w, R: Read> Reader<'w, R> {
     fn finish(mut self, expected: u32) -> Result<(), GazetteerError> {
         let mut extra = [0u8; 1];
         if self.pos < self.end || self.left > 0 || matches!(self.src.read(&mut extra), Ok(n) if n > 0) {
-            return Err(self.corrupt("it has bytes after the name index".into()));
+            return Err(self.corrupt("it has bytes after its last section".into()));
         }
         self.hash_to(self.pos);
         let got = self.crc.take().map(|h| h.finalize()).unwrap_or_default();

@@ -169,6 +169,10 @@ pub struct Gazetteer {
     /// Name index sorted by key, then place.
     pub names: Vec<NameEntry>,
     pub boundaries: Boundaries,
+    /// Every place's border measurement against `boundaries`, taken when the gazetteer was built (empty
+    /// for a gazetteer without a land border).
+    #[serde(skip)]
+    pub place_measures: crate::border::places::PlaceMeasures,
     /// A hash table over `names`, built once the gazetteer is looked up often (see
     /// [`Gazetteer::names_with_key`]); not stored, and never to be built before `names` is final.
     #[serde(skip)]
