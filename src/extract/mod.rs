@@ -52,7 +52,7 @@ use serde::Serialize;
 use crate::border::{BorderIndex, Measurement};
 use crate::gazetteer::Gazetteer;
 use crate::incidents::{Incident, Precision, Unresolved};
-use crate::resolve::{Candidate, Query, Resolver, Status};
+use crate::resolve::{Candidate, Resolver, Status};
 
 use memo::StrMemo;
 use regions::{RegionPhrase, RegionRef};
@@ -156,7 +156,7 @@ struct Span {
 }
 
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
-type ResolutionCache = StrMemo<Rc<Vec<u32>>>;
+type ResolutionCache = StrMemo<Rc<[u32]>>;
 /// Region phrases by phrase, core, level and preferred regions (see [`Extractor::region_of`]).
 type RegionCache = StrMemo<Option<Rc<RegionRef>>>;
 /// Date, weapon class and weapon model of an incident place.
@@ -316,7 +316,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.
-    fn resolver_candidates(&self, name: &str, region: Option<&str>) -> Rc<Vec<u32>> {
+    /// The span's name and region phrase (in `text`) are the query; its name key, when the lookup worked it
+    /// out, spares the resolver working it out again.
+    fn resolver_candidates(&self, sp: &Span, text: &str) -> Rc<[u32]> {
+        let (name, name_key, region) = (&*sp.name, sp.name_key.as_deref(), sp.region_text.map(|(a, b)| &text[a..b]));
         // One string key, "name\u{1f}region" (a name never holds U+001F), built in a reused buffer.
         let mut k = self.key_buf.borrow_mut();
         k.clear();
@@ -326,8 +329,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(v) = self.resolutions.borrow().get(k.as_str()) {
             return v.clone();
         }
-        let q = Query { name: name.to_string(), region: region.map(str::to_string), country: None, limit: 10 };
-        let v: Rc<Vec<u32>> = Rc::new(self.resolver.candidate_places(&q));
+        let mut places = Vec::new();
+        self.resolver.candidate_places_into(name, name_key, region, 10, &mut places);
+        // Names the resolver does not know (the usual reason to ask it) share the one empty list.
+        let v: Rc<[u32]> = if places.is_empty() { self.no_places.clone() } else { Rc::from(places) };
         let mut cache = self.resolutions.borrow_mut();
         if cache.is_full(CACHE_LIMIT) {
             cache.clear();
@@ -815,7 +820,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             let from = cands.items.len();
             cands.items.extend_from_slice(&sp.places);
-            for &p in self.resolver_candidates(&sp.name, sp.region_text.map(|(a, b)| &text[a..b])).iter() {
+            for &p in self.resolver_candidates(sp, text).iter() {
                 if !cands.items[from..].contains(&p) {
                     cands.items.push(p);
                 }

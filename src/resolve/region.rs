@@ -587,6 +587,12 @@ impl Lexicon {
 
     /// [`Lexicon::is_alias`] for a phrase already turned into a key.
     pub fn is_alias_key(&self, k: &str) -> bool {
+        if !k.contains(' ') {
+            // As `alias_form` reduces one word, with the (rarely answered) alias lookup before the two
+            // generic-word lookups.
+            let form = alias_word(k);
+            return !form.is_empty() && self.aliases.contains_key(form) && !self.is_generic_word(k);
+        }
         let form = self.alias_form(k);
         !form.is_empty() && self.aliases.contains_key(&*form)
     }
