@@ -507,23 +507,31 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
     let gaz = resolver.gazetteer();
     let keys = resolver.region_name_keys();
     let cands = core_candidates(core);
-    if level == 1 {
-        // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
-        for c in &cands {
-            let key = crate::names::key(c);
+    // The candidates' keys, each worked out once and listed once: spellings that fold alike (Graivoron,
+    // Grayvoron) would only repeat lookups whose answer the first one already gave.
+    let mut core_keys: Vec<String> = Vec::with_capacity(cands.len());
+    for c in &cands {
+        let key = crate::names::key(c);
+        if core_keys.contains(&key) {
+            continue;
+        }
+        if level == 1 {
+            // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
             for e in gaz.names_with_key(&key) {
                 if let Some(r) = gaz.admin1.iter().find(|r| r.seat == Some(e.place)) {
                     return Some(RegionRef::admin1(r));
                 }
             }
         }
+        core_keys.push(key);
+    }
+    if level == 1 {
         // A region named like the core (Rostov, Kharkiv, Luhansk), in the main three countries.
-        for c in &cands {
-            let key = crate::names::key(c);
+        for key in &core_keys {
             let hit = keys.admin1.iter().find_map(|(i, names)| {
                 names
                     .iter()
-                    .any(|n| n == &key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(' ')))
+                    .any(|n| n == key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(' ')))
                     .then(|| &gaz.admin1[*i])
             });
             if let Some(r) = hit {
@@ -533,7 +541,6 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
     }
     // A district: a GeoNames admin2 division named like the core ("Borovsky" → Borovskiy Rayon), placed
     // at its seat, else at the place the district is named after inside the same oblast.
-    let core_keys: Vec<String> = cands.iter().map(|c| crate::names::key(c)).collect();
     if level == 2 {
         let own = crate::names::key(core);
         let district =

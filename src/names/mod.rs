@@ -108,7 +108,7 @@ impl Folder {
 
     /// A lower-case ASCII letter before the letter-level folds; `next` is the following input byte
     /// (lower-cased), for c/ch.
-    #[inline]
+    #[inline(always)]
     fn ascii(&mut self, b: u8, next: u8) {
         match b {
             b'y' | b'j' => self.letter(b'i'),
@@ -244,6 +244,19 @@ fn special_latin(c: char) -> Option<&'static str> {
     })
 }
 
+/// A letter of the basic Cyrillic block (U+0400–U+045F: no apostrophes or combining marks there) lower-cased
+/// by its offset, as `char::to_lowercase` would give it but without the table search; `None` outside it.
+#[inline]
+fn basic_cyrillic_lower(c: char) -> Option<char> {
+    let lower = match c {
+        '\u{0400}'..='\u{040F}' => c as u32 + 0x50,
+        '\u{0410}'..='\u{042F}' => c as u32 + 0x20,
+        '\u{0430}'..='\u{045F}' => c as u32,
+        _ => return None,
+    };
+    char::from_u32(lower)
+}
+
 fn fold_unicode(s: &str, f: &mut Folder) {
     let h_mode = h_for_g(s);
     let mut chars = s.chars().peekable();
@@ -258,6 +271,14 @@ fn fold_unicode(s: &str, f: &mut Folder) {
             } else if is_apostrophe(c) {
             } else {
                 f.space();
+            }
+            continue;
+        }
+        if let Some(lc) = basic_cyrillic_lower(c) {
+            match cyrillic(lc, h_mode) {
+                Some(Some(latin)) => f.latin(latin),
+                Some(None) => {}
+                None => f.other(lc),
             }
             continue;
         }
@@ -520,6 +541,21 @@ mod tests {
         assert_eq!(key("ROSTOV—NA  DONU"), "rostov na donu");
         assert_eq!(key(""), "");
         assert_eq!(key("-- '' --"), "");
+    }
+
+    /// The basic Cyrillic shortcut in `fold_unicode` takes the path the general one would: each letter is
+    /// one lower-case letter of the block, and none is an apostrophe or a combining mark.
+    #[test]
+    fn basic_cyrillic_shortcut_agrees_with_the_general_path() {
+        for c in '\u{0300}'..='\u{0500}' {
+            let Some(lc) = basic_cyrillic_lower(c) else {
+                assert!(!('\u{0400}'..='\u{045F}').contains(&c));
+                continue;
+            };
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), vec![lc], "{c}");
+            assert!(('\u{0400}'..='\u{04FF}').contains(&lc));
+            assert!(!is_apostrophe(c) && !is_combining_mark(c), "{c}");
+        }
     }
 
     #[test]

@@ -464,10 +464,12 @@ impl RegionIndex {
         let k = key(text);
         let mut out: Vec<RegionRef> = Vec::new();
         let lex = lexicon();
-        if let Some(v) = self.aliases.get(&*lex.alias_form(&k)) {
+        // The stem serves both the alias form (of a phrase of several words) and the lookups below.
+        let (stem, generic) = lex.strip(&k);
+        let alias = if k.contains(' ') { Cow::Owned(alias_words(&stem)) } else { lex.alias_form(&k) };
+        if let Some(v) = self.aliases.get(&*alias) {
             return (v.clone(), Generic { first_level: true, second_level: false });
         }
-        let (stem, generic) = lex.strip(&k);
         if stem.is_empty() {
             return (out, generic);
         }
@@ -475,32 +477,37 @@ impl RegionIndex {
         // A region is named by: its own name as a noun (Voronezh Oblast, Luhansk), an adjective
         // (Voronezhskaya, Borovsky), its capital (Kursk), with a generic word also the noun of its
         // adjective (Graivoron district) or a case form of its name (в Чечне), or the colloquial -щина
-        // (Белгородщина).
-        let mut lookups: Vec<(&HashMap<String, Vec<RegionRef>>, String)> = vec![(&self.names, stem.clone())];
-        if let Some(a) = &adjective {
-            lookups.push((&self.name_adjectives, a.clone()));
-        }
-        lookups.push((&self.seats, stem.clone()));
-        if let Some(a) = &adjective {
-            lookups.push((&self.seat_adjectives, a.clone()));
-        }
-        if generic.any() && adjective.is_none() {
-            for a in adjective_stems(&stem) {
-                lookups.push((&self.name_adjectives, a.clone()));
-                lookups.push((&self.seat_adjectives, a));
-            }
-        }
-        if let Some(c) = colloquial_stem(&stem) {
-            lookups.push((&self.names, c.clone()));
-            lookups.push((&self.seats, c.clone()));
-            for a in adjective_stems(&c) {
-                lookups.push((&self.name_adjectives, a.clone()));
-                lookups.push((&self.seat_adjectives, a));
-            }
-        }
+        // (Белгородщина). The derived forms are worked out first, so the lookups borrow them.
+        let adjectives = if generic.any() && adjective.is_none() { adjective_stems(&stem) } else { Vec::new() };
+        let colloquial = colloquial_stem(&stem);
+        let colloquial_adjectives = colloquial.as_deref().map(adjective_stems).unwrap_or_default();
         let cyrillic_case = !generic.any() && text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        let mut lemmas: Vec<String> = Vec::new();
         if cyrillic_case {
-            crate::names::for_each_lemma(&stem, |l| lookups.push((&self.names, l.to_string())));
+            crate::names::for_each_lemma(&stem, |l| lemmas.push(l.to_string()));
+        }
+        let mut lookups: Vec<(&HashMap<String, Vec<RegionRef>>, &str)> = vec![(&self.names, &stem)];
+        if let Some(a) = &adjective {
+            lookups.push((&self.name_adjectives, a));
+        }
+        lookups.push((&self.seats, &stem));
+        if let Some(a) = &adjective {
+            lookups.push((&self.seat_adjectives, a));
+        }
+        for a in &adjectives {
+            lookups.push((&self.name_adjectives, a));
+            lookups.push((&self.seat_adjectives, a));
+        }
+        if let Some(c) = &colloquial {
+            lookups.push((&self.names, c));
+            lookups.push((&self.seats, c));
+            for a in &colloquial_adjectives {
+                lookups.push((&self.name_adjectives, a));
+                lookups.push((&self.seat_adjectives, a));
+            }
+        }
+        for l in &lemmas {
+            lookups.push((&self.names, l));
         }
         // District words ask for admin2 first; everything else for admin1 (a bare "Borovsky" or
         // "Grayvoron" is not taken as a district: too many places share district names).
@@ -512,7 +519,7 @@ impl RegionIndex {
             &[1]
         };
         for &level in levels {
-            for (map, k) in &lookups {
+            for &(map, k) in &lookups {
                 for &r in map.get(k).into_iter().flatten() {
                     if r.level == level && !out.contains(&r) {
                         out.push(r);
@@ -548,16 +555,7 @@ impl Lexicon {
             }
             return Cow::Borrowed(alias_word(k));
         }
-        let (stem, _) = self.strip(k);
-        let mut out = String::with_capacity(stem.len());
-        for w in stem.split(' ') {
-            let w = alias_word(w);
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        Cow::Owned(out)
+        Cow::Owned(alias_words(&self.strip(k).0))
     }
 
     /// Remove leading prepositions and every generic word from a key; report which kinds were present.
@@ -652,6 +650,20 @@ fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Opt
             Some(stems) => stems.iter().find_map(|a| best.get(a.as_str()).copied().flatten()),
         })
         .collect()
+}
+
+/// The alias form of a phrase of several words, from its [`Lexicon::strip`]ped key: each word without its
+/// case ending.
+fn alias_words(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    for w in stem.split(' ') {
+        let w = alias_word(w);
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// One word of an alias without its case ending.
