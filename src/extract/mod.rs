@@ -244,13 +244,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
-            return Some(Hit { name: Rc::from(surface), key: Rc::from(key.as_str()), places: places.into() });
+            return Some(Hit { name: Rc::from(surface), key: Rc::from(key.as_str()), places });
         }
         if !cyrillic {
             return None;
         }
         // Inflected forms (Белгороде → Белгород, Харкові → Харків): the names module's base-form keys.
-        let mut found: Option<Vec<u32>> = None;
+        let mut found: Option<Rc<[u32]>> = None;
         crate::names::for_each_lemma(&key, |cand| {
             if found.is_none() {
                 let p = self.places_for_key(cand);
@@ -262,7 +262,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(places) = found {
             let name = self.display_name(&places);
             let key = crate::names::key(&name);
-            return Some(Hit { name: Rc::from(name), key: Rc::from(key), places: places.into() });
+            return Some(Hit { name: Rc::from(name), key: Rc::from(key), places });
         }
         None
     }
@@ -277,14 +277,20 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .unwrap_or_default()
     }
 
-    fn places_for_key(&self, key: &str) -> Vec<u32> {
-        if key.is_empty() {
-            return Vec::new();
+    /// The places named `key`, in ascending order, each once (empty: the shared empty list).
+    fn places_for_key(&self, key: &str) -> Rc<[u32]> {
+        let entries = if key.is_empty() { &[][..] } else { self.gaz.names_with_key(key) };
+        if entries.is_empty() {
+            return self.no_places.clone();
         }
-        let mut v: Vec<u32> = self.gaz.names_with_key(key).iter().map(|e| e.place).collect();
+        // Usually the entries are in order already (often there is one): the list is built in place.
+        if entries.windows(2).all(|w| w[0].place < w[1].place) {
+            return entries.iter().map(|e| e.place).collect();
+        }
+        let mut v: Vec<u32> = entries.iter().map(|e| e.place).collect();
         v.sort_unstable();
         v.dedup();
-        v
+        v.into()
     }
 
     /// The place object for place `index` with `score`, shared by every mention it locates.

@@ -445,7 +445,12 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
     if !word.is_ascii() || word.len() < MIN_STEM + 1 {
         return;
     }
+    let last = word.as_bytes().last().copied();
     for (ending, bases) in ENDINGS {
+        // Most endings differ from the word in the last letter already: a byte test before the comparison.
+        if ending.as_bytes().last().copied() != last {
+            continue;
+        }
         let Some(stem) = word.strip_suffix(ending) else { continue };
         if stem.len() < MIN_STEM {
             continue;
