@@ -339,6 +339,15 @@ pub(crate) struct Lexicon {
     leading_words: HashSet<String>,
     /// [`Lexicon::alias_form`] of each alias → the admin1 codes it names.
     aliases: HashMap<String, Vec<&'static str>>,
+    /// The [`alias_head`] of each one-word alias form: a one-word key with another head is no alias.
+    alias_heads: Vec<[u8; 2]>,
+}
+
+/// The first two bytes of a key (zero for those it lacks). A one-word key's alias form is the key or a prefix
+/// of it at least three bytes long ([`alias_word`]), so the two share their head.
+fn alias_head(k: &str) -> [u8; 2] {
+    let b = k.as_bytes();
+    [b.first().copied().unwrap_or(0), b.get(1).copied().unwrap_or(0)]
 }
 
 /// The process-wide [`Lexicon`].
@@ -350,6 +359,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             second_level_words: keyed(SECOND_LEVEL_WORDS),
             leading_words: keyed(LEADING_WORDS),
             aliases: HashMap::default(),
+            alias_heads: Vec::new(),
         };
         let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
         for (codes, names) in aliases {
@@ -363,6 +373,10 @@ pub(crate) fn lexicon() -> &'static Lexicon {
                 }
             }
         }
+        let mut heads: Vec<[u8; 2]> = lex.aliases.keys().filter(|f| !f.contains(' ')).map(|f| alias_head(f)).collect();
+        heads.sort_unstable();
+        heads.dedup();
+        lex.alias_heads = heads;
         lex
     })
 }
@@ -586,8 +600,11 @@ impl Lexicon {
     /// [`Lexicon::is_alias`] for a phrase already turned into a key.
     pub fn is_alias_key(&self, k: &str) -> bool {
         if !k.contains(' ') {
-            // As `alias_form` reduces one word, with the (rarely answered) alias lookup before the two
-            // generic-word lookups.
+            // As `alias_form` reduces one word, after a test of the head that rules out most words, and with
+            // the (rarely answered) alias lookup before the two generic-word lookups.
+            if !self.alias_heads.contains(&alias_head(k)) {
+                return false;
+            }
             let form = alias_word(k);
             return !form.is_empty() && self.aliases.contains_key(form) && !self.is_generic_word(k);
         }
@@ -758,6 +775,28 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_alias_key` (with its shortcuts for one word) answers as the alias form and the alias map do, for
+    /// gazetteer keys, the aliases' own keys and their case forms.
+    #[test]
+    fn is_alias_key_agrees_with_the_alias_form() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let lex = lexicon();
+        let mut keys: Vec<String> = gaz.names.iter().step_by(97).map(|e| e.key.to_string()).collect();
+        let alias_names = ALIASES.iter().map(|(_, n)| *n).chain(SHARED_ALIASES.iter().map(|(_, n)| *n));
+        for names in alias_names {
+            for n in names {
+                let k = key(n);
+                keys.extend([k.clone(), format!("{k}e"), format!("{k}u"), format!("v {k}"), k.replace(' ', "")]);
+            }
+        }
+        keys.extend(["", "a", "lp", "region", "oblast", "oblasti", "krim", "krimu", "donbase"].map(String::from));
+        for k in &keys {
+            let form = lex.alias_form(k);
+            let expected = !form.is_empty() && lex.aliases.contains_key(&*form);
+            assert_eq!(lex.is_alias_key(k), expected, "{k:?}");
+        }
+    }
 
     /// `admin2_named` finds what a pass over every division's key finds (the oracle), for every division's
     /// key, its first word, its first letters, and keys no division has.
