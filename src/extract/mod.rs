@@ -250,14 +250,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
             return None;
         }
         // Inflected forms (Белгороде → Белгород, Харкові → Харків): the names module's base-form keys.
+        // The first candidate the gazetteer knows; the later ones are not worked out.
         let mut found: Option<Rc<[u32]>> = None;
-        crate::names::for_each_lemma(&key, |cand| {
-            if found.is_none() {
-                let p = self.places_for_key(cand);
-                if !p.is_empty() {
-                    found = Some(p);
-                }
+        let _ = crate::names::try_for_each_lemma(&key, |cand| {
+            let p = self.places_for_key(cand);
+            if p.is_empty() {
+                return std::ops::ControlFlow::Continue(());
             }
+            found = Some(p);
+            std::ops::ControlFlow::Break(())
         });
         if let Some(places) = found {
             let name = self.display_name(&places);

@@ -28,6 +28,8 @@
 //! extraction of places from article text calls them on every capitalised token. [`key_into`] and
 //! [`for_each_lemma`] reuse buffers for hot loops.
 
+use std::ops::ControlFlow;
+
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Version of the [`key`] function. Stored in each gazetteer; bump it whenever `key` changes so that
@@ -390,10 +392,18 @@ const MAX_MULTIWORD_CANDIDATES: usize = 64;
 /// assert!(seen.iter().any(|c| c == "taganrog"));
 /// ```
 pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
+    let _ = try_for_each_lemma(key, |c| {
+        f(c);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`for_each_lemma`] until `f` breaks: for a caller that needs only the first candidate it accepts, the
+/// candidates after it are not worked out. Breaks when `f` did.
+pub(crate) fn try_for_each_lemma(key: &str, mut f: impl FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
     if !key.contains(' ') {
         let mut buf = String::with_capacity(key.len() + 4);
-        word_lemmas(key, &mut buf, &mut |c| f(c));
-        return;
+        return word_lemmas(key, &mut buf, &mut f);
     }
     // Multi-word: each word keeps itself or takes one of its candidates.
     let words: Vec<&str> = key.split(' ').collect();
@@ -401,10 +411,11 @@ pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
     for w in &words {
         let mut opts = vec![w.to_string()];
         let mut buf = String::new();
-        word_lemmas(w, &mut buf, &mut |c| {
+        let _ = word_lemmas(w, &mut buf, &mut |c| {
             if !opts.iter().any(|o| o == c) {
                 opts.push(c.to_string());
             }
+            ControlFlow::Continue(())
         });
         options.push(opts);
     }
@@ -416,7 +427,7 @@ pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
         let mut pos = words.len();
         loop {
             if pos == 0 {
-                return;
+                return ControlFlow::Continue(());
             }
             pos -= 1;
             idx[pos] += 1;
@@ -432,18 +443,18 @@ pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
             }
             cand.push_str(&w[i]);
         }
-        f(&cand);
+        f(&cand)?;
         produced += 1;
         if produced >= MAX_MULTIWORD_CANDIDATES {
-            return;
+            return ControlFlow::Continue(());
         }
     }
 }
 
-/// Candidates for one word (a key without spaces), through `buf`.
-fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
+/// Candidates for one word (a key without spaces), through `buf`, until `f` breaks.
+fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
     if !word.is_ascii() || word.len() < MIN_STEM + 1 {
-        return;
+        return ControlFlow::Continue(());
     }
     let last = word.as_bytes().last().copied();
     for (ending, bases) in ENDINGS {
@@ -458,12 +469,12 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
         for base in *bases {
             buf.clear();
             refold(stem, base, buf);
-            f(buf);
+            f(buf)?;
             // Ukrainian closes o/e to i in the nominative's last syllable: Харкова → Харків, Києві → Київ.
             if base.is_empty()
                 && let Some(closed) = closed_syllable(stem)
             {
-                f(&closed);
+                f(&closed)?;
             }
             // A fleeting vowel (Орле → Орёл, Ельце → Елец): put e or o back before the last consonant.
             if base.is_empty()
@@ -475,11 +486,12 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
                     buf.push_str(v);
                     buf.push_str(&stem[with_vowel..]);
                     let folded = key(buf);
-                    f(&folded);
+                    f(&folded)?;
                 }
             }
         }
     }
+    ControlFlow::Continue(())
 }
 
 /// `stem + base` as a key (the join may create a repeated letter or an `ie` to fold).
@@ -560,6 +572,26 @@ mod tests {
             assert_eq!(c.to_lowercase().collect::<Vec<_>>(), vec![lc], "{c}");
             assert!(('\u{0400}'..='\u{04FF}').contains(&lc));
             assert!(!is_apostrophe(c) && !is_combining_mark(c), "{c}");
+        }
+    }
+
+    /// `try_for_each_lemma` gives `for_each_lemma`'s candidates in the same order, and stops where `f` breaks.
+    #[test]
+    fn try_for_each_lemma_is_a_prefix_of_for_each_lemma() {
+        for name in ["Белгороде", "Харкова", "Орле", "Сумах", "Курской области", "Старом Осколе", "Taganroge", "Kursk"]
+        {
+            let k = key(name);
+            let mut all = Vec::new();
+            for_each_lemma(&k, |c| all.push(c.to_string()));
+            for stop in 0..=all.len() {
+                let mut seen: Vec<String> = Vec::new();
+                let flow = try_for_each_lemma(&k, |c| {
+                    seen.push(c.to_string());
+                    if seen.len() > stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+                });
+                assert_eq!(seen, all[..(stop + 1).min(all.len())], "{name} {stop}");
+                assert_eq!(flow.is_break(), stop < all.len(), "{name} {stop}");
+            }
         }
     }
 
