@@ -52,7 +52,7 @@ use serde::Serialize;
 use crate::border::{BorderIndex, Measurement};
 use crate::gazetteer::Gazetteer;
 use crate::incidents::{Incident, Precision, Unresolved};
-use crate::resolve::{Candidate, Query, Resolver, Status};
+use crate::resolve::{Candidate, Resolver, Status};
 
 use memo::StrMemo;
 use regions::{RegionPhrase, RegionRef};
@@ -156,7 +156,7 @@ struct Span {
 }
 
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
-type ResolutionCache = StrMemo<Rc<Vec<u32>>>;
+type ResolutionCache = StrMemo<Rc<[u32]>>;
 /// Region phrases by phrase, core, level and preferred regions (see [`Extractor::region_of`]).
 type RegionCache = StrMemo<Option<Rc<RegionRef>>>;
 /// Date, weapon class and weapon model of an incident place.
@@ -256,25 +256,26 @@ impl<'r, 'g> Extractor<'r, 'g> {
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
-            return Some(Hit { name: Rc::from(surface), key: Rc::from(key.as_str()), places: places.into() });
+            return Some(Hit { name: Rc::from(surface), key: Rc::from(key.as_str()), places });
         }
         if !cyrillic {
             return None;
         }
         // Inflected forms (Белгороде → Белгород, Харкові → Харків): the names module's base-form keys.
-        let mut found: Option<Vec<u32>> = None;
-        crate::names::for_each_lemma(&key, |cand| {
-            if found.is_none() {
-                let p = self.places_for_key(cand);
-                if !p.is_empty() {
-                    found = Some(p);
-                }
+        // The first candidate the gazetteer knows; the later ones are not worked out.
+        let mut found: Option<Rc<[u32]>> = None;
+        let _ = crate::names::try_for_each_lemma(&key, |cand| {
+            let p = self.places_for_key(cand);
+            if p.is_empty() {
+                return std::ops::ControlFlow::Continue(());
             }
+            found = Some(p);
+            std::ops::ControlFlow::Break(())
         });
         if let Some(places) = found {
             let name = self.display_name(&places);
             let key = crate::names::key(&name);
-            return Some(Hit { name: Rc::from(name), key: Rc::from(key), places: places.into() });
+            return Some(Hit { name: Rc::from(name), key: Rc::from(key), places });
         }
         None
     }
@@ -289,14 +290,20 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .unwrap_or_default()
     }
 
-    fn places_for_key(&self, key: &str) -> Vec<u32> {
-        if key.is_empty() {
-            return Vec::new();
+    /// The places named `key`, in ascending order, each once (empty: the shared empty list).
+    fn places_for_key(&self, key: &str) -> Rc<[u32]> {
+        let entries = if key.is_empty() { &[][..] } else { self.gaz.names_with_key(key) };
+        if entries.is_empty() {
+            return self.no_places.clone();
         }
-        let mut v: Vec<u32> = self.gaz.names_with_key(key).iter().map(|e| e.place).collect();
+        // Usually the entries are in order already (often there is one): the list is built in place.
+        if entries.windows(2).all(|w| w[0].place < w[1].place) {
+            return entries.iter().map(|e| e.place).collect();
+        }
+        let mut v: Vec<u32> = entries.iter().map(|e| e.place).collect();
         v.sort_unstable();
         v.dedup();
-        v
+        v.into()
     }
 
     /// The place object for place `index` with `score`, shared by every mention it locates.
@@ -328,7 +335,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.
-    fn resolver_candidates(&self, name: &str, region: Option<&str>) -> Rc<Vec<u32>> {
+    /// The span's name and region phrase (in `text`) are the query; its name key, when the lookup worked it
+    /// out, spares the resolver working it out again.
+    fn resolver_candidates(&self, sp: &Span, text: &str) -> Rc<[u32]> {
+        let (name, name_key, region) = (&*sp.name, sp.name_key.as_deref(), sp.region_text.map(|(a, b)| &text[a..b]));
         // One string key, "name\u{1f}region" (a name never holds U+001F), built in a reused buffer.
         let mut k = self.key_buf.borrow_mut();
         k.clear();
@@ -338,8 +348,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(v) = self.resolutions.borrow().get(k.as_str()) {
             return v.clone();
         }
-        let q = Query { name: name.to_string(), region: region.map(str::to_string), country: None, limit: 10 };
-        let v: Rc<Vec<u32>> = Rc::new(self.resolver.candidate_places(&q));
+        let mut places = Vec::new();
+        self.resolver.candidate_places_into(name, name_key, region, 10, &mut places);
+        // Names the resolver does not know (the usual reason to ask it) share the one empty list.
+        let v: Rc<[u32]> = if places.is_empty() { self.no_places.clone() } else { Rc::from(places) };
         let mut cache = self.resolutions.borrow_mut();
         if cache.is_full(CACHE_LIMIT) {
             cache.clear();
@@ -864,7 +876,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             let from = cands.items.len();
             cands.items.extend_from_slice(&sp.places);
-            for &p in self.resolver_candidates(&sp.name, sp.region_text.map(|(a, b)| &text[a..b])).iter() {
+            for &p in self.resolver_candidates(sp, text).iter() {
                 if !cands.items[from..].contains(&p) {
                     cands.items.push(p);
                 }

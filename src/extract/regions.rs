@@ -406,56 +406,71 @@ fn nickname_stem(w: &str) -> Option<String> {
 /// `Брянской` → Брянск, `Харківської` → Харків, `Borovsky` → Borovsk, `Graivoron` → Grayvoron.
 pub fn core_candidates(core: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let lower = fold(core);
-    let lower = lower.trim_end_matches("'s").trim_end_matches("’s").to_string();
+    let folded = fold(core);
+    let lower = folded.trim_end_matches("'s").trim_end_matches("’s");
     fn push_to(out: &mut Vec<String>, s: String) {
-        if s.chars().count() >= 3 && !out.contains(&s) {
+        if s.chars().nth(2).is_some() && !out.contains(&s) {
             out.push(s);
         }
     }
-    let mut push = |s: String| push_to(&mut out, s);
+    // `stem + suffix`, joined in one reused buffer and copied only when it is listed.
+    let mut joined = String::new();
+    let mut push = |stem: &str, suf: &str| {
+        joined.clear();
+        joined.push_str(stem);
+        joined.push_str(suf);
+        if joined.chars().nth(2).is_some() && !out.contains(&joined) {
+            out.push(joined.clone());
+        }
+    };
     let cyr = lower.chars().any(|c| ('\u{0400}'..='\u{052F}').contains(&c));
     if cyr {
-        if let Some(stem) = nickname_stem(&lower) {
+        if let Some(stem) = nickname_stem(lower) {
             for suf in ["", "и", "ськ", "ск", "ы", "ь", "я", "к", "ьк"] {
-                push([stem.as_str(), suf].concat());
+                push(&stem, suf);
             }
         }
-        let mut endings: Vec<&&str> = ADJ_ENDINGS.iter().filter(|e| lower.ends_with(**e)).collect();
-        endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
-        if let Some(e) = endings.first() {
+        // The longest adjective ending the word has (the first listed, among equals).
+        let mut ending: Option<&str> = None;
+        for e in ADJ_ENDINGS {
+            if lower.ends_with(e) && ending.is_none_or(|best| e.len() > best.len()) {
+                ending = Some(e);
+            }
+        }
+        if let Some(e) = ending {
             let stem = &lower[..lower.len() - e.len()];
             if e.starts_with('ц') {
                 for suf in ["цк", "цьк", "ц", "цы"] {
-                    push([stem, suf].concat());
+                    push(stem, suf);
                 }
             } else {
                 for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
-                    push([stem, suf].concat());
+                    push(stem, suf);
                 }
             }
         }
-        push(lower.clone());
+        push(lower, "");
     } else {
-        push(lower.clone());
+        push(lower, "");
         for e in ["skiy", "skyi", "skyy", "skii", "skij", "sky", "ski", "ska", "ske"] {
             if let Some(stem) = lower.strip_suffix(e) {
                 for suf in ["sk", "", "o", "a", "e", "i", "y"] {
-                    push([stem, suf].concat());
+                    push(stem, suf);
                 }
             }
         }
     }
     if !cyr {
         // Transliteration variants the gazetteer may spell differently (Graivoron / Grayvoron).
-        let snapshot = out.clone();
-        for s in snapshot {
+        // (of the names listed so far: the variants are appended after them)
+        for i in 0..out.len() {
             for (from, to) in
                 [("ai", "ay"), ("ay", "ai"), ("yi", "iy"), ("ii", "iy"), ("ye", "e"), ("iia", "ia"), ("j", "y")]
             {
-                // Without `from` the variant is `s` itself, already listed: no copy to make and compare.
-                if s.contains(from) {
-                    push_to(&mut out, s.replace(from, to));
+                // Without `from` the variant is the name itself, already listed: no copy to make and compare.
+                if out[i].contains(from) {
+                    let variant = out[i].replace(from, to);
+                    push_to(&mut out, variant);
                 }
             }
         }
@@ -507,23 +522,31 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
     let gaz = resolver.gazetteer();
     let keys = resolver.region_name_keys();
     let cands = core_candidates(core);
-    if level == 1 {
-        // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
-        for c in &cands {
-            let key = crate::names::key(c);
+    // The candidates' keys, each worked out once and listed once: spellings that fold alike (Graivoron,
+    // Grayvoron) would only repeat lookups whose answer the first one already gave.
+    let mut core_keys: Vec<String> = Vec::with_capacity(cands.len());
+    for c in &cands {
+        let key = crate::names::key(c);
+        if core_keys.contains(&key) {
+            continue;
+        }
+        if level == 1 {
+            // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
             for e in gaz.names_with_key(&key) {
                 if let Some(r) = gaz.admin1.iter().find(|r| r.seat == Some(e.place)) {
                     return Some(RegionRef::admin1(r));
                 }
             }
         }
+        core_keys.push(key);
+    }
+    if level == 1 {
         // A region named like the core (Rostov, Kharkiv, Luhansk), in the main three countries.
-        for c in &cands {
-            let key = crate::names::key(c);
+        for key in &core_keys {
             let hit = keys.admin1.iter().find_map(|(i, names)| {
                 names
                     .iter()
-                    .any(|n| n == &key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(' ')))
+                    .any(|n| n == key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(' ')))
                     .then(|| &gaz.admin1[*i])
             });
             if let Some(r) = hit {
@@ -533,7 +556,6 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
     }
     // A district: a GeoNames admin2 division named like the core ("Borovsky" → Borovskiy Rayon), placed
     // at its seat, else at the place the district is named after inside the same oblast.
-    let core_keys: Vec<String> = cands.iter().map(|c| crate::names::key(c)).collect();
     if level == 2 {
         let own = crate::names::key(core);
         let district =

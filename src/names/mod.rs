@@ -28,6 +28,8 @@
 //! extraction of places from article text calls them on every capitalised token. [`key_into`] and
 //! [`for_each_lemma`] reuse buffers for hot loops.
 
+use std::ops::ControlFlow;
+
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 /// Version of the [`key`] function. Stored in each gazetteer; bump it whenever `key` changes so that
@@ -108,7 +110,7 @@ impl Folder {
 
     /// A lower-case ASCII letter before the letter-level folds; `next` is the following input byte
     /// (lower-cased), for c/ch.
-    #[inline]
+    #[inline(always)]
     fn ascii(&mut self, b: u8, next: u8) {
         match b {
             b'y' | b'j' => self.letter(b'i'),
@@ -244,6 +246,19 @@ fn special_latin(c: char) -> Option<&'static str> {
     })
 }
 
+/// A letter of the basic Cyrillic block (U+0400–U+045F: no apostrophes or combining marks there) lower-cased
+/// by its offset, as `char::to_lowercase` would give it but without the table search; `None` outside it.
+#[inline]
+fn basic_cyrillic_lower(c: char) -> Option<char> {
+    let lower = match c {
+        '\u{0400}'..='\u{040F}' => c as u32 + 0x50,
+        '\u{0410}'..='\u{042F}' => c as u32 + 0x20,
+        '\u{0430}'..='\u{045F}' => c as u32,
+        _ => return None,
+    };
+    char::from_u32(lower)
+}
+
 fn fold_unicode(s: &str, f: &mut Folder) {
     let h_mode = h_for_g(s);
     let mut chars = s.chars().peekable();
@@ -258,6 +273,14 @@ fn fold_unicode(s: &str, f: &mut Folder) {
             } else if is_apostrophe(c) {
             } else {
                 f.space();
+            }
+            continue;
+        }
+        if let Some(lc) = basic_cyrillic_lower(c) {
+            match cyrillic(lc, h_mode) {
+                Some(Some(latin)) => f.latin(latin),
+                Some(None) => {}
+                None => f.other(lc),
             }
             continue;
         }
@@ -369,10 +392,18 @@ const MAX_MULTIWORD_CANDIDATES: usize = 64;
 /// assert!(seen.iter().any(|c| c == "taganrog"));
 /// ```
 pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
+    let _ = try_for_each_lemma(key, |c| {
+        f(c);
+        ControlFlow::Continue(())
+    });
+}
+
+/// [`for_each_lemma`] until `f` breaks: for a caller that needs only the first candidate it accepts, the
+/// candidates after it are not worked out. Breaks when `f` did.
+pub(crate) fn try_for_each_lemma(key: &str, mut f: impl FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
     if !key.contains(' ') {
         let mut buf = String::with_capacity(key.len() + 4);
-        word_lemmas(key, &mut buf, &mut |c| f(c));
-        return;
+        return word_lemmas(key, &mut buf, &mut f);
     }
     // Multi-word: each word keeps itself or takes one of its candidates.
     let words: Vec<&str> = key.split(' ').collect();
@@ -380,10 +411,11 @@ pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
     for w in &words {
         let mut opts = vec![w.to_string()];
         let mut buf = String::new();
-        word_lemmas(w, &mut buf, &mut |c| {
+        let _ = word_lemmas(w, &mut buf, &mut |c| {
             if !opts.iter().any(|o| o == c) {
                 opts.push(c.to_string());
             }
+            ControlFlow::Continue(())
         });
         options.push(opts);
     }
@@ -395,7 +427,7 @@ pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
         let mut pos = words.len();
         loop {
             if pos == 0 {
-                return;
+                return ControlFlow::Continue(());
             }
             pos -= 1;
             idx[pos] += 1;
@@ -411,20 +443,25 @@ pub fn for_each_lemma(key: &str, mut f: impl FnMut(&str)) {
             }
             cand.push_str(&w[i]);
         }
-        f(&cand);
+        f(&cand)?;
         produced += 1;
         if produced >= MAX_MULTIWORD_CANDIDATES {
-            return;
+            return ControlFlow::Continue(());
         }
     }
 }
 
-/// Candidates for one word (a key without spaces), through `buf`.
-fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
+/// Candidates for one word (a key without spaces), through `buf`, until `f` breaks.
+fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
     if !word.is_ascii() || word.len() < MIN_STEM + 1 {
-        return;
+        return ControlFlow::Continue(());
     }
+    let last = word.as_bytes().last().copied();
     for (ending, bases) in ENDINGS {
+        // Most endings differ from the word in the last letter already: a byte test before the comparison.
+        if ending.as_bytes().last().copied() != last {
+            continue;
+        }
         let Some(stem) = word.strip_suffix(ending) else { continue };
         if stem.len() < MIN_STEM {
             continue;
@@ -432,12 +469,12 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
         for base in *bases {
             buf.clear();
             refold(stem, base, buf);
-            f(buf);
+            f(buf)?;
             // Ukrainian closes o/e to i in the nominative's last syllable: Харкова → Харків, Києві → Київ.
             if base.is_empty()
                 && let Some(closed) = closed_syllable(stem)
             {
-                f(&closed);
+                f(&closed)?;
             }
             // A fleeting vowel (Орле → Орёл, Ельце → Елец): put e or o back before the last consonant.
             if base.is_empty()
@@ -449,11 +486,12 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
                     buf.push_str(v);
                     buf.push_str(&stem[with_vowel..]);
                     let folded = key(buf);
-                    f(&folded);
+                    f(&folded)?;
                 }
             }
         }
     }
+    ControlFlow::Continue(())
 }
 
 /// `stem + base` as a key (the join may create a repeated letter or an `ie` to fold).
@@ -520,6 +558,41 @@ mod tests {
         assert_eq!(key("ROSTOV—NA  DONU"), "rostov na donu");
         assert_eq!(key(""), "");
         assert_eq!(key("-- '' --"), "");
+    }
+
+    /// The basic Cyrillic shortcut in `fold_unicode` takes the path the general one would: each letter is
+    /// one lower-case letter of the block, and none is an apostrophe or a combining mark.
+    #[test]
+    fn basic_cyrillic_shortcut_agrees_with_the_general_path() {
+        for c in '\u{0300}'..='\u{0500}' {
+            let Some(lc) = basic_cyrillic_lower(c) else {
+                assert!(!('\u{0400}'..='\u{045F}').contains(&c));
+                continue;
+            };
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), vec![lc], "{c}");
+            assert!(('\u{0400}'..='\u{04FF}').contains(&lc));
+            assert!(!is_apostrophe(c) && !is_combining_mark(c), "{c}");
+        }
+    }
+
+    /// `try_for_each_lemma` gives `for_each_lemma`'s candidates in the same order, and stops where `f` breaks.
+    #[test]
+    fn try_for_each_lemma_is_a_prefix_of_for_each_lemma() {
+        for name in ["Белгороде", "Харкова", "Орле", "Сумах", "Курской области", "Старом Осколе", "Taganroge", "Kursk"]
+        {
+            let k = key(name);
+            let mut all = Vec::new();
+            for_each_lemma(&k, |c| all.push(c.to_string()));
+            for stop in 0..=all.len() {
+                let mut seen: Vec<String> = Vec::new();
+                let flow = try_for_each_lemma(&k, |c| {
+                    seen.push(c.to_string());
+                    if seen.len() > stop { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+                });
+                assert_eq!(seen, all[..(stop + 1).min(all.len())], "{name} {stop}");
+                assert_eq!(flow.is_break(), stop < all.len(), "{name} {stop}");
+            }
+        }
     }
 
     #[test]

@@ -243,6 +243,14 @@ fn thousands(n: u64) -> String {
 /// assert!(incimap::resolve::check_name("Bel\u{7}gorod").is_err());
 /// ```
 pub fn check_name(name: &str) -> Result<(), String> {
+    // Fast path for the usual short, clean name: no more bytes than the character limit (so no more
+    // characters), and no byte that starts a control character (C0, DEL, or 0xC2 leading C1's UTF-8).
+    if name.len() <= MAX_NAME_CHARS
+        && !name.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2)
+        && !name.trim().is_empty()
+    {
+        return Ok(());
+    }
     if name.trim().is_empty() {
         return Err("empty name".into());
     }
@@ -270,7 +278,7 @@ struct Hit {
 struct Ranked<'q> {
     hits: Vec<Hit>,
     filter: Filter,
-    /// The filter in words, for explanations.
+    /// The filter in words, for explanations (empty when the caller wants no explanation).
     filter_words: Vec<String>,
     /// The name without region phrases and leading prepositions.
     name_part: Cow<'q, str>,
@@ -408,6 +416,15 @@ impl<'g> Resolver<'g> {
             lon: p.lon,
             score,
             place_index: index,
+        }
+    }
+
+    /// The administrative centre of a region, as [`Resolver::hint`] gives it, without its code and name.
+    fn region_seat(&self, r: RegionRef) -> Option<u32> {
+        if r.level == 1 {
+            self.gaz.admin1[r.index as usize].seat
+        } else {
+            self.district_centres().centre(self.gaz, r.index)
         }
     }
 
@@ -577,48 +594,100 @@ impl<'g> Resolver<'g> {
         }
     }
 
+    /// [`Resolver::candidate_places`] for a query of `name` with the region hint `region`, no country and
+    /// the limit `limit`, written into `out` (cleared first), without building the query's strings or the
+    /// words that only explanations use. `name_key`, when the caller has it, must be
+    /// [`names::key`]`(name)`: it spares working the key out again.
+    ///
+    /// ```
+    /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+    /// let r = incimap::resolve::Resolver::new(&gaz);
+    /// let mut q = incimap::resolve::Query::new("Petropavlovka");
+    /// q.region = Some("Voronezh region".into());
+    /// q.limit = 10;
+    /// let mut out = Vec::new();
+    /// r.candidate_places_into("Petropavlovka", None, Some("Voronezh region"), 10, &mut out);
+    /// assert_eq!(out, r.candidate_places(&q));
+    /// ```
+    pub fn candidate_places_into(
+        &self,
+        name: &str,
+        name_key: Option<&str>,
+        region: Option<&str>,
+        limit: usize,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        if let Ok(r) = self.rank_name(name, name_key, region, None, false) {
+            out.extend(r.hits.iter().take(limit.max(1)).map(|h| h.place));
+        }
+    }
+
     /// Find and rank the places a query names, with the filter that applied; `Err` says why the name
     /// cannot be looked up at all.
     fn rank_query<'q>(&self, q: &'q Query) -> Result<Ranked<'q>, String> {
-        check_name(&q.name)?;
+        self.rank_name(&q.name, None, q.region.as_deref(), q.country.as_deref(), true)
+    }
+
+    /// [`Resolver::rank_query`] for a query given by its parts; `full_key` is `names::key(name)` when known.
+    /// The filter's words (for explanations) are worked out only when `explain` is set.
+    fn rank_name<'q>(
+        &self,
+        name: &'q str,
+        full_key: Option<&str>,
+        region: Option<&str>,
+        country: Option<&str>,
+        explain: bool,
+    ) -> Result<Ranked<'q>, String> {
+        check_name(name)?;
         let mut filter = Filter { country: None, regions: Vec::new() };
         let mut filter_words: Vec<String> = Vec::new();
-        if let Some(c) = q.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(c) = country.map(str::trim).filter(|c| !c.is_empty()) {
             filter.country = Some(c.to_ascii_uppercase());
-            filter_words.push(c.to_ascii_uppercase());
+            if explain {
+                filter_words.push(c.to_ascii_uppercase());
+            }
         }
         let mut unknown_region = None;
-        if let Some(text) = q.region.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = region.map(str::trim).filter(|t| !t.is_empty()) {
             if let Some(cc) = self.country_of_phrase(text) {
-                filter.country = Some(cc.clone());
-                filter_words.push(cc);
+                if explain {
+                    filter_words.push(cc.clone());
+                }
+                filter.country = Some(cc);
             } else {
                 let refs = self.region_refs(text);
                 if refs.is_empty() {
                     unknown_region = Some(text.to_string());
                 } else {
-                    filter_words.push(self.hint(refs[0]).name);
+                    if explain {
+                        filter_words.push(self.hint(refs[0]).name);
+                    }
                     filter.regions.push(refs);
                 }
             }
         }
 
         // Region phrases inside the name, and leading prepositions ("в Белгороде").
-        let (name_part, name_key, in_name) = self.split_name(q.name.trim());
+        let (name_part, name_key, in_name) = self.split_name(name.trim(), full_key);
         match in_name {
             Some(InName::Region(refs)) => {
-                filter_words.push(self.hint(refs[0]).name);
+                if explain {
+                    filter_words.push(self.hint(refs[0]).name);
+                }
                 filter.regions.push(refs);
             }
             Some(InName::Country(cc)) => {
-                filter_words.push(cc.clone());
+                if explain {
+                    filter_words.push(cc.clone());
+                }
                 filter.country = Some(cc);
             }
             Some(InName::WholeRegion(refs)) => {
                 // The query named a region, not a place: its administrative centres.
                 let mut hits = Vec::new();
                 for &r in &refs {
-                    if let Some(seat) = self.hint(r).seat {
+                    if let Some(seat) = self.region_seat(r) {
                         self.add_hit(seat, MatchKind::RegionSeat, &filter, &mut hits);
                     }
                 }
@@ -644,9 +713,9 @@ impl<'g> Resolver<'g> {
 
     /// Places matching `name` (a name without region phrases; `key` its key when already known), each
     /// once with its best match kind.
-    fn find(&self, name: &str, key: Option<String>, filter: &Filter) -> Vec<Hit> {
+    fn find(&self, name: &str, key: Option<Cow<'_, str>>, filter: &Filter) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
-        let k = key.unwrap_or_else(|| names::key(name));
+        let k = key.unwrap_or_else(|| Cow::Owned(names::key(name)));
         if k.is_empty() {
             return hits;
         }
@@ -676,7 +745,9 @@ impl<'g> Resolver<'g> {
     }
 
     fn add_key(&self, k: &str, inflected: bool, filter: &Filter, hits: &mut Vec<Hit>) {
-        for e in self.gaz.names_with_key(k) {
+        let entries = self.gaz.names_with_key(k);
+        hits.reserve(entries.len());
+        for e in entries {
             let kind = if inflected {
                 MatchKind::Inflected
             } else if e.kind == crate::gazetteer::NameKind::Alternate {
@@ -822,7 +893,12 @@ impl<'g> Resolver<'g> {
     }
 
     /// The name part borrows from `raw` unless words had to be joined.
-    fn split_name<'r>(&self, raw: &'r str) -> (Cow<'r, str>, Option<String>, Option<InName>) {
+    /// `full_key`, when given, is `names::key(raw)`.
+    fn split_name<'r, 'k>(
+        &self,
+        raw: &'r str,
+        full_key: Option<&'k str>,
+    ) -> (Cow<'r, str>, Option<Cow<'k, str>>, Option<InName>) {
         let idx = lexicon();
         // "name, region" / "name (region)"
         if let Some(pos) = raw.find([',', '(', ';']) {
@@ -842,7 +918,7 @@ impl<'g> Resolver<'g> {
         }
         // One word (the common case): a region only if it is an alias (LPR, Crimea, Donbas).
         if !raw.contains(char::is_whitespace) {
-            let k = names::key(raw);
+            let k = full_key.map_or_else(|| Cow::Owned(names::key(raw)), Cow::Borrowed);
             // ... and no capital or regional centre carries the name itself: "Moscow" is the city.
             if idx.is_alias_key(&k) && !self.centre_named(&k) {
                 let refs = self.region_refs(raw);
@@ -856,7 +932,7 @@ impl<'g> Resolver<'g> {
         let keys: Vec<String> = words.iter().map(|w| names::key(w)).collect();
         // A whole region phrase ("Voronezh region", "LPR", "Crimea"): only with a generic word or an alias.
         let has_generic = keys.iter().any(|k| idx.is_generic_word(k));
-        if has_generic || idx.is_alias(raw) {
+        if has_generic || full_key.map_or_else(|| idx.is_alias(raw), |k| idx.is_alias_key(k)) {
             let refs = self.region_refs(raw);
             if !refs.is_empty() {
                 return (Cow::Borrowed(""), None, Some(InName::WholeRegion(refs)));
@@ -904,4 +980,58 @@ enum InName {
     Country(String),
     /// The whole query is a region phrase.
     WholeRegion(Vec<RegionRef>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The extractor's path ([`Resolver::candidate_places_into`], with and without the name's key) lists
+    /// the same places as [`Resolver::candidate_places`] for names of every shape, with and without hints.
+    #[test]
+    fn candidate_places_into_agrees_with_candidate_places() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let r = Resolver::new(&gaz);
+        let mut names: Vec<String> = gaz.places.iter().step_by(211).map(|p| p.name.to_string()).collect();
+        names.extend(
+            [
+                "Белгороде",
+                "в Белгороде",
+                "near Kupiansk",
+                "Petropavlovka, Voronezh region",
+                "Petropavlovka (Voronezh Oblast)",
+                "Петропавловка Воронежской области",
+                "Petropavlovka in the Voronezh region",
+                "LPR",
+                "Donbas",
+                "Crimea",
+                "Moscow",
+                "Kursk region",
+                "Grayvoron",
+                "Belgorodd",
+                "Kharkov",
+                "Rostov-na-Donu",
+                "Stary Oskol, Russia",
+                "",
+                "  ",
+                "Bel\u{7}gorod",
+            ]
+            .map(String::from),
+        );
+        let mut out = Vec::new();
+        for region in [None, Some("Voronezh region"), Some("Russia"), Some("Kursk"), Some("Atlantis region"), Some(" ")]
+        {
+            for name in &names {
+                let mut q = Query::new(name);
+                q.region = region.map(String::from);
+                q.limit = 10;
+                let expected = r.candidate_places(&q);
+                r.candidate_places_into(name, None, region, 10, &mut out);
+                assert_eq!(out, expected, "{name:?} in {region:?}");
+                let k = names::key(name);
+                r.candidate_places_into(name, Some(&k), region, 10, &mut out);
+                assert_eq!(out, expected, "{name:?} in {region:?}, with its key");
+            }
+        }
+    }
 }

@@ -339,6 +339,15 @@ pub(crate) struct Lexicon {
     leading_words: HashSet<String>,
     /// [`Lexicon::alias_form`] of each alias → the admin1 codes it names.
     aliases: HashMap<String, Vec<&'static str>>,
+    /// The [`alias_head`] of each one-word alias form: a one-word key with another head is no alias.
+    alias_heads: Vec<[u8; 2]>,
+}
+
+/// The first two bytes of a key (zero for those it lacks). A one-word key's alias form is the key or a prefix
+/// of it at least three bytes long ([`alias_word`]), so the two share their head.
+fn alias_head(k: &str) -> [u8; 2] {
+    let b = k.as_bytes();
+    [b.first().copied().unwrap_or(0), b.get(1).copied().unwrap_or(0)]
 }
 
 /// The process-wide [`Lexicon`].
@@ -350,6 +359,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
             second_level_words: keyed(SECOND_LEVEL_WORDS),
             leading_words: keyed(LEADING_WORDS),
             aliases: HashMap::default(),
+            alias_heads: Vec::new(),
         };
         let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
         for (codes, names) in aliases {
@@ -363,6 +373,10 @@ pub(crate) fn lexicon() -> &'static Lexicon {
                 }
             }
         }
+        let mut heads: Vec<[u8; 2]> = lex.aliases.keys().filter(|f| !f.contains(' ')).map(|f| alias_head(f)).collect();
+        heads.sort_unstable();
+        heads.dedup();
+        lex.alias_heads = heads;
         lex
     })
 }
@@ -464,10 +478,12 @@ impl RegionIndex {
         let k = key(text);
         let mut out: Vec<RegionRef> = Vec::new();
         let lex = lexicon();
-        if let Some(v) = self.aliases.get(&*lex.alias_form(&k)) {
+        // The stem serves both the alias form (of a phrase of several words) and the lookups below.
+        let (stem, generic) = lex.strip(&k);
+        let alias = if k.contains(' ') { Cow::Owned(alias_words(&stem)) } else { lex.alias_form(&k) };
+        if let Some(v) = self.aliases.get(&*alias) {
             return (v.clone(), Generic { first_level: true, second_level: false });
         }
-        let (stem, generic) = lex.strip(&k);
         if stem.is_empty() {
             return (out, generic);
         }
@@ -475,32 +491,37 @@ impl RegionIndex {
         // A region is named by: its own name as a noun (Voronezh Oblast, Luhansk), an adjective
         // (Voronezhskaya, Borovsky), its capital (Kursk), with a generic word also the noun of its
         // adjective (Graivoron district) or a case form of its name (в Чечне), or the colloquial -щина
-        // (Белгородщина).
-        let mut lookups: Vec<(&HashMap<String, Vec<RegionRef>>, String)> = vec![(&self.names, stem.clone())];
-        if let Some(a) = &adjective {
-            lookups.push((&self.name_adjectives, a.clone()));
-        }
-        lookups.push((&self.seats, stem.clone()));
-        if let Some(a) = &adjective {
-            lookups.push((&self.seat_adjectives, a.clone()));
-        }
-        if generic.any() && adjective.is_none() {
-            for a in adjective_stems(&stem) {
-                lookups.push((&self.name_adjectives, a.clone()));
-                lookups.push((&self.seat_adjectives, a));
-            }
-        }
-        if let Some(c) = colloquial_stem(&stem) {
-            lookups.push((&self.names, c.clone()));
-            lookups.push((&self.seats, c.clone()));
-            for a in adjective_stems(&c) {
-                lookups.push((&self.name_adjectives, a.clone()));
-                lookups.push((&self.seat_adjectives, a));
-            }
-        }
+        // (Белгородщина). The derived forms are worked out first, so the lookups borrow them.
+        let adjectives = if generic.any() && adjective.is_none() { adjective_stems(&stem) } else { Vec::new() };
+        let colloquial = colloquial_stem(&stem);
+        let colloquial_adjectives = colloquial.as_deref().map(adjective_stems).unwrap_or_default();
         let cyrillic_case = !generic.any() && text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        let mut lemmas: Vec<String> = Vec::new();
         if cyrillic_case {
-            crate::names::for_each_lemma(&stem, |l| lookups.push((&self.names, l.to_string())));
+            crate::names::for_each_lemma(&stem, |l| lemmas.push(l.to_string()));
+        }
+        let mut lookups: Vec<(&HashMap<String, Vec<RegionRef>>, &str)> = vec![(&self.names, &stem)];
+        if let Some(a) = &adjective {
+            lookups.push((&self.name_adjectives, a));
+        }
+        lookups.push((&self.seats, &stem));
+        if let Some(a) = &adjective {
+            lookups.push((&self.seat_adjectives, a));
+        }
+        for a in &adjectives {
+            lookups.push((&self.name_adjectives, a));
+            lookups.push((&self.seat_adjectives, a));
+        }
+        if let Some(c) = &colloquial {
+            lookups.push((&self.names, c));
+            lookups.push((&self.seats, c));
+            for a in &colloquial_adjectives {
+                lookups.push((&self.name_adjectives, a));
+                lookups.push((&self.seat_adjectives, a));
+            }
+        }
+        for l in &lemmas {
+            lookups.push((&self.names, l));
         }
         // District words ask for admin2 first; everything else for admin1 (a bare "Borovsky" or
         // "Grayvoron" is not taken as a district: too many places share district names).
@@ -512,7 +533,7 @@ impl RegionIndex {
             &[1]
         };
         for &level in levels {
-            for (map, k) in &lookups {
+            for &(map, k) in &lookups {
                 for &r in map.get(k).into_iter().flatten() {
                     if r.level == level && !out.contains(&r) {
                         out.push(r);
@@ -548,16 +569,7 @@ impl Lexicon {
             }
             return Cow::Borrowed(alias_word(k));
         }
-        let (stem, _) = self.strip(k);
-        let mut out = String::with_capacity(stem.len());
-        for w in stem.split(' ') {
-            let w = alias_word(w);
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        Cow::Owned(out)
+        Cow::Owned(alias_words(&self.strip(k).0))
     }
 
     /// Remove leading prepositions and every generic word from a key; report which kinds were present.
@@ -587,6 +599,15 @@ impl Lexicon {
 
     /// [`Lexicon::is_alias`] for a phrase already turned into a key.
     pub fn is_alias_key(&self, k: &str) -> bool {
+        if !k.contains(' ') {
+            // As `alias_form` reduces one word, after a test of the head that rules out most words, and with
+            // the (rarely answered) alias lookup before the two generic-word lookups.
+            if !self.alias_heads.contains(&alias_head(k)) {
+                return false;
+            }
+            let form = alias_word(k);
+            return !form.is_empty() && self.aliases.contains_key(form) && !self.is_generic_word(k);
+        }
         let form = self.alias_form(k);
         !form.is_empty() && self.aliases.contains_key(&*form)
     }
@@ -646,6 +667,20 @@ fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Opt
             Some(stems) => stems.iter().find_map(|a| best.get(a.as_str()).copied().flatten()),
         })
         .collect()
+}
+
+/// The alias form of a phrase of several words, from its [`Lexicon::strip`]ped key: each word without its
+/// case ending.
+fn alias_words(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    for w in stem.split(' ') {
+        let w = alias_word(w);
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// One word of an alias without its case ending.
@@ -740,6 +775,28 @@ fn colloquial_stem(stem: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_alias_key` (with its shortcuts for one word) answers as the alias form and the alias map do, for
+    /// gazetteer keys, the aliases' own keys and their case forms.
+    #[test]
+    fn is_alias_key_agrees_with_the_alias_form() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let lex = lexicon();
+        let mut keys: Vec<String> = gaz.names.iter().step_by(97).map(|e| e.key.to_string()).collect();
+        let alias_names = ALIASES.iter().map(|(_, n)| *n).chain(SHARED_ALIASES.iter().map(|(_, n)| *n));
+        for names in alias_names {
+            for n in names {
+                let k = key(n);
+                keys.extend([k.clone(), format!("{k}e"), format!("{k}u"), format!("v {k}"), k.replace(' ', "")]);
+            }
+        }
+        keys.extend(["", "a", "lp", "region", "oblast", "oblasti", "krim", "krimu", "donbase"].map(String::from));
+        for k in &keys {
+            let form = lex.alias_form(k);
+            let expected = !form.is_empty() && lex.aliases.contains_key(&*form);
+            assert_eq!(lex.is_alias_key(k), expected, "{k:?}");
+        }
+    }
 
     /// `admin2_named` finds what a pass over every division's key finds (the oracle), for every division's
     /// key, its first word, its first letters, and keys no division has.
