@@ -283,23 +283,26 @@ fn ascii_lower_run(b: &[u8]) -> usize {
 }
 
 /// The length in bytes of the run of lower-case Cyrillic letters that fold to themselves (see
-/// [`is_cyrillic_lower_pair`]) at the start of `b`, four letters at a time (see [`ascii_lower_run`]).
+/// [`is_cyrillic_lower_pair`]) at the start of `b`, the bytes of UTF-8 text from any offset on, four letters
+/// at a time (see [`ascii_lower_run`]).
 #[inline(always)]
 fn cyrillic_lower_run(b: &[u8]) -> usize {
-    const LOW: u64 = 0x7fff_7fff_7fff_7fff;
+    const HIGH: u64 = 0x8000_8000_8000_8000;
     let mut k = 0;
     while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
-        let x = u64::from_le_bytes(*chunk);
-        // 16-bit lanes, first byte low: D0 then B0-BF, or D1 then 80-9F but not D1 91 (ё). A lane of `z`
-        // is zero where it matches; `((z & LOW) + LOW) | z` sets a lane's top bit exactly when the lane is
-        // not zero.
-        let nonzero = |z: u64| ((z & LOW) + LOW) | z;
-        let z1 = (x & 0xf0ff_f0ff_f0ff_f0ff) ^ 0xb0d0_b0d0_b0d0_b0d0;
-        let z2 = (x & 0xe0ff_e0ff_e0ff_e0ff) ^ 0x80d1_80d1_80d1_80d1;
-        let yo = x ^ 0x91d1_91d1_91d1_91d1;
-        let miss = ((nonzero(z1) & nonzero(z2)) | !nonzero(yo)) & !LOW;
+        // Big-endian 16-bit lanes, the first pair on top. In UTF-8, D0 and D1 are always followed by 80-BF,
+        // so the letters (D0 B0-BF, D1 80-9F) are exactly the lanes D0B0-D19F, but ё (D191). Per lane, on
+        // its low fifteen bits (no carries between lanes): bit 15 of `y + 0x2f50` is set from 50B0 up, of
+        // `y + 0x2e60` from 51A0 up, and bit 15 of `x` must be set too. A lane of `yo` is zero on ё, and
+        // `((z & !HIGH) + !HIGH) | z` sets a lane's top bit exactly when the lane is not zero.
+        let x = u64::from_be_bytes(*chunk);
+        let y = x & !HIGH;
+        let in_range = x & (y + 0x2f50_2f50_2f50_2f50) & !(y + 0x2e60_2e60_2e60_2e60);
+        let yo = x ^ 0xd191_d191_d191_d191;
+        let not_yo = ((yo & !HIGH) + !HIGH) | yo;
+        let miss = !(in_range & not_yo) & HIGH;
         if miss != 0 {
-            return k + miss.trailing_zeros() as usize / 16 * 2;
+            return k + miss.leading_zeros() as usize / 16 * 2;
         }
         k += 8;
     }
