@@ -212,16 +212,19 @@ impl<'a> Folder<'a> {
             // No fold changed a length: every token sits where it does in the text.
             tokens.iter().map(|t| (t.start, t.end)).collect()
         } else {
-            let mut shifts = self.shifts.iter().peekable();
+            // `shift` is that of the last fold before the byte at hand, `next_at` where the next fold is (past
+            // the end when there is none): most tokens take one compare per end. Folds inside a character never
+            // happen, so one before a byte ends at or before it.
+            let shifts = &self.shifts;
+            let fold_at = |k: usize| shifts.get(k).map_or(usize::MAX, |&(i, _)| i);
+            let mut next = 0;
+            let mut next_at = fold_at(0);
             let mut shift = 0usize;
             let mut shifted = |at: usize| {
-                // Folds inside a character never happen, so one before `at` ends at or before it.
-                while let Some(&&(i, s)) = shifts.peek() {
-                    if i >= at {
-                        break;
-                    }
-                    shift = s;
-                    shifts.next();
+                while next_at < at {
+                    shift = shifts[next].1;
+                    next += 1;
+                    next_at = fold_at(next);
                 }
                 at.wrapping_add(shift)
             };
