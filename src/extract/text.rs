@@ -381,24 +381,28 @@ fn alnum_at(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// What the scan of one word found (see [`Token`]).
+/// What the scan of one word found (see [`Token`]). Not its script: that is its first letter's, and the
+/// first character of most words is that letter (see [`first_letter_script`] for the rest).
 struct WordFacts {
-    script: Script,
     letters: usize,
     uppers: usize,
     digit: bool,
 }
 
 impl WordFacts {
-    /// `n` more letters of `script`, `uppers` of them capitals (a word's script is its first letter's).
+    /// `n` more letters, `uppers` of them capitals.
     #[inline(always)]
-    fn letters(&mut self, n: usize, uppers: usize, script: Script) {
+    fn letters(&mut self, n: usize, uppers: usize) {
         self.letters += n;
         self.uppers += uppers;
-        if self.script == Script::Other {
-            self.script = script;
-        }
     }
+}
+
+/// The script of a word whose first character has none (a number such as `5th`, a Greek letter): that of
+/// its first letter that has one. Rare, so the word is walked again rather than every letter run asking.
+#[cold]
+fn first_letter_script(word: &str) -> Script {
+    word.chars().filter(|c| c.is_alphabetic()).map(script_of).find(|&s| s != Script::Other).unwrap_or(Script::Other)
 }
 
 /// The tokenizer; with `FOLD` it also fills `f` (see [`tokenize_folded`]).
@@ -460,13 +464,15 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
             }
         };
         let start = i;
-        let mut w = WordFacts { script, letters: 0, uppers: 0, digit: false };
+        let mut w = WordFacts { letters: 0, uppers: 0, digit: false };
         i = scan_word::<FOLD>(bytes, i, f, &mut w);
+        let script =
+            if script == Script::Other && w.letters > 0 { first_letter_script(&text[start..i]) } else { script };
         out.push(Token {
             start,
             end: i,
             kind: Kind::Word,
-            script: w.script,
+            script,
             cap,
             all_caps: w.letters >= 2 && w.uppers == w.letters,
             digit: w.digit,
@@ -490,7 +496,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
             class::LOWER => {
                 // Runs of lower-case ASCII letters, the bulk of English text, fold to themselves.
                 let run = ascii_lower_run(&bytes[i..]);
-                w.letters(run, 0, Script::Latin);
+                w.letters(run, 0);
                 i += run;
                 // Most words end at a space after such a run: seen here, it takes no other round.
                 if bytes.get(i) == Some(&b' ') {
@@ -499,7 +505,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 continue;
             }
             class::UPPER => {
-                w.letters(1, 1, Script::Latin);
+                w.letters(1, 1);
                 if FOLD {
                     f.fold_ascii_upper(i, b);
                 }
@@ -524,7 +530,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 // themselves too; capitals are folded below; other letters (ё) take the general path.
                 let run = cyrillic_lower_run(&bytes[i..]);
                 if run > 0 {
-                    w.letters(run / 2, 0, Script::Cyrillic);
+                    w.letters(run / 2, 0);
                     i += run;
                     if bytes.get(i) == Some(&b' ') {
                         break;
@@ -533,7 +539,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 }
                 // Ѐ-Я but Ё (D0 80-AF but D0 81), the capitals of Russian and Ukrainian names.
                 if let (0xd0, Some(&b1 @ (0x80 | 0x82..=0xaf))) = (b, bytes.get(i + 1)) {
-                    w.letters(1, 1, Script::Cyrillic);
+                    w.letters(1, 1);
                     if FOLD {
                         f.fold_cyrillic_upper(i, b1);
                     }
@@ -555,9 +561,6 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
                 }
             } else {
                 w.digit = true;
-            }
-            if w.script == Script::Other && c.is_alphabetic() {
-                w.script = script_of(c);
             }
         } else if !(is_joiner(c) && alnum_at(bytes, i + len)) {
             break;
