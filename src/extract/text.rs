@@ -267,8 +267,9 @@ fn char_fold(c: char) -> CharFold {
 fn ascii_lower_run(b: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut k = 0;
-    while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
-        let x = u64::from_le_bytes(*chunk);
+    // `chunks_exact` rather than slicing at `k`: one pointer and one count to step, no bounds to check.
+    for chunk in b.chunks_exact(8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("chunks of eight bytes"));
         // Per byte, on its low seven bits (no carries between bytes): bit 7 of `y + 0x1f` is set from `a`
         // (0x61) up, of `y + 0x05` from `{` (0x7b) up; non-ASCII bytes have bit 7 set in `x`.
         let y = x & !HIGH;
@@ -292,13 +293,13 @@ fn ascii_lower_run(b: &[u8]) -> usize {
 fn cyrillic_lower_run(b: &[u8]) -> usize {
     const HIGH: u64 = 0x8000_8000_8000_8000;
     let mut k = 0;
-    while let Some(chunk) = b.get(k..).and_then(<[u8]>::first_chunk::<8>) {
+    for chunk in b.chunks_exact(8) {
         // Big-endian 16-bit lanes, the first pair on top. In UTF-8, D0 and D1 are always followed by 80-BF,
         // so the letters (D0 B0-BF, D1 80-9F) are exactly the lanes D0B0-D19F, but ё (D191). Per lane, on
         // its low fifteen bits (no carries between lanes): bit 15 of `y + 0x2f50` is set from 50B0 up, of
         // `y + 0x2e60` from 51A0 up, and bit 15 of `x` must be set too. A lane of `yo` is zero on ё, and
         // `((z & !HIGH) + !HIGH) | z` sets a lane's top bit exactly when the lane is not zero.
-        let x = u64::from_be_bytes(*chunk);
+        let x = u64::from_be_bytes(chunk.try_into().expect("chunks of eight bytes"));
         let y = x & !HIGH;
         let in_range = x & (y + 0x2f50_2f50_2f50_2f50) & !(y + 0x2e60_2e60_2e60_2e60);
         let yo = x ^ 0xd191_d191_d191_d191;
