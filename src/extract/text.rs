@@ -621,9 +621,11 @@ const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = {
 /// lower-cased into a small stack buffer instead of a new `String`, and compared as one integer.
 fn is_abbreviation(w: &str) -> bool {
     let bytes = w.as_bytes();
-    // ASCII words (most words before a full stop), without decoding chars.
+    // ASCII words (most words before a full stop), without decoding chars. Longer than any abbreviation in
+    // ASCII and two-byte Cyrillic (lead bytes D0 and D1, U+0400-U+047F), whose lower case keeps every
+    // character's length: not one either.
     match bytes.get(..=ABBREVIATION_MAX) {
-        Some(head) if head.is_ascii() => return false,
+        Some(head) if head.iter().all(|&b| b < 0xc0 || b == 0xd0 || b == 0xd1) => return false,
         None if bytes.is_ascii() => {
             let mut buf = [0u8; ABBREVIATION_MAX];
             buf[..bytes.len()].copy_from_slice(bytes);
@@ -1135,6 +1137,70 @@ mod tests {
                 class::OTHER
             };
             assert_eq!(BYTE_CLASS[usize::from(b)], want, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn abbreviations_match_the_lower_cased_list() {
+        for w in [
+            "Mr",
+            "MR",
+            "mrs",
+            "Sept",
+            "APPROX",
+            "approx",
+            "approxi",
+            "Gen",
+            "general",
+            "обл",
+            "Обл",
+            "ОБЛ",
+            "област",
+            "Смт",
+            "смт",
+            "ПГТ",
+            "пгт",
+            "пгтт",
+            "вул",
+            "Вул",
+            "вулиця",
+            "Ім",
+            "ім",
+            "г",
+            "Г",
+            "гг",
+            "ГГ",
+            "ггг",
+            "Ѡѡѡѡ",
+            "Ѣ",
+            "obl",
+            "Obl",
+            "oblast",
+            "р",
+            "Р",
+            "ё",
+            "Ёё",
+            "мр",
+            "aБ",
+            "ab",
+            "Київ",
+            "Kiev",
+            "İ",
+            "İm",
+            "KM",
+            "\u{212a}m",
+            "ß",
+            "Σ",
+            "км",
+            "КМ",
+            "Км",
+            "кмкмкм",
+            "Хмельницький",
+            "7",
+            "a7",
+            "ааааааа",
+        ] {
+            assert_eq!(is_abbreviation(w), ABBREVIATIONS.contains(&w.to_lowercase().as_str()), "{w:?}");
         }
     }
 
