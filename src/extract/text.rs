@@ -466,6 +466,15 @@ fn scan<const FOLD: bool>(text: &str, f: &mut Folder) -> Vec<Token> {
         };
         let start = i;
         let mut w = WordFacts { letters: 0, uppers: 0, digit: false };
+        // A word opening with Ѐ-Я but Ё (most Russian and Ukrainian names) has that capital folded here: the
+        // word scan would first try, and fail, a run of small letters on it.
+        if let (true, 0xd0, Some(&b1 @ (0x80 | 0x82..=0xaf))) = (cap, b, bytes.get(i + 1)) {
+            w.letters(1, 1);
+            if FOLD {
+                f.fold_cyrillic_upper(i, b1);
+            }
+            i += 2;
+        }
         i = scan_word::<FOLD>(bytes, i, f, &mut w);
         let script =
             if script == Script::Other && w.letters > 0 { first_letter_script(&text[start..i]) } else { script };
