@@ -1377,9 +1377,7 @@ impl Point {
 
     /// Equirectangular distance in km with the mean of the two latitudes' cosines: enough to rank candidates.
     fn km_to(&self, o: &Point) -> f64 {
-        let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
-        let y = (o.lat - self.lat).to_radians();
-        6371.0 * (x * x + y * y).sqrt()
+        6371.0 * self.squares_to(o).sqrt()
     }
 
     /// The least [`Point::km_to`] from here to `others` (infinite when there are none), the same value,
@@ -1387,14 +1385,20 @@ impl Point {
     fn km_to_nearest(&self, others: &[Point]) -> f64 {
         let mut least = f64::INFINITY;
         for o in others {
-            let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
-            let y = (o.lat - self.lat).to_radians();
-            let squares = x * x + y * y;
+            let squares = self.squares_to(o);
             if squares < least {
                 least = squares;
             }
         }
         6371.0 * least.sqrt()
+    }
+
+    /// The squared equirectangular distance to `o` in radians², before the root and the Earth's radius.
+    #[inline]
+    fn squares_to(&self, o: &Point) -> f64 {
+        let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
+        let y = (o.lat - self.lat).to_radians();
+        x * x + y * y
     }
 }
 
