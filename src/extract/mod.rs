@@ -334,9 +334,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
     }
 
-    /// Candidates from the resolver (which may know spellings the exact key does not), cached per name.
-    /// The span's name and region phrase (in `text`) are the query; its name key, when the lookup worked it
-    /// out, spares the resolver working it out again.
+    /// Candidates from the resolver (which may know spellings the exact key does not), cached per name;
+    /// none when they could only be the span's own places. The span's name and region phrase (in `text`)
+    /// are the query; its name key, when the lookup worked it out, spares the resolver working it out again.
     fn resolver_candidates(&self, sp: &Span, text: &str) -> Rc<[u32]> {
         let (name, name_key, region) = (&*sp.name, sp.name_key.as_deref(), sp.region_text.map(|(a, b)| &text[a..b]));
         // One string key, "name\u{1f}region" (a name never holds U+001F), built in a reused buffer.
@@ -348,10 +348,23 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(v) = self.resolutions.borrow().get(k.as_str()) {
             return v.clone();
         }
-        let mut places = Vec::new();
-        self.resolver.candidate_places_into(name, name_key, region, 10, &mut places);
-        // Names the resolver does not know (the usual reason to ask it) share the one empty list.
-        let v: Rc<[u32]> = if places.is_empty() { self.no_places.clone() } else { Rc::from(places) };
+        // A lone word the gazetteer knows, with no region: the resolver could only list places named its
+        // key, and when the span holds them all (an inflected form's span may hold others) it is not asked.
+        // Most new names are such words.
+        let only_own_places = |key: &str| {
+            let named = self.gaz.names_with_key(key);
+            !named.is_empty()
+                && named.iter().all(|e| sp.places.binary_search(&e.place).is_ok())
+                && self.resolver.finds_only_key_matches(name, key)
+        };
+        let v: Rc<[u32]> = if region.is_none() && name_key.is_some_and(only_own_places) {
+            self.no_places.clone()
+        } else {
+            let mut places = Vec::new();
+            self.resolver.candidate_places_into(name, name_key, region, 10, &mut places);
+            // Names the resolver does not know (the usual reason to ask it) share the one empty list.
+            if places.is_empty() { self.no_places.clone() } else { Rc::from(places) }
+        };
         let mut cache = self.resolutions.borrow_mut();
         if cache.is_full(CACHE_LIMIT) {
             cache.clear();

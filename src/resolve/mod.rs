@@ -623,6 +623,26 @@ impl<'g> Resolver<'g> {
         }
     }
 
+    /// Whether a query of `name` alone (no region, no country) can only find places named `key` exactly,
+    /// when `key` is [`names::key`]`(name)` and the gazetteer names some place `key`: then
+    /// [`Resolver::candidate_places_into`] would list none of the others. True for one word with no Cyrillic
+    /// letter (no base forms are tried: the exact key already matched) that names no region; false means
+    /// the query may find more, not that it does.
+    ///
+    /// ```
+    /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+    /// let r = incimap::resolve::Resolver::new(&gaz);
+    /// assert!(r.finds_only_key_matches("Belgorod", "belgorod"));
+    /// assert!(!r.finds_only_key_matches("Белгород", "белгород"));
+    /// assert!(!r.finds_only_key_matches("Stary Oskol", "stari oskol"));
+    /// ```
+    pub fn finds_only_key_matches(&self, name: &str, key: &str) -> bool {
+        // As `split_name` takes a name apart (a separator, a second word, a region alias) and `find` tries
+        // base forms (any Cyrillic letter): each would query more than the key.
+        let plain = |c: char| !(c.is_whitespace() || matches!(c, ',' | '(' | ';' | '\u{0400}'..='\u{04FF}'));
+        name.chars().all(plain) && (!lexicon().is_alias_key(key) || self.centre_named(key))
+    }
+
     /// Find and rank the places a query names, with the filter that applied; `Err` says why the name
     /// cannot be looked up at all.
     fn rank_query<'q>(&self, q: &'q Query) -> Result<Ranked<'q>, String> {
@@ -1033,5 +1053,40 @@ mod tests {
                 assert_eq!(out, expected, "{name:?} in {region:?}, with its key");
             }
         }
+    }
+
+    /// When `finds_only_key_matches` says so, a region-free query lists only places named the key: over
+    /// many gazetteer names (and their upper- and lower-case forms) and names that are regions, aliases,
+    /// capitals, Cyrillic, several words or carry separators.
+    #[test]
+    fn finds_only_key_matches_is_never_wrong() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let r = Resolver::new(&gaz);
+        let mut names: Vec<String> = gaz.places.iter().step_by(7).map(|p| p.name.to_string()).collect();
+        let place_names = names.len();
+        names.extend(
+            gaz.places.iter().step_by(401).flat_map(|p| [p.name.to_uppercase().into(), p.name.to_lowercase().into()]),
+        );
+        names.extend(gaz.admin1.iter().chain(gaz.admin2.iter()).map(|a| a.name.clone()));
+        let tricky = "LPR|DPR|LNR|Donbas|Donbass|Crimea|Krym|Moscow|Kursk|Kyiv|Belgorod|Белгород|Белгороде|Kharkov|\
+                      Kharkiv|Rostov-na-Donu|Stary Oskol|Belgorod;|Kupiansk(|Kursk,Russia|Zaporizhzhia|Kherson|Novaya|\
+                      Oblast|Region|Rayon";
+        names.extend(tricky.split('|').map(String::from));
+        let mut out = Vec::new();
+        let mut answered = 0;
+        for name in &names {
+            let key = names::key(name);
+            let named: Vec<u32> = gaz.names_with_key(&key).iter().map(|e| e.place).collect();
+            if named.is_empty() || !r.finds_only_key_matches(name, &key) {
+                continue;
+            }
+            answered += 1;
+            r.candidate_places_into(name, Some(&key), None, 10, &mut out);
+            assert!(out.iter().all(|p| named.contains(p)), "{name:?}: {out:?} beyond {named:?}");
+        }
+        // Most place names are one Latin word: the shortcut must apply to them.
+        assert!(answered > place_names / 2, "{answered} of {place_names}");
+        assert!(!r.finds_only_key_matches("Donbas", "donbas"));
+        assert!(!r.finds_only_key_matches("Белгород", &names::key("Белгород")));
     }
 }
