@@ -15,57 +15,6 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use super::text::fold;
 use super::words::{self, View};
 
-const MONTHS: &[(&str, u32)] = &[
-    ("january", 1),
-    ("jan", 1),
-    ("february", 2),
-    ("feb", 2),
-    ("march", 3),
-    ("mar", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("may", 5),
-    ("june", 6),
-    ("jun", 6),
-    ("july", 7),
-    ("jul", 7),
-    ("august", 8),
-    ("aug", 8),
-    ("september", 9),
-    ("sept", 9),
-    ("sep", 9),
-    ("october", 10),
-    ("oct", 10),
-    ("november", 11),
-    ("nov", 11),
-    ("december", 12),
-    ("dec", 12),
-    ("января", 1),
-    ("февраля", 2),
-    ("марта", 3),
-    ("апреля", 4),
-    ("мая", 5),
-    ("июня", 6),
-    ("июля", 7),
-    ("августа", 8),
-    ("сентября", 9),
-    ("октября", 10),
-    ("ноября", 11),
-    ("декабря", 12),
-    ("січня", 1),
-    ("лютого", 2),
-    ("березня", 3),
-    ("квітня", 4),
-    ("травня", 5),
-    ("червня", 6),
-    ("липня", 7),
-    ("серпня", 8),
-    ("вересня", 9),
-    ("жовтня", 10),
-    ("листопада", 11),
-    ("грудня", 12),
-];
-
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("monday", Weekday::Mon),
     ("tuesday", Weekday::Tue),
@@ -115,20 +64,40 @@ fn days_back(w: &str) -> Option<i64> {
     }
 }
 
+/// The month a folded word names (with or without full stops after it): English names and their
+/// abbreviations, Russian and Ukrainian genitives.
 fn month(w: &str) -> Option<u32> {
     if w.len() < 3 || w.len() > 20 || w.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    let w = w.trim_end_matches('.');
-    MONTHS.iter().find(|(n, _)| *n == w).map(|(_, m)| *m)
+    match w.trim_end_matches('.') {
+        "january" | "jan" | "января" | "січня" => Some(1),
+        "february" | "feb" | "февраля" | "лютого" => Some(2),
+        "march" | "mar" | "марта" | "березня" => Some(3),
+        "april" | "apr" | "апреля" | "квітня" => Some(4),
+        "may" | "мая" | "травня" => Some(5),
+        "june" | "jun" | "июня" | "червня" => Some(6),
+        "july" | "jul" | "июля" | "липня" => Some(7),
+        "august" | "aug" | "августа" | "серпня" => Some(8),
+        "september" | "sept" | "sep" | "сентября" | "вересня" => Some(9),
+        "october" | "oct" | "октября" | "жовтня" => Some(10),
+        "november" | "nov" | "ноября" | "листопада" => Some(11),
+        "december" | "dec" | "декабря" | "грудня" => Some(12),
+        _ => None,
+    }
 }
 
 fn day(w: &str) -> Option<u32> {
     if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.len() > 4 {
         return None;
     }
-    let w = w.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
-    let d: u32 = w.parse().ok()?;
+    // Most days are digits only ("2", "30"): read without the suffix trimming below.
+    let d: u32 = if w.bytes().all(|b| b.is_ascii_digit()) {
+        w.bytes().fold(0, |d, b| d * 10 + u32::from(b - b'0'))
+    } else {
+        let w = w.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+        w.parse().ok()?
+    };
     (1..=31).contains(&d).then_some(d)
 }
 
@@ -221,8 +190,11 @@ fn find_from<'w>(
             }
             return None;
         }
+        // (No weekday starts with a digit: most date words here are numbers.)
         if let Some(r) = report {
-            if let Some((_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {
+            if !c0.is_ascii_digit()
+                && let Some((_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w)
+            {
                 let back = (r.weekday().num_days_from_monday() + 7 - wd.num_days_from_monday()) % 7;
                 return Some(r - Duration::days(back as i64));
             }
@@ -237,6 +209,113 @@ fn find_from<'w>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The months [`month`] knows, as a list.
+    const MONTHS: &[(&str, u32)] = &[
+        ("january", 1),
+        ("jan", 1),
+        ("february", 2),
+        ("feb", 2),
+        ("march", 3),
+        ("mar", 3),
+        ("april", 4),
+        ("apr", 4),
+        ("may", 5),
+        ("june", 6),
+        ("jun", 6),
+        ("july", 7),
+        ("jul", 7),
+        ("august", 8),
+        ("aug", 8),
+        ("september", 9),
+        ("sept", 9),
+        ("sep", 9),
+        ("october", 10),
+        ("oct", 10),
+        ("november", 11),
+        ("nov", 11),
+        ("december", 12),
+        ("dec", 12),
+        ("января", 1),
+        ("февраля", 2),
+        ("марта", 3),
+        ("апреля", 4),
+        ("мая", 5),
+        ("июня", 6),
+        ("июля", 7),
+        ("августа", 8),
+        ("сентября", 9),
+        ("октября", 10),
+        ("ноября", 11),
+        ("декабря", 12),
+        ("січня", 1),
+        ("лютого", 2),
+        ("березня", 3),
+        ("квітня", 4),
+        ("травня", 5),
+        ("червня", 6),
+        ("липня", 7),
+        ("серпня", 8),
+        ("вересня", 9),
+        ("жовтня", 10),
+        ("листопада", 11),
+        ("грудня", 12),
+    ];
+
+    /// [`month`] as it was: the list searched.
+    fn month_by_list(w: &str) -> Option<u32> {
+        if w.len() < 3 || w.len() > 20 || w.as_bytes()[0].is_ascii_digit() {
+            return None;
+        }
+        let w = w.trim_end_matches('.');
+        MONTHS.iter().find(|(n, _)| *n == w).map(|(_, m)| *m)
+    }
+
+    /// [`day`] as it was: every word's suffixes trimmed, then parsed.
+    fn day_by_parsing(w: &str) -> Option<u32> {
+        if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.len() > 4 {
+            return None;
+        }
+        let w = w.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+        let d: u32 = w.parse().ok()?;
+        (1..=31).contains(&d).then_some(d)
+    }
+
+    #[test]
+    fn months_and_days_read_as_the_list_and_the_parser_do() {
+        let mut words: Vec<String> = Vec::new();
+        for (name, _) in MONTHS {
+            for suffix in ["", ".", "..", "s", "a"] {
+                words.push(format!("{name}{suffix}"));
+                words.push(format!("x{name}{suffix}"));
+            }
+            words.push(name.chars().skip(1).collect());
+            words.push(name.chars().take(name.chars().count() - 1).collect());
+        }
+        for d in 0..200 {
+            for suffix in ["", "st", "nd", "rd", "th", "stst", "thnd", "s", "t", ".", "-"] {
+                words.push(format!("{d}{suffix}"));
+                words.push(format!("0{d}{suffix}"));
+            }
+        }
+        words.extend(
+            ["", ".", "...", "1", "0", "00", "0000", "9999", "1a2", "12ая", "ма", "маяя", "xyzzyxyzzyxyzzyxyzzy."]
+                .map(String::from),
+        );
+        // Random words of digits, letters and full stops, as long as the length limits.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let letters = ['1', '2', '0', '9', 's', 't', 'h', 'n', 'd', 'r', '.', 'j', 'a', 'м', 'я'];
+        for _ in 0..20_000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (state >> 60) as usize + 1;
+            words.push((0..len).map(|k| letters[((state >> (4 * k)) % letters.len() as u64) as usize]).collect());
+        }
+        for w in &words {
+            assert_eq!(month(w), month_by_list(w), "{w:?}");
+            assert_eq!(day(w), day_by_parsing(w), "{w:?}");
+        }
+        assert_eq!(MONTHS.iter().filter(|(n, m)| month(n) == Some(*m)).count(), MONTHS.len());
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
