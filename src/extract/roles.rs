@@ -151,8 +151,8 @@ pub fn classify(
         }
     }
     let b1 = before[0];
-    // The two words before, as the phrase "b2 b1" (compared without building it).
-    let two_before = |phrase: &str| n_before >= 2 && phrase.split_once(' ') == Some((before[1], before[0]));
+    // The two words before are `b2 b1`.
+    let two_before = |b2: &str, b1: &str| n_before >= 2 && before[1] == b2 && before[0] == b1;
     // Distances to a place locate an event near it: "30 km from Belgorod".
     let distance_from = n_before >= 2 && b1 == "from" && is_unit(before[1]);
     // The cue lists hold words only, so the words' classes say whether a lookup can match.
@@ -178,23 +178,29 @@ pub fn classify(
         }
     }
     // "residents in X expressed ...".
-    if two_before("residents in") || two_before("people in") {
+    if two_before("residents", "in") || two_before("people", "in") {
         return (Role::Context, "residents' views");
     }
     let after = if last < s_last { v.w(last) } else { "" };
     if matches!(after, "governor" | "mayor" | "authorities" | "officials" | "administration" | "governor's") {
         return (Role::Context, "title or authority");
     }
-    let trigger = v.has(words::TRIGGER)
-        && (s_first..s_last).any(|i| v.class(i) & words::TRIGGER != 0 && !(first..last).contains(&i));
+    // An event word outside the span (before it or after it).
+    let is_trigger = |i: usize| v.class(i) & words::TRIGGER != 0;
+    let trigger = v.has(words::TRIGGER) && ((s_first..first).any(is_trigger) || (last..s_last).any(is_trigger));
     if capital {
-        let locative = lexicon::LOCATIVE_BEFORE.contains(&b1) && b1 != "and" && b1 != "of";
-        let gov_verb = lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
-            || text[tokens[last - 1].end..].starts_with("'s")
-            || text[tokens[last - 1].end..].starts_with("’s");
-        // "В Москве заявили", "a source in Kyiv told": the capital speaks.
-        let speaks = (last..(last + 5).min(s_last)).any(|i| v.class(i) & words::SPEECH != 0);
-        if speaks || !(trigger && locative && !gov_verb) {
+        // The capital is the event's site only in a sentence with an event, after a locative word, and when
+        // it neither governs a verb ("Kyiv denied", "Moscow's") nor speaks ("В Москве заявили", "a source in
+        // Kyiv told"); the cheaper tests go first.
+        let site = trigger
+            && lexicon::LOCATIVE_BEFORE.contains(&b1)
+            && b1 != "and"
+            && b1 != "of"
+            && !lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
+            && !text[tokens[last - 1].end..].starts_with("'s")
+            && !text[tokens[last - 1].end..].starts_with("’s")
+            && !(last..(last + 5).min(s_last)).any(|i| v.class(i) & words::SPEECH != 0);
+        if !site {
             return (Role::Context, "capital as government or setting");
         }
     }
