@@ -453,7 +453,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             let mut i = s.first;
             while i < s.last {
                 let t = &tokens[i];
-                if t.kind != Kind::Word || !t.cap || t.digit || in_core[i] || t.script == Script::Other {
+                // (Most tokens are not capitalised: that test first.)
+                if !t.cap || t.kind != Kind::Word || t.digit || in_core[i] || t.script == Script::Other {
                     i += 1;
                     continue;
                 }
@@ -1168,7 +1169,12 @@ fn is_capital_name(name: &str) -> bool {
     matches!(name, "Kyiv" | "Moscow" | "Minsk" | "Kiev")
 }
 
+/// `s` without a possessive ending ('s, ’s).
 fn strip_possessive(s: &str) -> &str {
+    // Both endings end in `s`: most words are let through at one byte test.
+    if s.as_bytes().last() != Some(&b's') {
+        return s;
+    }
     s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
 }
 
@@ -1565,6 +1571,30 @@ mod tests {
             }
         }
         assert_eq!(words::of("exploded") & (words::CONTEXT_CUE | words::CONTEXT_PAIR_FIRST), 0);
+    }
+
+    #[test]
+    fn possessives_are_stripped_as_by_both_suffixes() {
+        let reference = |s: &'static str| s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s);
+        for s in [
+            "",
+            "s",
+            "'s",
+            "’s",
+            "Kursk's",
+            "Kursk’s",
+            "Kursks",
+            "Kursk",
+            "Kursk's's",
+            "Kursk'",
+            "’",
+            "Sumy’S",
+            "Суми’s",
+            "ś",
+            "’ss",
+        ] {
+            assert_eq!(strip_possessive(s), reference(s), "{s:?}");
+        }
     }
 
     #[test]
