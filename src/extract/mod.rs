@@ -401,6 +401,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
         phrases.clear();
         for (si, s) in sents.iter().enumerate() {
+            // Only a region word starts a phrase: most sentences have none, and need no search.
+            if classes[s.first..s.last].iter().all(|c| c & words::REGION == 0) {
+                continue;
+            }
             regions::find(text, &tokens, &lower, &classes, s.first, s.last, &mut sentence_phrases);
             phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
         }
