@@ -331,3 +331,29 @@ fn guards_against_false_places() {
     let ms = run("A drone fell on the village of Snow, officials said.", None);
     assert!(ms.iter().any(|m| m.mention == "Snow"));
 }
+
+/// A district name shared by several oblasts (GeoNames' admin2Codes lists a Pavlovskiy Rayon in RU.86
+/// Voronezh, RU.38 Krasnodar, RU.51 Nizhny Novgorod and others) takes the oblast its own document names, also
+/// when one extractor has just read the phrase in a document naming another oblast.
+#[test]
+fn a_shared_district_name_follows_each_documents_oblast() {
+    let resolver = Resolver::new(&GAZ);
+    let border = BorderIndex::new(&GAZ.boundaries);
+    let ex = Extractor::new(&resolver, Some(&border));
+    let report = |oblast: &str| {
+        format!(
+            "Drones were shot down over the {oblast} region overnight, the governor said.\n\n\
+             Debris fell in the Pavlovsky district, damaging a house.\n"
+        )
+    };
+    let (voronezh, krasnodar) = (report("Voronezh"), report("Krasnodar"));
+    // Pavlovsk, Voronezh Oblast (GeoNames 512053) and Pavlovskaya, Krasnodar Krai (512051): the districts'
+    // seats.
+    for (text, seat) in [(&voronezh, 512053), (&krasnodar, 512051), (&voronezh, 512053)] {
+        let ms = ex.extract(text, "t.txt", None);
+        let m = incident_at(&ms, seat, Precision::Near);
+        assert_eq!(m.mention, "Pavlovsky");
+    }
+    let ms = run(&krasnodar, None);
+    incident_at(&ms, 512051, Precision::Near);
+}

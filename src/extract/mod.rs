@@ -52,7 +52,7 @@ use serde::Serialize;
 use crate::border::{BorderIndex, Measurement};
 use crate::gazetteer::Gazetteer;
 use crate::incidents::{Incident, Precision, Unresolved};
-use crate::resolve::{Candidate, Resolver, Status};
+use crate::resolve::{Candidate, RegionHint, Resolver, Status};
 
 use memo::StrMemo;
 use regions::{RegionPhrase, RegionRef};
@@ -176,6 +176,11 @@ pub struct Extractor<'r, 'g> {
     lookups: RefCell<StrMemo<Option<Rc<Hit>>>>,
     resolutions: RefCell<ResolutionCache>,
     regions: RefCell<RegionCache>,
+    /// What the resolver makes of a region phrase, by phrase: the region cache's key also holds the
+    /// document's preferred regions, so one phrase misses it in each document that names other regions.
+    region_hints: RefCell<StrMemo<Rc<[RegionHint]>>>,
+    /// The town a district's core names inside an oblast ([`regions::named_town`]), by "core␟admin1".
+    district_towns: RefCell<StrMemo<Option<u32>>>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
     /// Place objects by (place index, score bits): mentions of one place share one.
     candidates: RefCell<HashMap<(u32, u64), Arc<Candidate>>>,
@@ -228,6 +233,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             lookups: RefCell::new(StrMemo::default()),
             resolutions: RefCell::new(StrMemo::default()),
             regions: RefCell::new(StrMemo::default()),
+            region_hints: RefCell::new(StrMemo::default()),
+            district_towns: RefCell::new(StrMemo::default()),
             measurements: RefCell::new(HashMap::default()),
             candidates: RefCell::new(HashMap::default()),
             source: RefCell::new(None),
@@ -832,23 +839,25 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         let key = k.clone();
         drop(k); // the buffer is free again for what follows
+        let hints = self.region_hints(phrase);
         // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
-        let mut hints = self.resolver.regions(phrase);
-        if level == 2
-            && let Some(i) = hints.iter().position(|h| {
-                h.level == 2
-                    && prefer.iter().any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
+        let preferred = (level == 2)
+            .then(|| {
+                hints.iter().position(|h| {
+                    h.level == 2
+                        && prefer
+                            .iter()
+                            .any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
+                })
             })
-        {
-            hints.swap(0, i);
-        }
-        let r = match hints.into_iter().next() {
+            .flatten();
+        let r = match hints.get(preferred.unwrap_or(0)) {
             Some(h) => {
-                let mut r = regions::from_hint(self.gaz, h);
+                let mut r = regions::from_hint(self.gaz, h.clone());
                 // A district is named after its seat (Maloyaroslavets district → Maloyaroslavets): prefer the
                 // town the phrase names, in the same oblast, over a seat guessed from populations.
                 if r.level == 2
-                    && let Some(p) = regions::named_town(self.gaz, core, &r.admin1)
+                    && let Some(p) = self.district_town(core, &r.admin1)
                 {
                     r.seat = Some(p);
                 }
@@ -862,6 +871,39 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
         cache.insert(&key, r.clone());
         r
+    }
+
+    /// [`Resolver::regions`] of `phrase`, remembered.
+    fn region_hints(&self, phrase: &str) -> Rc<[RegionHint]> {
+        if let Some(h) = self.region_hints.borrow().get(phrase) {
+            return h.clone();
+        }
+        let hints: Rc<[RegionHint]> = self.resolver.regions(phrase).into();
+        let mut memo = self.region_hints.borrow_mut();
+        if memo.is_full(CACHE_LIMIT) {
+            memo.clear();
+        }
+        memo.insert(phrase, hints.clone());
+        hints
+    }
+
+    /// [`regions::named_town`] of `core` in `admin1`, remembered.
+    fn district_town(&self, core: &str, admin1: &str) -> Option<u32> {
+        let mut k = self.key_buf.borrow_mut();
+        k.clear();
+        k.push_str(core);
+        k.push('\u{1f}');
+        k.push_str(admin1);
+        if let Some(&t) = self.district_towns.borrow().get(k.as_str()) {
+            return t;
+        }
+        let town = regions::named_town(self.gaz, core, admin1);
+        let mut memo = self.district_towns.borrow_mut();
+        if memo.is_full(CACHE_LIMIT) {
+            memo.clear();
+        }
+        memo.insert(&k, town);
+        town
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.
