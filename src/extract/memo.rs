@@ -4,6 +4,7 @@
 //! them not places. A `HashMap<String, V>` allocates a string per form and frees each one again when the
 //! extractor goes; here a key costs no allocation of its own, and the whole memo is freed in a few calls.
 
+use std::cell::RefCell;
 use std::hash::Hasher;
 
 use hashbrown::HashTable;
@@ -92,6 +93,25 @@ impl<V> StrMemo<V> {
         self.table.clear();
     }
 
+    /// The value remembered for `key` in `memo`, else `make`'s, remembered (the memo is cleared first when it
+    /// holds `limit` entries). `make` runs with the memo unborrowed.
+    #[inline]
+    pub(crate) fn remembered(memo: &RefCell<StrMemo<V>>, key: &str, limit: usize, make: impl FnOnce() -> V) -> V
+    where
+        V: Clone,
+    {
+        if let Some(v) = memo.borrow().get(key) {
+            return v.clone();
+        }
+        let v = make();
+        let mut m = memo.borrow_mut();
+        if m.is_full(limit) {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+        v
+    }
+
     fn key_at(&self, i: usize) -> &str {
         let e = &self.entries[i];
         &self.keys[e.start as usize..e.end as usize]
@@ -130,5 +150,24 @@ mod tests {
         }
         assert!(!memo.is_full(usize::MAX));
         assert!(memo.is_full(memo.len()));
+    }
+
+    /// `remembered` makes a value once per key, and clears a full memo before remembering more.
+    #[test]
+    fn remembered_makes_each_value_once() {
+        let memo = std::cell::RefCell::new(StrMemo::default());
+        let mut made = 0;
+        for key in ["a", "b", "a", "a", "b"] {
+            let v = StrMemo::remembered(&memo, key, 10, || {
+                made += 1;
+                key.len() * 10
+            });
+            assert_eq!(v, 10);
+        }
+        assert_eq!(made, 2);
+        // With room for two, a third key clears the memo first: only it is left.
+        StrMemo::remembered(&memo, "c", 2, || 7);
+        assert_eq!(memo.borrow().len(), 1);
+        assert_eq!(memo.borrow().get("c"), Some(&7));
     }
 }

@@ -246,16 +246,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Look a written form up: exact key first, then (Cyrillic) nominative guesses.
     fn lookup(&self, surface: &str, cyrillic: bool) -> Option<Rc<Hit>> {
-        if let Some(h) = self.lookups.borrow().get(surface) {
-            return h.clone();
-        }
-        let found = self.lookup_uncached(surface, cyrillic).map(Rc::new);
-        let mut cache = self.lookups.borrow_mut();
-        if cache.is_full(CACHE_LIMIT) {
-            cache.clear();
-        }
-        cache.insert(surface, found.clone());
-        found
+        StrMemo::remembered(&self.lookups, surface, CACHE_LIMIT, || {
+            self.lookup_uncached(surface, cyrillic).map(Rc::new)
+        })
     }
 
     fn lookup_uncached(&self, surface: &str, cyrillic: bool) -> Option<Hit> {
@@ -352,9 +345,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
         k.push_str(name);
         k.push('\u{1f}');
         k.push_str(region.unwrap_or(""));
-        if let Some(v) = self.resolutions.borrow().get(k.as_str()) {
-            return v.clone();
-        }
         // A lone word the gazetteer knows, with no region: the resolver could only list places named its
         // key, and when the span holds them all (an inflected form's span may hold others) it is not asked.
         // Most new names are such words.
@@ -364,20 +354,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 && named.iter().all(|e| sp.places.binary_search(&e.place).is_ok())
                 && self.resolver.finds_only_key_matches(name, key)
         };
-        let v: Rc<[u32]> = if region.is_none() && name_key.is_some_and(only_own_places) {
-            self.no_places.clone()
-        } else {
+        StrMemo::remembered(&self.resolutions, &k, CACHE_LIMIT, || {
+            if region.is_none() && name_key.is_some_and(only_own_places) {
+                return self.no_places.clone();
+            }
             let mut places = Vec::new();
             self.resolver.candidate_places_into(name, name_key, region, 10, &mut places);
             // Names the resolver does not know (the usual reason to ask it) share the one empty list.
             if places.is_empty() { self.no_places.clone() } else { Rc::from(places) }
-        };
-        let mut cache = self.resolutions.borrow_mut();
-        if cache.is_full(CACHE_LIMIT) {
-            cache.clear();
-        }
-        cache.insert(&k, v.clone());
-        v
+        })
     }
 
     /// Every place mention in `text`, with roles, locations, dates and weapons. `report_date` anchors
@@ -875,16 +860,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// [`Resolver::regions`] of `phrase`, remembered.
     fn region_hints(&self, phrase: &str) -> Rc<[RegionHint]> {
-        if let Some(h) = self.region_hints.borrow().get(phrase) {
-            return h.clone();
-        }
-        let hints: Rc<[RegionHint]> = self.resolver.regions(phrase).into();
-        let mut memo = self.region_hints.borrow_mut();
-        if memo.is_full(CACHE_LIMIT) {
-            memo.clear();
-        }
-        memo.insert(phrase, hints.clone());
-        hints
+        StrMemo::remembered(&self.region_hints, phrase, CACHE_LIMIT, || self.resolver.regions(phrase).into())
     }
 
     /// [`regions::named_town`] of `core` in `admin1`, remembered.
@@ -894,16 +870,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         k.push_str(core);
         k.push('\u{1f}');
         k.push_str(admin1);
-        if let Some(&t) = self.district_towns.borrow().get(k.as_str()) {
-            return t;
-        }
-        let town = regions::named_town(self.gaz, core, admin1);
-        let mut memo = self.district_towns.borrow_mut();
-        if memo.is_full(CACHE_LIMIT) {
-            memo.clear();
-        }
-        memo.insert(&k, town);
-        town
+        StrMemo::remembered(&self.district_towns, &k, CACHE_LIMIT, || regions::named_town(self.gaz, core, admin1))
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.
