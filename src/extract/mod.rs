@@ -124,9 +124,10 @@ pub struct Mention {
 /// A gazetteer hit for a written form: the name that matched and the places it names.
 #[derive(Debug)]
 struct Hit {
-    name: Rc<str>,
+    // Names and keys are short: inline strings, no allocation of their own.
+    name: CompactString,
     /// The gazetteer key of `name` ([`crate::names::key`]).
-    key: Rc<str>,
+    key: CompactString,
     places: Rc<[u32]>,
 }
 
@@ -144,9 +145,9 @@ struct Span {
     first: usize,
     last: usize,
     kind: SpanKind,
-    name: Rc<str>,
+    name: CompactString,
     /// The gazetteer key of `name`, when the lookup that found the span worked it out.
-    name_key: Option<Rc<str>>,
+    name_key: Option<CompactString>,
     places: Rc<[u32]>,
     /// The region phrase tied to the span (its own for district/region spans), shared with the phrase.
     region: Option<Rc<RegionRef>>,
@@ -256,7 +257,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
-            return Some(Hit { name: Rc::from(surface), key: Rc::from(key.as_str()), places });
+            return Some(Hit { name: CompactString::from(surface), key: CompactString::from(key.as_str()), places });
         }
         if !cyrillic {
             return None;
@@ -275,7 +276,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(places) = found {
             let name = self.display_name(&places);
             let key = crate::names::key(&name);
-            return Some(Hit { name: Rc::from(name), key: Rc::from(key), places });
+            return Some(Hit { name: CompactString::from(name), key: CompactString::from(key), places });
         }
         None
     }
@@ -500,7 +501,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 first: i,
                                 last: i + 1,
                                 kind: SpanKind::Settlement,
-                                name: Rc::from(strip_possessive(word(i))),
+                                name: CompactString::from(strip_possessive(word(i))),
                                 name_key: None,
                                 places: no_places.clone(),
                                 region: None,
@@ -553,7 +554,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 first: p.core_first,
                 last: p.core_last,
                 kind,
-                name: Rc::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
+                name: CompactString::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
                 name_key: None,
                 places: no_places.clone(),
                 region_text: Some(phrase_text(p)),
@@ -596,11 +597,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // One sense per discourse: a name tied to a region once keeps that region everywhere. Names are
         // compared by their gazetteer key (the lookup's, else worked out here).
         if spans.iter().any(|sp| sp.kind == SpanKind::Settlement && sp.region.is_some()) {
-            let keys: Vec<Option<Rc<str>>> = spans
+            let keys: Vec<Option<CompactString>> = spans
                 .iter()
                 .map(|sp| {
-                    (sp.kind == SpanKind::Settlement)
-                        .then(|| sp.name_key.clone().unwrap_or_else(|| Rc::from(crate::names::key(&sp.name))))
+                    (sp.kind == SpanKind::Settlement).then(|| {
+                        sp.name_key.clone().unwrap_or_else(|| CompactString::from(crate::names::key(&sp.name)))
+                    })
                 })
                 .collect();
             let mut name_regions: HashMap<&str, (Rc<RegionRef>, (usize, usize))> = HashMap::default();
@@ -722,7 +724,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 date,
                 weapon,
                 weapon_model,
-                name: CompactString::from(&*sp.name),
+                name: sp.name.clone(),
                 lat,
                 lon,
                 region: sp.region.as_ref().filter(|r| !r.name.is_empty()).map(|r| CompactString::from(r.name.as_str())),
