@@ -183,6 +183,8 @@ pub struct Extractor<'r, 'g> {
     /// The town a district's core names inside an oblast ([`regions::named_town`]), by "core␟admin1".
     district_towns: RefCell<StrMemo<Option<u32>>>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
+    /// Places' priors before the document's regions count, with their points ([`Extractor::choose`]).
+    base_priors: RefCell<HashMap<u32, (f64, Point)>>,
     /// Place objects by (place index, score bits): mentions of one place share one.
     candidates: RefCell<HashMap<(u32, u64), Arc<Candidate>>>,
     /// The last document's source name, shared by its mentions and by the next chunks of the same input.
@@ -216,8 +218,6 @@ struct Scratch {
 /// The buffers [`Extractor::choose`] fills for each document.
 #[derive(Default)]
 struct ChooseScratch {
-    /// Places' priors in the current document (they depend on its regions), with their points.
-    prior_of: HashMap<u32, (f64, Point)>,
     /// The first-pass points of one span's neighbours.
     neighbours: Vec<Point>,
     /// One span's candidates (indices in its list) with their scores.
@@ -237,6 +237,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             region_hints: RefCell::new(StrMemo::default()),
             district_towns: RefCell::new(StrMemo::default()),
             measurements: RefCell::new(HashMap::default()),
+            base_priors: RefCell::new(HashMap::default()),
             candidates: RefCell::new(HashMap::default()),
             source: RefCell::new(None),
             key_buf: RefCell::new(String::new()),
@@ -894,7 +895,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         doc_regions: &[String],
         buffers: &mut ChooseScratch,
     ) -> Vec<Choice> {
-        let ChooseScratch { prior_of, neighbours, scored } = buffers;
+        let ChooseScratch { neighbours, scored } = buffers;
         let gaz = self.gaz;
         // Candidate lists under hard constraints.
         let mut cands: Ragged<u32> = Ragged::with_capacity(spans.len());
@@ -936,8 +937,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // out once: a long document names the same places and regions again and again.
         let doc_split: Vec<(&str, &str)> =
             doc_regions.iter().filter_map(|d| d.split_once('.')).filter(|(_, a1)| !a1.is_empty()).collect();
-        let prior_uncached = |p: u32| -> f64 {
-            let pl = &gaz.places[p as usize];
+        // A place's prior but for the document's regions, with its point, worked out once per extractor.
+        let base_prior = |pl: &crate::gazetteer::Place| -> f64 {
             let fc = match &*pl.feature_code {
                 "PPLC" => 0.6,
                 "PPLA" => 0.5,
@@ -947,21 +948,18 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 _ => 0.0,
             };
             let focus = if matches!(&*pl.country, "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
-            0.12 * ((pl.population as f64) + 1.0).log10()
-                + fc
-                + focus
-                + if doc_split.iter().any(|&(cc, a1)| same_code(&pl.country, cc) && same_code(&pl.admin1, a1)) {
-                    1.0
-                } else {
-                    0.0
-                }
+            0.12 * ((pl.population as f64) + 1.0).log10() + fc + focus
         };
-        prior_of.clear();
+        let mut base_priors = self.base_priors.borrow_mut();
+        if base_priors.len() >= CACHE_LIMIT {
+            base_priors.clear();
+        }
         let mut prior_and_point = |p: u32| -> (f64, Point) {
-            *prior_of.entry(p).or_insert_with(|| {
-                let pl = &gaz.places[p as usize];
-                (prior_uncached(p), Point::new(pl.lat, pl.lon))
-            })
+            let pl = &gaz.places[p as usize];
+            let (base, point) = *base_priors.entry(p).or_insert_with(|| (base_prior(pl), Point::new(pl.lat, pl.lon)));
+            let in_document_region =
+                doc_split.iter().any(|&(cc, a1)| same_code(&pl.country, cc) && same_code(&pl.admin1, a1));
+            (base + if in_document_region { 1.0 } else { 0.0 }, point)
         };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
         let (prior_items, point_items): (Vec<f64>, Vec<Point>) =
