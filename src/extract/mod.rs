@@ -1417,7 +1417,15 @@ impl Point {
     fn km_to_nearest(&self, others: &[Point]) -> f64 {
         let mut least = f64::INFINITY;
         for o in others {
-            let squares = self.squares_to(o);
+            // `squares_to` is x² + y², and adding x² ≥ 0 never rounds below y²: a point whose y² alone is no
+            // nearer is skipped without working out x.
+            let y = (o.lat - self.lat).to_radians();
+            let y2 = y * y;
+            if y2 >= least {
+                continue;
+            }
+            let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
+            let squares = x * x + y2;
             if squares < least {
                 least = squares;
             }
