@@ -1419,13 +1419,11 @@ impl Point {
         for o in others {
             // `squares_to` is x² + y², and adding x² ≥ 0 never rounds below y²: a point whose y² alone is no
             // nearer is skipped without working out x.
-            let y = (o.lat - self.lat).to_radians();
-            let y2 = y * y;
+            let y2 = self.lat_squares_to(o);
             if y2 >= least {
                 continue;
             }
-            let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
-            let squares = x * x + y2;
+            let squares = self.lon_squares_to(o) + y2;
             if squares < least {
                 least = squares;
             }
@@ -1436,9 +1434,21 @@ impl Point {
     /// The squared equirectangular distance to `o` in radians², before the root and the Earth's radius.
     #[inline]
     fn squares_to(&self, o: &Point) -> f64 {
+        self.lon_squares_to(o) + self.lat_squares_to(o)
+    }
+
+    /// The east-west part of [`Point::squares_to`] (x²).
+    #[inline]
+    fn lon_squares_to(&self, o: &Point) -> f64 {
         let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
+        x * x
+    }
+
+    /// The north-south part of [`Point::squares_to`] (y²).
+    #[inline]
+    fn lat_squares_to(&self, o: &Point) -> f64 {
         let y = (o.lat - self.lat).to_radians();
-        x * x + y * y
+        y * y
     }
 }
 
