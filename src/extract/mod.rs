@@ -807,9 +807,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Resolve a region phrase, cached.
     fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<Rc<RegionRef>> {
-        // One string key, "phrase␟core␟level" and, for a district, the preferred regions, built in a reused
-        // buffer (a region phrase never holds U+001F).
-        let mut k = self.key_buf.borrow_mut();
+        // One string key, "phrase␟core␟level" and, for a district, the preferred regions, built in the reused
+        // buffer (a region phrase never holds U+001F), taken out while the region is worked out (which keys
+        // other memos in it) and put back after.
+        let mut k = std::mem::take(&mut *self.key_buf.borrow_mut());
         k.clear();
         for part in [phrase, core] {
             k.push_str(part);
@@ -822,24 +823,22 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 k.push(',');
             }
         }
-        if let Some(r) = self.regions.borrow().get(k.as_str()) {
-            return r.clone();
-        }
-        let key = k.clone();
-        drop(k); // the buffer is free again for what follows
+        let r =
+            StrMemo::remembered(&self.regions, &k, CACHE_LIMIT, || self.region_uncached(phrase, core, level, prefer));
+        *self.key_buf.borrow_mut() = k;
+        r
+    }
+
+    /// [`Extractor::region_of`] without its memo.
+    fn region_uncached(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<Rc<RegionRef>> {
         let hints = self.region_hints(phrase);
         // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
-        let preferred = (level == 2)
-            .then(|| {
-                hints.iter().position(|h| {
-                    h.level == 2
-                        && prefer
-                            .iter()
-                            .any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
-                })
-            })
-            .flatten();
-        let r = match hints.get(preferred.unwrap_or(0)) {
+        let preferred = hints.iter().position(|h| {
+            level == 2
+                && h.level == 2
+                && prefer.iter().any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
+        });
+        match hints.get(preferred.unwrap_or(0)) {
             Some(h) => {
                 let mut r = regions::from_hint(self.gaz, h.clone());
                 // A district is named after its seat (Maloyaroslavets district → Maloyaroslavets): prefer the
@@ -852,13 +851,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 Some(Rc::new(r))
             }
             None => regions::fallback(self.resolver, core, level, prefer).map(Rc::new),
-        };
-        let mut cache = self.regions.borrow_mut();
-        if cache.is_full(CACHE_LIMIT) {
-            cache.clear();
         }
-        cache.insert(&key, r.clone());
-        r
     }
 
     /// [`Resolver::regions`] of `phrase`, remembered.
@@ -933,8 +926,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
             cands.close();
         }
-        // The document's regions split once (as `Place::in_admin1` splits them), and each place's prior worked
-        // out once: a long document names the same places and regions again and again.
+        // The document's regions split once (as `Place::in_admin1` splits them); the rest of a place's prior,
+        // and its point, are worked out once per extractor: documents name the same places again and again.
         let doc_split: Vec<(&str, &str)> =
             doc_regions.iter().filter_map(|d| d.split_once('.')).filter(|(_, a1)| !a1.is_empty()).collect();
         // A place's prior but for the document's regions, with its point, worked out once per extractor.
