@@ -6,7 +6,9 @@
 //! they would on fresh news), cut into articles of a few KB. A fresh extractor (empty caches) is used for
 //! every pass over the corpus. That corpus is place-dense (about 12,600 mentions per MiB); the `realistic`
 //! group adds the held-out evaluation reports (tests/data/eval), longer and sparser (about 8,400 per MiB),
-//! as `tools/gen_news_corpus.py --realistic` does.
+//! as `tools/gen_news_corpus.py --realistic` does. When `../shared/seeds` is present, the `seeds` group does
+//! the same with the five real reports there (read at run time, never copied into the project): about
+//! 4,200 mentions per MiB, the density of real news (the reports alone run at about 3,300 per MB).
 //!
 //! Run: `cargo bench --bench extract`. End to end through the binary: see docs/benchmarks.md.
 
@@ -88,6 +90,19 @@ fn bench(c: &mut Criterion) {
     let docs = corpus(&gaz, &["tests/data/articles", "examples", "tests/data/eval"], 8 << 20);
     let bytes: usize = docs.iter().map(String::len).sum();
     let mut g = c.benchmark_group("realistic");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("mentions", |bch| bch.iter(|| mentions(&docs)));
+    g.finish();
+
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        eprintln!("note: ../shared/seeds is absent (a plain clone): the seeds group is skipped");
+        return;
+    }
+    let docs = corpus(&gaz, &["../shared/seeds"], 8 << 20);
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let mut g = c.benchmark_group("seeds");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("mentions", |bch| bch.iter(|| mentions(&docs)));
