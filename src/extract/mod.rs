@@ -206,6 +206,8 @@ struct Scratch {
     in_core: Vec<bool>,
     phrase_regions: Vec<Option<Rc<RegionRef>>>,
     spans: Vec<Span>,
+    /// Region phrases standing alone, as spans, before they join `spans`.
+    lone_regions: Vec<Span>,
     attached: Vec<bool>,
     index: PhraseIndex,
     sentence_dates: Vec<Option<Option<chrono::NaiveDate>>>,
@@ -218,10 +220,19 @@ struct Scratch {
 /// The buffers [`Extractor::choose`] fills for each document.
 #[derive(Default)]
 struct ChooseScratch {
+    /// Each span's candidate places, under its hard constraints.
+    cands: Ragged<u32>,
+    /// The candidates' priors and points, in the order of `cands.items`.
+    priors: Vec<f64>,
+    points: Vec<Point>,
+    /// Each span's best point by prior alone (the first pass).
+    first: Vec<Option<Point>>,
     /// The first-pass points of one span's neighbours.
     neighbours: Vec<Point>,
     /// One span's candidates (indices in its list) with their scores.
     scored: Vec<(usize, f64)>,
+    /// The pick for each span: what [`Extractor::choose`] gives.
+    choices: Vec<Choice>,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -378,6 +389,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             mut in_core,
             mut phrase_regions,
             mut spans,
+            mut lone_regions,
             mut attached,
             mut index,
             mut sentence_dates,
@@ -402,7 +414,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             regions::find(text, &tokens, &lower, &classes, s.first, s.last, &mut sentence_phrases);
             phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
         }
-        let mut doc_regions: Vec<String> = Vec::new();
+        let mut doc_regions: Vec<CompactString> = Vec::new();
         let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
         for level in [1u8, 2] {
             for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
@@ -426,8 +438,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     if level == 1 {
                         sentence_oblasts.push((*si, r.clone()));
                     }
-                    if !doc_regions.contains(&r.admin1) {
-                        doc_regions.push(r.admin1.clone());
+                    if !doc_regions.iter().any(|d| *d == r.admin1) {
+                        doc_regions.push(CompactString::from(r.admin1.as_str()));
                     }
                 }
                 p.region = r;
@@ -544,13 +556,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 sp.region = region;
             }
         }
+        lone_regions.clear();
         for (pi, (si, p)) in phrases.iter().enumerate() {
             if attached[pi] || phrase_regions[pi].is_none() {
                 continue;
             }
             let r = phrase_regions[pi].clone();
             let kind = if r.as_ref().is_some_and(|r| r.level == 2) { SpanKind::District } else { SpanKind::Region };
-            spans.push(Span {
+            lone_regions.push(Span {
                 sent: *si,
                 first: p.core_first,
                 last: p.core_last,
@@ -563,7 +576,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 between: None,
             });
         }
-        // Often in order already (no region phrase stood alone): the check is cheaper than the sort.
+        // The settlements and the lone region phrases each come in text order: each phrase is put in its place,
+        // as a stable sort would put it, without the sort's buffer and moves. (Never out of order: the sort
+        // below is a safeguard.)
+        for r in lone_regions.drain(..) {
+            let at = spans.partition_point(|s| (s.first, s.last) <= (r.first, r.last));
+            spans.insert(at, r);
+        }
         if !spans.is_sorted_by_key(|s| (s.first, s.last)) {
             spans.sort_by_key(|s| (s.first, s.last));
         }
@@ -627,7 +646,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
         link_between(&lower, &classes, &sents, &mut spans);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
-        let choices = self.choose(text, &spans, &name_ids, &doc_regions, &mut choosing);
+        self.choose(text, &spans, &name_ids, &doc_regions, &mut choosing);
+        let choices = &choosing.choices;
 
         // Roles, precision, dates, weapons.
         // Lines counted as the mentions go (they come in text order): the newlines before each mention's
@@ -769,6 +789,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             in_core,
             phrase_regions,
             spans,
+            lone_regions,
             attached,
             index,
             sentence_dates,
@@ -806,7 +827,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Resolve a region phrase, cached.
-    fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<Rc<RegionRef>> {
+    fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
         // One string key, "phrase␟core␟level" and, for a district, the preferred regions, built in the reused
         // buffer (a region phrase never holds U+001F), taken out while the region is worked out (which keys
         // other memos in it) and put back after.
@@ -830,7 +851,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// [`Extractor::region_of`] without its memo.
-    fn region_uncached(&self, phrase: &str, core: &str, level: u8, prefer: &[String]) -> Option<Rc<RegionRef>> {
+    fn region_uncached(&self, phrase: &str, core: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
         let hints = self.region_hints(phrase);
         // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
         let preferred = hints.iter().position(|h| {
@@ -885,13 +906,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
         text: &str,
         spans: &[Span],
         name_ids: &[u32],
-        doc_regions: &[String],
+        doc_regions: &[CompactString],
         buffers: &mut ChooseScratch,
-    ) -> Vec<Choice> {
-        let ChooseScratch { neighbours, scored } = buffers;
+    ) {
+        let ChooseScratch { cands, priors, points, first, neighbours, scored, choices: out } = buffers;
         let gaz = self.gaz;
         // Candidate lists under hard constraints.
-        let mut cands: Ragged<u32> = Ragged::with_capacity(spans.len());
+        cands.clear();
         for sp in spans {
             if sp.kind != SpanKind::Settlement {
                 cands.close();
@@ -955,22 +976,25 @@ impl<'r, 'g> Extractor<'r, 'g> {
             (base + if in_document_region { 1.0 } else { 0.0 }, point)
         };
         // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
-        let (prior_items, point_items): (Vec<f64>, Vec<Point>) =
-            cands.items.iter().map(|&p| prior_and_point(p)).unzip();
-        let priors = Ragged { items: prior_items, ends: cands.ends.clone() };
-        let points = Ragged { items: point_items, ends: cands.ends.clone() };
-        let first: Vec<Option<Point>> = (0..spans.len())
-            .map(|k| (priors.get(k), points.get(k)))
-            .map(|(pr, pt)| {
-                let best = (0..pr.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
-                Some(pt[best])
-            })
-            .collect();
-        let mut out = Vec::with_capacity(spans.len());
+        // Priors and points go by the candidates' positions in `cands.items`.
+        priors.clear();
+        points.clear();
+        for &p in &cands.items {
+            let (prior, point) = prior_and_point(p);
+            priors.push(prior);
+            points.push(point);
+        }
+        first.clear();
+        first.extend((0..spans.len()).map(|k| {
+            let (pr, pt) = (&priors[cands.range(k)], &points[cands.range(k)]);
+            let best = (0..pr.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
+            Some(pt[best])
+        }));
+        out.clear();
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
                 SpanKind::Settlement if !cands.get(k).is_empty() => {
-                    let (ck, pk, points) = (cands.get(k), priors.get(k), points.get(k));
+                    let (ck, pk, points) = (cands.get(k), &priors[cands.range(k)], &points[cands.range(k)]);
                     // Neighbours in the text only: a long input is many articles.
                     let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
                     neighbours.clear();
@@ -1041,7 +1065,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             };
             out.push(choice);
         }
-        out
     }
 }
 
@@ -1123,9 +1146,17 @@ struct Ragged<T> {
     ends: Vec<usize>,
 }
 
+impl<T> Default for Ragged<T> {
+    fn default() -> Self {
+        Ragged { items: Vec::new(), ends: Vec::new() }
+    }
+}
+
 impl<T> Ragged<T> {
-    fn with_capacity(lists: usize) -> Self {
-        Ragged { items: Vec::with_capacity(lists * 2), ends: Vec::with_capacity(lists) }
+    /// No lists (the buffers are kept).
+    fn clear(&mut self) {
+        self.items.clear();
+        self.ends.clear();
     }
 
     /// End the list being built (the items pushed since the previous one).
@@ -1133,9 +1164,14 @@ impl<T> Ragged<T> {
         self.ends.push(self.items.len());
     }
 
-    fn get(&self, k: usize) -> &[T] {
+    /// Where list `k` lies in `items` (and in any list kept in step with them).
+    fn range(&self, k: usize) -> std::ops::Range<usize> {
         let from = if k == 0 { 0 } else { self.ends[k - 1] };
-        &self.items[from..self.ends[k]]
+        from..self.ends[k]
+    }
+
+    fn get(&self, k: usize) -> &[T] {
+        &self.items[self.range(k)]
     }
 }
 

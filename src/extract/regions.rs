@@ -519,12 +519,12 @@ pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
 
 /// Resolve the region a phrase names. `phrase` is the whole phrase, `core` its name part, `level` what the
 /// region word says; `prefer` are admin1 codes named elsewhere in the document (to pick among districts).
-pub fn resolve_phrase(
+pub fn resolve_phrase<S: AsRef<str>>(
     resolver: &Resolver,
     phrase: &str,
     core: &str,
     level: u8,
-    prefer: &[String],
+    prefer: &[S],
 ) -> Option<RegionRef> {
     if let Some(h) = resolver.region(phrase) {
         return Some(from_hint(resolver.gazetteer(), h));
@@ -533,7 +533,7 @@ pub fn resolve_phrase(
 }
 
 /// The region of a phrase [`Resolver::region`] does not know, from its core alone (see [`resolve_phrase`]).
-pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -> Option<RegionRef> {
+pub fn fallback<S: AsRef<str>>(resolver: &Resolver, core: &str, level: u8, prefer: &[S]) -> Option<RegionRef> {
     let gaz = resolver.gazetteer();
     let keys = resolver.region_name_keys();
     let cands = core_candidates(core);
@@ -575,7 +575,7 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
         let own = crate::names::key(core);
         let district =
             keys.admin2_named(&own).into_iter().map(|i| &gaz.admin2[i as usize]).max_by_key(|r| {
-                prefer.iter().any(|p| r.code.strip_prefix(p.as_str()).is_some_and(|c| c.starts_with('.')))
+                prefer.iter().any(|p| r.code.strip_prefix(p.as_ref()).is_some_and(|c| c.starts_with('.')))
             });
         if let Some(r) = district {
             let admin1 = r.code.split('.').take(2).collect::<Vec<_>>().join(".");
@@ -599,7 +599,7 @@ pub fn fallback(resolver: &Resolver, core: &str, level: u8, prefer: &[String]) -
         for e in gaz.names_with_key(k) {
             let pl = &gaz.places[e.place as usize];
             let code = pl.admin1_code_inline(); // no allocation per entry
-            let cand = (prefer.iter().any(|p| **p == *code), usize::MAX - rank, pl.population, e.place);
+            let cand = (prefer.iter().any(|p| p.as_ref() == &*code), usize::MAX - rank, pl.population, e.place);
             if best.is_none_or(|b| (cand.0, cand.1, cand.2) > (b.0, b.1, b.2)) {
                 best = Some(cand);
             }
