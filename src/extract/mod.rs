@@ -69,11 +69,61 @@ pub enum Role {
     Context,
 }
 
+/// A piece of a document's text (a mention's sentence). The mentions of one document share one copy of its
+/// text, so a sentence costs no allocation of its own; it reads, prints and serializes as the `str` it is.
+///
+/// ```
+/// # use incimap::extract::Excerpt;
+/// let e = Excerpt::new("A drone fell. Debris hit a house.".into(), 14..33);
+/// assert_eq!(&*e, "Debris hit a house.");
+/// assert_eq!(e.to_string(), "Debris hit a house.");
+/// ```
+#[derive(Clone)]
+pub struct Excerpt {
+    text: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl Excerpt {
+    /// The bytes `range` of `text`. Panics when `range` is not a range of `text` on character boundaries,
+    /// as slicing `text` would.
+    pub fn new(text: Arc<str>, range: std::ops::Range<usize>) -> Excerpt {
+        let _ = &text[range.clone()];
+        Excerpt { text, start: range.start, end: range.end }
+    }
+}
+
+impl std::ops::Deref for Excerpt {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
+}
+
+impl std::fmt::Display for Excerpt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl std::fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl Serialize for Excerpt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
 /// One place mention found in a text: the contract's `extract` record.
 ///
-/// Strings shared by many mentions are reference-counted (`source` per document, `evidence` per sentence,
-/// `place` per resolved candidate) and fixed vocabulary is `&'static`, so a mention costs few allocations;
-/// the serialized form is the same as with owned strings.
+/// Strings shared by many mentions are reference-counted (`source` per document, `evidence` the
+/// document's text, `place` per resolved candidate) and fixed vocabulary is `&'static`, so a mention costs
+/// few allocations; the serialized form is the same as with owned strings.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mention {
     /// Input file (or `-`).
@@ -108,7 +158,7 @@ pub struct Mention {
     /// The other place of "between A and B".
     pub between: Option<CompactString>,
     /// The sentence the mention is in.
-    pub evidence: Arc<str>,
+    pub evidence: Excerpt,
     /// Why the role was given (`outlet name`, `capital as government or setting`, `event in sentence`, ...).
     pub reason: &'static str,
     /// 1-based line of the mention in the source text.
@@ -680,11 +730,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
         type SentenceWeapon = Option<(&'static str, Option<String>)>;
         let source: Arc<str> = self.source_name(source);
-        let mut current: Option<(usize, words::View, Option<SentenceWeapon>, Arc<str>)> = None;
+        let mut current: Option<(usize, words::View, Option<SentenceWeapon>, Excerpt)> = None;
+        // The document's text, copied once for its mentions' sentences (when it has mentions).
+        let shared_text: Option<Arc<str>> = (!spans.is_empty()).then(|| Arc::from(text));
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
-            if current.as_ref().is_none_or(|c| c.0 != sp.sent) {
-                let evidence: Arc<str> = Arc::from(&text[tokens[s.first].start..tokens[s.last - 1].end]);
+            if current.as_ref().is_none_or(|c| c.0 != sp.sent)
+                && let Some(shared) = &shared_text
+            {
+                let evidence = Excerpt::new(shared.clone(), tokens[s.first].start..tokens[s.last - 1].end);
                 current = Some((sp.sent, words::View::new(&lower, &classes, s.first, s.last), None, evidence));
             }
             let Some((_, view, sentence_weapon, evidence)) = current.as_mut() else { continue };
