@@ -179,6 +179,9 @@ struct Hit {
     /// The gazetteer key of `name` ([`crate::names::key`]).
     key: CompactString,
     places: Rc<[u32]>,
+    /// What the resolver adds for the name with no region phrase ([`Extractor::resolver_candidates`]),
+    /// once asked: most mentions of a name have none, and this spares them the memo's string key.
+    resolved: std::cell::OnceCell<Rc<[u32]>>,
 }
 
 /// What a candidate span names.
@@ -196,14 +199,25 @@ struct Span {
     last: usize,
     kind: SpanKind,
     name: CompactString,
-    /// The gazetteer key of `name`, when the lookup that found the span worked it out.
-    name_key: Option<CompactString>,
-    places: Rc<[u32]>,
+    /// The gazetteer hit the span was found by (none for a name the gazetteer lacks, or a region phrase).
+    hit: Option<Rc<Hit>>,
     /// The region phrase tied to the span (its own for district/region spans), shared with the phrase.
     region: Option<Rc<RegionRef>>,
     /// Byte range of that phrase in the text.
     region_text: Option<(usize, usize)>,
     between: Option<usize>,
+}
+
+impl Span {
+    /// The places the span's name is the gazetteer key of (none when it has no hit).
+    fn places(&self) -> &[u32] {
+        self.hit.as_ref().map_or(&[], |h| &h.places)
+    }
+
+    /// The gazetteer key of the span's name, when the lookup that found the span worked it out.
+    fn name_key(&self) -> Option<&str> {
+        self.hit.as_ref().map(|h| h.key.as_str())
+    }
 }
 
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
@@ -319,7 +333,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
         crate::names::key_into(surface, &mut key);
         let places = self.places_for_key(&key);
         if !places.is_empty() {
-            return Some(Hit { name: CompactString::from(surface), key: CompactString::from(key.as_str()), places });
+            return Some(Hit {
+                name: CompactString::from(surface),
+                key: CompactString::from(key.as_str()),
+                places,
+                resolved: Default::default(),
+            });
         }
         if !cyrillic {
             return None;
@@ -338,7 +357,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if let Some(places) = found {
             let name = self.display_name(&places);
             let key = crate::names::key(&name);
-            return Some(Hit { name: CompactString::from(name), key: CompactString::from(key), places });
+            return Some(Hit {
+                name: CompactString::from(name),
+                key: CompactString::from(key),
+                places,
+                resolved: Default::default(),
+            });
         }
         None
     }
@@ -397,11 +421,28 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
     }
 
-    /// Candidates from the resolver (which may know spellings the exact key does not), cached per name;
-    /// none when they could only be the span's own places. The span's name and region phrase (in `text`)
+    /// Candidates from the resolver (which may know spellings the exact key does not), remembered in the
+    /// span's hit when no region phrase is tied to it, else by name and phrase; none when they could only be
+    /// the span's own places. The span's name and region phrase (in `text`)
     /// are the query; its name key, when the lookup worked it out, spares the resolver working it out again.
     fn resolver_candidates(&self, sp: &Span, text: &str) -> Rc<[u32]> {
-        let (name, name_key, region) = (&*sp.name, sp.name_key.as_deref(), sp.region_text.map(|(a, b)| &text[a..b]));
+        let (name, name_key, region) = (&*sp.name, sp.name_key(), sp.region_text.map(|(a, b)| &text[a..b]));
+        if region.is_none()
+            && let Some(hit) = &sp.hit
+        {
+            return hit.resolved.get_or_init(|| self.resolver_candidates_by_name(sp, name, name_key, region)).clone();
+        }
+        self.resolver_candidates_by_name(sp, name, name_key, region)
+    }
+
+    /// [`Extractor::resolver_candidates`] through the memo by name and region phrase.
+    fn resolver_candidates_by_name(
+        &self,
+        sp: &Span,
+        name: &str,
+        name_key: Option<&str>,
+        region: Option<&str>,
+    ) -> Rc<[u32]> {
         // One string key, "name\u{1f}region" (a name never holds U+001F), built in a reused buffer.
         let mut k = self.key_buf.borrow_mut();
         k.clear();
@@ -414,7 +455,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let only_own_places = |key: &str| {
             let named = self.gaz.names_with_key(key);
             !named.is_empty()
-                && named.iter().all(|e| sp.places.binary_search(&e.place).is_ok())
+                && named.iter().all(|e| sp.places().binary_search(&e.place).is_ok())
                 && self.resolver.finds_only_key_matches(name, key)
         };
         StrMemo::remembered(&self.resolutions, &k, CACHE_LIMIT, || {
@@ -447,7 +488,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             mut by_place,
             mut choosing,
         } = self.scratch.take();
-        let no_places = &self.no_places;
         // What every word is (event word, date, common word, given name, ...), one cached lookup per word.
         classes.clear();
         classes.resize(tokens.len(), 0);
@@ -547,8 +587,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 last: end,
                                 kind: SpanKind::Settlement,
                                 name: hit.name.clone(),
-                                name_key: Some(hit.key.clone()),
-                                places: hit.places.clone(),
+                                hit: Some(hit.clone()),
                                 region: None,
                                 region_text: None,
                                 between: None,
@@ -565,8 +604,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                                 last: i + 1,
                                 kind: SpanKind::Settlement,
                                 name: CompactString::from(strip_possessive(word(i))),
-                                name_key: None,
-                                places: no_places.clone(),
+                                hit: None,
                                 region: None,
                                 region_text: None,
                                 between: None,
@@ -619,8 +657,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 last: p.core_last,
                 kind,
                 name: CompactString::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
-                name_key: None,
-                places: no_places.clone(),
+                hit: None,
                 region_text: Some(phrase_text(p)),
                 region: r,
                 between: None,
@@ -640,7 +677,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // An unknown village with no region beside it takes the one region its sentence names
         // ("In the Kursk region, a shell hit the village of Tyotkino").
         for sp in spans.iter_mut() {
-            if sp.kind == SpanKind::Settlement && sp.region.is_none() && sp.places.is_empty() {
+            if sp.kind == SpanKind::Settlement && sp.region.is_none() && sp.places().is_empty() {
                 let mut in_sentence = phrases
                     .iter()
                     .enumerate()
@@ -671,7 +708,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 .iter()
                 .map(|sp| {
                     (sp.kind == SpanKind::Settlement).then(|| {
-                        sp.name_key.clone().unwrap_or_else(|| CompactString::from(crate::names::key(&sp.name)))
+                        sp.name_key()
+                            .map_or_else(|| CompactString::from(crate::names::key(&sp.name)), CompactString::from)
                     })
                 })
                 .collect();
@@ -728,7 +766,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         };
         // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
-        type SentenceWeapon = Option<(&'static str, Option<String>)>;
+        type SentenceWeapon = Option<(&'static str, Option<CompactString>)>;
         let source: Arc<str> = self.source_name(source);
         let mut current: Option<(usize, words::View, Option<SentenceWeapon>, Excerpt)> = None;
         // The document's text, copied once for its mentions' sentences (when it has mentions).
@@ -782,7 +820,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 // Else the date of the story so far: the latest dated sentence up to three back.
                 let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
                 let w = weapon;
-                (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1).map(CompactString::from))
+                (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1))
             } else {
                 (None, None, None)
             };
@@ -973,7 +1011,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 continue;
             }
             let from = cands.items.len();
-            cands.items.extend_from_slice(&sp.places);
+            cands.items.extend_from_slice(sp.places());
             for &p in self.resolver_candidates(sp, text).iter() {
                 if !cands.items[from..].contains(&p) {
                     cands.items.push(p);

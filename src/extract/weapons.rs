@@ -1,6 +1,8 @@
 //! Weapons named in a sentence, normalised to a small vocabulary (`missile`, `drone`, `bomb`, `artillery`,
 //! `debris`) with the specific model kept apart (`Kalibr`, `FAB-250`, `Shahed-136`).
 
+use compact_str::CompactString;
+
 use std::sync::LazyLock;
 
 use super::lexicon::Prefixes;
@@ -158,14 +160,14 @@ fn generic_class(w: &str) -> Option<&'static str> {
 
 /// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
 /// "debris" wins (the thing that fell was wreckage), then the first one written.
-pub fn find(words: &[&str]) -> Option<(&'static str, Option<String>)> {
+pub fn find(words: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
     let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
     let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
     find_folded(&folded)
 }
 
 /// [`find`] on words already folded with [`super::text::fold`].
-pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
+pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
     // Weapon words are rare: find them in one pass, then look at them closely.
     let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| ANY_WEAPON.matches(folded[i])).collect();
     choose(
@@ -177,7 +179,7 @@ pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<String>)> {
 }
 
 /// [`find`] on a sentence whose words are classified already: only its [`words::WEAPON`] words are looked at.
-pub fn find_in(view: &View) -> Option<(&'static str, Option<String>)> {
+pub fn find_in(view: &View) -> Option<(&'static str, Option<CompactString>)> {
     if !view.has(words::WEAPON) {
         return None;
     }
@@ -197,7 +199,7 @@ fn choose<'w>(
     word: impl Fn(usize) -> Option<&'w str>,
     may_name_model: impl Fn(usize) -> bool,
     generic_class: impl Fn(usize) -> Option<&'static str>,
-) -> Option<(&'static str, Option<String>)> {
+) -> Option<(&'static str, Option<CompactString>)> {
     for i in weapon_words.clone().filter(|&i| may_name_model(i)) {
         let w = word(i).unwrap_or_default();
         // Entries before the first one the word starts with cannot match: start there.
@@ -208,18 +210,18 @@ fn choose<'w>(
                     continue;
                 }
                 let model = if *prefix == "storm" {
-                    "Storm Shadow".to_string()
+                    CompactString::const_new("Storm Shadow")
                 } else if model.is_empty() {
-                    latin_model(w)
+                    CompactString::from(latin_model(w))
                 } else {
-                    model.to_string()
+                    CompactString::const_new(model)
                 };
                 return Some((class, Some(model)));
             }
         }
         // Kh-101, Х-101: a missile model.
         if (w.starts_with("kh-") || w.starts_with("х-")) && w.chars().any(|c| c.is_ascii_digit()) {
-            let model = format!("Kh-{}", w.split('-').nth(1).unwrap_or(""));
+            let model = compact_str::format_compact!("Kh-{}", w.split('-').nth(1).unwrap_or(""));
             return Some(("missile", Some(model)));
         }
     }
