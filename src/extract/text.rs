@@ -131,7 +131,9 @@ fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
 ///
 /// The tokens' folded spans are worked out at the end ([`Folder::finish`]), not token by token: a byte of
 /// the text moves in the folded document only by the length changes of the folds before it, which are rare
-/// (curly apostrophes, a few letters), so the tokenizer only notes those.
+/// (curly apostrophes, a few letters), so the tokenizer only notes those. Upper-case ASCII letters, the
+/// commonest fold by far, are only noted too and lower-cased in place at the end: the text before each one
+/// need not be copied up to it.
 struct Folder<'a> {
     text: &'a str,
     buf: String,
@@ -140,16 +142,24 @@ struct Folder<'a> {
     /// (where a fold changed a character's length, `buf.len() - copied` after it, wrapping): a byte of the
     /// text after that character, and before the next entry's, lands that much further in `buf`.
     shifts: Vec<(usize, usize)>,
+    /// Where the upper-case ASCII letters of the tokens are in `text`, in order.
+    ascii_capitals: Vec<usize>,
 }
 
 impl<'a> Folder<'a> {
     fn new(text: &'a str) -> Self {
-        Folder { text, buf: String::with_capacity(text.len() + text.len() / 16), copied: 0, shifts: Vec::new() }
+        Folder {
+            text,
+            buf: String::with_capacity(text.len() + text.len() / 16),
+            copied: 0,
+            shifts: Vec::new(),
+            ascii_capitals: Vec::with_capacity(text.len() / 32),
+        }
     }
 
     /// A folder for [`tokenize`] alone, which never touches it.
     fn idle(text: &'a str) -> Self {
-        Folder { text, buf: String::new(), copied: 0, shifts: Vec::new() }
+        Folder { text, buf: String::new(), copied: 0, shifts: Vec::new(), ascii_capitals: Vec::new() }
     }
 
     /// Note a fold at byte `i` that may have changed the character's length (see [`Folder::shifts`]).
@@ -182,12 +192,10 @@ impl<'a> Folder<'a> {
         }
     }
 
-    /// Fold the upper-case ASCII letter `b` at byte `i`.
+    /// Fold the upper-case ASCII letter at byte `i` (at the end: see [`Folder::ascii_capitals`]).
     #[inline]
-    fn fold_ascii_upper(&mut self, i: usize, b: u8) {
-        self.buf.push_str(&self.text[self.copied..i]);
-        self.buf.push(char::from(b.to_ascii_lowercase()));
-        self.copied = i + 1;
+    fn fold_ascii_upper(&mut self, i: usize) {
+        self.ascii_capitals.push(i);
     }
 
     /// Fold the upper-case Cyrillic Ѐ-Я but Ё (U+0400-U+042F but U+0401, which folds to е) at bytes
@@ -209,28 +217,50 @@ impl<'a> Folder<'a> {
             self.buf.push_str(&self.text[self.copied..end]);
         }
         let spans = if self.shifts.is_empty() {
-            // No fold changed a length: every token sits where it does in the text.
+            // No fold changed a length: every token and every capital sits where it does in the text.
+            for &i in &self.ascii_capitals {
+                self.buf[i..i + 1].make_ascii_lowercase();
+            }
             tokens.iter().map(|t| (t.start, t.end)).collect()
         } else {
-            // `shift` is that of the last fold before the byte at hand, `next_at` where the next fold is (past
-            // the end when there is none): most tokens take one compare per end. Folds inside a character never
-            // happen, so one before a byte ends at or before it.
-            let shifts = &self.shifts;
-            let fold_at = |k: usize| shifts.get(k).map_or(usize::MAX, |&(i, _)| i);
-            let mut next = 0;
-            let mut next_at = fold_at(0);
-            let mut shift = 0usize;
-            let mut shifted = |at: usize| {
-                while next_at < at {
-                    shift = shifts[next].1;
-                    next += 1;
-                    next_at = fold_at(next);
-                }
-                at.wrapping_add(shift)
-            };
-            tokens.iter().map(|t| (shifted(t.start), shifted(t.end))).collect()
+            let mut capital = Shifted::new(&self.shifts);
+            for &i in &self.ascii_capitals {
+                let at = capital.at(i);
+                self.buf[at..at + 1].make_ascii_lowercase();
+            }
+            let mut token = Shifted::new(&self.shifts);
+            tokens.iter().map(|t| (token.at(t.start), token.at(t.end))).collect()
         };
         Folded { buf: self.buf, spans }
+    }
+}
+
+/// Where bytes of the text, asked for in increasing order, are in the folded document (see
+/// [`Folder::shifts`]).
+struct Shifted<'s> {
+    shifts: &'s [(usize, usize)],
+    /// The shift of the last fold before the byte at hand.
+    shift: usize,
+    /// The next fold, and where it is (past the end when there is none): most bytes take one compare.
+    next: usize,
+    next_at: usize,
+}
+
+impl<'s> Shifted<'s> {
+    fn new(shifts: &'s [(usize, usize)]) -> Self {
+        Shifted { shifts, shift: 0, next: 0, next_at: shifts.first().map_or(usize::MAX, |&(i, _)| i) }
+    }
+
+    /// Where byte `at` of the text (no less than the last one asked for) is in the folded document. Folds
+    /// inside a character never happen, so one before a byte ends at or before it.
+    #[inline]
+    fn at(&mut self, at: usize) -> usize {
+        while self.next_at < at {
+            self.shift = self.shifts[self.next].1;
+            self.next += 1;
+            self.next_at = self.shifts.get(self.next).map_or(usize::MAX, |&(i, _)| i);
+        }
+        at.wrapping_add(self.shift)
     }
 }
 
@@ -517,7 +547,7 @@ fn scan_word<const FOLD: bool>(bytes: &[u8], mut i: usize, f: &mut Folder, w: &m
             class::UPPER => {
                 w.letters(1, 1);
                 if FOLD {
-                    f.fold_ascii_upper(i, b);
+                    f.fold_ascii_upper(i);
                 }
                 i += 1;
                 continue;
