@@ -70,7 +70,8 @@ pub enum Role {
 }
 
 /// A piece of a document's text (a mention's sentence). The mentions of one document share one copy of its
-/// text, so a sentence costs no allocation of its own; it reads, prints and serializes as the `str` it is.
+/// text, so a sentence costs no allocation of its own (and a mention kept keeps its document's text); it
+/// reads, prints and serializes as the `str` it is.
 ///
 /// ```
 /// # use incimap::extract::Excerpt;
@@ -423,8 +424,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
 
     /// Candidates from the resolver (which may know spellings the exact key does not), remembered in the
     /// span's hit when no region phrase is tied to it, else by name and phrase; none when they could only be
-    /// the span's own places. The span's name and region phrase (in `text`)
-    /// are the query; its name key, when the lookup worked it out, spares the resolver working it out again.
+    /// the span's own places. The span's name and region phrase (in `text`) are the query; its name key, when
+    /// the lookup worked it out, spares the resolver working it out again.
     fn resolver_candidates(&self, sp: &Span, text: &str) -> Rc<[u32]> {
         let (name, name_key, region) = (&*sp.name, sp.name_key(), sp.region_text.map(|(a, b)| &text[a..b]));
         if region.is_none()
