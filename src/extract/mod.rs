@@ -572,6 +572,18 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 {
                     max += 1;
                 }
+                // A lone capitalised common word ("The", "Russian") with no settlement cue before it is never a
+                // place: `plausible` turns it down whether the gazetteer knows it or not, and it is no unknown
+                // village either. Its classes decide as `plausible` does unless a possessive was cut off.
+                if max == i + 1
+                    && !cue
+                    && (classes[i] & words::NOT_PLACE != 0
+                        || (t.script == Script::Latin && classes[i] & words::ENGLISH != 0))
+                    && strip_possessive(lower.word(i)).len() == lower.word(i).len()
+                {
+                    i += 1;
+                    continue;
+                }
                 for end in (i + 1..=max).rev() {
                     let surface = strip_possessive(&text[t.start..tokens[end - 1].end]);
                     if let Some(h) = self.lookup(surface, t.script == Script::Cyrillic) {
