@@ -87,26 +87,22 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    let docs = corpus(&gaz, &["tests/data/articles", "examples", "tests/data/eval"], 8 << 20);
-    let bytes: usize = docs.iter().map(String::len).sum();
-    let mut g = c.benchmark_group("realistic");
-    g.sample_size(10);
-    g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("mentions", |bch| bch.iter(|| mentions(&docs)));
-    g.finish();
-
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    if !seeds.is_dir() {
+    // The other corpora, `mentions` only.
+    let mut mentions_group = |name: &str, dirs: &[&str]| {
+        let docs = corpus(&gaz, dirs, 8 << 20);
+        let bytes: usize = docs.iter().map(String::len).sum();
+        let mut g = c.benchmark_group(name);
+        g.sample_size(10);
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("mentions", |bch| bch.iter(|| mentions(&docs)));
+        g.finish();
+    };
+    mentions_group("realistic", &["tests/data/articles", "examples", "tests/data/eval"]);
+    if Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds").is_dir() {
+        mentions_group("seeds", &["../shared/seeds"]);
+    } else {
         eprintln!("note: ../shared/seeds is absent (a plain clone): the seeds group is skipped");
-        return;
     }
-    let docs = corpus(&gaz, &["../shared/seeds"], 8 << 20);
-    let bytes: usize = docs.iter().map(String::len).sum();
-    let mut g = c.benchmark_group("seeds");
-    g.sample_size(10);
-    g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("mentions", |bch| bch.iter(|| mentions(&docs)));
-    g.finish();
 }
 
 criterion_group!(benches, bench);
