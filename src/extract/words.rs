@@ -158,24 +158,27 @@ thread_local! {
     static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
 }
 
-/// Slots of the memo for words of up to sixteen bytes (a power of two).
+/// Slots of the memo for words of up to eight bytes (a power of two).
+const TINY_SLOTS: usize = 16384;
+/// Slots of the memo for words of nine to sixteen bytes (a power of two).
 const SHORT_SLOTS: usize = 16384;
 /// Slots of the memo for words of seventeen to thirty-two bytes (a power of two).
 const LONG_SLOTS: usize = 4096;
 
-/// Classes of words seen on this thread: direct-mapped memos for words of up to sixteen bytes (most words,
-/// Cyrillic ones of up to eight letters) and of up to thirty-two bytes (Cyrillic words of up to sixteen
-/// letters), which need neither string hashing nor a byte-by-byte comparison, in front of a map for all
-/// words.
+/// Classes of words seen on this thread: direct-mapped memos for words of up to eight bytes (most English
+/// words, Cyrillic ones of up to four letters), of up to sixteen bytes (Cyrillic words of up to eight
+/// letters) and of up to thirty-two bytes, which need neither string hashing nor a byte-by-byte comparison,
+/// in front of a map for all words.
 struct Cache {
     map: FxHashMap<Box<str>, Classes>,
+    tiny: Memo<1, TINY_SLOTS>,
     short: Memo<2, SHORT_SLOTS>,
     long: Memo<4, LONG_SLOTS>,
 }
 
 impl Default for Cache {
     fn default() -> Self {
-        Cache { map: FxHashMap::default(), short: Memo::new(), long: Memo::new() }
+        Cache { map: FxHashMap::default(), tiny: Memo::new(), short: Memo::new(), long: Memo::new() }
     }
 }
 
@@ -247,9 +250,10 @@ impl Cache {
     /// [`Memo::key`]); `word` makes the word as a `str` when the memos do not know it.
     #[inline(always)]
     fn classes<'w>(&mut self, rest: &[u8], len: usize, word: impl FnOnce() -> &'w str) -> Classes {
-        let Cache { map, short, long } = self;
+        let Cache { map, tiny, short, long } = self;
         match len {
-            1..=16 => short.classes(rest, len, || Self::looked_up(map, word())),
+            1..=8 => tiny.classes(rest, len, || Self::looked_up(map, word())),
+            9..=16 => short.classes(rest, len, || Self::looked_up(map, word())),
             17..=32 => long.classes(rest, len, || Self::looked_up(map, word())),
             _ => Self::looked_up(map, word()),
         }
