@@ -188,6 +188,25 @@ fn region_hint_is_a_hard_filter() {
     assert_eq!(best_id(&resolve_in("Maloyaroslavets", "Maloyaroslavetsky district")), Some(530849));
 }
 
+/// A district named alone is placed at its centre, also where GeoNames gives the centre no admin2 code and
+/// the district's adjective is not the plain -sky of its name. The centres are those of the districts'
+/// Wikipedia articles; the ids and regions are the GeoNames rows (all PPL in RU.09, Belgorod Oblast):
+/// 542571 Krasnaya Yaruga (Krasnoyaruzhsky), 554973 Ivnya (Ivnyansky), 544707 Korocha (Korochansky).
+#[test]
+fn districts_named_after_two_word_and_vowel_ending_centres() {
+    for (district, id) in [
+        ("Krasnoyaruzhsky district", 542571),
+        ("Краснояружский район", 542571),
+        ("Краснояружський район", 542571),
+        ("Ivnyansky district", 554973),
+        ("Корочанский район", 544707),
+    ] {
+        let r = resolve(district);
+        assert_eq!(best_id(&r), Some(id), "{district}: {}", r.reason);
+        assert_eq!(r.best.as_ref().map(|b| b.admin1.as_str()), Some("RU.09"), "{district}");
+    }
+}
+
 #[test]
 fn country_hint_is_a_hard_filter() {
     let mut q = Query::new("Donetsk");

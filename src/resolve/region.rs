@@ -649,7 +649,7 @@ fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Opt
             if k.len() < 3 {
                 continue;
             }
-            for a in adjective_stems(&k) {
+            for a in seat_adjective_stems(&k) {
                 if let Some(found) = best.get_mut(a.as_str())
                     // the first of equally prominent places
                     && found.is_none_or(|f| rank(p) > rank(&gaz.places[f as usize]))
@@ -757,6 +757,33 @@ pub(crate) fn adjective_stems(stem: &str) -> Vec<String> {
     out
 }
 
+/// The adjective stems a district named after place key `k` may carry: [`adjective_stems`], and two
+/// forms only district names take (so not tried on region phrases, where they would find false regions):
+/// a two-word name joined into one adjective (Krasnaya Yaruga → Krasnoyaruzhsky, Stary Oskol →
+/// Starooskolsky, Velyka Pysarivka → Velykopysarivskyi), and -a names with -ansky (Korocha → Korochansky,
+/// Ivnya → Ivnyansky, Sudzha → Sudzhansky).
+fn seat_adjective_stems(k: &str) -> Vec<String> {
+    let mut out = adjective_stems(k);
+    if let Some((first, second)) = k.split_once(' ')
+        && !second.contains(' ')
+    {
+        let first_stem = ["aia", "oe", "ie", "ii", "ia", "i", "a"]
+            .iter()
+            .find_map(|e| first.strip_suffix(e).filter(|s| s.len() >= 3));
+        if let Some(first_stem) = first_stem {
+            for second_stem in adjective_stems(second) {
+                out.push(format!("{first_stem}o{second_stem}"));
+                out.push(format!("{first_stem}e{second_stem}"));
+            }
+        }
+    } else if k.len() > 3 && k.ends_with('a') {
+        out.push(format!("{k}nsk"));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The stem of a colloquial region name in -щина (Белгородщина → belgorod, Курщина → kur(sk)).
 fn colloquial_stem(stem: &str) -> Option<String> {
     if stem.contains(' ') {
@@ -840,7 +867,7 @@ mod tests {
             if k.len() < 3 || p.admin1.is_empty() {
                 continue;
             }
-            for a in adjective_stems(&k) {
+            for a in seat_adjective_stems(&k) {
                 let e = by_adjective.entry((p.admin1_code(), a)).or_insert(i as u32);
                 if rank(p) > rank(&gaz.places[*e as usize]) {
                     *e = i as u32;
@@ -892,6 +919,17 @@ mod tests {
         assert!(adjective_stems("borovski").contains(&"borovsk".to_string()));
         assert!(adjective_stems("petropavlovka").contains(&"petropavlovsk".to_string()));
         assert_eq!(adjective_of_phrase("voronezhskoi").as_deref(), Some("voronezhsk"));
+        // District names only: two words joined, and -a names with -ansky.
+        for (place, district) in [
+            ("krasnaia iaruga", "krasnoiaruzhsk"),
+            ("stari oskol", "starooskolsk"),
+            ("velika pisarivka", "velikopisarivsk"),
+            ("korocha", "korochansk"),
+            ("ivnia", "ivniansk"),
+        ] {
+            assert!(seat_adjective_stems(place).contains(&district.to_string()), "{place}");
+            assert!(!adjective_stems(place).contains(&district.to_string()), "{place}");
+        }
         assert_eq!(adjective_of_phrase("kursk"), None);
     }
 }
