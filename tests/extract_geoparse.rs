@@ -357,3 +357,59 @@ fn a_shared_district_name_follows_each_documents_oblast() {
     let ms = run(&krasnodar, None);
     incident_at(&ms, 512051, Precision::Near);
 }
+
+/// The wounded taken to a hospital elsewhere: the hospital's town is context, the site an incident. A
+/// hospital that is itself hit stays an incident site. (GeoNames: 495112 Shebekino, 693942 Shostka, 689304
+/// Vovchansk, 692194 Sumy.)
+#[test]
+fn hospitals_the_wounded_are_taken_to_are_context() {
+    let ms = run(
+        "Беспилотник атаковал автомобиль в Шебекино, двоих раненых доставили в областную больницу в Белгороде.",
+        None,
+    );
+    incident_at(&ms, 495112, Precision::Exact);
+    all_context(&ms, "Белгороде");
+    let ms = run("Уламки дрона впали у Шостці, пораненого чоловіка госпіталізували до лікарні у Сумах.", None);
+    incident_at(&ms, 693942, Precision::Exact);
+    all_context(&ms, "Сумах");
+    let ms = run("Shelling damaged a school in Vovchansk; the wounded were taken to hospital in Kharkiv.", None);
+    incident_at(&ms, 689304, Precision::Exact);
+    all_context(&ms, "Kharkiv");
+    let ms = run("Дрон попал в здание больницы в Сумах, двое медиков госпитализированы.", None);
+    incident_at(&ms, 692194, Precision::Exact);
+}
+
+/// Air defence going off over a place reports an interception there; air defence only mentioned does not.
+#[test]
+fn air_defence_going_off_over_a_place_is_an_incident() {
+    let ms = run("Ночью над Шебекино сработала система ПВО, сообщил губернатор.", None);
+    incident_at(&ms, 495112, Precision::Exact);
+    let ms = run("Вночі над Шосткою спрацювала ППО.", None);
+    incident_at(&ms, 693942, Precision::Exact);
+    let ms = run("Жители Курска выложили в сеть видео работы ПВО.", None);
+    all_context(&ms, "Курска");
+}
+
+/// Russian villages in Ukrainian spelling: -овка/-евка written -івка, бес- written без-. (GeoNames, only under
+/// their Russian names: 576666 Bessonovka and 473856 Veydelevka, Belgorod Oblast; 549617 Khomutovka, Kursk
+/// Oblast.)
+#[test]
+fn russian_villages_in_ukrainian_spelling() {
+    let ms = run("Уламки ракети впали у селі Безсонівка Бєлгородського району.", None);
+    incident_at(&ms, 576666, Precision::Exact);
+    let ms = run("Дрон атакував адмінбудівлю у Вейделівці Бєлгородської області.", None);
+    incident_at(&ms, 473856, Precision::Exact);
+    let ms = run("Під обстріл потрапила Хомутівка Курської області.", None);
+    incident_at(&ms, 549617, Precision::Exact);
+}
+
+/// A district named after its town is placed near the town, also where GeoNames does not list the
+/// district (Ukraine's raions since 2020: Shostka raion, centre 693942 Shostka) or its centre's name
+/// changes in the adjective (Krasnoyaruzhsky district, centre 542571 Krasnaya Yaruga).
+#[test]
+fn districts_named_after_their_towns() {
+    let ms = run("За добу громади Шосткинського району Сумської області зазнали 30 обстрілів.", None);
+    incident_at(&ms, 693942, Precision::Near);
+    let ms = run("В понедельник под минометный обстрел попал Краснояружский район.", None);
+    incident_at(&ms, 542571, Precision::Near);
+}

@@ -662,6 +662,9 @@ pub static INCIDENT_STEMS: &[&str] = &[
     "уничтож",
     "подавлен",
     "перехвач",
+    // air defence going off over a place ("над поселком сработала ПВО"); not "ПВО" alone, which also
+    // comes in "видео работы ПВО"
+    "сработал",
     // Ukrainian
     "впав",
     "впала",
@@ -693,6 +696,7 @@ pub static INCIDENT_STEMS: &[&str] = &[
     "снаряд",
     "знищ",
     "прильот",
+    "спрацювал",
 ];
 
 /// Words that make an otherwise triggering sentence not about an event here: general statements, plans.
@@ -806,7 +810,17 @@ pub static DESTINATION_STEMS: &[&str] = &[
     "розміщ",
     "вирушають",
     "доправ",
+    "евакую",
+    "доставлен",
+    "hospitalis",
+    "hospitaliz",
+    "госпитализ",
+    "госпіталіз",
 ];
+
+/// Hospital words: after "taken to" / "доставлены в" / "госпіталізовано до", the place where the hospital is
+/// is where the wounded were treated, not where they were hurt.
+pub static HOSPITAL_STEMS: &[&str] = &["hospital", "больниц", "госпитал", "лікарн", "шпитал"];
 
 /// Verbs that house people: after one, "в"/"у" before a place marks a destination ("розміщують у Конотопі").
 pub static HOUSING_STEMS: &[&str] = &["розміщ", "размещ", "housed", "accommodat", "поселил", "поселяют"];

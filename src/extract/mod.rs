@@ -355,6 +355,25 @@ impl<'r, 'g> Extractor<'r, 'g> {
             found = Some(p);
             std::ops::ControlFlow::Break(())
         });
+        if found.is_none() {
+            // A Russian village written the Ukrainian way (Безсонівка, Безсонівці → Бессоновка): the form
+            // itself or its first base form that respells to a known name; only Russian places count.
+            let mut respelt = |cand: &str| {
+                let places: Vec<u32> = crate::names::russian_spellings(cand)
+                    .iter()
+                    .flat_map(|k| self.places_for_key(k).to_vec())
+                    .filter(|&i| self.gaz.places[i as usize].country == "RU")
+                    .collect();
+                if places.is_empty() {
+                    return std::ops::ControlFlow::Continue(());
+                }
+                found = Some(Rc::from(places));
+                std::ops::ControlFlow::Break(())
+            };
+            if respelt(&key).is_continue() {
+                let _ = crate::names::try_for_each_lemma(&key, respelt);
+            }
+        }
         if let Some(places) = found {
             let name = self.display_name(&places);
             let key = crate::names::key(&name);

@@ -462,6 +462,13 @@ pub fn core_candidates(core: &str) -> Vec<String> {
                 for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
                     push(stem, suf);
                 }
+                // -а/-я towns take -ин-/-ан-/-ян- before the ending: Шостка → Шосткинський, Суджа → Суджанский,
+                // Ивня → Ивнянский.
+                for (infix, ending) in [("ин", "а"), ("ан", "а"), ("ян", "я")] {
+                    if let Some(town) = stem.strip_suffix(infix) {
+                        push(town, ending);
+                    }
+                }
             }
         }
         push(lower, "");
@@ -471,6 +478,12 @@ pub fn core_candidates(core: &str) -> Vec<String> {
             if let Some(stem) = lower.strip_suffix(e) {
                 for suf in ["sk", "", "o", "a", "e", "i", "y"] {
                     push(stem, suf);
+                }
+                // As in Cyrillic: Shostkynskyi → Shostka, Sudzhansky → Sudzha, Ivnyansky → Ivnya.
+                for (infix, ending) in [("yn", "a"), ("in", "a"), ("yan", "ya"), ("ian", "ia"), ("an", "a")] {
+                    if let Some(town) = stem.strip_suffix(infix) {
+                        push(town, ending);
+                    }
                 }
             }
         }
@@ -652,6 +665,11 @@ mod tests {
                     for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
                         push(format!("{stem}{suf}"));
                     }
+                    for (infix, ending) in [("ин", "а"), ("ан", "а"), ("ян", "я")] {
+                        if let Some(town) = stem.strip_suffix(infix) {
+                            push(format!("{town}{ending}"));
+                        }
+                    }
                 }
             }
             push(lower.clone());
@@ -661,6 +679,11 @@ mod tests {
                 if let Some(stem) = lower.strip_suffix(e) {
                     for suf in ["sk", "", "o", "a", "e", "i", "y"] {
                         push(format!("{stem}{suf}"));
+                    }
+                    for (infix, ending) in [("yn", "a"), ("in", "a"), ("yan", "ya"), ("ian", "ia"), ("an", "a")] {
+                        if let Some(town) = stem.strip_suffix(infix) {
+                            push(format!("{town}{ending}"));
+                        }
                     }
                 }
             }
@@ -710,6 +733,12 @@ mod tests {
         assert!(core_candidates("Borovsky").contains(&"borovsk".to_string()));
         assert!(core_candidates("Graivoron").contains(&"grayvoron".to_string()));
         assert!(core_candidates("Сумщині").contains(&"суми".to_string()));
+        // Districts of -а/-я towns: Shostka, Sudzha, Ivnya.
+        assert!(core_candidates("Шосткинського").contains(&"шостка".to_string()));
+        assert!(core_candidates("Суджанском").contains(&"суджа".to_string()));
+        assert!(core_candidates("Ивнянский").contains(&"ивня".to_string()));
+        assert!(core_candidates("Shostkynskyi").contains(&"shostka".to_string()));
+        assert!(core_candidates("Sudzhansky").contains(&"sudzha".to_string()));
     }
 
     #[test]

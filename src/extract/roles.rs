@@ -170,6 +170,11 @@ pub fn classify(
     {
         return (Role::Context, "destination");
     }
+    // Where the wounded were taken for treatment: "taken to hospital in Belgorod", "доставлены в больницу №2 в
+    // Белгороде", "госпіталізовано до лікарні у Харкові", "доставили в больницу Трубчевска".
+    if v.has(words::DESTINATION) && v.has(words::HOSPITAL) && hospital_before(v, tokens, first) {
+        return (Role::Context, "hospital the wounded were taken to");
+    }
     // A reference point: "Zolochiv, northwest of Kharkiv".
     if n_before >= 2 && before[0] == "of" && is_direction(before[1]) {
         let k = first.saturating_sub(2);
@@ -208,6 +213,52 @@ pub fn classify(
         return (Role::Context, "hedged statement");
     }
     if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, "no event in sentence") }
+}
+
+/// Does the place at token `first` name where a hospital the wounded were taken to is? A hospital word
+/// among the four tokens before it, with only lower-case words, numbers and `№` between, that is itself a
+/// sending verb ("hospitalised in") or follows "to"/"до"/"в" ("taken to hospital in", "в городскую
+/// больницу №2 в"), not "a hospital in" (a drone hit a hospital in Sumy: the place is an incident site).
+fn hospital_before(v: &View, tokens: &[Token], first: usize) -> bool {
+    let s_first = v.first();
+    let between = |j: usize| {
+        v.class(j) & words::TRIGGER == 0 && !tokens[j].cap && (tokens[j].kind == Kind::Word || v.w(j) == "№")
+    };
+    let mut j = first;
+    for _ in 0..4 {
+        if j == s_first {
+            return false;
+        }
+        j -= 1;
+        if v.class(j) & words::HOSPITAL != 0 {
+            if v.class(j) & words::DESTINATION != 0 {
+                return true;
+            }
+            // "to" before the hospital word, past at most two adjectives ("до обласної лікарні", "в городскую
+            // больницу", "to the regional hospital"); not past a noun ("в здание больницы").
+            let mut k = j;
+            for _ in 0..3 {
+                if k == s_first {
+                    return false;
+                }
+                k -= 1;
+                let x = v.w(k);
+                if matches!(x, "to" | "into" | "до" | "в" | "во" | "у") {
+                    return true;
+                }
+                let adjective = matches!(x, "a" | "the" | "local" | "regional" | "city" | "central" | "district")
+                    || ["ую", "юю", "ої", "ой", "ей"].iter().any(|e| x.ends_with(e));
+                if !adjective || !between(k) {
+                    return false;
+                }
+            }
+            return false;
+        }
+        if !between(j) {
+            return false;
+        }
+    }
+    false
 }
 
 /// Words before a place that put an event near it rather than in it.

@@ -73,6 +73,8 @@ pub const GENERIC_WEAPON: Classes = 0b111 << GENERIC_WEAPON_SHIFT;
 const GENERIC_WEAPON_SHIFT: u32 = 24;
 /// "between" ("между", "між"): starts a "between A and B" pair (see [`BETWEEN_WORDS`]).
 pub const BETWEEN: Classes = 1 << 27;
+/// A hospital word ("hospital", "больницу", "лікарні"; see [`super::lexicon::HOSPITAL_STEMS`]).
+pub const HOSPITAL: Classes = 1 << 28;
 
 /// The words that start a "between A and B" pair.
 pub const BETWEEN_WORDS: &[&str] = &["between", "между", "між"];
@@ -111,6 +113,9 @@ pub fn classify(word: &str) -> Classes {
     }
     if super::lexicon::has_stem(word, super::lexicon::HOUSING_STEMS) {
         c |= HOUSING;
+    }
+    if super::lexicon::has_stem(word, super::lexicon::HOSPITAL_STEMS) {
+        c |= HOSPITAL;
     }
     if super::lexicon::CAPTION_LETTERS.iter().any(|l| word.contains(l)) {
         c |= CAPTION;

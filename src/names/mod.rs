@@ -338,6 +338,39 @@ pub fn lemma_keys(name: &str) -> Vec<String> {
     out
 }
 
+/// The Russian spellings, in key form, a Russian place name written the Ukrainian way (`name_key`, a
+/// [`key`]) may have: Ukrainian closes the -овка and -евка of Russian villages to -івка (Бессоновка →
+/// Безсонівка, Вейделевка → Вейделівка) and keeps без- before a voiceless consonant where Russian writes
+/// бес-. Empty when neither applies. Guesses, for names the gazetteer does not know as written; the caller
+/// keeps only Russian places.
+///
+/// ```
+/// use incimap::names::{key, russian_spellings};
+/// assert_eq!(russian_spellings(&key("Безсонівка")), [key("Бессоновка"), key("Бессоневка")]);
+/// assert!(russian_spellings(&key("Вейделівка")).contains(&key("Вейделевка")));
+/// assert!(russian_spellings(&key("Белгород")).is_empty());
+/// ```
+pub fn russian_spellings(name_key: &str) -> Vec<String> {
+    let mut out = name_key.to_string();
+    let mut changed = false;
+    if out.starts_with("bez") && out[3..].starts_with(['s', 'k', 'p', 't', 'f', 'h', 'c']) {
+        out.replace_range(..3, "bes");
+        changed = true;
+    }
+    match out.rfind("ivk").filter(|&at| at >= MIN_STEM) {
+        // Keys write doubled letters once (бесс → bes).
+        Some(at) => ["ovk", "evk"]
+            .iter()
+            .map(|vowel| {
+                out.replace_range(at..at + 3, vowel);
+                key(&out)
+            })
+            .collect(),
+        None if changed => vec![key(&out)],
+        None => Vec::new(),
+    }
+}
+
 /// Ending (in key form) → what the base form ends with instead. Longest endings first matter only for
 /// readability: every matching ending contributes its candidates.
 const ENDINGS: &[(&str, &[&str])] = &[
