@@ -355,7 +355,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
             found = Some(p);
             std::ops::ControlFlow::Break(())
         });
-        if found.is_none() {
+        // Only words with -iv- or без- can respell (base forms change endings only).
+        if found.is_none() && (key.contains("iv") || key.starts_with("bez")) {
             // A Russian village written the Ukrainian way (Безсонівка, Безсонівці → Бессоновка): the form
             // itself or its first base form that respells to a known name; only Russian places count.
             let mut respelt = |cand: &str| {

@@ -351,6 +351,9 @@ pub fn lemma_keys(name: &str) -> Vec<String> {
 /// assert!(russian_spellings(&key("Белгород")).is_empty());
 /// ```
 pub fn russian_spellings(name_key: &str) -> Vec<String> {
+    if !name_key.contains("ivk") && !name_key.starts_with("bez") {
+        return Vec::new();
+    }
     let mut out = name_key.to_string();
     let mut changed = false;
     if out.starts_with("bez") && out[3..].starts_with(['s', 'k', 'p', 't', 'f', 'h', 'c']) {
