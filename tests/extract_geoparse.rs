@@ -413,3 +413,32 @@ fn districts_named_after_their_towns() {
     let ms = run("В понедельник под минометный обстрел попал Краснояружский район.", None);
     incident_at(&ms, 542571, Precision::Near);
 }
+
+/// An earlier event retold as background is context when the report has incidents of its own; when it has
+/// none, the earlier event is the story. (GeoNames: 495112 Shebekino, 486816 Sudzha, 712926 Balakliia,
+/// 703656 Kupiansk, 578072 Belgorod.)
+#[test]
+fn earlier_events_told_as_background_are_context() {
+    let role_of = |ms: &[Mention], name: &str| ms.iter().find(|m| m.mention == name).map(|m| m.role);
+    // A month without a day, three months before the report.
+    let text = "Во вторник дрон атаковал автомобиль в Шебекино.\n\nВ мае беспилотник упал в Судже.";
+    let ms = run(text, Some("2024-08-09"));
+    incident_at(&ms, 495112, Precision::Exact);
+    assert_eq!(role_of(&ms, "Судже"), Some(Role::Context), "{:#?}", summary(&ms));
+    // The month before the report's may be what the report sums up: still an incident.
+    let ms = run(text, Some("2024-06-09"));
+    assert_eq!(role_of(&ms, "Судже"), Some(Role::Incident), "{:#?}", summary(&ms));
+    // The same earlier event alone is the report's story.
+    let ms = run("В мае беспилотник упал в Судже.", Some("2024-08-09"));
+    incident_at(&ms, 486816, Precision::Exact);
+    // Said outright, no report date needed. An earlier event with its day stays an incident, with that day.
+    let text = "Вчора КАБ влучив у Куп'янськ. Торік такого ж удару зазнала Балаклія. \
+                On 30 December a missile hit Belgorod.";
+    let ms = run(text, Some("2024-03-19"));
+    incident_at(&ms, 703656, Precision::Exact);
+    assert_eq!(role_of(&ms, "Балаклія"), Some(Role::Context), "{:#?}", summary(&ms));
+    assert_eq!(incident_at(&ms, 578072, Precision::Exact).date.as_deref(), Some("2023-12-30"));
+    // After the place, only its own clause counts: today's shelling of a town taken last year.
+    let ms = run("Artillery shelled Kupiansk on Monday. Drones hit Balakliia, which was retaken last year.", None);
+    incident_at(&ms, 712926, Precision::Exact);
+}

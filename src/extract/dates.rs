@@ -206,6 +206,120 @@ fn find_from<'w>(
     None
 }
 
+/// The month a folded word names where a month stands without a day: English names and the Russian and
+/// Ukrainian locatives ("in May", "в мае", "у травні").
+fn month_alone(w: &str) -> Option<u32> {
+    match w {
+        "january" | "январе" | "січні" => Some(1),
+        "february" | "феврале" | "лютому" => Some(2),
+        "march" | "марте" | "березні" => Some(3),
+        "april" | "апреле" | "квітні" => Some(4),
+        "may" | "мае" | "травні" => Some(5),
+        "june" | "июне" | "червні" => Some(6),
+        "july" | "июле" | "липні" => Some(7),
+        "august" | "августе" | "серпні" => Some(8),
+        "september" | "сентябре" | "вересні" => Some(9),
+        "october" | "октябре" | "жовтні" => Some(10),
+        "november" | "ноябре" | "листопаді" => Some(11),
+        "december" | "декабре" | "грудні" => Some(12),
+        _ => None,
+    }
+}
+
+/// Word pairs that date a sentence to before the report: "last year", "в прошлом году", "минулого року". Not
+/// "last month": a report of last month's strike is often the story itself.
+const EARLIER_PAIRS: &[(&str, &str)] = &[
+    ("last", "year"),
+    ("last", "summer"),
+    ("last", "spring"),
+    ("last", "autumn"),
+    ("last", "fall"),
+    ("last", "winter"),
+    ("year", "ago"),
+    ("years", "ago"),
+    ("прошлом", "году"),
+    ("прошлого", "года"),
+    ("прошлым", "летом"),
+    ("прошлой", "весной"),
+    ("прошлой", "осенью"),
+    ("прошлой", "зимой"),
+    ("год", "назад"),
+    ("года", "назад"),
+    ("минулого", "року"),
+    ("минулому", "році"),
+    ("минулого", "літа"),
+    ("минулої", "весни"),
+    ("минулої", "осені"),
+    ("минулої", "зими"),
+    ("рік", "тому"),
+    ("роки", "тому"),
+];
+
+/// Words that date a sentence to the report's own days besides weekdays and "yesterday".
+const RECENT_WORDS: &[&str] = &["overnight", "ночью", "накануне", "вночі", "уночі", "напередодні"];
+
+/// Does the folded word date a sentence to the report's own days: a weekday, "yesterday", "overnight"?
+pub(super) fn is_now_word(w: &str) -> bool {
+    WEEKDAYS.iter().any(|(n, _)| *n == w) || days_back(w).is_some() || RECENT_WORDS.contains(&w)
+}
+
+/// Can the folded word mark an earlier event ([`earlier_event_marker`] looks at no other word)?
+pub(super) fn is_earlier_word(w: &str) -> bool {
+    year(w).is_some()
+        || w == "торік"
+        || w.starts_with("торішн")
+        || month_alone(w).is_some()
+        || EARLIER_PAIRS.iter().any(|&(_, second)| second == w)
+}
+
+/// Where the sentence first marks an earlier event, told as background to the report ("since the shelling
+/// that emptied Shebekino last June", «Торік восени подібного удару зазнав Чугуїв», "in 2023 a FAB-500 fell
+/// on Belgorod"): the word that says so ("last year", "earlier this year", «в прошлом году», «торік») or,
+/// against the report date, a month named without a day two months or more before the report's, or a year
+/// before the report's. `None` when it marks none, or also names one of the report's days (a weekday,
+/// "yesterday", "overnight"). Which of its places the mark covers: [`marks_place`].
+///
+/// A month just before the report's is not enough: a report often sums up the month before. An earlier
+/// event with its day ("on April 20 a bomb fell on Belgorod") is not background either: it is an incident
+/// with its own date, which a reader can match with the report that first told it.
+pub fn earlier_event_marker(view: &View, report: Option<NaiveDate>) -> Option<usize> {
+    if !view.has(words::EARLIER) || view.has(words::NOW) {
+        return None;
+    }
+    let first = view.first();
+    let next = |i: usize| if i + 1 < view.last() { view.w(i + 1) } else { "" };
+    for i in view.with_class(words::EARLIER) {
+        let x = view.w(i);
+        let before = if i > first { view.w(i - 1) } else { "" };
+        let mut earlier = x == "торік"
+            || x.starts_with("торішн")
+            || EARLIER_PAIRS.contains(&(before, x))
+            || x == "year" && before == "this" && i >= first + 2 && view.w(i - 2) == "earlier";
+        if let Some(m) = month_alone(x)
+            && day(next(i)).is_none()
+        {
+            let back = report.map(|r| (r.month() + 12 - m) % 12);
+            earlier |= before == "last" || matches!(before, "in" | "в" | "во" | "у") && back.is_some_and(|b| b >= 2);
+        }
+        if let Some(y) = year(x)
+            && matches!(before, "in" | "в" | "у")
+        {
+            earlier |= report.is_some_and(|r| y < r.year());
+        }
+        if earlier {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Does the earlier-event mark at token `marker` ([`earlier_event_marker`]) cover the place ending at token
+/// `place_end`? A mark before the place does; one after it only in the place's own clause, before any
+/// comma, dash or semicolon ("shelled Rubizhne, which Russia took last year" is today's shelling).
+pub fn marks_place(view: &View, marker: usize, place_end: usize) -> bool {
+    marker < place_end || !(place_end..marker).any(|i| matches!(view.w(i), "," | ";" | "—" | "–"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

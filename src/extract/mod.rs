@@ -798,22 +798,46 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 _ => last_iso.insert((d, iso_date(d))).1.clone(),
             }
         };
-        // Spans come in text order: one sentence view (and its weapon, once asked for) at a time.
+        // Spans come in text order: one sentence at a time, with what is asked of it once worked out.
         type SentenceWeapon = Option<(&'static str, Option<CompactString>)>;
+        struct Current<'a> {
+            sentence: usize,
+            view: words::View<'a>,
+            evidence: Excerpt,
+            weapon: Option<SentenceWeapon>,
+            earlier_marker: Option<Option<usize>>,
+        }
         let source: Arc<str> = self.source_name(source);
-        let mut current: Option<(usize, words::View, Option<SentenceWeapon>, Excerpt)> = None;
+        let mut current: Option<Current> = None;
+        // The incidents (indices in `out`) that an earlier event's sentence tells.
+        let mut earlier: Vec<usize> = Vec::new();
         // The document's text, copied once for its mentions' sentences (when it has mentions).
         let shared_text: Option<Arc<str>> = (!spans.is_empty()).then(|| Arc::from(text));
         for (k, sp) in spans.iter().enumerate() {
             let s = &sents[sp.sent];
-            if current.as_ref().is_none_or(|c| c.0 != sp.sent)
+            if current.as_ref().is_none_or(|c| c.sentence != sp.sent)
                 && let Some(shared) = &shared_text
             {
-                let evidence = Excerpt::new(shared.clone(), tokens[s.first].start..tokens[s.last - 1].end);
-                current = Some((sp.sent, words::View::new(&lower, &classes, s.first, s.last), None, evidence));
+                current = Some(Current {
+                    sentence: sp.sent,
+                    view: words::View::new(&lower, &classes, s.first, s.last),
+                    evidence: Excerpt::new(shared.clone(), tokens[s.first].start..tokens[s.last - 1].end),
+                    weapon: None,
+                    earlier_marker: None,
+                });
             }
-            let Some((_, view, sentence_weapon, evidence)) = current.as_mut() else { continue };
+            let Some(Current { view, evidence, weapon: sentence_weapon, earlier_marker, .. }) = current.as_mut() else {
+                continue;
+            };
             let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
+            // An earlier event retold for background (decided once the document's incidents are known).
+            if role == Role::Incident
+                && let Some(marker) =
+                    *earlier_marker.get_or_insert_with(|| dates::earlier_event_marker(view, report_date))
+                && dates::marks_place(view, marker, sp.last)
+            {
+                earlier.push(out.len());
+            }
             let near = roles::is_near(view, sp.first, sp.last);
             let weapon = if role == Role::Incident {
                 sentence_weapon.get_or_insert_with(|| weapons::find_in(view)).clone()
@@ -882,6 +906,15 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 measurement,
                 sentence: sp.sent,
             });
+        }
+        // Earlier events retold for background are context when the report has incidents of its own; when it
+        // has none, the earlier event is its story ("last month a missile hit Belgorod").
+        if earlier.len() < out.iter().filter(|m| m.role == Role::Incident).count() {
+            for &i in &earlier {
+                let m = &mut out[i];
+                (m.role, m.reason) = (Role::Context, "earlier event, told as background");
+                (m.date, m.weapon, m.weapon_model) = (None, None, None);
+            }
         }
         // Fill missing weapons and dates of an incident from other incident mentions of the same place.
         by_place.clear();

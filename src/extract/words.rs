@@ -75,6 +75,12 @@ const GENERIC_WEAPON_SHIFT: u32 = 24;
 pub const BETWEEN: Classes = 1 << 27;
 /// A hospital word ("hospital", "больницу", "лікарні"; see [`super::lexicon::HOSPITAL_STEMS`]).
 pub const HOSPITAL: Classes = 1 << 28;
+/// A word that can mark an earlier event ("year" of "last year", "торік", "в мае", "2023"; see
+/// [`super::dates::is_earlier_word`]).
+pub const EARLIER: Classes = 1 << 29;
+/// A word that dates a sentence to the report's own days ("Tuesday", "yesterday", "overnight"; see
+/// [`super::dates::is_now_word`]).
+pub const NOW: Classes = 1 << 30;
 
 /// The words that start a "between A and B" pair.
 pub const BETWEEN_WORDS: &[&str] = &["between", "между", "між"];
@@ -101,6 +107,12 @@ pub fn classify(word: &str) -> Classes {
     }
     if super::dates::is_date_word(word) {
         c |= DATE;
+    }
+    if super::dates::is_earlier_word(word) {
+        c |= EARLIER;
+    }
+    if super::dates::is_now_word(word) {
+        c |= NOW;
     }
     if super::weapons::is_weapon_word(word) {
         c |= WEAPON;
