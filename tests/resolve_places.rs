@@ -368,3 +368,20 @@ fn a_capital_named_like_its_region_is_the_city() {
     let r = resolve("Crimea");
     assert_eq!(r.best.as_ref().map(|b| b.admin1.as_str()), Some("UA.11"));
 }
+
+/// A Russian village written the Ukrainian way (-овка/-евка as -івка, бес- as без-) is found under its
+/// Russian name, among Russian places only. GeoNames has Bessonovka twice, 576666 in Belgorod Oblast (RU.09)
+/// and 576663 in Penza Oblast (RU.57), and 549617 Khomutovka (Kursk Oblast) only under Russian names.
+#[test]
+fn russian_villages_in_ukrainian_spelling() {
+    let r = resolve("Безсонівка");
+    assert_eq!(r.status, Status::Ambiguous, "{}", r.reason);
+    for id in [576666, 576663] {
+        assert!(r.candidates.iter().any(|c| c.geonameid == id), "{id}: {:?}", r.candidates);
+    }
+    assert_eq!(best_id(&resolve_in("Безсонівці", "Бєлгородської області")), Some(576666));
+    assert_eq!(best_id(&resolve("Хомутівка")), Some(549617));
+    // A Ukrainian place under its own name is not respelt.
+    let r = resolve("Михайлівка");
+    assert!(r.candidates.iter().all(|c| c.country == "UA"), "{:?}", r.candidates);
+}

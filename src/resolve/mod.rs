@@ -3,8 +3,10 @@
 //!
 //! Matching goes in tiers, each tried only when the earlier ones found nothing inside the hinted
 //! region: the name's [`key`](crate::names::key) (primary, ASCII and alternate names), then the base
-//! forms of an inflected word ([`lemma_keys`](crate::names::lemma_keys): Белгороде → Белгород), then keys
-//! one edit away (a typo; keys of at least [`fuzzy::MIN_FUZZY_LEN`] letters).
+//! forms of an inflected word ([`lemma_keys`](crate::names::lemma_keys): Белгороде → Белгород), then the
+//! Russian spellings of a Russian village written the Ukrainian way
+//! ([`russian_spellings`](crate::names::russian_spellings): Безсонівка → Бессоновка; Russian places only),
+//! then keys one edit away (a typo; keys of at least [`fuzzy::MIN_FUZZY_LEN`] letters).
 //!
 //! A region or country hint is a hard filter on `best`: a place outside it may be listed among the
 //! candidates (after those inside) but is never chosen. Region phrases inside the name are understood
@@ -144,6 +146,8 @@ enum MatchKind {
     Alternate,
     /// A base form of an inflected word (Белгороде → Белгород).
     Inflected,
+    /// The Russian spelling of a Russian place written the Ukrainian way (Безсонівка → Бессоновка).
+    Respelt,
     /// One edit away from a known key.
     Fuzzy,
     /// The query named a region; the place is its administrative centre.
@@ -156,6 +160,7 @@ impl MatchKind {
             MatchKind::Primary => 1.0,
             MatchKind::Alternate => 0.95,
             MatchKind::Inflected => 0.88,
+            MatchKind::Respelt => 0.8,
             MatchKind::Fuzzy => 0.72,
             MatchKind::RegionSeat => 0.6,
         }
@@ -166,6 +171,7 @@ impl MatchKind {
             MatchKind::Primary => "exact name",
             MatchKind::Alternate => "alternate name (GeoNames)",
             MatchKind::Inflected => "base form of an inflected word",
+            MatchKind::Respelt => "Russian spelling of a Ukrainian form (-івка → -овка, без- → бес-)",
             MatchKind::Fuzzy => "one letter off a known name",
             MatchKind::RegionSeat => "administrative centre of the region named",
         }
@@ -746,6 +752,20 @@ impl<'g> Resolver<'g> {
         let cyrillic = name.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
         if !found_inside(&hits) || cyrillic {
             names::for_each_lemma(&k, |cand| self.add_key(cand, true, filter, &mut hits));
+        }
+        // A Russian village written the Ukrainian way (Безсонівка → Бессоновка): Russian places only.
+        if !found_inside(&hits) && cyrillic && (k.contains("iv") || k.starts_with("bez")) {
+            let mut respell = |cand: &str| {
+                for r in names::russian_spellings(cand) {
+                    for e in self.gaz.names_with_key(&r) {
+                        if self.gaz.places[e.place as usize].country == "RU" {
+                            self.add_hit(e.place, MatchKind::Respelt, filter, &mut hits);
+                        }
+                    }
+                }
+            };
+            respell(&k);
+            names::for_each_lemma(&k, respell);
         }
         if !found_inside(&hits) && k.len() >= fuzzy::MIN_FUZZY_LEN && k.len() <= 64 {
             // A one-shot lookup scans the name index; a resolver in steady use builds the index.
