@@ -908,7 +908,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             });
         }
         // Earlier events retold for background are context when the report has incidents of its own; when it
-        // has none, the earlier event is its story ("last month a missile hit Belgorod").
+        // has none, the earlier event is its story (a report on a drone that fell on Sudzha in May).
         if earlier.len() < out.iter().filter(|m| m.role == Role::Incident).count() {
             for &i in &earlier {
                 let m = &mut out[i];

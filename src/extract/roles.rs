@@ -218,7 +218,8 @@ pub fn classify(
 /// Does the place at token `first` name where a hospital the wounded were taken to is? A hospital word
 /// among the four tokens before it, with only lower-case words, numbers and `№` between, that is itself a
 /// sending verb ("hospitalised in") or follows "to"/"до"/"в" ("taken to hospital in", "в городскую
-/// больницу №2 в"), not "a hospital in" (a drone hit a hospital in Sumy: the place is an incident site).
+/// больницу №2 в"); not a hospital that is itself hit ("дрон попал в здание больницы в Сумах": the place is an
+/// incident site).
 fn hospital_before(v: &View, tokens: &[Token], first: usize) -> bool {
     let s_first = v.first();
     let between = |j: usize| {
