@@ -96,6 +96,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             for w in &out.warnings {
                 global.warn(w);
             }
+            if let Some(report) = &out.postal {
+                global.warn(report);
+            }
             build::write_dir(&out.gazetteer, &output)?;
             let m = &out.gazetteer.manifest;
             global.warn(format_args!(
@@ -132,6 +135,8 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
     let gaz = incimap::gazetteer::format::decode(&bytes, &location)?;
     let checksum = build::sha256_hex(&bytes);
     let m = &gaz.manifest;
+    let postal = gaz.places.iter().filter(|p| p.source() == incimap::gazetteer::PlaceSource::Postal).count() as u64;
+    let geonames = gaz.places.len() as u64 - postal;
     let mut out = super::stdout();
     if format == Format::Json {
         let mut v = serde_json::to_value(m)?;
@@ -139,6 +144,7 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
         v["sha256"] = checksum.into();
         v["bytes"] = (bytes.len() as u64).into();
         v["places"] = (gaz.places.len() as u64).into();
+        v["places_by_source"] = serde_json::json!({ "geonames": geonames, "postal": postal });
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
     } else {
@@ -153,6 +159,7 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
             m.admin1_count,
             m.admin2_count
         )?;
+        writeln!(out, "by source   {geonames} GeoNames (cities500 or dumps), {postal} postal-code places")?;
         writeln!(out, "border      {:.1} km Russia–Ukraine land border", m.border_km)?;
         for (country, codes) in &m.counts {
             let total: u64 = codes.values().sum();

@@ -50,12 +50,16 @@ impl BuildOptions {
 #[derive(Debug)]
 pub struct BuildOutput {
     pub gazetteer: Gazetteer,
+    /// What the postal-code places added, kept and dropped, when the inputs had any.
+    pub postal: Option<super::postal::PostalReport>,
     pub warnings: Vec<String>,
 }
 
 #[derive(Default)]
 struct Inputs {
     dumps: Vec<PathBuf>,
+    /// GeoNames postal-code files: `*.txt` in a folder named `postal`.
+    postal: Vec<PathBuf>,
     admin1: Option<PathBuf>,
     admin2: Option<PathBuf>,
     ukraine: Option<PathBuf>,
@@ -83,6 +87,8 @@ fn find_inputs(dir: &Path) -> Result<Inputs, GazetteerError> {
                 inputs.admin1 = Some(path);
             } else if lower == "admin2codes.txt" {
                 inputs.admin2 = Some(path);
+            } else if in_postal_dir(&path) && lower.ends_with(".txt") && !is_auxiliary_txt(&lower) {
+                inputs.postal.push(path);
             } else if lower.ends_with(".zip") || (lower.ends_with(".txt") && !is_auxiliary_txt(&lower)) {
                 inputs.dumps.push(path);
             } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
@@ -104,6 +110,11 @@ fn find_inputs(dir: &Path) -> Result<Inputs, GazetteerError> {
         }
     }
     Ok(inputs)
+}
+
+/// Is `path` in a folder named `postal` (GeoNames' postal-code files, in another format than the dumps)?
+fn in_postal_dir(path: &Path) -> bool {
+    path.parent().and_then(|d| d.file_name()).is_some_and(|n| n.eq_ignore_ascii_case("postal"))
 }
 
 fn is_auxiliary_txt(lower: &str) -> bool {
@@ -196,6 +207,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
     for path in &inputs.dumps {
         read_dump(path, &countries, &mut places, &mut admin_alt, &mut problems, &mut sources, opts)?;
     }
+    let postal = read_postal(&inputs.postal, &countries, &mut problems, &mut sources, opts)?;
     if places.is_empty() {
         return Err(GazetteerError::Invalid(format!(
             "no populated places of {} in {}",
@@ -216,6 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
     // Deterministic order: by geonameid.
     let mut places: Vec<(Place, Vec<String>)> = places.into_values().collect();
     places.sort_by_key(|(p, _)| p.geonameid);
+    let postal_report = (!inputs.postal.is_empty()).then(|| super::postal::merge(postal, &mut places));
     let alt_names: Vec<Vec<String>> = places.iter().map(|(_, a)| a.clone()).collect();
     let places: Vec<Place> = places.into_iter().map(|(p, _)| p).collect();
 
@@ -247,6 +260,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
     let place_measures =
         crate::border::places::PlaceMeasures::measure(&crate::border::BorderIndex::new(&boundaries), &places);
     Ok(BuildOutput {
+        postal: postal_report,
         gazetteer: Gazetteer {
             manifest,
             places,
@@ -259,6 +273,49 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
         },
         warnings: problems.warnings,
     })
+}
+
+/// Read every postal-code file's rows of `countries`; malformed rows are reported with file and line.
+fn read_postal(
+    paths: &[PathBuf],
+    countries: &BTreeSet<String>,
+    problems: &mut Problems,
+    sources: &mut Vec<Source>,
+    opts: &BuildOptions,
+) -> Result<Vec<super::postal::PostalRow>, GazetteerError> {
+    let mut rows = Vec::new();
+    for path in paths {
+        let label = format!("postal/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
+        let io = |source| GazetteerError::Io { path: path.to_path_buf(), source };
+        let mut meter = metered(std::fs::File::open(path).map_err(io)?, MAX_ZIP_MEMBER_BYTES);
+        let mut errors = Vec::new();
+        let mut count = 0u64;
+        geonames::for_each_line(&mut meter, |line_no, line| match line.and_then(super::postal::parse_postal_line) {
+            Ok(row) => {
+                count += 1;
+                if countries.contains(&row.country) {
+                    rows.push(row);
+                }
+            }
+            Err(why) => errors.push(RowError { line: line_no, why }),
+        })
+        .map_err(io)?;
+        for err in errors {
+            problems.row(&label, err)?;
+        }
+        if count == 0 {
+            return Err(GazetteerError::Invalid(format!("{label}: no valid postal-code rows")));
+        }
+        sources.push(Source {
+            file: label,
+            kind: "postal".into(),
+            rows: count,
+            modified: None,
+            sha256: hex(meter.hasher.finalize()),
+            url: opts.urls.get(path.file_name().and_then(|n| n.to_str()).unwrap_or("")).cloned(),
+        });
+    }
+    Ok(rows)
 }
 
 fn keep_name(name: &str) -> bool {
@@ -635,6 +692,9 @@ fn notice(gaz: &Gazetteer) -> String {
     s.push_str("Place names, coordinates, populations and administrative divisions: GeoNames\n");
     s.push_str("(https://www.geonames.org/), licensed under Creative Commons Attribution 4.0\n");
     s.push_str("(CC BY 4.0, https://creativecommons.org/licenses/by/4.0/).\n\n");
+    s.push_str("Villages from GeoNames' postal-code files (https://download.geonames.org/export/zip/):\n");
+    s.push_str("GeoNames, Creative Commons Attribution (CC BY 3.0 for Russia's file of 2016, CC BY 4.0\n");
+    s.push_str("for Ukraine's and Belarus's); points checked against their district, see `postal` sources.\n\n");
     s.push_str("Country boundaries and the derived Russia–Ukraine land border: © OpenStreetMap\n");
     s.push_str("contributors (https://www.openstreetmap.org/copyright), available under the Open\n");
     s.push_str("Database License (ODbL 1.0).\n\nSources:\n");

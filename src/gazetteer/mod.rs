@@ -10,6 +10,7 @@
 pub mod build;
 pub mod format;
 pub mod geonames;
+pub mod postal;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -93,6 +94,31 @@ impl Place {
             join_codes(&[&self.country, &self.admin1, &self.admin2]).into_string()
         }
     }
+}
+
+/// Where a place came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceSource {
+    /// GeoNames' main gazetteer (cities500 or a country dump), with a real GeoNames id.
+    Geonames,
+    /// GeoNames' postal-code places ([`postal`]), with an id from [`postal::POSTAL_ID_BASE`] up.
+    Postal,
+}
+
+impl Place {
+    /// Where the place came from, told by its id.
+    pub fn source(&self) -> PlaceSource {
+        if self.geonameid >= postal::POSTAL_ID_BASE { PlaceSource::Postal } else { PlaceSource::Geonames }
+    }
+}
+
+/// Great-circle distance in km between two points (spherical Earth, radius 6,371 km): for telling a
+/// settlement from its namesakes, not for the border distances, which are geodesic.
+pub fn great_circle_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (la1, lo1, la2, lo2) = (lat1.to_radians(), lon1.to_radians(), lat2.to_radians(), lon2.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
 /// `parts` joined with dots, inline when short (GeoNames codes are): the geoparser builds a code for every

@@ -32,6 +32,8 @@ use std::ops::ControlFlow;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+pub mod romanize;
+
 /// Version of the [`key`] function. Stored in each gazetteer; bump it whenever `key` changes so that
 /// stale gazetteers are rebuilt rather than silently mismatched.
 pub const KEY_VERSION: u32 = 2;

@@ -223,9 +223,7 @@ fn score(p: &Place, kind: MatchKind) -> f64 {
 
 /// Great-circle distance in km (spherical; only used to tell a settlement from its namesakes).
 fn distance_km(a: &Place, b: &Place) -> f64 {
-    let (la1, lo1, la2, lo2) = (a.lat.to_radians(), a.lon.to_radians(), b.lat.to_radians(), b.lon.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+    crate::gazetteer::great_circle_km(a.lat, a.lon, b.lat, b.lon)
 }
 
 /// `345289` → `345,289`.
