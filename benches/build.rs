@@ -2,7 +2,7 @@
 //! (the real RU/UA/BY dumps, about 500,000 rows, cannot be fetched in CI).
 //!
 //! `cargo bench --bench build` measures:
-//! - `build/synthetic_100k`: `gazetteer::build::build` over 100,000 dump rows (RU/UA/BY 70/22/8 %);
+//! - `build/synthetic_100k`: `build::build` over 100,000 dump rows (RU/UA/BY 70/22/8 %);
 //! - `open/synthetic_500k`: `Gazetteer::open` of the gazetteer built from 500,000 rows (the load target
 //!   is ≤ 150 ms);
 //! - `first_answer/*`: what `incimap resolve NAME` does on that gazetteer before its answer: open, a new
@@ -20,8 +20,8 @@ use std::io::Write;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use incimap::build::{self, BuildOptions};
 use incimap::gazetteer::Gazetteer;
-use incimap::gazetteer::build::{self, BuildOptions};
 use incimap::resolve::{Query, Resolver, Status};
 
 /// A small deterministic generator (xorshift), so every run measures the same input.

@@ -13,6 +13,7 @@
 
 pub mod atomic_file;
 pub mod border;
+pub mod build;
 pub mod extract;
 pub mod gazetteer;
 pub mod incidents;

@@ -1,11 +1,11 @@
-//! `gazetteer::build` over the input layouts it accepts: plain dumps, dumps inside GeoNames-style zips,
+//! `build` over the input layouts it accepts: plain dumps, dumps inside GeoNames-style zips,
 //! and hostile zips. Inputs are the committed refresh fixtures (tests/data/refresh/, 403 rows of class P:
 //! RU 253, UA 104, BY 46, counted with `wc -l`).
 
 mod support;
 
+use incimap::build::{BuildOptions, build};
 use incimap::gazetteer::GazetteerError;
-use incimap::gazetteer::build::{BuildOptions, build};
 use support::{fixture, fixture_path, zip_of};
 
 /// A build input folder: the admin codes and outlines, and the dumps as `dumps` says.

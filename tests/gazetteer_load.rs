@@ -121,7 +121,7 @@ fn any_changed_byte_of_the_body_is_refused() {
 fn a_gazetteer_written_and_opened_again_is_the_same() {
     let gaz = Gazetteer::embedded().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    incimap::gazetteer::build::write_dir(&gaz, dir.path()).unwrap();
+    incimap::build::write_dir(&gaz, dir.path()).unwrap();
     let back = Gazetteer::open(dir.path()).unwrap();
     assert_eq!(back.places, gaz.places);
     assert_eq!(back.names, gaz.names);
@@ -201,7 +201,7 @@ fn info_json_describes_the_embedded_gazetteer() {
 fn a_built_directory_round_trips_and_is_used_by_the_cli() {
     let gaz = Gazetteer::embedded().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    incimap::gazetteer::build::write_dir(&gaz, dir.path()).unwrap();
+    incimap::build::write_dir(&gaz, dir.path()).unwrap();
     let back = Gazetteer::open(dir.path()).unwrap();
     assert_eq!(back.places, gaz.places);
     let out =

@@ -36,14 +36,8 @@ use rstar::primitives::GeomWithData;
 use serde::Serialize;
 
 use crate::gazetteer::Boundaries;
+pub use crate::gazetteer::LatLon;
 use polygon::PolygonIndex;
-
-/// A point, WGS84 degrees.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
-pub struct LatLon {
-    pub lat: f64,
-    pub lon: f64,
-}
 
 /// The measure of one point against the border (the contract's `distance` fields).
 #[derive(Debug, Clone, Serialize, PartialEq)]

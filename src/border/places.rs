@@ -6,112 +6,67 @@
 //! results; a geoparser then reads them instead of measuring fresh news again and again.
 //!
 //! The table is only used with the boundaries it was measured against: it carries their
-//! [`fingerprint`], and [`PlaceMeasures::get`] answers only for a [`BorderIndex`] with the same one.
+//! [`fingerprint`], and [`BorderIndex::stored`] answers only for a [`BorderIndex`] with the same one.
 //!
 //! ```
 //! use incimap::border::BorderIndex;
 //! let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
 //! let border = BorderIndex::new(&gaz.boundaries);
 //! let belgorod = gaz.places.iter().position(|p| p.geonameid == 578072).unwrap();
-//! let stored = gaz.place_measures.get(&border, belgorod).unwrap();
+//! let stored = border.stored(&gaz.place_measures, belgorod).unwrap();
 //! let place = &gaz.places[belgorod];
 //! assert_eq!(stored, border.measure(place.lat, place.lon).ok());
 //! ```
 
 use super::{BorderIndex, LatLon, Measurement};
-use crate::gazetteer::{Boundaries, Place};
+use crate::gazetteer::{Boundaries, Place, PlaceMeasures, StoredMeasure};
 
-/// The border measurement of every place of a gazetteer, by place index, for one set of boundaries.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PlaceMeasures {
-    /// [`fingerprint`] of the boundaries measured against.
-    fingerprint: u64,
-    /// One row per place. Empty when not measured at all (a gazetteer without a land border, or one of
-    /// format version 3).
-    rows: Vec<StoredMeasure>,
-}
-
-/// One place's measurement as stored: the parts [`Measurement`] is made of, in 40 bytes rather than 64
-/// (a full-size gazetteer holds a quarter of a million places).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StoredMeasure {
-    /// Geodesic distance to the nearest border point, metres (NaN: the place could not be measured).
-    pub metres: f64,
-    /// Azimuth of that geodesic at the place, degrees.
-    pub azimuth_deg: f64,
-    /// The nearest border point.
-    pub nearest: LatLon,
-    /// The country containing the place: [`StoredMeasure::COUNTRIES`] index + 1, or 0 for none.
-    pub country: u8,
-}
-
-impl StoredMeasure {
-    /// The countries [`BorderIndex::country`] answers with, in stored order.
-    pub const COUNTRIES: [&'static str; 3] = ["UA", "BY", "RU"];
-
-    /// The stored form of `m` (`None`: not measured).
-    pub fn new(m: Option<&Measurement>) -> StoredMeasure {
-        match m {
-            Some(m) => StoredMeasure {
-                metres: m.geodesic_m,
-                azimuth_deg: m.azimuth_deg,
-                nearest: m.nearest_border,
-                country: m
-                    .country
-                    .and_then(|c| Self::COUNTRIES.iter().position(|&k| k == c))
-                    .map_or(0, |i| i as u8 + 1),
-            },
-            None => StoredMeasure {
-                metres: f64::NAN,
-                azimuth_deg: f64::NAN,
-                nearest: LatLon { lat: f64::NAN, lon: f64::NAN },
-                country: 0,
-            },
-        }
-    }
-
-    /// The measurement, exactly as [`BorderIndex::measure`] gave it; `None` if it gave none.
-    pub fn measurement(&self) -> Option<Measurement> {
-        if self.metres.is_nan() {
-            return None;
-        }
-        let country = self.country.checked_sub(1).and_then(|i| Self::COUNTRIES.get(usize::from(i)).copied());
-        Some(measurement_from_parts(self.metres, self.azimuth_deg, self.nearest, country))
+/// The stored form of `m` (`None`: not measured).
+pub fn stored(m: Option<&Measurement>) -> StoredMeasure {
+    match m {
+        Some(m) => StoredMeasure {
+            metres: m.geodesic_m,
+            azimuth_deg: m.azimuth_deg,
+            nearest: m.nearest_border,
+            country: m
+                .country
+                .and_then(|c| StoredMeasure::COUNTRIES.iter().position(|&k| k == c))
+                .map_or(0, |i| i as u8 + 1),
+        },
+        None => StoredMeasure {
+            metres: f64::NAN,
+            azimuth_deg: f64::NAN,
+            nearest: LatLon { lat: f64::NAN, lon: f64::NAN },
+            country: 0,
+        },
     }
 }
 
-impl PlaceMeasures {
-    /// Measure every place of `places` with `border` (on all cores).
-    pub fn measure(border: &BorderIndex, places: &[Place]) -> PlaceMeasures {
-        if border.segment_count() == 0 {
-            return PlaceMeasures::default();
-        }
-        let points: Vec<(f64, f64)> = places.iter().map(|p| (p.lat, p.lon)).collect();
-        let rows = border.measure_many(&points).iter().map(|m| StoredMeasure::new(m.as_ref().ok())).collect();
-        PlaceMeasures { fingerprint: border.fingerprint(), rows }
+/// The measurement a stored row holds, exactly as [`BorderIndex::measure`] gave it; `None` if it gave none.
+pub fn measurement(s: &StoredMeasure) -> Option<Measurement> {
+    if s.metres.is_nan() {
+        return None;
     }
+    let country = s.country.checked_sub(1).and_then(|i| StoredMeasure::COUNTRIES.get(usize::from(i)).copied());
+    Some(measurement_from_parts(s.metres, s.azimuth_deg, s.nearest, country))
+}
 
-    /// A table read back from storage: `rows` measured against boundaries with `fingerprint`.
-    pub fn from_rows(fingerprint: u64, rows: Vec<StoredMeasure>) -> PlaceMeasures {
-        PlaceMeasures { fingerprint, rows }
+/// Measure every place of `places` with `border` (on all cores).
+pub fn measure(border: &BorderIndex, places: &[Place]) -> PlaceMeasures {
+    if border.segment_count() == 0 {
+        return PlaceMeasures::default();
     }
+    let points: Vec<(f64, f64)> = places.iter().map(|p| (p.lat, p.lon)).collect();
+    let rows = border.measure_many(&points).iter().map(|m| stored(m.as_ref().ok())).collect();
+    PlaceMeasures::from_rows(border.fingerprint(), rows)
+}
 
-    /// The stored measurement of place `index` (`Some(None)`: it could not be measured), or `None` when
-    /// the table does not hold it for `border`'s boundaries (the caller then measures itself).
+impl BorderIndex {
+    /// The stored measurement of place `index` of a gazetteer (`Some(None)`: it could not be measured), or
+    /// `None` when `measures` does not hold it for this index's boundaries (the caller then measures itself).
     #[inline]
-    pub fn get(&self, border: &BorderIndex, index: usize) -> Option<Option<Measurement>> {
-        let row = self.rows.get(index)?;
-        (self.fingerprint == border.fingerprint()).then(|| row.measurement())
-    }
-
-    /// The fingerprint of the boundaries the table was measured against.
-    pub fn fingerprint(&self) -> u64 {
-        self.fingerprint
-    }
-
-    /// The stored rows, by place index.
-    pub fn rows(&self) -> &[StoredMeasure] {
-        &self.rows
+    pub fn stored(&self, measures: &PlaceMeasures, index: usize) -> Option<Option<Measurement>> {
+        measures.row(self.fingerprint(), index).map(measurement)
     }
 }
 
@@ -176,7 +131,7 @@ mod tests {
         let mut measured = 0;
         for (i, p) in gaz.places.iter().enumerate() {
             let fresh = border.measure(p.lat, p.lon).ok();
-            let stored = gaz.place_measures.get(&border, i).expect("stored for these boundaries");
+            let stored = border.stored(&gaz.place_measures, i).expect("stored for these boundaries");
             assert_eq!(stored, fresh, "place {} {}", p.geonameid, p.name);
             if let (Some(s), Some(f)) = (&stored, &fresh) {
                 assert_eq!(s.border_km.to_bits(), f.border_km.to_bits());
@@ -199,7 +154,7 @@ mod tests {
         }
         let border = BorderIndex::new(&moved);
         assert_ne!(border.fingerprint(), gaz.place_measures.fingerprint());
-        assert_eq!(gaz.place_measures.get(&border, 0), None);
-        assert_eq!(PlaceMeasures::default().get(&border, 0), None);
+        assert_eq!(border.stored(&gaz.place_measures, 0), None);
+        assert_eq!(border.stored(&PlaceMeasures::default(), 0), None);
     }
 }

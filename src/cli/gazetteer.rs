@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use incimap::gazetteer::build::{self, BuildOptions};
+use incimap::build::{self, BuildOptions};
 
 use super::{Format, Global};
 
@@ -40,48 +40,7 @@ pub enum Command {
         strict: bool,
     },
     /// Download public data, build, and install atomically.
-    Refresh(RefreshArgs),
-}
-
-/// Arguments of `gazetteer refresh`.
-#[derive(clap::Args, Debug)]
-pub struct RefreshArgs {
-    /// Countries to download.
-    #[arg(long, value_delimiter = ',', default_value = "RU,UA,BY")]
-    pub countries: Vec<String>,
-    /// Install into DIR (default: the user's data directory).
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// GeoNames dump base URL.
-    #[arg(long, default_value = "https://download.geonames.org/export/dump")]
-    pub base_url: String,
-    /// geoBoundaries API base URL.
-    #[arg(long, default_value = "https://www.geoboundaries.org/api/current/gbOpen")]
-    pub boundaries_url: String,
-    /// Restore the previously installed gazetteer instead of downloading.
-    #[arg(long)]
-    pub rollback: bool,
-    /// Seconds to wait for a response, and for each piece of a transfer, before giving up on an attempt.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
-    pub timeout: f64,
-    /// Further attempts after a timeout, a broken transfer or a server error (5xx).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub retries: u32,
-    /// Seconds to wait before the first retry (doubled for each further one).
-    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    pub retry_wait: f64,
-    /// Largest file downloaded, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
-    pub max_file_mb: u64,
-    /// Largest uncompressed country dump accepted from a zip, in MiB (zip bombs are refused).
-    #[arg(long, value_name = "MIB", default_value_t = 3072)]
-    pub max_unzipped_mb: u64,
-    /// Fail on any malformed row instead of reporting and skipping it.
-    #[arg(long)]
-    pub strict: bool,
-    /// Install even when a country ends up with less than half the places of the installed gazetteer.
-    #[arg(long)]
-    pub allow_shrink: bool,
+    Refresh(super::refresh::Args),
 }
 
 /// Run `incimap gazetteer ...`.

@@ -1,16 +1,57 @@
 //! `incimap gazetteer refresh`: argument handling and reporting; the work is in [`incimap::refresh`].
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
 use incimap::refresh::{self, FetchLimits, RefreshError, RefreshOptions, Reporter};
 
-use super::gazetteer::RefreshArgs;
 use super::{Global, UsageError};
 
+/// Arguments of `gazetteer refresh`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Countries to download.
+    #[arg(long, value_delimiter = ',', default_value = "RU,UA,BY")]
+    pub countries: Vec<String>,
+    /// Install into DIR (default: the user's data directory).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// GeoNames dump base URL.
+    #[arg(long, default_value = "https://download.geonames.org/export/dump")]
+    pub base_url: String,
+    /// geoBoundaries API base URL.
+    #[arg(long, default_value = "https://www.geoboundaries.org/api/current/gbOpen")]
+    pub boundaries_url: String,
+    /// Restore the previously installed gazetteer instead of downloading.
+    #[arg(long)]
+    pub rollback: bool,
+    /// Seconds to wait for a response, and for each piece of a transfer, before giving up on an attempt.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Further attempts after a timeout, a broken transfer or a server error (5xx).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Seconds to wait before the first retry (doubled for each further one).
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub retry_wait: f64,
+    /// Largest file downloaded, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_file_mb: u64,
+    /// Largest uncompressed country dump accepted from a zip, in MiB (zip bombs are refused).
+    #[arg(long, value_name = "MIB", default_value_t = 3072)]
+    pub max_unzipped_mb: u64,
+    /// Fail on any malformed row instead of reporting and skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Install even when a country ends up with less than half the places of the installed gazetteer.
+    #[arg(long)]
+    pub allow_shrink: bool,
+}
+
 /// Run `incimap gazetteer refresh`.
-pub fn run(global: &Global, args: RefreshArgs) -> anyhow::Result<()> {
+pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let dir = match args.dir.clone().or_else(refresh::installed_dir) {
         Some(d) => d,
         None => return Err(UsageError("no data directory is known here: pass --dir DIR".into()).into()),

@@ -962,7 +962,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     /// gazetteer when it holds one for this border, else measured.
     fn measure_place(&self, index: u32, lat: f64, lon: f64) -> Option<Measurement> {
         let border = self.border?;
-        match self.gaz.place_measures.get(border, index as usize) {
+        match border.stored(&self.gaz.place_measures, index as usize) {
             Some(stored) => stored,
             None => self.measure(lat, lon),
         }

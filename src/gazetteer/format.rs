@@ -20,7 +20,7 @@
 //! straight into its [`CompactString`] (no allocation for strings of up to 24 bytes). See
 //! [`Gazetteer::open`]. The CRC catches corruption that would otherwise decode into wrong coordinates
 //! or names. The border section holds each place's border measurement
-//! ([`PlaceMeasures`](crate::border::places::PlaceMeasures)); version 3 files, which lack it, still load.
+//! ([`PlaceMeasures`]); version 3 files, which lack it, still load.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -28,9 +28,9 @@ use std::io::Read;
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-use super::{Boundaries, Gazetteer, GazetteerError, NameEntry, NameKind, Place, Region};
-use crate::border::LatLon;
-use crate::border::places::{PlaceMeasures, StoredMeasure};
+use super::{
+    Boundaries, Gazetteer, GazetteerError, LatLon, NameEntry, NameKind, Place, PlaceMeasures, Region, StoredMeasure,
+};
 
 const MAGIC: &[u8; 8] = b"INCIMAPG";
 /// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard; version 3

@@ -1,5 +1,5 @@
 //! The gazetteer: GeoNames populated places, their regions, a name index and the boundary geometry,
-//! built once from public files ([`build`]) into a compact binary ([`format`](mod@format)) that the binary embeds.
+//! built once from public files ([`build`](crate::build)) into a compact binary ([`format`](mod@format)) that the binary embeds.
 //!
 //! ```
 //! let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
@@ -7,10 +7,9 @@
 //! assert_eq!(gaz.admin1_name(belgorod), Some("Belgorod Oblast"));
 //! ```
 
-pub mod build;
 pub mod format;
-pub mod geonames;
-pub mod postal;
+pub mod index;
+pub mod measures;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -21,7 +20,8 @@ use serde::{Deserialize, Serialize};
 
 pub use format::Manifest;
 
-use crate::resolve::index::KeyTable;
+use index::KeyTable;
+pub use measures::{LatLon, PlaceMeasures, StoredMeasure};
 
 /// The gazetteer compiled into the binary (built from `gazetteer/` in the source tree).
 pub static EMBEDDED: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/gazetteer/gazetteer.bin"));
@@ -102,14 +102,14 @@ impl Place {
 pub enum PlaceSource {
     /// GeoNames' main gazetteer (cities500 or a country dump), with a real GeoNames id.
     Geonames,
-    /// GeoNames' postal-code places ([`postal`]), with an id from [`postal::POSTAL_ID_BASE`] up.
+    /// GeoNames' postal-code places ([`postal`]), with an id from [`crate::build::postal::POSTAL_ID_BASE`] up.
     Postal,
 }
 
 impl Place {
     /// Where the place came from, told by its id.
     pub fn source(&self) -> PlaceSource {
-        if self.geonameid >= postal::POSTAL_ID_BASE { PlaceSource::Postal } else { PlaceSource::Geonames }
+        if self.geonameid >= crate::build::postal::POSTAL_ID_BASE { PlaceSource::Postal } else { PlaceSource::Geonames }
     }
 }
 
@@ -176,11 +176,32 @@ pub struct Boundaries {
     /// Russia (western part).
     pub russia: geo::MultiPolygon<f64>,
     pub belarus: geo::MultiPolygon<f64>,
-    /// The Russia–Ukraine land border, derived from the two polygons (see [`crate::border::derive`]).
+    /// The Russia–Ukraine land border, derived from the two polygons (by `border::derive`).
     pub land_border: geo::MultiLineString<f64>,
-    /// The distance bands at [`crate::layers::bands::DEFAULT_EDGES_KM`], built with the gazetteer so that
+    /// The distance bands at the default edges (`layers::bands::DEFAULT_EDGES_KM`), built with the gazetteer so that
     /// `map` need not spend about 1.3 s of CPU on them every run; empty when there is no border to buffer.
-    pub default_bands: Vec<crate::layers::bands::Band>,
+    pub default_bands: Vec<Band>,
+}
+
+/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    pub from_km: f64,
+    pub to_km: f64,
+    /// lon/lat WGS84, exterior rings counter-clockwise, holes clockwise (RFC 7946).
+    pub area: geo::MultiPolygon<f64>,
+}
+
+impl Band {
+    /// `0–10 km`.
+    pub fn label(&self) -> String {
+        format!("{}–{} km", trim_km(self.from_km), trim_km(self.to_km))
+    }
+}
+
+fn trim_km(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A loaded gazetteer.
@@ -198,7 +219,7 @@ pub struct Gazetteer {
     /// Every place's border measurement against `boundaries`, taken when the gazetteer was built (empty
     /// for a gazetteer without a land border).
     #[serde(skip)]
-    pub place_measures: crate::border::places::PlaceMeasures,
+    pub place_measures: PlaceMeasures,
     /// A hash table over `names`, built once the gazetteer is looked up often (see
     /// [`Gazetteer::names_with_key`]); not stored, and never to be built before `names` is final.
     #[serde(skip)]

@@ -18,6 +18,7 @@ use geo::{
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rayon::prelude::*;
 
+pub use crate::gazetteer::Band;
 use crate::gazetteer::Boundaries;
 
 /// The default band edges, km: 0–10, 10–25, 25–50, 50–100, 100–250.
@@ -36,27 +37,6 @@ pub fn arc_tolerance_km(d: f64) -> f64 {
 /// `d` km: 0.25 % of `d`, between 5 m and 1 km. Buffer cost grows with the border's vertices and `d`.
 pub fn simplify_tolerance_km(d: f64) -> f64 {
     (d * 2.5e-3).clamp(0.005, 1.0)
-}
-
-/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Band {
-    pub from_km: f64,
-    pub to_km: f64,
-    /// lon/lat WGS84, exterior rings counter-clockwise, holes clockwise (RFC 7946).
-    pub area: MultiPolygon<f64>,
-}
-
-impl Band {
-    /// `0–10 km`.
-    pub fn label(&self) -> String {
-        format!("{}–{} km", trim_km(self.from_km), trim_km(self.to_km))
-    }
-}
-
-fn trim_km(v: f64) -> String {
-    let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Parse a `--bands` list: ascending, non-negative km edges, comma-separated (`0,10,25,50,100,250`).

@@ -5,7 +5,7 @@
 //!    [`geoboundaries`]). Requests are conditional on the copies cached in the installed directory
 //!    ([`cache`]), so unchanged sources are not downloaded again.
 //! 2. Check what arrived ([`archive`]): zip safety, error pages served as data.
-//! 3. Build in a staging folder beside the target with [`crate::gazetteer::build`], validate (rows, the
+//! 3. Build in a staging folder beside the target with [`crate::build`], validate (rows, the
 //!    derived border, that the result loads), and swap it in atomically, keeping the replaced version for
 //!    [`install::rollback`] ([`install`]).
 //!
@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt};
 
-use crate::gazetteer::build::{self, BuildOptions};
+use crate::build::{self, BuildOptions};
 use crate::gazetteer::{DATA_FILE, Gazetteer, GazetteerError, Manifest};
 
 pub use fetch::FetchLimits;

@@ -28,7 +28,6 @@
 //! ```
 
 pub mod fuzzy;
-pub mod index;
 mod region;
 
 use std::borrow::Cow;

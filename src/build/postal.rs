@@ -20,8 +20,11 @@
 //!    [`SAME_SETTLEMENT_KM`]; each cluster is one place at its median point.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
-use super::{Place, great_circle_km};
+use super::geonames::{self, RowError};
+use super::{MAX_ZIP_MEMBER_BYTES, Reading, metered};
+use crate::gazetteer::{GazetteerError, Place, great_circle_km};
 use crate::names::romanize::{romanize, script_for};
 
 /// A postal row within this distance (km) of a cities500 place with the same name key is that place.
@@ -57,7 +60,7 @@ pub struct PostalRow {
 ///
 /// ```
 /// let line = "RU\t307490\tТеткино\tКурская Область\t\tГЛУШКОВСКИЙ РАЙОН\t\t\t\t51.2789\t34.285\t4";
-/// let row = incimap::gazetteer::postal::parse_postal_line(line).unwrap();
+/// let row = incimap::build::postal::parse_postal_line(line).unwrap();
 /// assert_eq!((row.name.as_str(), row.lat), ("Теткино", 51.2789));
 /// ```
 pub fn parse_postal_line(line: &str) -> Result<PostalRow, String> {
@@ -87,6 +90,38 @@ pub fn parse_postal_line(line: &str) -> Result<PostalRow, String> {
         lat: coord(cols[9], "latitude", 90.0)?,
         lon: coord(cols[10], "longitude", 180.0)?,
     })
+}
+
+/// Read every postal-code file's rows of `countries`; malformed rows are reported with file and line.
+pub(super) fn read_postal(paths: &[PathBuf], reading: &mut Reading) -> Result<Vec<PostalRow>, GazetteerError> {
+    let mut rows = Vec::new();
+    for path in paths {
+        let label = format!("postal/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
+        let io = |source| GazetteerError::Io { path: path.to_path_buf(), source };
+        let mut meter = metered(std::fs::File::open(path).map_err(io)?, MAX_ZIP_MEMBER_BYTES);
+        let mut errors = Vec::new();
+        let mut count = 0u64;
+        geonames::for_each_line(&mut meter, |line_no, line| match line.and_then(parse_postal_line) {
+            Ok(row) => {
+                count += 1;
+                if reading.countries.contains(&row.country) {
+                    rows.push(row);
+                }
+            }
+            Err(why) => errors.push(RowError { line: line_no, why }),
+        })
+        .map_err(io)?;
+        for err in errors {
+            reading.problems.row(&label, err)?;
+        }
+        if count == 0 {
+            return Err(GazetteerError::Invalid(format!("{label}: no valid postal-code rows")));
+        }
+        let sha = meter.sha256();
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        reading.source(label, "postal", count, None, sha, file_name);
+    }
+    Ok(rows)
 }
 
 /// What the merge did, for the build's report and the manifest.

@@ -1,0 +1,65 @@
+//! Country boundaries: the polygons of Ukraine, Russia and Belarus from GeoJSON, the land border
+//! derived from them, and the default distance bands built on it.
+
+use std::path::Path;
+
+use super::inputs::Inputs;
+use super::{Reading, sha256_hex};
+use crate::gazetteer::{Boundaries, GazetteerError};
+
+/// The country polygons the inputs hold, the land border derived from them, and the default distance bands.
+pub(super) fn read_boundaries(inputs: &Inputs, reading: &mut Reading) -> Result<Boundaries, GazetteerError> {
+    let opts = reading.opts;
+    let (Some(ua), Some(ru)) = (&inputs.ukraine, &inputs.russia) else {
+        return Err(GazetteerError::Invalid(format!(
+            "{} needs boundary GeoJSON for Ukraine and Russia (files named ukraine*.geojson and russia*.geojson)",
+            opts.from.display()
+        )));
+    };
+    let ukraine = read_polygons(ua, reading)?;
+    let russia = read_polygons(ru, reading)?;
+    let belarus = match &inputs.belarus {
+        Some(p) => read_polygons(p, reading)?,
+        None => geo::MultiPolygon::new(vec![]),
+    };
+    let land_border = crate::border::derive::land_border(&ukraine, &russia)
+        .map_err(|why| GazetteerError::Invalid(format!("cannot derive the Russia–Ukraine land border: {why}")))?;
+    crate::border::derive::validate(&land_border).map_err(|why| {
+        GazetteerError::Invalid(format!("the derived Russia–Ukraine land border failed validation: {why}"))
+    })?;
+    let mut boundaries = Boundaries { ukraine, russia, belarus, land_border, default_bands: Vec::new() };
+    // Built here, once, rather than by every `map` run. Without a border there is nothing to buffer; `map`
+    // then reports that itself.
+    boundaries.default_bands =
+        crate::layers::bands::build(&boundaries, &crate::layers::bands::DEFAULT_EDGES_KM).unwrap_or_default();
+    Ok(boundaries)
+}
+
+/// Read every (multi)polygon in a GeoJSON file (a FeatureCollection, Feature or bare geometry).
+fn read_polygons(path: &Path, reading: &mut Reading) -> Result<geo::MultiPolygon<f64>, GazetteerError> {
+    let bytes = std::fs::read(path).map_err(|source| GazetteerError::Io { path: path.to_path_buf(), source })?;
+    let label = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+    let corrupt = |why: String| GazetteerError::Corrupt { what: path.display().to_string(), why };
+    let text = std::str::from_utf8(&bytes).map_err(|_| corrupt("not UTF-8".into()))?;
+    let gj: geojson::GeoJson = text.parse().map_err(|e| corrupt(format!("not GeoJSON ({e})")))?;
+    let geometries: Vec<geojson::Geometry> = match gj {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features.into_iter().filter_map(|f| f.geometry).collect(),
+        geojson::GeoJson::Feature(f) => f.geometry.into_iter().collect(),
+        geojson::GeoJson::Geometry(g) => vec![g],
+    };
+    let mut polygons = Vec::new();
+    let count = geometries.len() as u64;
+    for g in geometries {
+        let geom: geo::Geometry<f64> = g.try_into().map_err(|e| corrupt(format!("bad geometry ({e})")))?;
+        match geom {
+            geo::Geometry::Polygon(p) => polygons.push(p),
+            geo::Geometry::MultiPolygon(mp) => polygons.extend(mp.0),
+            _ => {}
+        }
+    }
+    if polygons.is_empty() {
+        return Err(corrupt("holds no polygon".into()));
+    }
+    reading.source(label.clone(), "boundary", count, None, sha256_hex(&bytes), &label);
+    Ok(geo::MultiPolygon::new(polygons))
+}
