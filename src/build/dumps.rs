@@ -7,7 +7,7 @@ use std::path::Path;
 use super::geonames::{self, DumpRow, RowError};
 use super::inputs::is_auxiliary_txt;
 use super::{MAX_ZIP_MEMBER_BYTES, Reading, metered};
-use crate::gazetteer::{GazetteerError, Place};
+use crate::gazetteer::{GazetteerError, Place, PlaceSource, PointPrecision};
 
 /// What the dumps hold: populated places by GeoNames id with their alternate names, and the alternate
 /// names of admin features (for region names in other scripts).
@@ -159,6 +159,8 @@ fn keep_row(row: DumpRow, dumps: &mut Dumps) {
                 admin1: row.admin1.into(),
                 admin2: row.admin2.into(),
                 population: row.population,
+                source: PlaceSource::Geonames,
+                precision: PointPrecision::Exact,
             };
             let mut names = alt;
             if !row.asciiname.is_empty() && row.asciiname != place.name {

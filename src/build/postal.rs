@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use super::geonames::{self, RowError};
 use super::{MAX_ZIP_MEMBER_BYTES, Reading, metered};
-use crate::gazetteer::{GazetteerError, Place, great_circle_km};
+use crate::gazetteer::{GazetteerError, OWN_ID_BASE, Place, PlaceSource, PointPrecision, great_circle_km};
 use crate::names::romanize::{romanize, script_for};
 
 /// A postal row within this distance (km) of a cities500 place with the same name key is that place.
@@ -42,8 +42,6 @@ pub const MAX_DISTRICT_KM: f64 = 70.0;
 /// A district with fewer trusted points than this takes all its rows as anchors (their median is robust to
 /// the quarter of them that are misplaced).
 pub const MIN_TRUSTED: usize = 3;
-/// Postal places get ids from here up, clear of GeoNames' own (about 13 million in 2026).
-pub const POSTAL_ID_BASE: u32 = 0xC000_0000;
 
 /// One row of a GeoNames postal-code file, the fields incimap uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -205,7 +203,7 @@ fn winners(votes: HashMap<String, HashMap<String, u32>>) -> HashMap<String, Stri
 }
 
 /// Merge postal `rows` into `places` (cities500, with their alternate names beside them): see the module
-/// comment for the rules. New places are appended, with ids from [`POSTAL_ID_BASE`].
+/// comment for the rules. New places are appended, with ids from [`OWN_ID_BASE`].
 pub fn merge(rows: Vec<PostalRow>, places: &mut Vec<(Place, Vec<String>)>) -> PostalReport {
     let mut report = PostalReport { rows: rows.len() as u64, ..Default::default() };
     let rows: Vec<PostalRow> = rows
@@ -317,6 +315,8 @@ pub fn merge(rows: Vec<PostalRow>, places: &mut Vec<(Place, Vec<String>)>) -> Po
                 admin1: a1.as_str().into(),
                 admin2: a2.as_str().into(),
                 population: 0,
+                source: PlaceSource::Postal,
+                precision: PointPrecision::Exact,
             });
             let alt = if latin == cyrillic { Vec::new() } else { vec![cyrillic] };
             places.push((new_places[new_places.len() - 1].clone(), alt));
@@ -324,7 +324,7 @@ pub fn merge(rows: Vec<PostalRow>, places: &mut Vec<(Place, Vec<String>)>) -> Po
     }
     let first_new = places.len() - new_places.len();
     for (n, (p, _)) in places[first_new..].iter_mut().enumerate() {
-        p.geonameid = POSTAL_ID_BASE + n as u32;
+        p.geonameid = OWN_ID_BASE + n as u32;
     }
     report.places = new_places.len() as u64;
     report

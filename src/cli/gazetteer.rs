@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use incimap::build::{self, BuildOptions};
+use incimap::gazetteer::PointPrecision;
 
 use super::{Format, Global};
 
@@ -94,8 +95,11 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
     let gaz = incimap::gazetteer::format::decode(&bytes, &location)?;
     let checksum = build::sha256_hex(&bytes);
     let m = &gaz.manifest;
-    let postal = gaz.places.iter().filter(|p| p.source() == incimap::gazetteer::PlaceSource::Postal).count() as u64;
-    let geonames = gaz.places.len() as u64 - postal;
+    let mut by_source: std::collections::BTreeMap<&str, u64> = Default::default();
+    for p in &gaz.places {
+        *by_source.entry(p.source.as_str()).or_default() += 1;
+    }
+    let district_points = gaz.places.iter().filter(|p| p.precision == PointPrecision::District).count();
     let mut out = super::stdout();
     if format == Format::Json {
         let mut v = serde_json::to_value(m)?;
@@ -103,7 +107,8 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
         v["sha256"] = checksum.into();
         v["bytes"] = (bytes.len() as u64).into();
         v["places"] = (gaz.places.len() as u64).into();
-        v["places_by_source"] = serde_json::json!({ "geonames": geonames, "postal": postal });
+        v["places_by_source"] = serde_json::to_value(&by_source)?;
+        v["places_at_district_seat"] = (district_points as u64).into();
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
     } else {
@@ -118,7 +123,8 @@ fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
             m.admin1_count,
             m.admin2_count
         )?;
-        writeln!(out, "by source   {geonames} GeoNames (cities500 or dumps), {postal} postal-code places")?;
+        let sources: Vec<String> = by_source.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        writeln!(out, "by source   {} ({district_points} placed at their district's seat)", sources.join(", "))?;
         writeln!(out, "border      {:.1} km Russia–Ukraine land border", m.border_km)?;
         for (country, codes) in &m.counts {
             let total: u64 = codes.values().sum();

@@ -5,8 +5,8 @@
 //! head:   length u32 | postcard of (manifest, admin1 regions, admin2 regions, boundaries with the default
 //!         distance bands)
 //! places: count varint | blocks of up to BLOCK_RECORDS places, each: length u32 | record count varint |
-//!         geonameid u32 × n | lat f64 × n | lon f64 × n | population u64 × n |
-//!         byte lengths (varint) of name, feature code, country, admin1, admin2 × n | their UTF-8, concatenated
+//!         geonameid u32 × n | lat f64 × n | lon f64 × n | population u64 × n | source u8 × n (0 GeoNames,
+//!         1 postal, 2 user) | precision u8 × n (0 exact, 1 district) | byte lengths (varint) of name, feature code, country, admin1, admin2 × n | their UTF-8, concatenated
 //! names:  count varint | blocks of up to BLOCK_RECORDS entries, each: length u32 | record count varint |
 //!         place u32 × n | kind u8 × n | key byte length varint × n | the keys' UTF-8, concatenated
 //! border: count varint (0, or the number of places) | boundaries fingerprint u64 | blocks of up to
@@ -29,15 +29,17 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Boundaries, Gazetteer, GazetteerError, LatLon, NameEntry, NameKind, Place, PlaceMeasures, Region, StoredMeasure,
+    Boundaries, Gazetteer, GazetteerError, LatLon, NameEntry, NameKind, Place, PlaceMeasures, PlaceSource,
+    PointPrecision, Region, StoredMeasure,
 };
 
 const MAGIC: &[u8; 8] = b"INCIMAPG";
 /// Bumped whenever the stored layout changes. Version 1 was the whole [`Gazetteer`] in postcard; version 3
-/// added the default distance bands to the boundaries; version 4 the places' border measurements.
-pub const FORMAT_VERSION: u32 = 4;
+/// added the default distance bands to the boundaries; version 4 the places' border measurements; version
+/// 5 each place's source and point precision.
+pub const FORMAT_VERSION: u32 = 5;
 /// The oldest version still read: version 3 is version 4 without the border section (places are then
-/// measured when needed).
+/// measured when needed), and versions 3 and 4 hold only GeoNames places with their own points.
 const OLDEST_READABLE: u32 = 3;
 /// Bytes before the body: magic, version, CRC.
 const HEADER_LEN: usize = 16;
@@ -118,6 +120,21 @@ fn put_block(out: &mut Vec<u8>, block: &[u8]) -> Result<(), GazetteerError> {
     Ok(())
 }
 
+fn source_byte(source: PlaceSource) -> u8 {
+    match source {
+        PlaceSource::Geonames => 0,
+        PlaceSource::Postal => 1,
+        PlaceSource::User => 2,
+    }
+}
+
+fn precision_byte(precision: PointPrecision) -> u8 {
+    match precision {
+        PointPrecision::Exact => 0,
+        PointPrecision::District => 1,
+    }
+}
+
 fn kind_byte(kind: NameKind) -> u8 {
     match kind {
         NameKind::Primary => 0,
@@ -154,6 +171,8 @@ pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
         chunk.iter().for_each(|p| block.extend_from_slice(&p.lat.to_le_bytes()));
         chunk.iter().for_each(|p| block.extend_from_slice(&p.lon.to_le_bytes()));
         chunk.iter().for_each(|p| block.extend_from_slice(&p.population.to_le_bytes()));
+        chunk.iter().for_each(|p| block.push(source_byte(p.source)));
+        chunk.iter().for_each(|p| block.push(precision_byte(p.precision)));
         chunk.iter().flat_map(place_strings).for_each(|s| put_varint(&mut block, s.len() as u64));
         chunk.iter().flat_map(place_strings).for_each(|s| block.extend_from_slice(s.as_bytes()));
         put_block(&mut out, &block)?;
@@ -231,7 +250,7 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
     let n = r.count(33)?;
     let mut places = Vec::with_capacity(n);
     while places.len() < n {
-        r.block(|b| decode_places(b, &mut places))?;
+        r.block(|b| decode_places(b, version, &mut places))?;
     }
     let m = r.count(6)?;
     let mut names = Vec::with_capacity(m);
@@ -346,19 +365,31 @@ fn u32_le(b: &[u8]) -> u32 {
     u32::from_le_bytes(b.try_into().unwrap_or_default())
 }
 
-/// Append the places of one block.
-fn decode_places(block: &[u8], places: &mut Vec<Place>) -> Result<(), String> {
+/// Append the places of one block of a file of format `version`.
+fn decode_places(block: &[u8], version: u32, places: &mut Vec<Place>) -> Result<(), String> {
     let mut c = Cursor { b: block };
     let n = c.varint()? as usize;
     if n > BLOCK_RECORDS {
         return Err(format!("a block of {n} places"));
     }
     let (ids, lats, lons, pops) = (c.column::<4>(n)?, c.column::<8>(n)?, c.column::<8>(n)?, c.column::<8>(n)?);
+    let (sources, precisions): (&[u8], &[u8]) = if version >= 5 { (c.take(n)?, c.take(n)?) } else { (&[], &[]) };
     let (text, lens) = c.strings(n * 5)?;
     c.end()?;
     let mut strings = split_text(text, &lens);
     let mut next = || strings.next().unwrap_or_else(|| Err("missing string".into()));
-    for (((id, lat), lon), pop) in ids.zip(lats).zip(lons).zip(pops) {
+    for (i, (((id, lat), lon), pop)) in ids.zip(lats).zip(lons).zip(pops).enumerate() {
+        let source = match sources.get(i).copied().unwrap_or(0) {
+            0 => PlaceSource::Geonames,
+            1 => PlaceSource::Postal,
+            2 => PlaceSource::User,
+            k => return Err(format!("unknown place source {k}")),
+        };
+        let precision = match precisions.get(i).copied().unwrap_or(0) {
+            0 => PointPrecision::Exact,
+            1 => PointPrecision::District,
+            k => return Err(format!("unknown point precision {k}")),
+        };
         places.push(Place {
             geonameid: u32_le(id),
             name: next()?,
@@ -369,6 +400,8 @@ fn decode_places(block: &[u8], places: &mut Vec<Place>) -> Result<(), String> {
             admin1: next()?,
             admin2: next()?,
             population: u64_le(pop),
+            source,
+            precision,
         });
     }
     Ok(())

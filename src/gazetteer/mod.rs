@@ -65,6 +65,10 @@ pub struct Place {
     /// Raw GeoNames admin2 code.
     pub admin2: CompactString,
     pub population: u64,
+    /// Where the place came from.
+    pub source: PlaceSource,
+    /// What its point stands for.
+    pub precision: PointPrecision,
 }
 
 impl Place {
@@ -97,21 +101,44 @@ impl Place {
 }
 
 /// Where a place came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceSource {
-    /// GeoNames' main gazetteer (cities500 or a country dump), with a real GeoNames id.
+    /// GeoNames' main gazetteer (cities500 or a country dump): the id is GeoNames' own.
+    #[default]
     Geonames,
-    /// GeoNames' postal-code places ([`postal`]), with an id from [`crate::build::postal::POSTAL_ID_BASE`] up.
+    /// GeoNames' postal-code places (`build::postal`): the id is incimap's, from [`OWN_ID_BASE`] up.
     Postal,
+    /// The user's own places file (`--places`): the id is incimap's, from [`OWN_ID_BASE`] up.
+    User,
 }
 
-impl Place {
-    /// Where the place came from, told by its id.
-    pub fn source(&self) -> PlaceSource {
-        if self.geonameid >= crate::build::postal::POSTAL_ID_BASE { PlaceSource::Postal } else { PlaceSource::Geonames }
+impl PlaceSource {
+    /// The word used in outputs and manifests: `geonames`, `postal`, `user`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceSource::Geonames => "geonames",
+            PlaceSource::Postal => "postal",
+            PlaceSource::User => "user",
+        }
     }
 }
+
+/// What a place's point stands for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointPrecision {
+    /// The settlement's own point.
+    #[default]
+    Exact,
+    /// The settlement is known to lie in its district, but its own point could not be trusted: the point
+    /// is the district's seat.
+    District,
+}
+
+/// Ids of places that GeoNames gives no id of its own (postal-code places, the user's places) start here,
+/// clear of GeoNames' ids (about 13 million in 2026).
+pub const OWN_ID_BASE: u32 = 0xC000_0000;
 
 /// Great-circle distance in km between two points (spherical Earth, radius 6,371 km): for telling a
 /// settlement from its namesakes, not for the border distances, which are geodesic.

@@ -38,7 +38,7 @@ use std::sync::OnceLock;
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::gazetteer::{Gazetteer, Place};
+use crate::gazetteer::{Gazetteer, Place, PlaceSource, PointPrecision};
 use crate::names;
 
 use fuzzy::FuzzyIndex;
@@ -105,6 +105,10 @@ pub struct Candidate {
     pub lat: f64,
     pub lon: f64,
     pub score: f64,
+    /// Where the place came from: `geonames`, `postal` (GeoNames' postal-code places) or `user`.
+    pub source: PlaceSource,
+    /// `exact`, or `district` when the point is the seat of the district the place is known to lie in.
+    pub precision: PointPrecision,
     /// Index into the gazetteer's places.
     #[serde(skip)]
     pub place_index: u32,
@@ -418,6 +422,8 @@ impl<'g> Resolver<'g> {
             lat: p.lat,
             lon: p.lon,
             score,
+            source: p.source,
+            precision: p.precision,
             place_index: index,
         }
     }
