@@ -68,6 +68,8 @@ pub fn belgorod() -> Incident {
         lat: 50.61074,
         lon: 36.58015,
         score: 0.97,
+        source: incimap::gazetteer::PlaceSource::Geonames,
+        precision: incimap::gazetteer::PointPrecision::Exact,
         place_index: 0,
     });
     inc
