@@ -298,6 +298,22 @@ fn regions_are_recognised() {
         ("Kyiv region", "UA.13"),
         ("Orlovskaya oblast", "RU.56"),
         ("Калужской области", "RU.25"),
+        // an oblast phrase that finds the capital city's region means the oblast around it (UA.12 is Kyiv City)
+        ("Kiev Oblast", "UA.13"),
+        ("Kyivska", "UA.13"),
+        ("Kyivska oblast", "UA.13"),
+        // Ukrainian -зьк- adjectives, hyphenated names, irregular adjectives: UA.26 Zaporizhzhia, UA.06
+        // Ivano-Frankivsk, UA.03 Chernivtsi, UA.19 Rivne Oblast, UA.25 Zakarpattia, RU.85 Vologda Oblast,
+        // RU.80 Udmurtiya Republic, RU.46 Mordoviya Republic
+        ("Zaporizka oblast", "UA.26"),
+        ("Запорізька область", "UA.26"),
+        ("Ivano-Frankivska oblast", "UA.06"),
+        ("Chernivetska oblast", "UA.03"),
+        ("Rivnenska oblast", "UA.19"),
+        ("Zakarpatska oblast", "UA.25"),
+        ("Вологодская область", "RU.85"),
+        ("Удмуртская Республика", "RU.80"),
+        ("Mordovskaya respublika", "RU.46"),
     ] {
         assert_eq!(code(text).as_deref(), Some(expected), "{text:?}");
     }
@@ -316,6 +332,8 @@ fn regions_are_recognised() {
     let h = r.region("Voronezh region").unwrap();
     assert_eq!(h.name, "Voronezh Oblast");
     assert_eq!(h.seat.map(|s| gaz().places[s as usize].geonameid), Some(472045));
+    // an oblast word never falls back to a district: no oblast is called Belovskaya (RU.41 has Belovskiy Rayon)
+    assert!(r.regions("Беловская область").iter().all(|h| h.level == 1), "{:?}", r.regions("Беловская область"));
     // not regions
     for text in ["Belgorodka", "Petropavlovka", "", "region", "Borovsky", "the"] {
         assert_eq!(code(text), None, "{text:?}");

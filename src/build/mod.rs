@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::gazetteer::format::{self, Manifest, Source};
-use crate::gazetteer::{Gazetteer, GazetteerError, Place};
+use crate::gazetteer::{Boundaries, Gazetteer, GazetteerError, Place, Region};
 use geonames::RowError;
 
 mod boundaries;
@@ -207,7 +207,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
     // Deterministic order: by geonameid.
     let mut places: Vec<(Place, Vec<String>)> = dumps.places.into_values().collect();
     places.sort_by_key(|(p, _)| p.geonameid);
-    let postal_report = (!inputs.postal.is_empty()).then(|| postal::merge(postal, &mut places));
+    let postal_report = if inputs.postal.is_empty() {
+        None
+    } else {
+        let view = regions_view(&places, &admin1, &admin2);
+        Some(postal::merge(postal, &mut places, &view, &mut reading.problems.warnings))
+    };
     let alt_names: Vec<Vec<String>> = places.iter().map(|(_, a)| a.clone()).collect();
     let places: Vec<Place> = places.into_iter().map(|(p, _)| p).collect();
 
@@ -249,6 +254,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
         },
         warnings: reading.problems.warnings,
     })
+}
+
+/// A gazetteer of `places` and the regions, without boundaries: what the region engine needs to read the
+/// postal files' region names.
+fn regions_view(places: &[(Place, Vec<String>)], admin1: &[Region], admin2: &[Region]) -> Gazetteer {
+    let alt_names: Vec<Vec<String>> = places.iter().map(|(_, a)| a.clone()).collect();
+    let places: Vec<Place> = places.iter().map(|(p, _)| p.clone()).collect();
+    let (mut admin1, mut admin2) = (admin1.to_vec(), admin2.to_vec());
+    regions::assign_seats(&places, &mut admin1, &mut admin2);
+    let empty = || geo::MultiPolygon::new(Vec::new());
+    Gazetteer {
+        manifest: Manifest::default(),
+        names: crate::gazetteer::index::name_entries(&places, &alt_names),
+        places,
+        admin1,
+        admin2,
+        boundaries: Boundaries {
+            ukraine: empty(),
+            russia: empty(),
+            belarus: empty(),
+            land_border: geo::MultiLineString::new(Vec::new()),
+            default_bands: Vec::new(),
+        },
+        place_measures: Default::default(),
+        key_index: Default::default(),
+    }
 }
 
 /// Write a built gazetteer into `dir` (created if needed): `gazetteer.bin`, `manifest.json` and a

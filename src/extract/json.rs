@@ -92,7 +92,11 @@ fn candidate(out: &mut Vec<u8>, c: &Candidate) {
     float(out, c.lon);
     out.extend_from_slice(b",\"score\":");
     float(out, c.score);
-    out.push(b'}');
+    out.extend_from_slice(b",\"source\":\"");
+    out.extend_from_slice(c.source.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"point_precision\":\"");
+    out.extend_from_slice(c.precision.as_str().as_bytes());
+    out.extend_from_slice(b"\"}");
 }
 
 fn integer(out: &mut Vec<u8>, n: u64) {

@@ -50,7 +50,7 @@ use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::border::{BorderIndex, Measurement};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, PointPrecision};
 use crate::incidents::{Incident, Precision, Unresolved};
 use crate::resolve::{Candidate, RegionHint, Resolver, Status};
 
@@ -1183,7 +1183,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     let pl = &gaz.places[best as usize];
                     Choice {
                         status,
-                        precision: Precision::Exact,
+                        // A village known only by its district is placed at the district's seat.
+                        precision: if pl.precision == PointPrecision::District {
+                            Precision::Near
+                        } else {
+                            Precision::Exact
+                        },
                         place: Some(self.candidate(best, (conf * 1000.0).round() / 1000.0)),
                         capital: pl.feature_code == "PPLC" || is_capital_name(&pl.name),
                     }

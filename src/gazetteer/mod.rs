@@ -136,6 +136,16 @@ pub enum PointPrecision {
     District,
 }
 
+impl PointPrecision {
+    /// The word used in outputs: `exact`, `district`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PointPrecision::Exact => "exact",
+            PointPrecision::District => "district",
+        }
+    }
+}
+
 /// Ids of places that GeoNames gives no id of its own (postal-code places, the user's places) start here,
 /// clear of GeoNames' ids (about 13 million in 2026).
 pub const OWN_ID_BASE: u32 = 0xC000_0000;

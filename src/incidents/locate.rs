@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{Fields, Incident, Locator, Precision, ReadOptions, Unresolved, date};
 use crate::border::{BorderError, LatLon, Measurement};
+use crate::gazetteer::PointPrecision;
 use crate::resolve::{Query, Status};
 
 /// Why a row was not turned into an incident.
@@ -188,7 +189,12 @@ impl Context<'_> {
                 }
                 return Err(self.unresolved(line, name, why).into());
             };
-            (best.lat, best.lon, Precision::Exact, Some(res.status), Some(best))
+            // A village known only by its district is placed at the district's seat.
+            let precision = match best.precision {
+                PointPrecision::Exact => Precision::Exact,
+                PointPrecision::District => Precision::Near,
+            };
+            (best.lat, best.lon, precision, Some(res.status), Some(best))
         } else if let Some(r) = &region {
             let Some(hint) = self.locator.resolver.region(r) else {
                 return Err(self.unresolved(line, r, format!("region not recognised: {r}")).into());

@@ -42,8 +42,8 @@ use crate::gazetteer::{Gazetteer, Place, PlaceSource, PointPrecision};
 use crate::names;
 
 use fuzzy::FuzzyIndex;
-pub use region::RegionNameKeys;
 use region::{DistrictCentres, RegionIndex, RegionRef, lexicon};
+pub use region::{RegionNameKeys, district_form, district_named_after, seat_district_forms};
 
 /// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -108,6 +108,7 @@ pub struct Candidate {
     /// Where the place came from: `geonames`, `postal` (GeoNames' postal-code places) or `user`.
     pub source: PlaceSource,
     /// `exact`, or `district` when the point is the seat of the district the place is known to lie in.
+    #[serde(rename = "point_precision")]
     pub precision: PointPrecision,
     /// Index into the gazetteer's places.
     #[serde(skip)]

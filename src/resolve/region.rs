@@ -31,6 +31,9 @@ pub(crate) struct RegionRef {
 pub(crate) struct Generic {
     /// oblast, krai, region, republic, area, province, territory
     pub first_level: bool,
+    /// oblast, krai, republic (not the looser region, area, province): the phrase names a first-level
+    /// division and nothing else.
+    pub strictly_first_level: bool,
     /// district, raion, okrug, municipal
     pub second_level: bool,
 }
@@ -83,6 +86,40 @@ const FIRST_LEVEL_WORDS: &[&str] = &[
     "регіон",
     "регіоні",
     "регіону",
+    "вобласць",
+    "вобласці",
+];
+
+/// The generic words of [`FIRST_LEVEL_WORDS`] that name a first-level division and nothing else (news
+/// writes "region" and "area" for districts too).
+const STRICT_FIRST_LEVEL_WORDS: &[&str] = &[
+    "oblast",
+    "oblasts",
+    "obl",
+    "krai",
+    "kray",
+    "republic",
+    "voblasc",
+    "voblast",
+    "область",
+    "области",
+    "областью",
+    "обл",
+    "облась",
+    "край",
+    "крае",
+    "края",
+    "краю",
+    "краем",
+    "республика",
+    "республике",
+    "республики",
+    "республику",
+    "республикой",
+    "республіка",
+    "республіці",
+    "республіки",
+    "республіку",
     "вобласць",
     "вобласці",
 ];
@@ -205,6 +242,11 @@ const IRREGULAR_ADJECTIVES: &[(&str, &[&str])] = &[
     ("mogilev", &["mogilevsk"]),
     ("kropivnitski", &["kirovohradsk", "kirovogradsk"]),
     ("saint petersburg", &["leningradsk"]),
+    ("vologda", &["vologodsk"]),
+    ("chechnia", &["chechensk"]),
+    ("chernivtsi", &["chernivetsk", "chernovitsk"]),
+    ("rivne", &["rivnensk", "rovensk"]),
+    ("zakarpatia", &["zakarpatsk"]),
 ];
 
 /// Adjective endings after `sk` (in key form): -skaya, -skoy, -sky, -skoe, -ska (Ukrainian), ...
@@ -273,6 +315,8 @@ pub(crate) struct RegionIndex {
     aliases: HashMap<String, Vec<RegionRef>>,
     /// Per admin1 region: (its name has a first-level generic word, its name says "city").
     admin1_shape: Vec<(bool, bool)>,
+    /// Per admin1 region: the stem of its own name (Kyiv City → kiiv).
+    admin1_stems: Vec<String>,
 }
 
 /// Where districts (admin2 regions) lie, for district hints: each district's centre (GeoNames' seat,
@@ -335,6 +379,7 @@ impl DistrictCentres {
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     first_level_words: HashSet<String>,
+    strict_first_level_words: HashSet<String>,
     second_level_words: HashSet<String>,
     leading_words: HashSet<String>,
     /// [`Lexicon::alias_form`] of each alias → the admin1 codes it names.
@@ -356,6 +401,7 @@ pub(crate) fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(|| {
         let mut lex = Lexicon {
             first_level_words: keyed(FIRST_LEVEL_WORDS),
+            strict_first_level_words: keyed(STRICT_FIRST_LEVEL_WORDS),
             second_level_words: keyed(SECOND_LEVEL_WORDS),
             leading_words: keyed(LEADING_WORDS),
             aliases: HashMap::default(),
@@ -418,6 +464,7 @@ impl RegionIndex {
                 }
                 if level == 1 {
                     idx.admin1_shape.push(shape);
+                    idx.admin1_stems.push(lex.strip(&key(&r.name)).0);
                 }
             }
         }
@@ -482,12 +529,14 @@ impl RegionIndex {
         let (stem, generic) = lex.strip(&k);
         let alias = if k.contains(' ') { Cow::Owned(alias_words(&stem)) } else { lex.alias_form(&k) };
         if let Some(v) = self.aliases.get(&*alias) {
-            return (v.clone(), Generic { first_level: true, second_level: false });
+            return (v.clone(), Generic { first_level: true, strictly_first_level: false, second_level: false });
         }
         if stem.is_empty() {
             return (out, generic);
         }
         let adjective = adjective_of_phrase(&stem);
+        // "Ivano-Frankivska": the adjective of a hyphenated name is indexed joined.
+        let joined_adjective = adjective.as_deref().filter(|a| a.contains(' ')).map(|a| a.replace(' ', ""));
         // A region is named by: its own name as a noun (Voronezh Oblast, Luhansk), an adjective
         // (Voronezhskaya, Borovsky), its capital (Kursk), with a generic word also the noun of its
         // adjective (Graivoron district) or a case form of its name (в Чечне), or the colloquial -щина
@@ -502,6 +551,9 @@ impl RegionIndex {
         }
         let mut lookups: Vec<(&HashMap<String, Vec<RegionRef>>, &str)> = vec![(&self.names, &stem)];
         if let Some(a) = &adjective {
+            lookups.push((&self.name_adjectives, a));
+        }
+        if let Some(a) = &joined_adjective {
             lookups.push((&self.name_adjectives, a));
         }
         lookups.push((&self.seats, &stem));
@@ -525,8 +577,11 @@ impl RegionIndex {
         }
         // District words ask for admin2 first; everything else for admin1 (a bare "Borovsky" or
         // "Grayvoron" is not taken as a district: too many places share district names).
+        // An oblast word never falls back to a district ("Вологодская область" is not Vologodsky Rayon).
         let levels: &[u8] = if generic.second_level && !generic.first_level {
             &[2, 1]
+        } else if generic.strictly_first_level && !generic.second_level {
+            &[1]
         } else if generic.any() {
             &[1, 2]
         } else {
@@ -544,8 +599,26 @@ impl RegionIndex {
                 break;
             }
         }
-        // "Kyiv region", "Minsk region", "Московская область": the oblast, not the city of the same name.
-        if generic.first_level && out.len() > 1 && out[0].level == 1 {
+        // "Kyiv region", "Minsk region", "Московская область", "Kyivska": the oblast, not the city of the same
+        // name; an oblast phrase that found only the city ("Kiev Oblast", by the capital's alternate name) also
+        // means the oblast around it, the admin1 region that shares the city region's stem.
+        if (generic.first_level || adjective.is_some()) && out.first().is_some_and(|r| r.level == 1) {
+            let shape = |r: &RegionRef| self.admin1_shape.get(r.index as usize).copied().unwrap_or_default();
+            let around: Vec<RegionRef> = out
+                .iter()
+                .filter(|r| shape(r).1)
+                .filter_map(|r| self.admin1_stems.get(r.index as usize))
+                .flat_map(|stem| self.names.get(stem).into_iter().flatten())
+                .filter(|o| o.level == 1 && !shape(o).1)
+                .copied()
+                .collect();
+            for o in around {
+                if !out.contains(&o) {
+                    out.push(o);
+                }
+            }
+        }
+        if (generic.first_level || adjective.is_some()) && out.len() > 1 && out[0].level == 1 {
             out.sort_by_key(|r| {
                 let (oblast_word, city) = self.admin1_shape.get(r.index as usize).copied().unwrap_or_default();
                 (city, !oblast_word)
@@ -582,6 +655,7 @@ impl Lexicon {
             }
             if self.first_level_words.contains(w) {
                 generic.first_level = true;
+                generic.strictly_first_level |= self.strict_first_level_words.contains(w);
             } else if self.second_level_words.contains(w) {
                 generic.second_level = true;
             } else if w == "of" || w == "the" {
@@ -707,7 +781,8 @@ fn adjective_of_phrase(stem: &str) -> Option<String> {
         Some((h, l)) => (Some(h), l),
         None => (None, stem),
     };
-    let pos = last.rfind("sk")?;
+    // -ськ- in most adjectives; -зьк- where Ukrainian keeps the stem's з (Запорізька, Печенізький).
+    let pos = last.rfind("sk").into_iter().chain(last.rfind("zk")).max()?;
     let ending = &last[pos + 2..];
     if pos < 2 || !(ending.is_empty() || ADJECTIVE_ENDINGS.contains(&ending)) {
         return None;
@@ -742,6 +817,10 @@ pub(crate) fn adjective_stems(stem: &str) -> Vec<String> {
         return out;
     }
     out.push(key(&format!("{s}sk")));
+    // Udmurtiya → Udmurtskaya, Mordoviya → Mordovskaya.
+    if let Some(base) = s.strip_suffix("iia").or_else(|| s.strip_suffix("ia")).filter(|b| b.len() >= 3) {
+        out.push(key(&format!("{base}sk")));
+    }
     if s.len() > 3 && s.ends_with(['a', 'e', 'i', 'o', 'u']) {
         let base = &s[..s.len() - 1];
         out.push(key(&format!("{base}sk")));
@@ -782,6 +861,37 @@ fn seat_adjective_stems(k: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The form a district phrase ("ГРАЙВОРОНСКИЙ РАЙОН", "Balakliiskyi", "Borovsky district", "Grayvoron
+/// district") takes when compared with its seat's [`seat_district_forms`]; `None` for a phrase of generic
+/// words only.
+pub fn district_form(district: &str) -> Option<String> {
+    let (stem, _) = lexicon().strip(&key(district));
+    if stem.is_empty() {
+        return None;
+    }
+    Some(adjective_of_phrase(&stem).unwrap_or(stem).replace(' ', ""))
+}
+
+/// The forms a district named after the place `place_name` may take (see [`district_form`]): the place's
+/// own name (Grayvoron district) and its adjectives (Грайворонский, Krasnoyaruzhsky, Sudzhansky).
+pub fn seat_district_forms(place_name: &str) -> Vec<String> {
+    let place = key(place_name);
+    if place.len() < 3 {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = seat_adjective_stems(&place).iter().map(|a| a.replace(' ', "")).collect();
+    out.push(place.replace(' ', ""));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether the district phrase `district` is named after the place `place_name`, as a district is named
+/// after its seat.
+pub fn district_named_after(district: &str, place_name: &str) -> bool {
+    district_form(district).is_some_and(|d| seat_district_forms(place_name).contains(&d))
 }
 
 /// The stem of a colloquial region name in -щина (Белгородщина → belgorod, Курщина → kur(sk)).
@@ -898,6 +1008,26 @@ mod tests {
         // Most districts have a centre, not only those GeoNames gives a seat.
         let seats = gaz.admin2.iter().filter(|r| r.seat.is_some()).count();
         assert!(got.iter().flatten().count() > seats + 500, "{seats} seats");
+    }
+
+    /// Districts named after their seats, in the shapes postal files and news write them.
+    #[test]
+    fn districts_named_after_their_seats() {
+        for (district, seat) in [
+            ("ГРАЙВОРОНСКИЙ РАЙОН", "Грайворон"),
+            ("ГРАЙВОРОНСКИЙ РАЙОН", "Grayvoron"),
+            ("Balakliiskyi", "Балаклія"),
+            ("Kharkivskyi", "Kharkiv"),
+            ("КРАСНОЯРУЖСКИЙ РАЙОН", "Красная Яруга"),
+            ("Grayvoron district", "Graivoron"),
+            ("СУДЖАНСКИЙ РАЙОН", "Суджа"),
+        ] {
+            assert!(district_named_after(district, seat), "{district} / {seat}");
+        }
+        for (district, other) in [("ГРАЙВОРОНСКИЙ РАЙОН", "Белгород"), ("Kharkivskyi", "Kupiansk"), ("район", "Рай")]
+        {
+            assert!(!district_named_after(district, other), "{district} / {other}");
+        }
     }
 
     #[test]

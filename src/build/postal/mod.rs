@@ -3,97 +3,523 @@
 //!
 //! A postal file has one row per post office code, so one village may appear several times; and its points
 //! are noisy: GeoNames often matched a namesake elsewhere, so a village of Belgorod district can be put a
-//! thousand km away. The rules, in order (thresholds named below):
+//! thousand km away, and one point can stand for same-named villages of several districts. The rules, in
+//! order (thresholds named below):
 //!
-//! 1. **Names.** A row whose name is not a settlement's (digits, abbreviations with a full stop:
-//!    «Москва 194», «Уфпс Г. Москвы») is dropped.
-//! 2. **Regions.** Admin names are words (Russia: «Белгородская Область», «ГРАЙВОРОНСКИЙ РАЙОН»). Each is
-//!    mapped to the GeoNames admin1/admin2 code that its rows' cities500 namesakes within [`MERGE_KM`] vote
-//!    for; a name with no vote keeps no code.
-//! 3. **Merge.** A row with a cities500 place of the same name key within [`MERGE_KM`] is that place: its
-//!    Cyrillic name joins the place's names, and no new place is made.
-//! 4. **Trust.** A point must lie inside its oblast (the box of its oblast's cities500 places, widened by
-//!    [`OBLAST_MARGIN_DEG`]) and inside its district: within the district's radius of the district's centre,
-//!    both derived from its trusted points (cities500 places and merged rows; all its rows when fewer than
-//!    [`MIN_TRUSTED`] are trusted). A point that fails is dropped, never kept at a wrong location.
-//! 5. **One place per settlement.** The rows of one name in one district that survive are clustered within
-//!    [`SAME_SETTLEMENT_KM`]; each cluster is one place at its median point.
+//! 1. **Names.** A qualifier in brackets and a post office number are taken off («Ждановичи 2» →
+//!    Ждановичи); a row whose name is not a settlement's (abbreviations: «Уфпс Г. Москвы») is dropped.
+//!    Repeated rows of one settlement (one per postal code) count once.
+//! 2. **Regions.** Each admin name is given its GeoNames code by the region engine, checked against the
+//!    rows that are GeoNames places ([`regions`]).
+//! 3. **Merge.** A row with a GeoNames place of the same name key within [`MERGE_KM`], in the row's own
+//!    oblast, is that place: its Cyrillic name joins the place's names, and no new place is made. A post
+//!    office of a town («Москва Цех 10» at Moscow's point) merges into the town without its label.
+//! 4. **Trust.** Each postal district gets an extent: a centre and a radius from its trusted points (the
+//!    GeoNames places its rows merged into, and its seat, the town it is named after; its own rows when it
+//!    has fewer than [`MIN_TRUSTED`]). A row's point is kept only inside its oblast and inside its district's
+//!    extent, and only for one district when same-named villages of several districts share it (the one
+//!    whose centre is nearest).
+//! 5. **The others.** A village whose point failed is still known to lie in its district: it is kept at the
+//!    district's seat with [`PointPrecision::District`] when the seat is known and no trusted point of the
+//!    same name was kept in that district, and dropped otherwise. Never at a wrong point.
+//! 6. **One place per settlement.** Kept rows of one name in one district within [`SAME_SETTLEMENT_KM`] of
+//!    each other are one place, at their median point, named by the standard romanisation
+//!    ([`crate::names::romanize`]) with the Cyrillic name as an alternate.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::gazetteer::{OWN_ID_BASE, Place, PlaceSource, PointPrecision, great_circle_km};
+use crate::gazetteer::{Gazetteer, OWN_ID_BASE, Place, PlaceSource, PointPrecision, great_circle_km};
 use crate::names::romanize::{romanize, script_for};
 
 mod read;
+pub mod regions;
 pub(super) use read::read_postal;
 pub use read::{PostalRow, parse_postal_line};
 
-/// A postal row within this distance (km) of a cities500 place with the same name key is that place.
-pub const MERGE_KM: f64 = 5.0;
-/// Rows of one name in one district within this distance (km) of each other are one settlement.
-pub const SAME_SETTLEMENT_KM: f64 = 3.0;
-/// How far (degrees) outside the box of its oblast's cities500 places a postal point may lie.
-pub const OBLAST_MARGIN_DEG: f64 = 0.3;
-/// A district's radius is this many times the 75th percentile of its anchors' distances from its centre ...
-pub const DISTRICT_SPREAD: f64 = 1.5;
-/// ... and at least this (km) ...
-pub const MIN_DISTRICT_KM: f64 = 20.0;
-/// ... and at most this (km): Russia's largest border districts are about 80 km across.
-pub const MAX_DISTRICT_KM: f64 = 70.0;
-/// A district with fewer trusted points than this takes all its rows as anchors (their median is robust to
-/// the quarter of them that are misplaced).
-pub const MIN_TRUSTED: usize = 3;
+use regions::{DistrictName, OblastName, RegionCodes, Votes};
 
-/// What the merge did, for the build's report and the manifest.
+/// A postal row within this distance (km) of a GeoNames place with the same name key is that place.
+pub const MERGE_KM: f64 = 5.0;
+/// Rows of one name in one district within this distance (km) of each other are one settlement; so are
+/// same-named rows of different districts (one of them misplaced).
+pub const SAME_SETTLEMENT_KM: f64 = 3.0;
+/// How far (degrees) outside the box of its oblast's GeoNames places a postal point may lie.
+pub const OBLAST_MARGIN_DEG: f64 = 0.3;
+/// A district's radius is this many times the 75th percentile of its trusted points' distances from its
+/// centre ...
+pub const DISTRICT_SPREAD: f64 = 1.5;
+/// ... and at least this (km): a district of the border oblasts is 30 to 80 km across ...
+pub const MIN_DISTRICT_KM: f64 = 20.0;
+/// ... and at most this (km).
+pub const MAX_DISTRICT_KM: f64 = 60.0;
+/// A district with fewer trusted points than this takes its rows inside its oblast as anchors instead
+/// (their median is robust to the quarter of them that are misplaced).
+pub const MIN_TRUSTED: usize = 3;
+/// A post office label («Москва Цех 10») merges into a town of at least this population whose name it
+/// starts with.
+pub const POST_OFFICE_TOWN_POPULATION: u64 = 10_000;
+
+/// What the merge did, for the build's report.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostalReport {
     /// Rows read (of the countries built).
     pub rows: u64,
     /// Rows whose name is not a settlement's.
     pub not_settlement_names: u64,
-    /// Rows that are a cities500 place (merged into it).
+    /// Rows repeating another row of the same settlement and point (another postal code).
+    pub repeated_rows: u64,
+    /// Rows that are a GeoNames place (merged into it), post office labels included.
     pub merged_rows: u64,
-    /// Rows dropped because their point lies outside their oblast.
-    pub outside_oblast: u64,
-    /// Rows dropped because their point lies outside their district.
-    pub outside_district: u64,
-    /// Rows kept, as points of new places.
+    /// Rows whose point was trusted and kept.
     pub kept_rows: u64,
     /// New places made from the kept rows.
     pub places: u64,
+    /// Rows whose point failed but whose village was kept at its district's seat.
+    pub moved_rows: u64,
+    /// New places at their district's seat.
+    pub seat_places: u64,
+    /// Rows dropped: their point failed and their district's seat is unknown (or a trusted namesake was kept).
+    pub dropped_rows: u64,
+    /// Rows dropped because their oblast name could not be given a code.
+    pub unknown_oblast_rows: u64,
 }
 
 impl std::fmt::Display for PostalReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "postal rows {}: {} merged into cities500 places, {} kept as {} new places, dropped {} outside their \
-             district, {} outside their oblast, {} not settlement names",
+            "postal rows {}: {} repeat another postal code, {} are not settlement names, {} merged into GeoNames \
+             places; {} points kept as {} new places; {} points failed their district or oblast and were moved to \
+             the district's seat as {} places; {} dropped ({} of an oblast the build cannot name)",
             self.rows,
+            self.repeated_rows,
+            self.not_settlement_names,
             self.merged_rows,
             self.kept_rows,
             self.places,
-            self.outside_district,
-            self.outside_oblast,
-            self.not_settlement_names
+            self.moved_rows,
+            self.seat_places,
+            self.dropped_rows + self.unknown_oblast_rows,
+            self.unknown_oblast_rows,
         )
     }
 }
 
 /// The settlement a postal row names, or `None` for a post office's label. A qualifier in brackets
 /// («Нагірна (Нагірнянська сільська рада)», the council it belongs to) and a post office number after the
-/// name («Ждановичи 2») are taken off; what is left must be letters, spaces, hyphens and apostrophes (a
-/// full stop marks an abbreviation: «Уфпс Г. Москвы»).
+/// name («Ждановичи 2», «Красноярск Мсц-1») are taken off; what is left must be letters, spaces, hyphens and
+/// apostrophes (a full stop or slash marks an abbreviation: «Уфпс Г. Москвы», «А/Т Москва-Иваново»).
 fn settlement_name(raw: &str) -> Option<String> {
     let name = raw.split('(').next().unwrap_or(raw);
-    let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace()).trim();
+    let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || c == '-').trim();
     let ok = name.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && name.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | 'ʼ'));
     ok.then(|| name.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// District key: country, oblast name, district name.
-type DistrictKey = (String, String, String);
+/// A postal row with its cleaned name and that name's key.
+struct Row {
+    row: PostalRow,
+    key: String,
+}
+
+impl Row {
+    fn oblast(&self) -> OblastName {
+        (self.row.country.clone(), self.row.admin_name1.clone())
+    }
+    fn district(&self) -> DistrictName {
+        (self.row.country.clone(), self.row.admin_name1.clone(), self.row.admin_name2.clone())
+    }
+    fn point(&self) -> (f64, f64) {
+        (self.row.lat, self.row.lon)
+    }
+}
+
+/// The rows that name settlements, each settlement and point once.
+fn settlement_rows(rows: Vec<PostalRow>, report: &mut PostalReport) -> Vec<Row> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for mut r in rows {
+        let Some(name) = settlement_name(&r.name) else {
+            report.not_settlement_names += 1;
+            continue;
+        };
+        r.name = name;
+        let id = (
+            r.country.clone(),
+            r.admin_name1.clone(),
+            r.admin_name2.clone(),
+            r.name.clone(),
+            r.lat.to_bits(),
+            r.lon.to_bits(),
+        );
+        if !seen.insert(id) {
+            report.repeated_rows += 1;
+            continue;
+        }
+        let key = crate::names::key(&r.name);
+        out.push(Row { row: r, key });
+    }
+    out
+}
+
+/// How a row relates to the GeoNames places.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Match {
+    /// A place of the same name key within [`MERGE_KM`] (its index).
+    Namesake(usize),
+    /// A post office of a town within [`MERGE_KM`] whose name its label starts with.
+    PostOffice(usize),
+    None,
+}
+
+/// Merge postal `rows` into `places` (GeoNames places, with their alternate names beside them); `gaz` is
+/// a gazetteer of those places and the build's regions (for the region engine). See the module comment for
+/// the rules. New places are appended, with ids from [`OWN_ID_BASE`]; `warnings` gets the region names
+/// decided by votes.
+pub fn merge(
+    rows: Vec<PostalRow>,
+    places: &mut Vec<(Place, Vec<String>)>,
+    gaz: &Gazetteer,
+    warnings: &mut Vec<String>,
+) -> PostalReport {
+    let mut report = PostalReport { rows: rows.len() as u64, ..Default::default() };
+    let rows = settlement_rows(rows, &mut report);
+    let by_key = key_index(places);
+    let matches: Vec<Match> = rows.iter().map(|r| find_match(r, places, &by_key)).collect();
+    let codes = region_codes(&rows, &matches, places, gaz, warnings);
+
+    // Merge the rows that are GeoNames places of their own oblast.
+    let mut merged = vec![false; rows.len()];
+    for (i, r) in rows.iter().enumerate() {
+        let (Match::Namesake(p) | Match::PostOffice(p)) = matches[i] else { continue };
+        let own_oblast =
+            codes.admin1.get(&r.oblast()).is_none_or(|a1| places[p].0.admin1.is_empty() || *places[p].0.admin1 == **a1);
+        if !own_oblast {
+            continue;
+        }
+        merged[i] = true;
+        report.merged_rows += 1;
+        if matches[i] == Match::Namesake(p) {
+            let (place, names) = &mut places[p];
+            if *place.name != r.row.name && !names.contains(&r.row.name) {
+                names.push(r.row.name.clone());
+            }
+        }
+    }
+
+    let extents = district_extents(&rows, &merged, &matches, places, &codes);
+    let oblast_boxes = oblast_boxes(places);
+    let mut kept: BTreeMap<(DistrictName, String), Vec<usize>> = BTreeMap::new();
+    let mut failed: BTreeMap<(DistrictName, String), Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if merged[i] {
+            continue;
+        }
+        let Some(a1) = codes.admin1.get(&r.oblast()) else {
+            report.unknown_oblast_rows += 1;
+            continue;
+        };
+        let in_oblast = oblast_boxes.get(&(r.row.country.clone(), a1.clone())).is_some_and(|b| b.holds(r.point()));
+        let in_district = extents.get(&r.district()).is_some_and(|e| e.holds(r.point()));
+        let slot = if in_oblast && in_district { &mut kept } else { &mut failed };
+        slot.entry((r.district(), r.key.clone())).or_default().push(i);
+    }
+    settle_shared_points(&rows, &mut kept, &mut failed, &extents);
+
+    let first_new = places.len();
+    for ((district, _), members) in &kept {
+        let a1 = codes.admin1.get(&(district.0.clone(), district.1.clone())).cloned().unwrap_or_default();
+        let a2 = codes.admin2.get(district).cloned().unwrap_or_default();
+        for cluster in clusters(&rows, members) {
+            let points: Vec<(f64, f64)> = cluster.iter().map(|&i| rows[i].point()).collect();
+            let point = median_point(&points);
+            places.push(new_place(&rows[cluster[0]].row, point, &a1, &a2, PointPrecision::Exact));
+            report.kept_rows += cluster.len() as u64;
+            report.places += 1;
+        }
+    }
+    for ((district, key), members) in &failed {
+        let seat = extents.get(district).and_then(|e| e.seat);
+        let trusted_namesake = kept.contains_key(&(district.clone(), key.clone()));
+        match seat {
+            Some(s) if !trusted_namesake => {
+                let a1 = codes.admin1.get(&(district.0.clone(), district.1.clone())).cloned().unwrap_or_default();
+                let a2 = codes.admin2.get(district).cloned().unwrap_or_default();
+                let point = (places[s].0.lat, places[s].0.lon);
+                places.push(new_place(&rows[members[0]].row, point, &a1, &a2, PointPrecision::District));
+                report.moved_rows += members.len() as u64;
+                report.seat_places += 1;
+            }
+            _ => report.dropped_rows += members.len() as u64,
+        }
+    }
+    for (n, (p, _)) in places[first_new..].iter_mut().enumerate() {
+        p.geonameid = OWN_ID_BASE + n as u32;
+    }
+    report
+}
+
+/// The GeoNames place a row is, by name and point.
+fn find_match(r: &Row, places: &[(Place, Vec<String>)], by_key: &HashMap<String, Vec<usize>>) -> Match {
+    let near = |i: &usize| {
+        let p = &places[*i].0;
+        *p.country == *r.row.country && great_circle_km(p.lat, p.lon, r.row.lat, r.row.lon) <= MERGE_KM
+    };
+    if let Some(&i) = by_key.get(&r.key).into_iter().flatten().find(|i| near(i)) {
+        return Match::Namesake(i);
+    }
+    // "moskva tseh": a label that starts with a town's name, at the town's point.
+    let mut prefix = r.key.as_str();
+    while let Some((head, _)) = prefix.rsplit_once(' ') {
+        prefix = head;
+        let town = by_key
+            .get(prefix)
+            .into_iter()
+            .flatten()
+            .find(|i| near(i) && places[**i].0.population >= POST_OFFICE_TOWN_POPULATION);
+        if let Some(&i) = town {
+            return Match::PostOffice(i);
+        }
+    }
+    Match::None
+}
+
+/// The codes of every oblast and district the rows name, with the rows' namesakes as votes.
+fn region_codes(
+    rows: &[Row],
+    matches: &[Match],
+    places: &[(Place, Vec<String>)],
+    gaz: &Gazetteer,
+    warnings: &mut Vec<String>,
+) -> RegionCodes {
+    let mut votes: Votes = HashMap::new();
+    for (r, m) in rows.iter().zip(matches) {
+        if let Match::Namesake(p) = m
+            && !places[*p].0.admin1.is_empty()
+        {
+            *votes.entry(r.oblast()).or_default().entry(places[*p].0.admin1.to_string()).or_default() += 1;
+        }
+    }
+    let oblasts: Vec<OblastName> =
+        rows.iter().map(Row::oblast).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let districts: Vec<DistrictName> =
+        rows.iter().map(Row::district).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    regions::region_codes(gaz, &oblasts, &districts, &votes, warnings)
+}
+
+/// A new postal place for `row` at `point`.
+fn new_place(
+    row: &PostalRow,
+    point: (f64, f64),
+    admin1: &str,
+    admin2: &str,
+    precision: PointPrecision,
+) -> (Place, Vec<String>) {
+    let latin = romanize(&row.name, script_for(&row.name, &row.country));
+    let alt = if latin == row.name { Vec::new() } else { vec![row.name.clone()] };
+    let place = Place {
+        geonameid: 0,
+        name: latin.as_str().into(),
+        lat: point.0,
+        lon: point.1,
+        feature_code: "PPL".into(),
+        country: row.country.as_str().into(),
+        admin1: admin1.into(),
+        admin2: admin2.into(),
+        population: 0,
+        source: PlaceSource::Postal,
+        precision,
+    };
+    (place, alt)
+}
+
+/// Where a postal district's villages may lie.
+#[derive(Debug, Clone)]
+struct Extent {
+    centre: (f64, f64),
+    radius_km: f64,
+    /// The district's seat (an index into the places), when known.
+    seat: Option<usize>,
+}
+
+impl Extent {
+    fn holds(&self, p: (f64, f64)) -> bool {
+        great_circle_km(self.centre.0, self.centre.1, p.0, p.1) <= self.radius_km
+    }
+}
+
+/// The extent of every postal district, from its trusted points: the GeoNames places its rows merged into
+/// and its seat (or its rows inside its oblast, when fewer than [`MIN_TRUSTED`] are trusted).
+fn district_extents(
+    rows: &[Row],
+    merged: &[bool],
+    matches: &[Match],
+    places: &[(Place, Vec<String>)],
+    codes: &RegionCodes,
+) -> HashMap<DistrictName, Extent> {
+    let boxes = oblast_boxes(places);
+    let mut trusted: HashMap<DistrictName, Vec<usize>> = HashMap::new();
+    let mut own_rows: HashMap<DistrictName, Vec<(f64, f64)>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let d = r.district();
+        if merged[i]
+            && let Match::Namesake(p) | Match::PostOffice(p) = matches[i]
+        {
+            let t = trusted.entry(d.clone()).or_default();
+            if !t.contains(&p) {
+                t.push(p);
+            }
+        }
+        let in_oblast = codes
+            .admin1
+            .get(&r.oblast())
+            .and_then(|a1| boxes.get(&(r.row.country.clone(), a1.clone())))
+            .is_some_and(|b| b.holds(r.point()));
+        if in_oblast {
+            own_rows.entry(d).or_default().push(r.point());
+        }
+    }
+    let seats = district_seats(own_rows.keys().chain(trusted.keys()), places, codes);
+    let mut out = HashMap::new();
+    for d in own_rows.keys().chain(trusted.keys()) {
+        if out.contains_key(d) {
+            continue;
+        }
+        let seat = seats.get(d).copied();
+        let mut anchors: Vec<(f64, f64)> =
+            trusted.get(d).into_iter().flatten().map(|&p| (places[p].0.lat, places[p].0.lon)).collect();
+        if let Some(s) = seat.filter(|s| !trusted.get(d).is_some_and(|t| t.contains(s))) {
+            anchors.push((places[s].0.lat, places[s].0.lon));
+        }
+        if anchors.len() < MIN_TRUSTED {
+            anchors.extend(own_rows.get(d).into_iter().flatten().copied());
+        }
+        if anchors.is_empty() {
+            continue;
+        }
+        let centre = median_point(&anchors);
+        let mut dist: Vec<f64> = anchors.iter().map(|p| great_circle_km(centre.0, centre.1, p.0, p.1)).collect();
+        dist.sort_by(f64::total_cmp);
+        let p75 = dist[(dist.len() * 3 / 4).min(dist.len() - 1)];
+        let radius_km = (DISTRICT_SPREAD * p75).clamp(MIN_DISTRICT_KM, MAX_DISTRICT_KM);
+        out.insert(d.clone(), Extent { centre, radius_km, seat });
+    }
+    out
+}
+
+/// The seat of each district: the GeoNames place of its oblast it is named after (Грайворонский район →
+/// Grayvoron), the most prominent when several are.
+fn district_seats<'d>(
+    districts: impl Iterator<Item = &'d DistrictName>,
+    places: &[(Place, Vec<String>)],
+    codes: &RegionCodes,
+) -> HashMap<DistrictName, usize> {
+    // The adjective forms each GeoNames place of an oblast gives a district (place index, forms), by
+    // (country, admin1).
+    type Forms = Vec<(usize, Vec<String>)>;
+    let mut by_oblast: HashMap<(String, String), Forms> = HashMap::new();
+    for (i, (p, alt)) in places.iter().enumerate() {
+        if p.admin1.is_empty() || p.source != PlaceSource::Geonames {
+            continue;
+        }
+        let mut forms: Vec<String> = Vec::new();
+        for n in std::iter::once(p.name.as_str()).chain(alt.iter().map(String::as_str)) {
+            for f in crate::resolve::seat_district_forms(n) {
+                if !forms.contains(&f) {
+                    forms.push(f);
+                }
+            }
+        }
+        by_oblast.entry((p.country.to_string(), p.admin1.to_string())).or_default().push((i, forms));
+    }
+    let prominence = |i: usize| {
+        let p = &places[i].0;
+        (matches!(&*p.feature_code, "PPLA2" | "PPLA" | "PPLC" | "PPLA3"), p.population)
+    };
+    let mut out = HashMap::new();
+    for d in districts {
+        if out.contains_key(d) {
+            continue;
+        }
+        let Some(a1) = codes.admin1.get(&(d.0.clone(), d.1.clone())) else { continue };
+        let Some(wanted) = crate::resolve::district_form(&d.2) else { continue };
+        let seat = by_oblast
+            .get(&(d.0.clone(), a1.clone()))
+            .into_iter()
+            .flatten()
+            .filter(|(_, forms)| forms.contains(&wanted))
+            .map(|(i, _)| *i)
+            .max_by_key(|&i| prominence(i));
+        if let Some(s) = seat {
+            out.insert(d.clone(), s);
+        }
+    }
+    out
+}
+
+/// Same-named villages of several districts kept at one point: the point is the village of the district
+/// whose centre is nearest; the others are moved to `failed` (their own point is unknown).
+fn settle_shared_points(
+    rows: &[Row],
+    kept: &mut BTreeMap<(DistrictName, String), Vec<usize>>,
+    failed: &mut BTreeMap<(DistrictName, String), Vec<usize>>,
+    extents: &HashMap<DistrictName, Extent>,
+) {
+    let mut by_key: BTreeMap<String, Vec<DistrictName>> = BTreeMap::new();
+    for (d, k) in kept.keys() {
+        by_key.entry(k.clone()).or_default().push(d.clone());
+    }
+    for (k, districts) in by_key.into_iter().filter(|(_, ds)| ds.len() > 1) {
+        // (distance to its own centre, district, member) for every kept row of this name.
+        let mut claims: Vec<(f64, DistrictName, usize)> = Vec::new();
+        for d in &districts {
+            let centre = extents.get(d).map(|e| e.centre).unwrap_or((0.0, 0.0));
+            for &i in &kept[&(d.clone(), k.clone())] {
+                let (lat, lon) = rows[i].point();
+                claims.push((great_circle_km(centre.0, centre.1, lat, lon), d.clone(), i));
+            }
+        }
+        claims.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+        let mut accepted: Vec<(DistrictName, usize)> = Vec::new();
+        for (_, d, i) in claims {
+            let (lat, lon) = rows[i].point();
+            let taken = accepted.iter().any(|(od, oi)| {
+                let (olat, olon) = rows[*oi].point();
+                *od != d && great_circle_km(lat, lon, olat, olon) <= SAME_SETTLEMENT_KM
+            });
+            if taken {
+                let slot = (d.clone(), k.clone());
+                if let Some(v) = kept.get_mut(&slot) {
+                    v.retain(|&m| m != i);
+                    if v.is_empty() {
+                        kept.remove(&slot);
+                    }
+                }
+                failed.entry(slot).or_default().push(i);
+            } else {
+                accepted.push((d, i));
+            }
+        }
+    }
+}
+
+/// Greedy clusters of `members` (row indices) whose points lie within [`SAME_SETTLEMENT_KM`] of the
+/// cluster's first point.
+fn clusters(rows: &[Row], members: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &i in members {
+        let (lat, lon) = rows[i].point();
+        match out.iter_mut().find(|c| {
+            let (flat, flon) = rows[c[0]].point();
+            great_circle_km(flat, flon, lat, lon) <= SAME_SETTLEMENT_KM
+        }) {
+            Some(c) => c.push(i),
+            None => out.push(vec![i]),
+        }
+    }
+    out
+}
 
 /// A coordinate-wise median point.
 fn median_point(points: &[(f64, f64)]) -> (f64, f64) {
@@ -102,171 +528,6 @@ fn median_point(points: &[(f64, f64)]) -> (f64, f64) {
         v[v.len() / 2]
     };
     (med(points.iter().map(|p| p.0).collect()), med(points.iter().map(|p| p.1).collect()))
-}
-
-/// A district's centre and radius (km) from its anchor points.
-fn district_extent(anchors: &[(f64, f64)]) -> ((f64, f64), f64) {
-    let centre = median_point(anchors);
-    let mut d: Vec<f64> = anchors.iter().map(|p| great_circle_km(centre.0, centre.1, p.0, p.1)).collect();
-    d.sort_by(f64::total_cmp);
-    let p75 = d[(d.len() * 3 / 4).min(d.len() - 1)];
-    (centre, (DISTRICT_SPREAD * p75).clamp(MIN_DISTRICT_KM, MAX_DISTRICT_KM))
-}
-
-/// The most-voted code of each name.
-fn winners(votes: HashMap<String, HashMap<String, u32>>) -> HashMap<String, String> {
-    votes
-        .into_iter()
-        .filter_map(|(name, codes)| {
-            let best = codes.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-            Some((name, best.0))
-        })
-        .collect()
-}
-
-/// Merge postal `rows` into `places` (cities500, with their alternate names beside them): see the module
-/// comment for the rules. New places are appended, with ids from [`OWN_ID_BASE`].
-pub fn merge(rows: Vec<PostalRow>, places: &mut Vec<(Place, Vec<String>)>) -> PostalReport {
-    let mut report = PostalReport { rows: rows.len() as u64, ..Default::default() };
-    let rows: Vec<PostalRow> = rows
-        .into_iter()
-        .filter_map(|mut r| {
-            let name = settlement_name(&r.name);
-            report.not_settlement_names += u64::from(name.is_none());
-            r.name = name?;
-            Some(r)
-        })
-        .collect();
-    let keys: Vec<String> = rows.iter().map(|r| crate::names::key(&r.name)).collect();
-    let by_key = key_index(places);
-
-    // Which cities500 place each row is (same key within MERGE_KM), and the region votes that gives.
-    let mut a1_votes: HashMap<String, HashMap<String, u32>> = HashMap::new();
-    let mut a2_votes: HashMap<String, HashMap<String, u32>> = HashMap::new();
-    let mut matched: Vec<Option<usize>> = Vec::with_capacity(rows.len());
-    for (r, k) in rows.iter().zip(&keys) {
-        let hit = by_key.get(k.as_str()).into_iter().flatten().copied().find(|&i| {
-            let p = &places[i].0;
-            p.country == r.country && great_circle_km(p.lat, p.lon, r.lat, r.lon) <= MERGE_KM
-        });
-        if let Some(i) = hit {
-            let p = &places[i].0;
-            let a1 = format!("{}\t{}", r.country, r.admin_name1);
-            *a1_votes.entry(a1.clone()).or_default().entry(p.admin1.to_string()).or_default() += 1;
-            if !p.admin2.is_empty() {
-                let a2 = format!("{a1}\t{}", r.admin_name2);
-                *a2_votes.entry(a2).or_default().entry(format!("{}\t{}", p.admin1, p.admin2)).or_default() += 1;
-            }
-        }
-        matched.push(hit);
-    }
-    let admin1_of = winners(a1_votes);
-    let admin2_of = winners(a2_votes);
-    let oblast_boxes = oblast_boxes(places);
-
-    // Anchors per district: the trusted points, or all its rows when too few are trusted.
-    let mut trusted: HashMap<DistrictKey, Vec<(f64, f64)>> = HashMap::new();
-    let mut all: HashMap<DistrictKey, Vec<(f64, f64)>> = HashMap::new();
-    let district = |r: &PostalRow| (r.country.clone(), r.admin_name1.clone(), r.admin_name2.clone());
-    for (r, m) in rows.iter().zip(&matched) {
-        all.entry(district(r)).or_default().push((r.lat, r.lon));
-        if let Some(i) = m {
-            trusted.entry(district(r)).or_default().push((places[*i].0.lat, places[*i].0.lon));
-        }
-    }
-    let extents: HashMap<DistrictKey, ((f64, f64), f64)> = all
-        .iter()
-        .map(|(d, pts)| {
-            let anchors = trusted.get(d).filter(|t| t.len() >= MIN_TRUSTED).unwrap_or(pts);
-            (d.clone(), district_extent(anchors))
-        })
-        .collect();
-
-    // Surviving rows, grouped by district and name key.
-    let mut groups: HashMap<(DistrictKey, String), Vec<usize>> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(pi) = matched[i] {
-            report.merged_rows += 1;
-            let (place, names) = &mut places[pi];
-            if !names.contains(&r.name) && *place.name != r.name {
-                names.push(r.name.clone());
-            }
-            continue;
-        }
-        let a1 = admin1_of.get(&format!("{}\t{}", r.country, r.admin_name1));
-        let in_oblast = a1.and_then(|c| oblast_boxes.get(&(r.country.clone(), c.clone()))).is_none_or(|b| {
-            (b.0 - OBLAST_MARGIN_DEG..=b.2 + OBLAST_MARGIN_DEG).contains(&r.lat)
-                && (b.1 - OBLAST_MARGIN_DEG..=b.3 + OBLAST_MARGIN_DEG).contains(&r.lon)
-        });
-        if !in_oblast || a1.is_none() {
-            report.outside_oblast += 1;
-            continue;
-        }
-        let (centre, radius) = extents[&district(r)];
-        if great_circle_km(centre.0, centre.1, r.lat, r.lon) > radius {
-            report.outside_district += 1;
-            continue;
-        }
-        report.kept_rows += 1;
-        groups.entry((district(r), keys[i].clone())).or_default().push(i);
-    }
-
-    let mut new_places = Vec::new();
-    let mut ordered: Vec<_> = groups.into_iter().collect();
-    ordered.sort();
-    for ((d, _), members) in ordered {
-        let a1 = admin1_of[&format!("{}\t{}", d.0, d.1)].clone();
-        let a2 = admin2_of
-            .get(&format!("{}\t{}\t{}", d.0, d.1, d.2))
-            .and_then(|c| c.split_once('\t'))
-            .filter(|(c1, _)| *c1 == a1)
-            .map(|(_, c2)| c2.to_string())
-            .unwrap_or_default();
-        for cluster in clusters(&rows, &members) {
-            let points: Vec<(f64, f64)> = cluster.iter().map(|&i| (rows[i].lat, rows[i].lon)).collect();
-            let (lat, lon) = median_point(&points);
-            let cyrillic = rows[cluster[0]].name.clone();
-            let latin = romanize(&cyrillic, script_for(&cyrillic, &d.0));
-            new_places.push(Place {
-                geonameid: 0,
-                name: latin.as_str().into(),
-                lat,
-                lon,
-                feature_code: "PPL".into(),
-                country: d.0.as_str().into(),
-                admin1: a1.as_str().into(),
-                admin2: a2.as_str().into(),
-                population: 0,
-                source: PlaceSource::Postal,
-                precision: PointPrecision::Exact,
-            });
-            let alt = if latin == cyrillic { Vec::new() } else { vec![cyrillic] };
-            places.push((new_places[new_places.len() - 1].clone(), alt));
-        }
-    }
-    let first_new = places.len() - new_places.len();
-    for (n, (p, _)) in places[first_new..].iter_mut().enumerate() {
-        p.geonameid = OWN_ID_BASE + n as u32;
-    }
-    report.places = new_places.len() as u64;
-    report
-}
-
-/// Greedy clusters of `members` (row indices) whose points lie within [`SAME_SETTLEMENT_KM`] of the
-/// cluster's first point.
-fn clusters(rows: &[PostalRow], members: &[usize]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    for &i in members {
-        let r = &rows[i];
-        match out.iter_mut().find(|c| {
-            let f = &rows[c[0]];
-            great_circle_km(f.lat, f.lon, r.lat, r.lon) <= SAME_SETTLEMENT_KM
-        }) {
-            Some(c) => c.push(i),
-            None => out.push(vec![i]),
-        }
-    }
-    out
 }
 
 /// Places by the keys of their primary and alternate names.
@@ -283,15 +544,30 @@ fn key_index(places: &[(Place, Vec<String>)]) -> HashMap<String, Vec<usize>> {
     by_key
 }
 
-/// (min lat, min lon, max lat, max lon) of each oblast's places, by (country, admin1 code).
-fn oblast_boxes(places: &[(Place, Vec<String>)]) -> HashMap<(String, String), (f64, f64, f64, f64)> {
-    let mut boxes: HashMap<(String, String), (f64, f64, f64, f64)> = HashMap::new();
-    for (p, _) in places {
-        if p.admin1.is_empty() {
-            continue;
-        }
-        let b = boxes.entry((p.country.to_string(), p.admin1.to_string())).or_insert((p.lat, p.lon, p.lat, p.lon));
-        *b = (b.0.min(p.lat), b.1.min(p.lon), b.2.max(p.lat), b.3.max(p.lon));
+/// The box of an oblast's GeoNames places.
+#[derive(Debug, Clone, Copy)]
+struct LatLonBox {
+    min: (f64, f64),
+    max: (f64, f64),
+}
+
+impl LatLonBox {
+    /// Whether `p` lies in the box widened by [`OBLAST_MARGIN_DEG`].
+    fn holds(&self, p: (f64, f64)) -> bool {
+        (self.min.0 - OBLAST_MARGIN_DEG..=self.max.0 + OBLAST_MARGIN_DEG).contains(&p.0)
+            && (self.min.1 - OBLAST_MARGIN_DEG..=self.max.1 + OBLAST_MARGIN_DEG).contains(&p.1)
+    }
+}
+
+/// The box of each oblast's GeoNames places, by (country, admin1 code).
+fn oblast_boxes(places: &[(Place, Vec<String>)]) -> HashMap<(String, String), LatLonBox> {
+    let mut boxes: HashMap<(String, String), LatLonBox> = HashMap::new();
+    for (p, _) in places.iter().filter(|(p, _)| p.source == PlaceSource::Geonames && !p.admin1.is_empty()) {
+        let b = boxes
+            .entry((p.country.to_string(), p.admin1.to_string()))
+            .or_insert(LatLonBox { min: (p.lat, p.lon), max: (p.lat, p.lon) });
+        b.min = (b.min.0.min(p.lat), b.min.1.min(p.lon));
+        b.max = (b.max.0.max(p.lat), b.max.1.max(p.lon));
     }
     boxes
 }
