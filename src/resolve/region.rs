@@ -850,14 +850,63 @@ fn seat_adjective_stems(k: &str) -> Vec<String> {
             .iter()
             .find_map(|e| first.strip_suffix(e).filter(|s| s.len() >= 3));
         if let Some(first_stem) = first_stem {
-            for second_stem in adjective_stems(second) {
-                out.push(format!("{first_stem}o{second_stem}"));
-                out.push(format!("{first_stem}e{second_stem}"));
+            for second_stem in district_word_stems(second) {
+                out.push(key(&format!("{first_stem}o{second_stem}")));
+                out.push(key(&format!("{first_stem}e{second_stem}")));
             }
         }
-    } else if k.len() > 3 && k.ends_with('a') {
-        out.push(format!("{k}nsk"));
+    } else if !k.contains(' ') {
+        out.extend(district_word_stems(k));
     }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The adjective stems a district takes from one word of its seat's name (a key), beyond
+/// [`adjective_stems`]: the forms Russian and Ukrainian give district names and not region names.
+/// - -a names take -ansky (Korocha → Korochansky, Sudzha → Sudzhansky) or -insky (Navlya → Navlinsky,
+///   Shostka → Shostkynskyi);
+/// - plural and -ka names take -ovsky in Russian (Shchigry → Shchigrovsky, Zlynka → Zlynkovsky) and -ivskyi in
+///   Ukrainian (Valky → Valkivskyi, Derhachi → Derhachivskyi);
+/// - Ukrainian closes the -ov-/-ev- of a stem to -iv- (Lozova → Lozivskyi, Barvinkove → Barvinkivskyi);
+/// - a stem ending in consonant + n takes -ensky (Kastornoye → Kastorensky, Romny → Romenskyi);
+/// - Ukrainian turns a final k into ts and h into z before -sk- (Kolomak → Kolomatskyi, Pechenihy →
+///   Pechenizkyi, Nova Vodolaha → Novovodolazkyi).
+fn district_word_stems(w: &str) -> Vec<String> {
+    let mut out = adjective_stems(w);
+    if w.len() < 3 || w.ends_with("sk") {
+        return out;
+    }
+    if w.ends_with('a') && w.len() > 3 {
+        out.push(format!("{w}nsk"));
+    }
+    let root = ["oe", "ie", "ia", "a", "e", "i", "o", "u"]
+        .iter()
+        .find_map(|e| w.strip_suffix(e).filter(|r| r.len() >= 3))
+        .unwrap_or(w);
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let mut forms = vec![format!("{root}ovsk"), format!("{root}ivsk"), format!("{root}sk")];
+    if w.ends_with('a') {
+        forms.push(format!("{root}insk"));
+    }
+    for (from, to) in [("ov", "iv"), ("ev", "iv")] {
+        if let Some(r) = root.strip_suffix(from) {
+            forms.push(format!("{r}{to}sk"));
+        }
+    }
+    if let Some(r) = root.strip_suffix('n')
+        && r.chars().last().is_some_and(|c| !vowel(c))
+    {
+        forms.push(format!("{r}ensk"));
+    }
+    if let Some(r) = root.strip_suffix('k') {
+        forms.push(format!("{r}tsk"));
+    }
+    if let Some(r) = root.strip_suffix('h').or_else(|| root.strip_suffix('g')) {
+        forms.push(format!("{r}zk"));
+    }
+    out.extend(forms.iter().map(|f| key(f)));
     out.sort();
     out.dedup();
     out
@@ -871,7 +920,7 @@ pub fn district_form(district: &str) -> Option<String> {
     if stem.is_empty() {
         return None;
     }
-    Some(adjective_of_phrase(&stem).unwrap_or(stem).replace(' ', ""))
+    Some(key(&adjective_of_phrase(&stem).unwrap_or(stem).replace(' ', "")))
 }
 
 /// The forms a district named after the place `place_name` may take (see [`district_form`]): the place's
@@ -881,7 +930,7 @@ pub fn seat_district_forms(place_name: &str) -> Vec<String> {
     if place.len() < 3 {
         return Vec::new();
     }
-    let mut out: Vec<String> = seat_adjective_stems(&place).iter().map(|a| a.replace(' ', "")).collect();
+    let mut out: Vec<String> = seat_adjective_stems(&place).iter().map(|a| key(&a.replace(' ', ""))).collect();
     out.push(place.replace(' ', ""));
     out.sort();
     out.dedup();
@@ -1021,6 +1070,23 @@ mod tests {
             ("КРАСНОЯРУЖСКИЙ РАЙОН", "Красная Яруга"),
             ("Grayvoron district", "Graivoron"),
             ("СУДЖАНСКИЙ РАЙОН", "Суджа"),
+            // district names of Kursk, Bryansk and Kharkiv oblasts, with their seats
+            ("ЩИГРОВСКИЙ РАЙОН", "Щигры"),
+            ("ЗЛЫНКОВСКИЙ РАЙОН", "Злынка"),
+            ("НАВЛИНСКИЙ РАЙОН", "Навля"),
+            ("КАСТОРЕНСКИЙ РАЙОН", "Касторное"),
+            ("СТАРООСКОЛЬСКИЙ РАЙОН", "Старый Оскол"),
+            ("БОЛЬШЕСОЛДАТСКИЙ РАЙОН", "Большое Солдатское"),
+            ("Lozivskyi", "Лозова"),
+            ("Valkivskyi", "Валки"),
+            ("Derhachivskyi", "Дергачі"),
+            ("Barvinkivskyi", "Барвінкове"),
+            ("Kolomatskyi", "Коломак"),
+            ("Pechenizkyi", "Печеніги"),
+            ("Novovodolazkyi", "Нова Водолага"),
+            ("Velykoburlutskyi", "Великий Бурлук"),
+            ("Romenskyi", "Ромни"),
+            ("Shostkynskyi", "Шостка"),
         ] {
             assert!(district_named_after(district, seat), "{district} / {seat}");
         }

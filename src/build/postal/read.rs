@@ -17,6 +17,9 @@ pub struct PostalRow {
     pub admin_name2: String,
     pub lat: f64,
     pub lon: f64,
+    /// GeoNames' accuracy code: 1 estimated, 4 matched to a GeoNames place, 6 centroid (`None` when blank or
+    /// not a number).
+    pub accuracy: Option<u8>,
 }
 
 /// Parse one line of a GeoNames postal-code file (12 tab-separated columns).
@@ -52,6 +55,7 @@ pub fn parse_postal_line(line: &str) -> Result<PostalRow, String> {
         admin_name2: cols[5].trim().to_string(),
         lat: coord(cols[9], "latitude", 90.0)?,
         lon: coord(cols[10], "longitude", 180.0)?,
+        accuracy: cols[11].trim().parse().ok(),
     })
 }
 
