@@ -348,6 +348,9 @@ fn new_place(
     (place, alt)
 }
 
+/// A row's point and name: a district's own matched rows inside its oblast are kept so.
+type NamedPoint<'r> = ((f64, f64), &'r str);
+
 /// Where a postal district's villages may lie.
 #[derive(Debug, Clone)]
 struct Extent {
@@ -374,8 +377,7 @@ fn district_extents(
 ) -> HashMap<DistrictName, Extent> {
     let boxes = oblast_boxes(places);
     let mut trusted: HashMap<DistrictName, Vec<usize>> = HashMap::new();
-    // A district's own matched rows inside its oblast: (point, name).
-    let mut own_rows: HashMap<DistrictName, Vec<((f64, f64), &str)>> = HashMap::new();
+    let mut own_rows: HashMap<DistrictName, Vec<NamedPoint>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
         let d = r.district();
         if merged[i]
@@ -429,7 +431,7 @@ fn district_extents(
 
 /// The seat of a district GeoNames does not hold the seat of: its own row named so (a matched point inside
 /// the district's extent), the one nearest the district's centre.
-fn postal_seat(d: &DistrictName, own_rows: &[((f64, f64), &str)], extent: &Extent) -> Option<(f64, f64)> {
+fn postal_seat(d: &DistrictName, own_rows: &[NamedPoint], extent: &Extent) -> Option<(f64, f64)> {
     let wanted = crate::resolve::district_form(&d.2)?;
     own_rows
         .iter()
