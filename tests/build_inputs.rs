@@ -6,7 +6,7 @@ mod support;
 
 use incimap::build::{BuildOptions, build};
 use incimap::gazetteer::GazetteerError;
-use support::{fixture, fixture_path, zip_of};
+use support::{INLAND_WATER_POINTS, fixture, fixture_path, zip_of};
 
 /// A build input folder: the admin codes and outlines, and the dumps as `dumps` says.
 fn input(dumps: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
@@ -67,4 +67,92 @@ fn provenance_is_recorded_per_file() {
     // sha256 of the file as read: the same as hashing the fixture independently.
     assert_eq!(ru.sha256, support::sha256_hex(&fixture("RU.txt")));
     assert!(m.sources.iter().find(|s| s.file == "UA.txt").unwrap().url.is_none());
+}
+
+/// The project's source data (`../shared/data`), or `None` in a plain clone: CI has it, so there its
+/// absence is a failure.
+fn shared_data() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if dir.join("boundaries").is_dir() && dir.join("geonames").is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("CI").is_none(), "{} is missing, and CI is set", dir.display());
+    eprintln!("note: {} is absent (a plain clone): the source-data build test is skipped", dir.display());
+    None
+}
+
+/// A gazetteer built, once per test binary, from the source data's country boundaries and GeoNames'
+/// cities500 extract (as the shipped gazetteer is; the postal-code files are left out): about 6 s in a
+/// debug build.
+fn built_from_shared_data() -> Option<&'static incimap::build::BuildOutput> {
+    static BUILT: std::sync::OnceLock<Option<incimap::build::BuildOutput>> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let data = shared_data()?;
+            let dir = tempfile::tempdir().unwrap();
+            for f in ["ukraine.geojson", "russia-west.geojson", "belarus.geojson"] {
+                std::fs::copy(data.join("boundaries").join(f), dir.path().join(f)).unwrap();
+            }
+            for f in ["cities500-RU-UA-BY.txt", "admin1CodesASCII.txt", "admin2Codes.txt"] {
+                std::fs::copy(data.join("geonames").join(f), dir.path().join(f)).unwrap();
+            }
+            Some(build(&BuildOptions::new(dir.path())).unwrap())
+        })
+        .as_ref()
+}
+
+#[test]
+fn inland_water_and_river_islands_are_inside_ukraine() {
+    let Some(out) = built_from_shared_data() else { return };
+    let border = incimap::border::BorderIndex::new(&out.gazetteer.boundaries);
+    for (name, lat, lon, km) in INLAND_WATER_POINTS {
+        let m = border.measure(lat, lon).unwrap();
+        assert_eq!((m.country, m.inside_ukraine), (Some("UA"), true), "{name}: {m:?}");
+        // The engine promises 10 m; the sign is what the holes got wrong.
+        assert!((m.border_km + km).abs() <= 0.010, "{name}: {} km, reference -{km} km", m.border_km);
+    }
+}
+
+#[test]
+fn countries_become_outlines_and_the_border_stays() {
+    let Some(out) = built_from_shared_data() else { return };
+    // Interior rings in the source files (counted by a Python script over the GeoJSON: the polygons' rings
+    // after the first), and the polygons that lie within another's outer ring (Shapely, `contains`): every
+    // ring is filled (none of them meets another country's polygon, so none is an enclave) and those
+    // polygons go.
+    let expected = [
+        ("UA", incimap::build::OutlineCounts { filled: 12_294, enclaves: 0, covered: 39 }),
+        ("RU", incimap::build::OutlineCounts { filled: 33_380, enclaves: 0, covered: 239 }),
+        ("BY", incimap::build::OutlineCounts { filled: 4_599, enclaves: 0, covered: 3 }),
+    ];
+    assert_eq!(out.outlines.countries, expected);
+    let b = &out.gazetteer.boundaries;
+    // 181, 479 and 25 polygons in the files.
+    assert_eq!((b.ukraine.0.len(), b.russia.0.len(), b.belarus.0.len()), (181 - 39, 479 - 239, 25 - 3));
+    assert!([&b.ukraine, &b.russia, &b.belarus].iter().all(|c| c.0.iter().all(|p| p.interiors().is_empty())));
+
+    // The land border derived from the polygons as read (holes and all) is the one the build derived from
+    // the outlines, to the vertex, and is the source README's 1,975 km long.
+    let data = shared_data().unwrap().join("boundaries");
+    let (ukraine, russia) =
+        (polygons_of(&data.join("ukraine.geojson")), polygons_of(&data.join("russia-west.geojson")));
+    let from_holes = incimap::border::derive::land_border(&ukraine, &russia).unwrap();
+    assert!(from_holes == b.land_border, "the outlines moved the land border");
+    let km = incimap::border::derive::length_km(&b.land_border);
+    assert!((km - 1975.0).abs() < 1.0, "{km} km");
+}
+
+/// Every polygon of a GeoJSON FeatureCollection.
+fn polygons_of(path: &std::path::Path) -> geo::MultiPolygon<f64> {
+    let gj: geojson::GeoJson = std::fs::read_to_string(path).unwrap().parse().unwrap();
+    let geojson::GeoJson::FeatureCollection(fc) = gj else { panic!("{} is not a FeatureCollection", path.display()) };
+    let mut polygons = Vec::new();
+    for f in fc.features {
+        match geo::Geometry::<f64>::try_from(f.geometry.unwrap()).unwrap() {
+            geo::Geometry::Polygon(p) => polygons.push(p),
+            geo::Geometry::MultiPolygon(mp) => polygons.extend(mp.0),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    geo::MultiPolygon::new(polygons)
 }

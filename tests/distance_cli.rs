@@ -2,6 +2,8 @@
 //! numbers, --strict, usage errors. Expected numbers come from `tests/data/border/reference_places.csv`
 //! (Python GeographicLib, see `tools/border_reference.py`).
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -78,6 +80,31 @@ fn lat_lon_point_as_csv() {
     assert!((row[3].parse::<f64>().expect("km") - km).abs() <= 0.011);
     assert_eq!((row[6], row[7]), ("true", "UA"));
     assert_eq!(lines.next(), None);
+}
+
+/// Reservoirs and a river island inside Ukraine are Ukraine: a country is its outline with its inland water.
+/// Passes once the shipped gazetteer is rebuilt with outlines (before that they had no country and a
+/// positive distance).
+#[test]
+fn inland_water_in_ukraine_measures_inside_ukraine() {
+    let gazetteer = incimap::gazetteer::Gazetteer::embedded().expect("embedded gazetteer");
+    let border = incimap::border::BorderIndex::new(&gazetteer.boundaries);
+    let home = tempfile::tempdir().expect("tmp");
+    for (name, lat, lon, km) in support::INLAND_WATER_POINTS {
+        let m = border.measure(lat, lon).expect("measurable");
+        assert_eq!((m.country, m.inside_ukraine), (Some("UA"), true), "{name}: {m:?}");
+        assert!((m.border_km + km).abs() <= 0.010, "{name}: {} km, reference -{km} km", m.border_km);
+        // And so says the command a user runs.
+        let out = incimap(&home)
+            .args(["distance", "--format", "json", "--lat", &lat.to_string(), "--lon", &lon.to_string()])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!((v[0]["country"].as_str(), v[0]["inside_ukraine"].as_bool()), (Some("UA"), Some(true)), "{name}");
+        let got = v[0]["border_km"].as_f64().expect("border_km");
+        assert!((got + km).abs() <= 0.011, "{name}: {got} km, reference -{km} km");
+    }
 }
 
 const TABLE: &str = "id,city,latitude,longitude,notes\n\

@@ -15,10 +15,16 @@ Method (deliberately brute force, sharing no code or shortcut with the Rust engi
   those samples is the answer (error under 1 m);
 - inside/country: even-odd ray casting over every ring of the OpenStreetMap polygons in
   `shared/data/boundaries/` (ukraine, belarus, russia-west); de jure, so a point inside Ukraine's polygon is
-  `UA` even where Russia's polygon also covers it (Crimea), then `BY`, then `RU`, else empty.
+  `UA` even where Russia's polygon also covers it (Crimea), then `BY`, then `RU`. A point in none of them
+  (the polygons are land only: lakes, reservoirs and wide rivers are holes) takes the first country, in the
+  same order, one of whose outer rings holds it: a country's territory includes its inland water. Else empty.
 
 Usage (from the repository root, with the shared data next to it):
     python3 tools/border_reference.py --data ../shared/data --out tests/data/border [--points 1200] [--jobs 2]
+    python3 tools/border_reference.py --data ../shared/data --out tests/data/border --countries-only
+The second form keeps the distances of the files already in --out and works out again only `inside_ukraine`,
+`country` and the sign of `border_km` (seconds, where measuring takes half an hour a core): for a change of
+the country rule, which moves no border point.
 
 Writes:
     reference_points.csv  random points, seed 20240229, uniform over lon 28..48, lat 43..56, 5 decimals
@@ -46,6 +52,7 @@ PLACES = ["Belgorod", "Shebekino", "Sudzha", "Kharkiv", "Simferopol", "Rostov-na
 BORDER = []  # list of segments ((lat1, lon1), (lat2, lon2))
 VERTICES = []
 POLYGONS = {}  # code -> list of rings [(lon, lat), ...] with bbox
+OUTER_RINGS = {}  # code -> the outer rings alone
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -69,7 +76,8 @@ def load_border(path):
     return segs
 
 
-def load_rings(path):
+def load_rings(path, outer_only=False):
+    """Every ring (bounding box, points) of the polygons in a GeoJSON file; only the outer ones if asked."""
     with open(path) as f:
         gj = json.load(f)
     rings = []
@@ -77,7 +85,7 @@ def load_rings(path):
         g = feat["geometry"]
         polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
         for poly in polys:
-            for ring in poly:
+            for ring in poly[:1] if outer_only else poly:
                 xs = [p[0] for p in ring]
                 ys = [p[1] for p in ring]
                 rings.append(((min(xs), min(ys), max(xs), max(ys)), [(p[0], p[1]) for p in ring]))
@@ -99,12 +107,14 @@ def inside(rings, lon, lat):
 
 
 def country_of(lon, lat):
-    if inside(POLYGONS["UA"], lon, lat):
-        return "UA"
-    if inside(POLYGONS["BY"], lon, lat):
-        return "BY"
-    if inside(POLYGONS["RU"], lon, lat):
-        return "RU"
+    for code in ("UA", "BY", "RU"):
+        if inside(POLYGONS[code], lon, lat):
+            return code
+    # Inland water: within an outer ring of the country (each ring alone, so that an island in a lake,
+    # itself an outer ring, does not cancel the ring around the lake).
+    for code in ("UA", "BY", "RU"):
+        if any(inside([ring], lon, lat) for ring in OUTER_RINGS[code]):
+            return code
     return ""
 
 
@@ -153,10 +163,35 @@ def init(border_path, data):
     global BORDER, VERTICES
     BORDER = load_border(border_path)
     VERTICES = [v for seg in BORDER for v in seg]
+    init_countries(data)
+
+
+def init_countries(data):
     bdir = os.path.join(data, "boundaries")
     POLYGONS["UA"] = load_rings(os.path.join(bdir, "ukraine.geojson"))
     POLYGONS["BY"] = load_rings(os.path.join(bdir, "belarus.geojson"))
     POLYGONS["RU"] = load_rings(os.path.join(bdir, "russia-west.geojson"))
+    for code, name in (("UA", "ukraine"), ("BY", "belarus"), ("RU", "russia-west")):
+        OUTER_RINGS[code] = load_rings(os.path.join(bdir, f"{name}.geojson"), outer_only=True)
+
+
+def recount(data, out):
+    """Rewrite the country columns, and the sign of the distance, of the reference files in `out`."""
+    init_countries(data)
+    for name in ("reference_places.csv", "reference_points.csv"):
+        path = os.path.join(out, name)
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        for row in rows:
+            country = country_of(float(row["lon"]), float(row["lat"]))
+            km = abs(float(row["border_km"]))
+            row["border_km"] = f"{-km if country == 'UA' else km:.4f}"
+            row["inside_ukraine"] = str(country == "UA").lower()
+            row["country"] = country
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
 
 
 def main():
@@ -166,7 +201,11 @@ def main():
     ap.add_argument("--out", default="tests/data/border")
     ap.add_argument("--points", type=int, default=1200)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--countries-only", action="store_true", help="only the country columns of existing files")
     args = ap.parse_args()
+    if args.countries_only:
+        recount(args.data, args.out)
+        return
 
     rng = random.Random(SEED)
     points = [(round(rng.uniform(43.0, 56.0), 5), round(rng.uniform(28.0, 48.0), 5)) for _ in range(args.points)]

@@ -1,14 +1,47 @@
-//! Country boundaries: the polygons of Ukraine, Russia and Belarus from GeoJSON, the land border
-//! derived from them, and the default distance bands built on it.
+//! Country boundaries: the polygons of Ukraine, Russia and Belarus from GeoJSON, turned into each
+//! country's outline (its territory with its inland water, see [`outline`]), the land border derived from
+//! them, and the default distance bands built on it.
 
 use std::path::Path;
 
 use super::inputs::Inputs;
 use super::{Reading, sha256_hex};
+use crate::border::polygon::PolygonIndex;
 use crate::gazetteer::{Boundaries, GazetteerError};
 
-/// The country polygons the inputs hold, the land border derived from them, and the default distance bands.
-pub(super) fn read_boundaries(inputs: &Inputs, reading: &mut Reading) -> Result<Boundaries, GazetteerError> {
+mod outline;
+pub use outline::{ENCLAVE_MIN_SHARE, OutlineCounts};
+
+/// How the build turned each country's polygons into its outline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutlineReport {
+    /// (ISO alpha-2 code, what was done), for each country whose polygons were read.
+    pub countries: Vec<(&'static str, OutlineCounts)>,
+}
+
+impl std::fmt::Display for OutlineReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "country outlines (inland water is territory):")?;
+        for (i, (code, c)) in self.countries.iter().enumerate() {
+            write!(
+                f,
+                "{} {code} {} interior rings filled, {} kept as enclaves, {} polygons dropped as covered",
+                if i == 0 { "" } else { ";" },
+                c.filled,
+                c.enclaves,
+                c.covered
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The country outlines the inputs hold (and what making them did), the land border derived from them,
+/// and the default distance bands.
+pub(super) fn read_boundaries(
+    inputs: &Inputs,
+    reading: &mut Reading,
+) -> Result<(Boundaries, OutlineReport), GazetteerError> {
     let opts = reading.opts;
     let (Some(ua), Some(ru)) = (&inputs.ukraine, &inputs.russia) else {
         return Err(GazetteerError::Invalid(format!(
@@ -22,6 +55,7 @@ pub(super) fn read_boundaries(inputs: &Inputs, reading: &mut Reading) -> Result<
         Some(p) => read_polygons(p, reading)?,
         None => geo::MultiPolygon::new(vec![]),
     };
+    let (ukraine, russia, belarus, report) = outlines(ukraine, russia, belarus, inputs.belarus.is_some());
     let land_border = crate::border::derive::land_border(&ukraine, &russia)
         .map_err(|why| GazetteerError::Invalid(format!("cannot derive the Russia–Ukraine land border: {why}")))?;
     crate::border::derive::validate(&land_border).map_err(|why| {
@@ -32,7 +66,31 @@ pub(super) fn read_boundaries(inputs: &Inputs, reading: &mut Reading) -> Result<
     // then reports that itself.
     boundaries.default_bands =
         crate::layers::bands::build(&boundaries, &crate::layers::bands::DEFAULT_EDGES_KM).unwrap_or_default();
-    Ok(boundaries)
+    Ok((boundaries, report))
+}
+
+type Polygons = geo::MultiPolygon<f64>;
+
+/// The outlines of Ukraine, Russia and Belarus: each one's holes are tested against the other two as read.
+fn outlines(
+    ukraine: Polygons,
+    russia: Polygons,
+    belarus: Polygons,
+    with_belarus: bool,
+) -> (Polygons, Polygons, Polygons, OutlineReport) {
+    let (ua, (ru, by)) = rayon::join(
+        || PolygonIndex::new(&ukraine),
+        || rayon::join(|| PolygonIndex::new(&russia), || PolygonIndex::new(&belarus)),
+    );
+    let ((ukraine, ua_counts), ((russia, ru_counts), (belarus, by_counts))) = rayon::join(
+        || outline::outline(ukraine, &[&ru, &by]),
+        || rayon::join(|| outline::outline(russia, &[&ua, &by]), || outline::outline(belarus, &[&ua, &ru])),
+    );
+    let mut countries = vec![("UA", ua_counts), ("RU", ru_counts)];
+    if with_belarus {
+        countries.push(("BY", by_counts));
+    }
+    (ukraine, russia, belarus, OutlineReport { countries })
 }
 
 /// Read every (multi)polygon in a GeoJSON file (a FeatureCollection, Feature or bare geometry).

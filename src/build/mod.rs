@@ -20,6 +20,7 @@ use crate::gazetteer::{Boundaries, Gazetteer, GazetteerError, Place, Region};
 use geonames::RowError;
 
 mod boundaries;
+pub use boundaries::{ENCLAVE_MIN_SHARE, OutlineCounts, OutlineReport};
 mod dumps;
 pub mod geonames;
 mod inputs;
@@ -63,6 +64,8 @@ pub struct BuildOutput {
     pub gazetteer: Gazetteer,
     /// What the postal-code places added, kept and dropped, when the inputs had any.
     pub postal: Option<postal::PostalReport>,
+    /// How each country's polygons became its outline (interior rings filled, enclaves kept).
+    pub outlines: OutlineReport,
     pub warnings: Vec<String>,
 }
 
@@ -218,7 +221,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
 
     regions::assign_seats(&places, &mut admin1, &mut admin2);
 
-    let boundaries = boundaries::read_boundaries(&inputs, &mut reading)?;
+    let (boundaries, outlines) = boundaries::read_boundaries(&inputs, &mut reading)?;
     let names = crate::gazetteer::index::name_entries(&places, &alt_names);
 
     let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -242,6 +245,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
     let place_measures = crate::border::places::measure(&crate::border::BorderIndex::new(&boundaries), &places);
     Ok(BuildOutput {
         postal: postal_report,
+        outlines,
         gazetteer: Gazetteer {
             manifest,
             places,

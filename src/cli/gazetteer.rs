@@ -59,6 +59,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             if let Some(report) = &out.postal {
                 global.warn(report);
             }
+            global.warn(&out.outlines);
             build::write_dir(&out.gazetteer, &output)?;
             let m = &out.gazetteer.manifest;
             global.warn(format_args!(

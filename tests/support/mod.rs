@@ -1,7 +1,7 @@
 //! A real HTTP/1.1 server on 127.0.0.1 for the refresh tests (std::net, one thread per connection), with
 //! programmable faults, and the fixtures it serves: GeoNames-format dumps zipped as GeoNames ships them,
 //! the admin code files, geoBoundaries metadata and GeoJSON (from tests/data/refresh/, made by
-//! tools/make_refresh_fixtures.py from the project's source data).
+//! tools/make_refresh_fixtures.py from the project's source data), and reference points for the border tests.
 
 #![allow(dead_code)]
 
@@ -281,6 +281,17 @@ fn serve(conn: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
 pub fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/refresh").join(name)
 }
+
+/// Points on inland water and a river island inside Ukraine, with their distance (km) to the land border
+/// from an independent computation: Python GeographicLib through `tools/border_reference.py`'s
+/// `measure()` (border `../shared/data/boundaries/ru-ua-land-border.geojson` densified to a metre, brute
+/// force), run by hand in a venv (`pip install geographiclib`). Their places are on any map: the Kremenchuk
+/// reservoir south-east of Cherkasy, the Kyiv reservoir north of Vyshhorod, Khortytsia island at Zaporizhzhia.
+pub const INLAND_WATER_POINTS: [(&str, f64, f64, f64); 3] = [
+    ("Kremenchuk reservoir", 49.25, 32.75, 239.5196),
+    ("Kyiv reservoir", 50.85, 30.45, 167.2931),
+    ("Khortytsia island", 47.82, 35.09, 241.7897),
+];
 
 /// Bytes of a committed fixture.
 pub fn fixture(name: &str) -> Vec<u8> {
