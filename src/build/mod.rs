@@ -23,6 +23,7 @@ mod boundaries;
 mod dumps;
 pub mod geonames;
 mod inputs;
+pub mod places_file;
 pub mod postal;
 mod regions;
 
