@@ -11,7 +11,7 @@
 //! | `alternate_names` | optional | other names, separated by `;` |
 //! | `source` | optional | where the place came from (for the user's reference; not used) |
 //!
-//! Other columns are ignored. Each row is checked ([`Judge`]) and a row that fails is skipped with its line
+//! Other columns are ignored. Each row is checked and a row that fails is skipped with its line
 //! and the reason; the others join. A row becomes a [`Place`] of [`PlaceSource::User`] with an exact point,
 //! an id from [`USER_ID_BASE`] up, feature code `PPL` and population 0; its country is the one whose
 //! polygon holds the point (or its `admin1`'s), its admin1 the region the `admin1` cell names (level 1), or
