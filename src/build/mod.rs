@@ -24,6 +24,7 @@ pub use boundaries::{ENCLAVE_MIN_SHARE, OutlineCounts, OutlineReport};
 mod dumps;
 pub mod geonames;
 mod inputs;
+pub mod places_file;
 pub mod postal;
 mod regions;
 

@@ -20,6 +20,10 @@ pub struct Global {
     /// Use the gazetteer installed in DIR instead of the default (an installed refresh, else the embedded one).
     #[arg(long, global = true, env = "INCIMAP_GAZETTEER", value_name = "DIR")]
     pub gazetteer: Option<PathBuf>,
+    /// Add your own places from FILE (CSV with columns name, lat, lon, and optionally admin1,
+    /// alternate_names, source) to the gazetteer, for every command; bad rows are reported and skipped.
+    #[arg(long, global = true, env = "INCIMAP_PLACES", value_name = "FILE")]
+    pub places: Option<PathBuf>,
     /// Print nothing but results and errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -43,9 +47,27 @@ impl Global {
         }
     }
 
-    /// The gazetteer to use: `--gazetteer`/`INCIMAP_GAZETTEER`, else one installed by `gazetteer refresh`
-    /// in the user's data directory, else the one embedded in the binary.
+    /// The gazetteer to use ([`Global::base_gazetteer`]) with the user's own places of `--places` joined.
     pub fn load_gazetteer(&self) -> anyhow::Result<Gazetteer> {
+        let mut gaz = self.base_gazetteer()?;
+        if let Some(path) = &self.places {
+            let report = incimap::build::places_file::join_file(&mut gaz, path)?;
+            for message in report.messages() {
+                self.warn(message);
+            }
+            self.info(format_args!(
+                "added {} place(s) of {} ({} row(s) skipped)",
+                report.added,
+                path.display(),
+                report.skipped.len()
+            ));
+        }
+        Ok(gaz)
+    }
+
+    /// The gazetteer as installed: `--gazetteer`/`INCIMAP_GAZETTEER`, else one installed by `gazetteer
+    /// refresh` in the user's data directory, else the one embedded in the binary.
+    fn base_gazetteer(&self) -> anyhow::Result<Gazetteer> {
         if let Some(dir) = &self.gazetteer {
             self.info(format_args!("using gazetteer {}", dir.display()));
             return Gazetteer::open(dir).with_context(|| format!("cannot use --gazetteer {}", dir.display()));

@@ -16,6 +16,22 @@ pub fn name_entries(places: &[Place], alt_names: &[Vec<String>]) -> Vec<NameEntr
     out
 }
 
+/// `old` and `more` (each sorted by key then place, as [`name_entries`] gives them) as one index sorted so,
+/// in one pass. Every place of `more` must come after every place of `old` (places appended to a
+/// gazetteer), so that among equal keys the entries of `old` come first.
+pub fn merge_entries(old: Vec<NameEntry>, more: Vec<NameEntry>) -> Vec<NameEntry> {
+    let mut out = Vec::with_capacity(old.len() + more.len());
+    let mut more = more.into_iter().peekable();
+    for entry in old {
+        while let Some(next) = more.next_if(|m| m.key < entry.key) {
+            out.push(next);
+        }
+        out.push(entry);
+    }
+    out.extend(more);
+    out
+}
+
 /// A hash table over a name index (sorted by key) from each distinct key to its run of entries, so an
 /// exact lookup is one hash and one string comparison instead of a binary search over heap strings.
 /// Built by [`Gazetteer::names_with_key`](crate::gazetteer::Gazetteer::names_with_key) once it is used often.
@@ -90,6 +106,37 @@ mod tests {
 
     /// Every key of the embedded gazetteer finds its run of entries, found here by a linear pass over the
     /// sorted index (the oracle); keys that are not in the index find nothing.
+    /// Merging gives what sorting the joined entries gives (the order `name_entries` sorts by).
+    #[test]
+    fn merged_entries_are_sorted_as_a_fresh_index() {
+        let place = |name: &str| Place {
+            geonameid: 0,
+            name: name.into(),
+            lat: 0.0,
+            lon: 0.0,
+            feature_code: "PPL".into(),
+            country: "RU".into(),
+            admin1: "".into(),
+            admin2: "".into(),
+            population: 0,
+            source: Default::default(),
+            precision: Default::default(),
+        };
+        let old = vec![place("Belgorod"), place("Sudzha"), place("Kursk")];
+        let alt_old = vec![vec!["Белгород".to_string()], vec![], vec!["Курск".to_string()]];
+        let new = vec![place("Гончаровка"), place("Kursk")];
+        let alt_new = vec![vec!["Goncharovka".to_string(), "Гончарівка".to_string()], vec![]];
+        let mut shifted = name_entries(&new, &alt_new);
+        for e in &mut shifted {
+            e.place += old.len() as u32;
+        }
+        let merged = merge_entries(name_entries(&old, &alt_old), shifted);
+        let all: Vec<Place> = old.into_iter().chain(new).collect();
+        let alt_all: Vec<Vec<String>> = alt_old.into_iter().chain(alt_new).collect();
+        assert_eq!(merged, name_entries(&all, &alt_all));
+        assert!(merged.windows(2).any(|w| w[0].key == w[1].key), "the fixture has a shared key");
+    }
+
     #[test]
     fn key_table_finds_every_run() {
         let gaz = crate::gazetteer::Gazetteer::embedded().unwrap();

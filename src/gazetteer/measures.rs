@@ -60,4 +60,26 @@ impl PlaceMeasures {
     pub fn rows(&self) -> &[StoredMeasure] {
         &self.rows
     }
+
+    /// Append `more`, the rows of places appended to the gazetteer from index `first` on (the user's own
+    /// places), when both were measured against the same boundaries and this table holds a row for every
+    /// place before `first`. Otherwise nothing is appended and `false` is returned: a row must never stand
+    /// for another place, nor for other boundaries. The places without a row are measured when used.
+    ///
+    /// ```
+    /// use incimap::gazetteer::{LatLon, PlaceMeasures, StoredMeasure};
+    /// let row = StoredMeasure { metres: 1.0, azimuth_deg: 0.0, nearest: LatLon { lat: 50.0, lon: 36.0 }, country: 3 };
+    /// let mut table = PlaceMeasures::from_rows(7, vec![row]);
+    /// assert!(!table.append(1, PlaceMeasures::from_rows(8, vec![row]))); // other boundaries
+    /// assert!(!table.append(2, PlaceMeasures::from_rows(7, vec![row]))); // a gap before the new rows
+    /// assert!(table.append(1, PlaceMeasures::from_rows(7, vec![row])));
+    /// assert_eq!((table.rows().len(), table.fingerprint()), (2, 7));
+    /// ```
+    pub fn append(&mut self, first: usize, more: PlaceMeasures) -> bool {
+        if more.fingerprint != self.fingerprint || self.rows.len() != first || more.rows.is_empty() {
+            return false;
+        }
+        self.rows.extend(more.rows);
+        true
+    }
 }

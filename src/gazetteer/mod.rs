@@ -109,7 +109,8 @@ pub enum PlaceSource {
     Geonames,
     /// GeoNames' postal-code places (`build::postal`): the id is incimap's, from [`OWN_ID_BASE`] up.
     Postal,
-    /// The user's own places file (`--places`): the id is incimap's, from [`OWN_ID_BASE`] up.
+    /// The user's own places file (`--places`, `build::places_file`): the id is incimap's, from
+    /// [`USER_ID_BASE`] up.
     User,
 }
 
@@ -149,6 +150,10 @@ impl PointPrecision {
 /// Ids of places that GeoNames gives no id of its own (postal-code places, the user's places) start here,
 /// clear of GeoNames' ids (about 13 million in 2026).
 pub const OWN_ID_BASE: u32 = 0xC000_0000;
+
+/// Ids of the user's own places (`--places`) start here, clear of the postal-code places' ids above
+/// [`OWN_ID_BASE`] (some ten thousand), so that the two never meet.
+pub const USER_ID_BASE: u32 = OWN_ID_BASE + 0x1000_0000;
 
 /// Great-circle distance in km between two points (spherical Earth, radius 6,371 km): for telling a
 /// settlement from its namesakes, not for the border distances, which are geodesic.
@@ -334,6 +339,26 @@ impl Gazetteer {
             return self.names_by_search(key);
         }
         idx.table.get_or_init(|| KeyTable::build(&self.names)).get(&self.names, key)
+    }
+
+    /// Append `places` (made after loading: the user's own) with their alternate names (one list per place)
+    /// and their border measurements (`measures`, rows for these places only): their names join the sorted
+    /// name index, their measurements the stored ones when both were measured against the same boundaries
+    /// (else the places are measured when used). Returns the index of the first appended place.
+    ///
+    /// The name index's hash table is dropped, to be built again over the new index on use; a
+    /// [`Resolver`](crate::resolve::Resolver) made before keeps its own tables, so make resolvers after.
+    pub fn append_places(&mut self, places: Vec<Place>, alt_names: &[Vec<String>], measures: PlaceMeasures) -> usize {
+        let first = self.places.len();
+        let mut entries = index::name_entries(&places, alt_names);
+        for e in &mut entries {
+            e.place += first as u32;
+        }
+        self.names = index::merge_entries(std::mem::take(&mut self.names), entries);
+        self.places.extend(places);
+        self.place_measures.append(first, measures);
+        self.key_index = KeyIndex::default();
+        first
     }
 
     /// [`Gazetteer::names_with_key`] by binary search over the sorted name index.

@@ -48,7 +48,7 @@ mod fields;
 mod json;
 mod locate;
 pub mod sniff;
-mod table;
+pub(crate) mod table;
 mod text;
 
 use std::path::{Path, PathBuf};

@@ -145,14 +145,23 @@ fn by_content(head: &[u8]) -> Option<InputKind> {
 
 /// The delimiter of a first line that names at least two known columns (one of them a location), if any.
 fn header_delimiter(head: &[u8]) -> Option<u8> {
+    sniff_delimiter(head, |cols| {
+        let known = cols.iter().filter(|c| super::locate::is_known_column(c)).count();
+        let location = cols.iter().any(|c| super::locate::is_location_column(c));
+        cols.len() >= 2 && known >= 2 && location
+    })
+}
+
+/// The delimiter (tab, semicolon or comma, tried in that order) under which the first line of `head` (a
+/// UTF-8 BOM skipped) is a header that `is_header` accepts; it is given the column names trimmed, unquoted
+/// and lower-cased. Other readers of header tables (the user's places file) tell their delimiter so too.
+pub(crate) fn sniff_delimiter(head: &[u8], is_header: impl Fn(&[String]) -> bool) -> Option<u8> {
     let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
     let first = text.trim_start_matches('\u{feff}').lines().next()?;
     [b'\t', b';', b','].into_iter().find(|&d| {
         let cols: Vec<String> =
             first.split(d as char).map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
-        let known = cols.iter().filter(|c| super::locate::is_known_column(c)).count();
-        let location = cols.iter().any(|c| super::locate::is_location_column(c));
-        cols.len() >= 2 && known >= 2 && location
+        is_header(&cols)
     })
 }
 

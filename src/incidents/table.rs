@@ -13,12 +13,25 @@ use std::sync::Arc;
 use super::locate::{Context, NotPlaced, is_known_column};
 use super::{Fields, Incident, InputKind, ReadError, Sink};
 
-pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
+/// The CSV dialect of a table of `kind`: its delimiter, rows of any length (the caller checks them), the
+/// header read as a record, quotes honoured except in TSV. The user's places file is read with it too.
+pub(crate) fn reader_builder(kind: InputKind) -> csv::ReaderBuilder {
     let delimiter = match kind {
         InputKind::Tsv => b'\t',
         InputKind::Semicolon => b';',
         _ => b',',
     };
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        // TSV exports rarely quote; a stray quote must not swallow the rest of the file.
+        .quoting(kind != InputKind::Tsv);
+    builder
+}
+
+pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
     let newlines = Rc::new(RefCell::new(Newlines::default()));
     let limited = LineLimit {
         inner: reader,
@@ -28,13 +41,7 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
         blank: true,
         newlines: newlines.clone(),
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        // TSV exports rarely quote; a stray quote must not swallow the rest of the file.
-        .quoting(kind != InputKind::Tsv)
-        .from_reader(limited);
+    let mut csv = reader_builder(kind).from_reader(limited);
     let bad = |why: String| ReadError::BadInput { path: ctx.source.to_string(), why };
     let csv_err = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => bad(e.to_string()),

@@ -21,6 +21,7 @@ pub const COMPUTED_FIELDS: &[&str] = &[
     "geonameid",
     "place_name",
     "admin1_name",
+    "place_source",
     "status",
     "score",
     "precision",
@@ -182,6 +183,8 @@ fn push_properties(out: &mut Vec<u8>, inc: &Incident, keys: Option<&PropertyKeys
     push_opt_str(out, place.map(|p| p.name.as_str()));
     push_raw_key(out, &mut first, b"\"admin1_name\":");
     push_opt_str(out, place.map(|p| p.admin1_name.as_str()).filter(|s| !s.is_empty()));
+    push_raw_key(out, &mut first, b"\"place_source\":");
+    push_opt_str(out, place.map(|p| p.source.as_str()));
     push_raw_key(out, &mut first, b"\"status\":");
     push_opt_str(out, inc.status.map(status_name));
     push_raw_key(out, &mut first, b"\"score\":");
