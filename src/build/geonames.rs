@@ -41,7 +41,7 @@ pub struct RowError {
 ///
 /// ```
 /// let line = "578072\tBelgorod\tBelgorod\tBelgorod,Белгород\t50.61074\t36.58015\tP\tPPLA\tRU\t\t09\t\t\t\t345289\t\t134\tEurope/Moscow\t2022-04-26";
-/// let row = incimap::gazetteer::geonames::parse_dump_line(line).unwrap();
+/// let row = incimap::build::geonames::parse_dump_line(line).unwrap();
 /// assert_eq!((row.geonameid, row.population), (578072, 345289));
 /// ```
 pub fn parse_dump_line(line: &str) -> Result<DumpRow, String> {
