@@ -3,6 +3,7 @@
 //! per-field machinery, so that the extraction threads can render their own output cheaply.
 
 use super::{Mention, Role};
+use crate::gazetteer::PointPrecision;
 use crate::incidents::Precision;
 use crate::resolve::{Candidate, Status};
 
@@ -92,6 +93,16 @@ fn candidate(out: &mut Vec<u8>, c: &Candidate) {
     float(out, c.lon);
     out.extend_from_slice(b",\"score\":");
     float(out, c.score);
+    out.extend_from_slice(b",\"source\":");
+    string(out, c.source.as_str());
+    out.extend_from_slice(b",\"precision\":");
+    string(
+        out,
+        match c.precision {
+            PointPrecision::Exact => "exact",
+            PointPrecision::District => "district",
+        },
+    );
     out.push(b'}');
 }
 
