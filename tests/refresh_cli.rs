@@ -1,8 +1,10 @@
 //! `incimap gazetteer refresh` end to end, against a real HTTP/1.1 server on 127.0.0.1 (tests/support)
-//! serving the fixtures of tests/data/refresh/ (real GeoNames rows and simplified OSM outlines, see
-//! tools/make_refresh_fixtures.py). Expected figures come from the fixture files themselves, counted here
-//! with plain string handling (403 rows, all feature class P: `cut -f7 | sort | uniq -c`), and from the
-//! GeoNames row of Belgorod (578072, 50.61074 36.58015).
+//! serving the fixtures of tests/data/refresh/ (real GeoNames rows, simplified OSM outlines, and postal-code
+//! rows of our own placed by Wikipedia's coordinates; see tools/make_refresh_fixtures.py). Expected figures
+//! come from the fixture files themselves, counted here with plain string handling (403 rows, all feature
+//! class P: `cut -f7 | sort | uniq -c`; 6 postal villages that no dump row names), from the GeoNames row of
+//! Belgorod (578072, 50.61074 36.58015) and from Wikipedia's coordinates of Gora-Podol (50°28′26″ N
+//! 35°38′47″ E).
 //!
 //! Every fault test installs a good gazetteer first, records the SHA-256 of every file in the install
 //! directory, breaks one thing on the server, and checks for a clear error and identical checksums.
@@ -13,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use support::{Reply, Server, checksums, dump_zip, fixture, zip_of, zip_reply};
+use support::{Reply, Server, checksums, dump_zip, fixture, postal_zip, zip_of, zip_reply};
 
 /// A user's environment: a private XDG data home, so the default install directory is inside it.
 struct Home {
@@ -77,6 +79,23 @@ fn fixture_places(cc: &str) -> u64 {
         .count() as u64
 }
 
+/// Postal-code villages of the fixture that the dumps lack, counted by hand: rows of `postal/{cc}.txt`
+/// whose name is no name or alternate name of any row of the country's dump fixture.
+fn fixture_postal_villages(cc: &str) -> u64 {
+    let dump = String::from_utf8(fixture(&format!("{cc}.txt"))).unwrap();
+    let names: std::collections::BTreeSet<&str> =
+        dump.lines().flat_map(|l| l.split('\t').skip(1).take(3).flat_map(|c| c.split(','))).collect();
+    let postal = String::from_utf8(fixture(&format!("postal/{cc}.txt"))).unwrap();
+    postal.lines().filter(|l| !names.contains(l.split('\t').nth(2).unwrap())).count() as u64
+}
+
+/// The postal-code villages of all three countries (two each, by the fixture's design).
+fn postal_villages() -> u64 {
+    let n = fixture_postal_villages("RU") + fixture_postal_villages("UA") + fixture_postal_villages("BY");
+    assert_eq!(n, 6);
+    n
+}
+
 /// A failed refresh: exit code 1, the message names what failed, says the install is unchanged, and
 /// every installed file is byte-for-byte what it was.
 fn assert_failed_cleanly(home: &Home, out: &std::process::Output, before: &BTreeMap<String, String>, expect: &[&str]) {
@@ -106,7 +125,9 @@ fn refresh_installs_and_info_and_lookups_use_it() {
     let out = home.refresh(&server, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let dir = home.installed();
-    for f in ["gazetteer.bin", "manifest.json", "NOTICE", "sources/state.json", "sources/RU.zip"] {
+    for f in
+        ["gazetteer.bin", "manifest.json", "NOTICE", "sources/state.json", "sources/RU.zip", "sources/postal/RU.zip"]
+    {
         assert!(dir.join(f).is_file(), "{f} missing");
     }
     assert!(!dir.join("previous").exists(), "nothing was replaced, so nothing is kept");
@@ -116,10 +137,12 @@ fn refresh_installs_and_info_and_lookups_use_it() {
     assert_eq!(info["location"], dir.display().to_string());
     let places = fixture_places("RU") + fixture_places("UA") + fixture_places("BY");
     assert_eq!(places, 403);
-    assert_eq!(info["places"], places);
+    assert_eq!(info["places"], places + postal_villages());
+    assert_eq!(info["places_by_source"]["geonames"], places);
+    assert_eq!(info["places_by_source"]["postal"], postal_villages());
     for cc in ["RU", "UA", "BY"] {
         let n: u64 = info["counts"][cc].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
-        assert_eq!(n, fixture_places(cc), "{cc}");
+        assert_eq!(n, fixture_places(cc) + fixture_postal_villages(cc), "{cc}");
     }
     let origin = info["origin"].as_str().unwrap();
     assert!(origin.contains(&server.url("/geonames")) && origin.contains(&server.url("/gb")), "{origin}");
@@ -131,6 +154,13 @@ fn refresh_installs_and_info_and_lookups_use_it() {
     assert_eq!(url_of("RU.txt"), server.url("/geonames/RU.zip"));
     assert_eq!(url_of("admin2Codes.txt"), server.url("/geonames/admin2Codes.txt"));
     assert_eq!(url_of("russia.geojson"), server.url("/files/geoBoundaries-RUS-ADM0.geojson"));
+    // Each postal-code dump is a source of kind "postal", apart from the country dump of the same name.
+    for cc in ["RU", "UA", "BY"] {
+        let file = format!("postal/{cc}.txt");
+        assert_eq!(url_of(&file), server.url(&format!("/postal/{cc}.zip")));
+        let src = info["sources"].as_array().unwrap().iter().find(|s| s["file"] == file.as_str()).unwrap();
+        assert_eq!((src["kind"].as_str(), src["rows"].as_u64()), (Some("postal"), Some(3)), "{src}");
+    }
     // The table form says where it came from, too.
     let table = home.cmd().args(["gazetteer", "info", "--format", "table"]).output().unwrap();
     let table = String::from_utf8_lossy(&table.stdout);
@@ -143,6 +173,15 @@ fn refresh_installs_and_info_and_lookups_use_it() {
     let belgorod = resolver.resolve(&incimap::resolve::Query::new("Belgorod")).best.expect("Belgorod");
     assert_eq!((belgorod.geonameid, belgorod.lat, belgorod.lon), (578072, 50.61074, 36.58015));
     assert!(resolver.resolve(&incimap::resolve::Query::new("Sudzha")).best.is_none());
+    // A village only the postal-code dump has, where Wikipedia puts it (50°28′26″ N 35°38′47″ E).
+    let village = resolver.resolve(&incimap::resolve::Query::new("Гора-Подол")).best.expect("Gora-Podol");
+    let km = incimap::gazetteer::great_circle_km(
+        village.lat,
+        village.lon,
+        50.0 + 28.0 / 60.0 + 26.0 / 3600.0,
+        35.0 + 38.0 / 60.0 + 47.0 / 3600.0,
+    );
+    assert!(km < 0.01, "Gora-Podol is {km} km off");
     let embedded = incimap::gazetteer::Gazetteer::embedded().unwrap();
     assert!(incimap::resolve::Resolver::new(&embedded).resolve(&incimap::resolve::Query::new("Sudzha")).best.is_some());
 
@@ -200,8 +239,8 @@ fn second_refresh_asks_conditionally_and_keeps_the_install() {
     assert_eq!(downloaded, vec!["/geonames/UA.zip".to_string()]);
     let info = home.info();
     let ua_n: u64 = info["counts"]["UA"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
-    assert_eq!(ua_n, 80);
-    assert_eq!(info["places"], fixture_places("RU") + 80 + fixture_places("BY"));
+    assert_eq!(ua_n, 80 + fixture_postal_villages("UA"));
+    assert_eq!(info["places"], fixture_places("RU") + 80 + fixture_places("BY") + postal_villages());
 }
 
 #[test]
@@ -225,14 +264,14 @@ fn rollback_restores_the_previous_version_byte_for_byte() {
     let v2 = after_v2["gazetteer.bin"].clone();
     assert_ne!(v1, v2);
     assert_eq!(after_v2["previous/gazetteer.bin"], v1, "the replaced version is kept");
-    assert_eq!(home.info()["places"], 200 + fixture_places("UA") + fixture_places("BY"));
+    assert_eq!(home.info()["places"], 200 + fixture_places("UA") + fixture_places("BY") + postal_villages());
 
     let out = home.cmd().args(["gazetteer", "refresh", "--rollback"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let after = checksums(&dir);
     assert_eq!(after["gazetteer.bin"], v1);
     assert_eq!(after["previous/gazetteer.bin"], v2, "a second rollback can undo the first");
-    assert_eq!(home.info()["places"], 403);
+    assert_eq!(home.info()["places"], 403 + postal_villages());
 
     let out = home.cmd().args(["gazetteer", "refresh", "--rollback"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -252,6 +291,38 @@ fn not_found_is_a_clear_error() {
 }
 
 #[test]
+fn a_missing_postal_dump_fails_the_refresh_and_names_it() {
+    let server = Server::with_fixtures();
+    let home = Home::new();
+    let before = home.install_baseline(&server);
+    server.route("/postal/UA.zip", vec![Reply::Status(404, "<html><body>Not Found</body></html>".into())]);
+    let out = home.refresh(&server, &[]);
+    assert_failed_cleanly(&home, &out, &before, &["/postal/UA.zip", "HTTP 404"]);
+    assert_eq!(server.seen_at("/postal/UA.zip").iter().filter(|s| s.status == 404).count(), 1, "404 is final");
+}
+
+#[test]
+fn an_empty_or_html_or_memberless_postal_dump_is_refused() {
+    let server = Server::with_fixtures();
+    let home = Home::new();
+    let before = home.install_baseline(&server);
+    let page = b"<!DOCTYPE html><html><head><title>GeoNames - error</title></head><body>no such file</body></html>";
+    let wrong_country = String::from_utf8(fixture("postal/BY.txt")).unwrap();
+    let cases: Vec<(Reply, Vec<&str>)> = vec![
+        (Reply::ok(Vec::new(), "application/zip"), vec!["postal/UA.zip", "empty file"]),
+        (Reply::ok(page.to_vec(), "text/html"), vec!["postal/UA.zip", "HTML page", "GeoNames - error"]),
+        (zip_reply(&zip_of(&[("readme.txt", b"readme\n")])), vec!["postal/UA.zip", "no UA.txt in the archive"]),
+        (zip_reply(&postal_zip("UA", b"")), vec!["postal/UA.txt", "no valid postal-code rows"]),
+        (zip_reply(&postal_zip("UA", wrong_country.as_bytes())), vec!["postal/UA.txt", "no postal-code rows of UA"]),
+    ];
+    for (reply, expect) in cases {
+        server.route("/postal/UA.zip", vec![reply]);
+        let out = home.refresh(&server, &[]);
+        assert_failed_cleanly(&home, &out, &before, &expect);
+    }
+}
+
+#[test]
 fn server_error_then_success_is_retried() {
     let server = Server::with_fixtures();
     let home = Home::new();
@@ -262,7 +333,7 @@ fn server_error_then_success_is_retried() {
     let statuses: Vec<u16> = server.seen_at("/geonames/UA.zip").iter().map(|s| s.status).collect();
     assert_eq!(statuses, vec![500, 200]);
     assert!(stderr(&out).contains("HTTP 500"), "the retry is logged: {}", stderr(&out));
-    assert_eq!(home.info()["places"], 403);
+    assert_eq!(home.info()["places"], 403 + postal_villages());
 }
 
 #[test]
@@ -448,7 +519,7 @@ fn a_few_malformed_rows_are_reported_and_skipped_unless_strict() {
     let out = home.refresh(&server, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("UA.txt:104: population \"lots\""), "{}", stderr(&out));
-    assert_eq!(home.info()["places"], 402);
+    assert_eq!(home.info()["places"], 402 + postal_villages());
 }
 
 #[test]
@@ -460,10 +531,13 @@ fn a_country_shrinking_below_half_needs_allow_shrink() {
     let few: Vec<&str> = ua.lines().take(40).collect();
     server.route("/geonames/UA.zip", vec![zip_reply(&dump_zip("UA", (few.join("\n") + "\n").as_bytes()))]);
     let out = home.refresh(&server, &[]);
-    assert_failed_cleanly(&home, &out, &before, &["UA would shrink from 104 to 40 places", "--allow-shrink"]);
+    // The postal villages count with their country (their district seat is among the 40 rows kept).
+    let villages = fixture_postal_villages("UA");
+    let shrink = format!("UA would shrink from {} to {} places", 104 + villages, 40 + villages);
+    assert_failed_cleanly(&home, &out, &before, &[&shrink, "--allow-shrink"]);
     let out = home.refresh(&server, &["--allow-shrink"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(home.info()["places"], fixture_places("RU") + 40 + fixture_places("BY"));
+    assert_eq!(home.info()["places"], fixture_places("RU") + 40 + fixture_places("BY") + postal_villages());
 }
 
 #[test]

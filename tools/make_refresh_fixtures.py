@@ -9,6 +9,13 @@ Writes tests/data/refresh/:
   and Homel (BY.02) up to a few dozen each. The tests zip them as GeoNames does ({CC}.zip holding {CC}.txt).
 - admin1CodesASCII.txt, admin2Codes.txt: the real rows for those countries (admin2 limited to the
   oblasts above), plus a few rows of other countries, which the build must ignore.
+- postal/RU.txt, postal/UA.txt, postal/BY.txt: GeoNames postal-code format (12 columns), rows of our own:
+  per country, the seat of one border district that the dumps above hold (so the build can tell which oblast
+  and district the postal admin names mean) and two villages of that district that cities500 lacks. Admin
+  names are written as GeoNames' postal files write them; the coordinates are NOT GeoNames': each comes from
+  the Wikipedia article named beside it (degrees, minutes, seconds as printed there), so a test can check
+  where a village lands against a source independent of the data under test. The tests zip each as GeoNames
+  publishes it (export/zip/{CC}.zip holding {CC}.txt and a readme.txt).
 - ukraine.geojson, russia.geojson, belarus.geojson: the OSM country polygons, smaller. Every vertex within
   0.01 degrees of another country's outline is kept exactly (so the Russia-Ukraine land border derived from them is the same line as
   from the full polygons); the stretches in between (coasts, other borders) are simplified with
@@ -59,6 +66,43 @@ def admin():
     with open(os.path.join(OUT, "admin2Codes.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(keep2) + "\n")
     print(f"admin1: {len(keep1)} rows, admin2: {len(keep2)} rows")
+
+
+# (country, postal code, name, admin name1, admin code1, admin name2, (lat d, m, s), (lon d, m, s), source)
+POSTAL = [
+    ("RU", "309370", "Грайворон", "Белгородская Область", "", "ГРАЙВОРОНСКИЙ РАЙОН", (50, 29, 0), (35, 40, 0),
+     "en.wikipedia.org/wiki/Grayvoron"),
+    ("RU", "309370", "Гора-Подол", "Белгородская Область", "", "ГРАЙВОРОНСКИЙ РАЙОН", (50, 28, 26), (35, 38, 47),
+     "ru.wikipedia.org/wiki/Гора-Подол"),
+    ("RU", "309390", "Дорогощь", "Белгородская Область", "", "ГРАЙВОРОНСКИЙ РАЙОН", (50, 35, 3), (35, 34, 18),
+     "ru.wikipedia.org/wiki/Дорогощь"),
+    ("UA", "62200", "Золочів", "Kharkivska", "07", "Zolochivskyi", (50, 17, 0), (35, 58, 12),
+     "en.wikipedia.org/wiki/Zolochiv,_Kharkiv_Oblast"),
+    ("UA", "62220", "Уди", "Kharkivska", "07", "Zolochivskyi", (50, 23, 31), (36, 4, 4),
+     "ru.wikipedia.org/wiki/Уды_(село)"),
+    ("UA", "62212", "Сотницький Козачок", "Kharkivska", "07", "Zolochivskyi", (50, 25, 53), (35, 54, 54),
+     "ru.wikipedia.org/wiki/Сотницкий_Казачок"),
+    ("BY", "247050", "Добруш", "Gomel", "", "Dobrouch", (52, 25, 0), (31, 19, 0),
+     "en.wikipedia.org/wiki/Dobrush"),
+    ("BY", "247062", "Жгунь", "Gomel", "", "Dobrouch", (52, 20, 10), (31, 19, 25),
+     "ru.wikipedia.org/wiki/Жгунь"),
+    ("BY", "247061", "Жгунская Буда", "Gomel", "", "Dobrouch", (52, 21, 13), (31, 15, 26),
+     "ru.wikipedia.org/wiki/Жгуно-Буда"),
+]
+
+
+def postal():
+    os.makedirs(os.path.join(OUT, "postal"), exist_ok=True)
+    deg = lambda d, m, s: round(d + m / 60 + s / 3600, 5)
+    for cc in ("RU", "UA", "BY"):
+        lines = [
+            "\t".join([c, code, name, a1, a1code, a2, "", "", "", str(deg(*lat)), str(deg(*lon)), "4"])
+            for c, code, name, a1, a1code, a2, lat, lon, _ in POSTAL
+            if c == cc
+        ]
+        with open(os.path.join(OUT, "postal", f"{cc}.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        print(f"postal/{cc}.txt: {len(lines)} rows")
 
 
 def polygons(name):
@@ -169,4 +213,5 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     dumps()
     admin()
+    postal()
     boundaries()

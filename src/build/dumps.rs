@@ -5,8 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::geonames::{self, DumpRow, RowError};
-use super::inputs::is_auxiliary_txt;
-use super::{MAX_ZIP_MEMBER_BYTES, Reading, metered};
+use super::{MAX_ZIP_MEMBER_BYTES, Reading, metered, zipped};
 use crate::gazetteer::{GazetteerError, Place, PlaceSource, PointPrecision};
 
 /// What the dumps hold: populated places by GeoNames id with their alternate names, and the alternate
@@ -37,60 +36,18 @@ fn keep_name(name: &str) -> bool {
 /// Read one dump (`*.txt`, or a zip holding them) into `dumps`.
 pub(super) fn read_dump(path: &Path, reading: &mut Reading, dumps: &mut Dumps) -> Result<(), GazetteerError> {
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-    let io_err = |source: std::io::Error| GazetteerError::Io { path: path.to_path_buf(), source };
-    let is_zip = file_name.to_ascii_lowercase().ends_with(".zip");
-    let mut members: Vec<(String, Box<dyn Read>)> = Vec::new();
-    let file = std::fs::File::open(path).map_err(io_err)?;
-    if is_zip {
-        let mut archive = zip::ZipArchive::new(file).map_err(|e| GazetteerError::Corrupt {
-            what: path.display().to_string(),
-            why: format!("not a readable zip archive ({e})"),
-        })?;
-        let mut wanted = Vec::new();
-        for i in 0..archive.len() {
-            let entry = archive.by_index(i).map_err(|e| GazetteerError::Corrupt {
-                what: path.display().to_string(),
-                why: format!("unreadable zip entry ({e})"),
-            })?;
-            let Some(name) = entry.enclosed_name() else {
-                return Err(GazetteerError::Corrupt {
-                    what: path.display().to_string(),
-                    why: format!("zip entry {:?} escapes the archive: refused", entry.name()),
-                });
-            };
-            let member = name.to_string_lossy().to_string();
-            let lower = member.to_ascii_lowercase();
-            if entry.is_file() && lower.ends_with(".txt") && !is_auxiliary_txt(&lower) && !lower.contains('/') {
-                wanted.push((i, member));
-            }
-        }
-        if wanted.is_empty() {
-            return Err(GazetteerError::Corrupt {
-                what: path.display().to_string(),
-                why: "the zip holds no GeoNames .txt dump".into(),
-            });
-        }
-        for (i, member) in wanted {
-            let mut entry = archive.by_index(i).map_err(|e| GazetteerError::Corrupt {
-                what: path.display().to_string(),
-                why: format!("unreadable zip entry ({e})"),
-            })?;
-            // Stream the member into memory-bounded processing: read it through directly.
+    if file_name.to_ascii_lowercase().ends_with(".zip") {
+        return zipped::read_text_members(path, MAX_ZIP_MEMBER_BYTES, |member, mut meter| {
             let label = format!("{file_name}:{member}");
-            let mut meter = metered(&mut entry, MAX_ZIP_MEMBER_BYTES);
             let (rows, modified) = read_dump_rows(&mut meter, &label, reading, dumps)?;
-            let sha = meter.sha256();
-            reading.source(label, "geonames", rows, modified, sha, &file_name);
-        }
-        return Ok(());
+            reading.source(label, "geonames", rows, modified, meter.sha256(), &file_name);
+            Ok(())
+        });
     }
-    members.push((file_name.clone(), Box::new(file)));
-    for (label, reader) in members {
-        let mut meter = metered(reader, u64::MAX);
-        let (rows, modified) = read_dump_rows(&mut meter, &label, reading, dumps)?;
-        let sha = meter.sha256();
-        reading.source(label, "geonames", rows, modified, sha, &file_name);
-    }
+    let file = std::fs::File::open(path).map_err(|source| GazetteerError::Io { path: path.to_path_buf(), source })?;
+    let mut meter = metered(file, u64::MAX);
+    let (rows, modified) = read_dump_rows(&mut meter, &file_name, reading, dumps)?;
+    reading.source(file_name.clone(), "geonames", rows, modified, meter.sha256(), &file_name);
     Ok(())
 }
 

@@ -8,13 +8,29 @@ use crate::gazetteer::GazetteerError;
 #[derive(Default)]
 pub(super) struct Inputs {
     pub dumps: Vec<PathBuf>,
-    /// GeoNames postal-code files: `*.txt` in a folder named `postal`.
-    pub postal: Vec<PathBuf>,
+    /// GeoNames postal-code files, in a folder named `postal`.
+    pub postal: PostalInputs,
     pub admin1: Option<PathBuf>,
     pub admin2: Option<PathBuf>,
     pub ukraine: Option<PathBuf>,
     pub russia: Option<PathBuf>,
     pub belarus: Option<PathBuf>,
+}
+
+/// GeoNames' postal-code files: `{CC}.txt`, or `{CC}.zip` as GeoNames publishes them (export/zip/), in a
+/// folder named `postal` (never beside the country dumps: `export/dump/RU.zip` also holds a `RU.txt`).
+#[derive(Default)]
+pub(super) struct PostalInputs {
+    /// The `postal` folder, when the inputs have one (even an empty one).
+    pub dir: Option<PathBuf>,
+    pub files: Vec<PathBuf>,
+}
+
+impl PostalInputs {
+    /// True when there is no postal-code file to read.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
 }
 
 /// Search `dir` (and its folders, three deep) for the inputs of a build.
@@ -28,6 +44,9 @@ pub(super) fn find_inputs(dir: &Path) -> Result<Inputs, GazetteerError> {
         for path in entries {
             if path.is_dir() {
                 if depth < 3 {
+                    if is_postal_dir(&path) && inputs.postal.dir.is_none() {
+                        inputs.postal.dir = Some(path.clone());
+                    }
                     stack.push((path, depth + 1));
                 }
                 continue;
@@ -38,8 +57,10 @@ pub(super) fn find_inputs(dir: &Path) -> Result<Inputs, GazetteerError> {
                 inputs.admin1 = Some(path);
             } else if lower == "admin2codes.txt" {
                 inputs.admin2 = Some(path);
-            } else if in_postal_dir(&path) && lower.ends_with(".txt") && !is_auxiliary_txt(&lower) {
-                inputs.postal.push(path);
+            } else if path.parent().is_some_and(is_postal_dir) {
+                if lower.ends_with(".zip") || (lower.ends_with(".txt") && !is_auxiliary_txt(&lower)) {
+                    inputs.postal.files.push(path);
+                }
             } else if lower.ends_with(".zip") || (lower.ends_with(".txt") && !is_auxiliary_txt(&lower)) {
                 inputs.dumps.push(path);
             } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
@@ -63,9 +84,9 @@ pub(super) fn find_inputs(dir: &Path) -> Result<Inputs, GazetteerError> {
     Ok(inputs)
 }
 
-/// Is `path` in a folder named `postal` (GeoNames' postal-code files, in another format than the dumps)?
-fn in_postal_dir(path: &Path) -> bool {
-    path.parent().and_then(|d| d.file_name()).is_some_and(|n| n.eq_ignore_ascii_case("postal"))
+/// Is `dir` a folder named `postal` (GeoNames' postal-code files, in another format than the dumps)?
+fn is_postal_dir(dir: &Path) -> bool {
+    dir.file_name().is_some_and(|n| n.eq_ignore_ascii_case("postal"))
 }
 
 /// A GeoNames `.txt` that is not a dump: a readme or a code list.

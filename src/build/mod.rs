@@ -27,6 +27,7 @@ mod inputs;
 pub mod places_file;
 pub mod postal;
 mod regions;
+pub(crate) mod zipped;
 
 /// Largest uncompressed zip member the build will read (the full Russia dump is about 0.4 GB).
 pub const MAX_ZIP_MEMBER_BYTES: u64 = 3 << 30;
@@ -42,7 +43,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Where the inputs came from, recorded in the manifest (defaults to `from`).
     pub origin: Option<String>,
-    /// Download URLs of input files by file name, recorded in the manifest.
+    /// Download URLs of input files by file name (`RU.txt`; postal-code files as `postal/RU.txt`), recorded
+    /// in the manifest.
     pub urls: BTreeMap<String, String>,
 }
 

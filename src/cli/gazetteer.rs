@@ -27,7 +27,9 @@ pub enum Command {
     /// Build a gazetteer from GeoNames-format files and boundary GeoJSON.
     Build {
         /// Directory with GeoNames dumps (*.txt or *.zip), admin1CodesASCII.txt, admin2Codes.txt and
-        /// ukraine/russia/belarus boundary GeoJSON.
+        /// ukraine/russia/belarus boundary GeoJSON. GeoNames' postal-code files (export/zip/{CC}.zip, or the
+        /// {CC}.txt inside it) go in a folder named postal/ inside DIR, one for each country built; without
+        /// that folder the gazetteer holds only the dumps' places.
         #[arg(long, value_name = "DIR")]
         from: PathBuf,
         /// Countries whose populated places are kept.
@@ -69,7 +71,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
                 m.admin1_count + m.admin2_count,
                 m.border_km,
                 output.display(),
-                if out.warnings.is_empty() { String::new() } else { format!(" ({} rows skipped)", out.warnings.len()) }
+                if out.warnings.is_empty() { String::new() } else { format!(" ({} warnings)", out.warnings.len()) }
             ));
             Ok(())
         }

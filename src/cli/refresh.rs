@@ -21,6 +21,9 @@ pub struct Args {
     /// GeoNames dump base URL.
     #[arg(long, default_value = "https://download.geonames.org/export/dump")]
     pub base_url: String,
+    /// GeoNames postal-code dump base URL ({URL}/{CC}.zip for each country).
+    #[arg(long, default_value = refresh::DEFAULT_POSTAL_URL)]
+    pub postal_url: String,
     /// geoBoundaries API base URL.
     #[arg(long, default_value = "https://www.geoboundaries.org/api/current/gbOpen")]
     pub boundaries_url: String,
@@ -75,6 +78,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let mut opts = RefreshOptions::new(&dir);
     opts.countries = args.countries.clone();
     opts.base_url = args.base_url.clone();
+    opts.postal_url = args.postal_url.clone();
     opts.boundaries_url = args.boundaries_url.clone();
     opts.limits = FetchLimits {
         timeout: seconds(args.timeout, "--timeout")?,
@@ -95,7 +99,13 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     } else {
         Reporter::with_log(log)
     };
-    global.info(format_args!("refreshing into {} from {} and {}", dir.display(), opts.base_url, opts.boundaries_url));
+    global.info(format_args!(
+        "refreshing into {} from {}, {} and {}",
+        dir.display(),
+        opts.base_url,
+        opts.postal_url,
+        opts.boundaries_url
+    ));
     let report = match refresh::refresh(&opts, reporter) {
         Ok(r) => r,
         Err(RefreshError::Usage(msg)) => return Err(UsageError(msg).into()),

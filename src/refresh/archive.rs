@@ -39,7 +39,7 @@ pub fn head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
 
 /// Copy the member `member` of the zip archive `zip_path` into `dest`, refusing archives that are not
 /// what a GeoNames country dump should be:
-/// - not a zip at all (an HTML error page is named as such);
+/// - not a zip at all (an empty file or an HTML error page is named as such);
 /// - any entry whose name is absolute or climbs out with `..` (path traversal);
 /// - a member that declares, or actually inflates to, more than `max_bytes` (a zip bomb), or to a
 ///   size other than the one it declares.
@@ -49,6 +49,9 @@ pub fn head(path: &Path, n: usize) -> std::io::Result<Vec<u8>> {
 /// folder is thrown away).
 pub fn extract_member(zip_path: &Path, member: &str, dest: &Path, max_bytes: u64) -> Result<u64, String> {
     let first = head(zip_path, 4096).map_err(|e| format!("cannot read it: {e}"))?;
+    if first.is_empty() {
+        return Err("the server sent an empty file (0 bytes) instead of a zip archive".into());
+    }
     if !first.starts_with(b"PK\x03\x04") && !first.starts_with(b"PK\x05\x06") {
         if let Some(page) = html_page(&first) {
             return Err(format!("the server sent {page} instead of a zip archive"));
@@ -66,10 +69,7 @@ pub fn extract_member(zip_path: &Path, member: &str, dest: &Path, max_bytes: u64
             .name()
             .map(|n| n.to_string())
             .unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).to_string());
-        let escapes = entry.enclosed_name().is_none()
-            || name.starts_with('/')
-            || name.starts_with('\\')
-            || name.split(['/', '\\']).any(|part| part == "..");
+        let escapes = entry.enclosed_name().is_none() || crate::build::zipped::name_escapes(&name);
         if escapes {
             return Err(format!("entry {name:?} points outside the archive (path traversal): refused"));
         }

@@ -1,10 +1,12 @@
 //! Refreshing the gazetteer from public data over the network (`incimap gazetteer refresh`).
 //!
-//! 1. Download, in parallel, GeoNames' country dumps (`{base}/{CC}.zip`), `admin1CodesASCII.txt`,
+//! 1. Download, in parallel, GeoNames' country dumps (`{base}/{CC}.zip`), its postal-code dumps
+//!    (`{postal}/{CC}.zip`, cached as `postal/{CC}.zip`: both zips hold a `{CC}.txt`), `admin1CodesASCII.txt`,
 //!    `admin2Codes.txt`, and the geoBoundaries outlines of Ukraine, Russia and Belarus ([`fetch`],
 //!    [`geoboundaries`]). Requests are conditional on the copies cached in the installed directory
 //!    ([`cache`]), so unchanged sources are not downloaded again.
-//! 2. Check what arrived ([`archive`]): zip safety, error pages served as data.
+//! 2. Check what arrived ([`archive`]): zip safety, error pages served as data; unpack each country's dump
+//!    into the build's folder and its postal-code dump into that folder's `postal/`.
 //! 3. Build in a staging folder beside the target with [`crate::build`], validate (rows, the
 //!    derived border, that the result loads), and swap it in atomically, keeping the replaced version for
 //!    [`install::rollback`] ([`install`]).
@@ -27,7 +29,7 @@ use std::sync::Arc;
 use futures_util::{StreamExt, TryStreamExt};
 
 use crate::build::{self, BuildOptions};
-use crate::gazetteer::{DATA_FILE, Gazetteer, GazetteerError, Manifest};
+use crate::gazetteer::{DATA_FILE, Gazetteer, GazetteerError, Manifest, PlaceSource};
 
 pub use fetch::FetchLimits;
 pub use install::rollback;
@@ -43,12 +45,17 @@ pub fn installed_dir() -> Option<PathBuf> {
 
 /// Default GeoNames dump base URL.
 pub const DEFAULT_BASE_URL: &str = "https://download.geonames.org/export/dump";
+/// Default GeoNames postal-code dump base URL.
+pub const DEFAULT_POSTAL_URL: &str = "https://download.geonames.org/export/zip";
 /// Default geoBoundaries API base URL.
 pub const DEFAULT_BOUNDARIES_URL: &str = "https://www.geoboundaries.org/api/current/gbOpen";
 /// Largest geoBoundaries metadata answer accepted (real ones are a few kB).
 const MAX_METADATA_BYTES: u64 = 1 << 20;
 /// Downloads running at once (GeoNames asks mirrors and scripts to be gentle).
 const PARALLEL_DOWNLOADS: usize = 4;
+/// Where postal-code dumps go, in the download cache and in the build's folder (apart from the country
+/// dumps: both zips hold a `{CC}.txt`).
+const POSTAL_DIR: &str = "postal";
 
 /// Why a refresh failed. Whatever the variant, the installed gazetteer was left as it was.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +87,8 @@ pub struct RefreshOptions {
     pub countries: Vec<String>,
     /// GeoNames dump base URL (`{base}/{CC}.zip`, `{base}/admin1CodesASCII.txt`, ...).
     pub base_url: String,
+    /// GeoNames postal-code dump base URL (`{postal_url}/{CC}.zip`).
+    pub postal_url: String,
     /// geoBoundaries API base URL (`{base}/{ISO3}/ADM0/`).
     pub boundaries_url: String,
     /// Timeouts, retries and the per-file size cap.
@@ -102,6 +111,7 @@ impl RefreshOptions {
             dir: dir.into(),
             countries: vec!["RU".into(), "UA".into(), "BY".into()],
             base_url: DEFAULT_BASE_URL.into(),
+            postal_url: DEFAULT_POSTAL_URL.into(),
             boundaries_url: DEFAULT_BOUNDARIES_URL.into(),
             limits: FetchLimits::default(),
             max_unzipped_bytes: build::MAX_ZIP_MEMBER_BYTES,
@@ -128,11 +138,24 @@ pub struct RefreshReport {
     pub warnings: Vec<String>,
 }
 
-/// One file to download: its name in the cache and the build input, and its URL.
+/// One file to download: its name in the cache, its URL, and what it is for.
 struct Download {
     file: String,
     url: reqwest::Url,
     max_bytes: u64,
+    role: Role,
+}
+
+/// What a download is for, and how it becomes an input of the build.
+enum Role {
+    /// A GeoNames country dump: its `{CC}.txt` is unpacked into the build's folder.
+    CountryDump(String),
+    /// A GeoNames postal-code dump: its `{CC}.txt` is unpacked into the build's `postal/` folder.
+    PostalDump(String),
+    /// A text or GeoJSON file, used as it is once it is known not to be an error page.
+    AsIs,
+    /// geoBoundaries metadata: read to find the outline's URL, not an input of the build.
+    Metadata,
 }
 
 type DownloadFuture = Pin<Box<dyn Future<Output = Result<Vec<(Download, Fetched)>, RefreshError>> + Send>>;
@@ -140,8 +163,9 @@ type DownloadFuture = Pin<Box<dyn Future<Output = Result<Vec<(Download, Fetched)
 /// Download, build, validate and install (see the module documentation).
 pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshReport, RefreshError> {
     let countries = check_countries(&opts.countries)?;
-    let base = fetch::check_url(&opts.base_url)?;
-    fetch::check_url(&opts.boundaries_url)?;
+    for url in [&opts.base_url, &opts.postal_url, &opts.boundaries_url] {
+        fetch::check_url(url)?;
+    }
     let reporter = Arc::new(reporter);
     let target = opts.dir.as_path();
 
@@ -151,7 +175,7 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
     let staging = install::Staging::new(target)?;
     let sources = staging.path().join(CACHE_DIR);
     let input = staging.path().join(".input");
-    for d in [&sources, &input] {
+    for d in [&sources, &sources.join(POSTAL_DIR), &input, &input.join(POSTAL_DIR)] {
         std::fs::create_dir_all(d).map_err(|source| RefreshError::Io {
             what: "cannot create".into(),
             path: d.clone(),
@@ -160,67 +184,8 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
     }
 
     // 1. Downloads.
-    let mut plan: Vec<Download> = Vec::new();
-    let join = |name: &str| -> Result<reqwest::Url, RefreshError> {
-        let s = format!("{}/{name}", opts.base_url.trim_end_matches('/'));
-        let _ = &base;
-        fetch::check_url(&s)
-    };
-    for cc in &countries {
-        plan.push(Download {
-            file: format!("{cc}.zip"),
-            url: join(&format!("{cc}.zip"))?,
-            max_bytes: opts.limits.max_bytes,
-        });
-    }
-    for name in ["admin1CodesASCII.txt", "admin2Codes.txt"] {
-        plan.push(Download { file: name.into(), url: join(name)?, max_bytes: opts.limits.max_bytes });
-    }
-    let fetcher = Fetcher::new(opts.limits.clone(), reporter.clone())?;
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|source| {
-            RefreshError::Io { what: "cannot start the download runtime in".into(), path: target.into(), source }
-        })?;
-    let mut jobs: Vec<DownloadFuture> = Vec::new();
-    for d in plan {
-        let (fetcher, cache, target, sources) = (fetcher.clone(), cache.clone(), target.to_path_buf(), sources.clone());
-        jobs.push(Box::pin(async move {
-            let f = fetch_cached(&fetcher, &cache, &target, &sources, &d).await?;
-            Ok(vec![(d, f)])
-        }));
-    }
-    for (iso3, file) in geoboundaries::COUNTRIES {
-        let (fetcher, cache, target, sources) = (fetcher.clone(), cache.clone(), target.to_path_buf(), sources.clone());
-        let meta_url = fetch::check_url(&geoboundaries::metadata_url(&opts.boundaries_url, iso3))?;
-        let max_bytes = opts.limits.max_bytes;
-        jobs.push(Box::pin(async move {
-            let meta = Download { file: format!("{iso3}-ADM0.json"), url: meta_url, max_bytes: MAX_METADATA_BYTES };
-            let mf = fetch_cached(&fetcher, &cache, &target, &sources, &meta).await?;
-            let meta_path = sources.join(&meta.file);
-            let bytes = std::fs::read(&meta_path).map_err(|source| RefreshError::Io {
-                what: "cannot read".into(),
-                path: meta_path.clone(),
-                source,
-            })?;
-            let gj_url = geoboundaries::download_url(&bytes, &meta.url).map_err(|why| RefreshError::BadFile {
-                file: format!("geoBoundaries metadata for {iso3}"),
-                url: meta.url.to_string(),
-                why,
-            })?;
-            let gj_url = fetch::check_url(gj_url.as_str())?;
-            let gj = Download { file: file.to_string(), url: gj_url, max_bytes };
-            let gf = fetch_cached(&fetcher, &cache, &target, &sources, &gj).await?;
-            Ok(vec![(meta, mf), (gj, gf)])
-        }));
-    }
-    let fetched: Vec<(Download, Fetched)> = runtime
-        .block_on(async {
-            futures_util::stream::iter(jobs).buffer_unordered(PARALLEL_DOWNLOADS).try_collect::<Vec<_>>().await
-        })?
-        .into_iter()
-        .flatten()
-        .collect();
-    drop(runtime);
+    let plan = plan_downloads(opts, &countries)?;
+    let fetched = download_all(opts, plan, &cache, target, &sources, reporter.clone())?;
 
     let mut downloaded = Vec::new();
     let mut unchanged = Vec::new();
@@ -255,23 +220,7 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
     }
 
     // 2. Check and unpack into the build's input folder.
-    let mut urls = BTreeMap::new();
-    for (d, _) in &fetched {
-        let path = sources.join(&d.file);
-        let bad = |why: String| RefreshError::BadFile { file: d.file.clone(), url: d.url.to_string(), why };
-        if let Some(cc) = d.file.strip_suffix(".zip") {
-            let member = format!("{cc}.txt");
-            archive::extract_member(&path, &member, &input.join(&member), opts.max_unzipped_bytes).map_err(bad)?;
-            urls.insert(member, d.url.to_string());
-        } else if d.file.ends_with(".txt") || d.file.ends_with(".geojson") {
-            let head = archive::head(&path, 4096).map_err(|e| bad(format!("cannot read it: {e}")))?;
-            if let Some(page) = archive::html_page(&head) {
-                return Err(bad(format!("the server sent {page} instead of the file")));
-            }
-            install::link_or_copy(&path, &input.join(&d.file))?;
-            urls.insert(d.file.clone(), d.url.to_string());
-        }
-    }
+    let urls = unpack(&fetched, &sources, &input, opts.max_unzipped_bytes)?;
 
     // 3. Build and validate.
     reporter.log("building the gazetteer");
@@ -279,7 +228,10 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
         from: input.clone(),
         countries: countries.clone(),
         strict: opts.strict,
-        origin: Some(format!("GeoNames {} and geoBoundaries {}", opts.base_url, opts.boundaries_url)),
+        origin: Some(format!(
+            "GeoNames {} (postal codes {}) and geoBoundaries {}",
+            opts.base_url, opts.postal_url, opts.boundaries_url
+        )),
         urls,
     };
     let out = build::build(&build_opts)?;
@@ -325,6 +277,129 @@ pub fn refresh(opts: &RefreshOptions, reporter: Reporter) -> Result<RefreshRepor
         unchanged,
         warnings: out.warnings,
     })
+}
+
+/// Run the downloads of `plan` and of the geoBoundaries outlines, a few at a time, into `sources` (the
+/// staging cache folder), conditionally on the copies cached in `target`.
+fn download_all(
+    opts: &RefreshOptions,
+    plan: Vec<Download>,
+    cache: &CacheState,
+    target: &Path,
+    sources: &Path,
+    reporter: Arc<Reporter>,
+) -> Result<Vec<(Download, Fetched)>, RefreshError> {
+    let fetcher = Fetcher::new(opts.limits.clone(), reporter.clone())?;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|source| {
+            RefreshError::Io { what: "cannot start the download runtime in".into(), path: target.into(), source }
+        })?;
+    let mut jobs: Vec<DownloadFuture> = Vec::new();
+    for d in plan {
+        let (fetcher, cache, target, sources) =
+            (fetcher.clone(), cache.clone(), target.to_path_buf(), sources.to_path_buf());
+        jobs.push(Box::pin(async move {
+            let f = fetch_cached(&fetcher, &cache, &target, &sources, &d).await?;
+            Ok(vec![(d, f)])
+        }));
+    }
+    for (iso3, file) in geoboundaries::COUNTRIES {
+        let (fetcher, cache, target, sources) =
+            (fetcher.clone(), cache.clone(), target.to_path_buf(), sources.to_path_buf());
+        let meta_url = fetch::check_url(&geoboundaries::metadata_url(&opts.boundaries_url, iso3))?;
+        let max_bytes = opts.limits.max_bytes;
+        jobs.push(Box::pin(async move {
+            let meta = Download {
+                file: format!("{iso3}-ADM0.json"),
+                url: meta_url,
+                max_bytes: MAX_METADATA_BYTES,
+                role: Role::Metadata,
+            };
+            let mf = fetch_cached(&fetcher, &cache, &target, &sources, &meta).await?;
+            let meta_path = sources.join(&meta.file);
+            let bytes = std::fs::read(&meta_path).map_err(|source| RefreshError::Io {
+                what: "cannot read".into(),
+                path: meta_path.clone(),
+                source,
+            })?;
+            let gj_url = geoboundaries::download_url(&bytes, &meta.url).map_err(|why| RefreshError::BadFile {
+                file: format!("geoBoundaries metadata for {iso3}"),
+                url: meta.url.to_string(),
+                why,
+            })?;
+            let gj_url = fetch::check_url(gj_url.as_str())?;
+            let gj = Download { file: file.to_string(), url: gj_url, max_bytes, role: Role::AsIs };
+            let gf = fetch_cached(&fetcher, &cache, &target, &sources, &gj).await?;
+            Ok(vec![(meta, mf), (gj, gf)])
+        }));
+    }
+    let fetched = runtime
+        .block_on(async {
+            futures_util::stream::iter(jobs).buffer_unordered(PARALLEL_DOWNLOADS).try_collect::<Vec<_>>().await
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(fetched)
+}
+
+/// The GeoNames files to download: each country's dump and postal-code dump, and the admin code lists.
+fn plan_downloads(opts: &RefreshOptions, countries: &[String]) -> Result<Vec<Download>, RefreshError> {
+    let url = |base: &str, name: &str| fetch::check_url(&format!("{}/{name}", base.trim_end_matches('/')));
+    let max_bytes = opts.limits.max_bytes;
+    let mut plan = Vec::new();
+    for cc in countries {
+        let zip = format!("{cc}.zip");
+        plan.push(Download {
+            file: zip.clone(),
+            url: url(&opts.base_url, &zip)?,
+            max_bytes,
+            role: Role::CountryDump(cc.clone()),
+        });
+        plan.push(Download {
+            file: format!("{POSTAL_DIR}/{zip}"),
+            url: url(&opts.postal_url, &zip)?,
+            max_bytes,
+            role: Role::PostalDump(cc.clone()),
+        });
+    }
+    for name in ["admin1CodesASCII.txt", "admin2Codes.txt"] {
+        plan.push(Download { file: name.into(), url: url(&opts.base_url, name)?, max_bytes, role: Role::AsIs });
+    }
+    Ok(plan)
+}
+
+/// Check every download and put it where the build finds it: the `{CC}.txt` of each zip unpacked (into
+/// `postal/` for the postal-code dumps), other inputs linked as they are. Returns the download URL of each
+/// build input, by the name the build records it under.
+fn unpack(
+    fetched: &[(Download, Fetched)],
+    sources: &Path,
+    input: &Path,
+    max_unzipped_bytes: u64,
+) -> Result<BTreeMap<String, String>, RefreshError> {
+    let mut urls = BTreeMap::new();
+    for (d, _) in fetched {
+        let path = sources.join(&d.file);
+        let bad = |why: String| RefreshError::BadFile { file: d.file.clone(), url: d.url.to_string(), why };
+        let (member, dest) = match &d.role {
+            Role::CountryDump(cc) => (format!("{cc}.txt"), format!("{cc}.txt")),
+            Role::PostalDump(cc) => (format!("{cc}.txt"), format!("{POSTAL_DIR}/{cc}.txt")),
+            Role::AsIs => {
+                let head = archive::head(&path, 4096).map_err(|e| bad(format!("cannot read it: {e}")))?;
+                if let Some(page) = archive::html_page(&head) {
+                    return Err(bad(format!("the server sent {page} instead of the file")));
+                }
+                install::link_or_copy(&path, &input.join(&d.file))?;
+                urls.insert(d.file.clone(), d.url.to_string());
+                continue;
+            }
+            Role::Metadata => continue,
+        };
+        archive::extract_member(&path, &member, &input.join(&dest), max_unzipped_bytes).map_err(bad)?;
+        urls.insert(dest, d.url.to_string());
+    }
+    Ok(urls)
 }
 
 /// Fetch one file into the staging cache folder, conditionally on a usable cached copy (hard-linked in
@@ -387,8 +462,9 @@ fn installed_manifest(dir: &Path) -> Option<Manifest> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// Every requested country must have places, and (unless allowed) none may shrink below half of what the
-/// installed gazetteer holds: a sign of a partial or wrong download.
+/// Every requested country must have places from its GeoNames dump (postal-code places only add to them),
+/// and (unless allowed) none may shrink below half of what the installed gazetteer holds: a sign of a
+/// partial or wrong download.
 fn validate_counts(
     gaz: &Gazetteer,
     countries: &[String],
@@ -397,7 +473,7 @@ fn validate_counts(
 ) -> Result<(), RefreshError> {
     let count = |g: &Gazetteer, cc: &str| g.manifest.counts.get(cc).map(|m| m.values().sum::<u64>()).unwrap_or(0);
     for cc in countries {
-        if count(gaz, cc) == 0 {
+        if !gaz.places.iter().any(|p| p.country == cc.as_str() && p.source == PlaceSource::Geonames) {
             return Err(RefreshError::Validation(format!("no populated places of {cc} in {cc}.txt")));
         }
     }

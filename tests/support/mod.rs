@@ -1,7 +1,7 @@
 //! A real HTTP/1.1 server on 127.0.0.1 for the refresh tests (std::net, one thread per connection), with
-//! programmable faults, and the fixtures it serves: GeoNames-format dumps zipped as GeoNames ships them,
-//! the admin code files, geoBoundaries metadata and GeoJSON (from tests/data/refresh/, made by
-//! tools/make_refresh_fixtures.py from the project's source data), and reference points for the border tests.
+//! programmable faults, and the fixtures it serves: GeoNames-format dumps and postal-code dumps zipped as
+//! GeoNames ships them, the admin code files, geoBoundaries metadata and GeoJSON (from tests/data/refresh/,
+//! made by tools/make_refresh_fixtures.py), and reference points for the border tests.
 
 #![allow(dead_code)]
 
@@ -121,11 +121,14 @@ impl Server {
         self.state.lock().unwrap().seen.clear();
     }
 
-    /// Serve the standard fixtures: GeoNames under /geonames, geoBoundaries under /gb, GeoJSON under /files.
+    /// Serve the standard fixtures: GeoNames under /geonames, its postal-code dumps under /postal,
+    /// geoBoundaries under /gb, GeoJSON under /files.
     pub fn with_fixtures() -> Server {
         let s = Server::start();
         for cc in ["RU", "UA", "BY"] {
             s.route(&format!("/geonames/{cc}.zip"), vec![zip_reply(&dump_zip(cc, &fixture(&format!("{cc}.txt"))))]);
+            let postal = fixture(&format!("postal/{cc}.txt"));
+            s.route(&format!("/postal/{cc}.zip"), vec![zip_reply(&postal_zip(cc, &postal))]);
         }
         s.route(
             "/geonames/admin1CodesASCII.txt",
@@ -171,9 +174,11 @@ impl Server {
         );
     }
 
-    /// `--base-url` and `--boundaries-url` arguments pointing here.
+    /// `--base-url`, `--postal-url` and `--boundaries-url` arguments pointing here.
     pub fn args(&self) -> Vec<String> {
-        vec!["--base-url".into(), self.url("/geonames"), "--boundaries-url".into(), self.url("/gb")]
+        let mut args = vec!["--base-url".into(), self.url("/geonames"), "--postal-url".into(), self.url("/postal")];
+        args.extend(["--boundaries-url".into(), self.url("/gb")]);
+        args
     }
 }
 
@@ -301,6 +306,11 @@ pub fn fixture(name: &str) -> Vec<u8> {
 /// A GeoNames-style country zip: `{CC}.txt` and a `readme.txt`, deflated.
 pub fn dump_zip(cc: &str, dump: &[u8]) -> Vec<u8> {
     zip_of(&[(&format!("{cc}.txt"), dump), ("readme.txt", b"readme for the GeoNames export (fixture)\n")])
+}
+
+/// A GeoNames-style postal-code zip (export/zip/{CC}.zip): `{CC}.txt` and a `readme.txt`, deflated.
+pub fn postal_zip(cc: &str, rows: &[u8]) -> Vec<u8> {
+    zip_of(&[(&format!("{cc}.txt"), rows), ("readme.txt", b"readme for the GeoNames postal code export (fixture)\n")])
 }
 
 /// A zip holding `entries` (name, contents), deflated.
