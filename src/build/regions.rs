@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::geonames::{self, AdminRow, RowError};
 use super::{Reading, metered};
-use crate::gazetteer::{GazetteerError, Place, Region};
+use crate::gazetteer::{GazetteerError, Place, PlaceSource, Region};
 
 /// Read `admin1CodesASCII.txt` or `admin2Codes.txt` (`kind`): the regions of the countries built, with
 /// the alternate names their features have in the dumps.
@@ -71,7 +71,9 @@ pub(super) fn assign_seats(places: &[Place], admin1: &mut [Region], admin2: &mut
     };
     let mut best1: HashMap<String, (u8, u64, u32)> = HashMap::new();
     let mut best2: HashMap<String, (u8, u64, u32)> = HashMap::new();
-    for (i, p) in places.iter().enumerate() {
+    // Only GeoNames' own places: a postal village has no population to rank by, and one placed at its
+    // district's seat would stand for the seat itself.
+    for (i, p) in places.iter().enumerate().filter(|(_, p)| p.source == PlaceSource::Geonames) {
         let k1 = p.admin1_code();
         if !k1.is_empty() {
             let cand = (rank(p, 1), p.population, i as u32);

@@ -10,7 +10,8 @@
 //!    transliterated (х → kh, ц → ts, ж → zh, щ → shch, я → ia, ю → iu, є → ie, ї → i; Ukrainian г → h when
 //!    the name has a letter only Ukrainian or Belarusian uses, і ї є ґ ў); every other non-letter is a space.
 //! 2. **Spelling folds**, so that the press, BGN/PCGN and scholarly systems meet: y and j → i; w → v;
-//!    x → ks (h at the start of a word); c (not in ch) → ts; tz → ts; kh → h; ie → e (so ye, je, ie and є all become e); runs of the
+//!    x → ks (h at the start of a word); c (not in ch) → ts; tz → ts; kh → h; ie → e (so ye, je, ie and є all become e);
+//!    io → e after a consonant or at a word's start (so yo, io and ё all become e: Tyotkino = Тёткино = Теткино); runs of the
 //!    same letter collapse (Odessa → odesa, -skii/-skiy/-sky/-skyi → -ski, -oye/-oe/-oie → -oe).
 //!
 //! ```
@@ -36,7 +37,7 @@ pub mod romanize;
 
 /// Version of the [`key`] function. Stored in each gazetteer; bump it whenever `key` changes so that
 /// stale gazetteers are rebuilt rather than silently mismatched.
-pub const KEY_VERSION: u32 = 2;
+pub const KEY_VERSION: u32 = 3;
 
 /// The lookup key of a name: see the [module documentation](self) for what it folds.
 ///
@@ -99,8 +100,22 @@ impl Folder {
                 self.out.pop();
                 self.plain(b'e');
             }
+            // ё written yo/io (Tyotkino, Yolkino) is the e of the Cyrillic key (Тёткино, Ёлкино → tetkino,
+            // elkino), and of Russian spellings that drop the dots (Теткино): after a consonant or at the
+            // start of a word, not after a vowel (raion, Maiorsk).
+            b'o' if last == b'i' && !self.before_last().is_some_and(is_key_vowel) => {
+                self.out.pop();
+                self.plain(b'e');
+            }
             _ => self.plain(b),
         }
+    }
+
+    /// The byte before the last one, when there is one and it is not a word break.
+    #[inline]
+    fn before_last(&self) -> Option<u8> {
+        let n = self.out.len();
+        (n >= 2).then(|| self.out[n - 2]).filter(|&b| b != b' ')
     }
 
     #[inline]
@@ -151,6 +166,12 @@ impl Folder {
             self.out.pop();
         }
     }
+}
+
+/// A vowel of a key (after the folds: y and j are i).
+#[inline]
+fn is_key_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
 /// Apostrophes and the characters used for them (dropped, not word breaks: Ryl’sk → rylsk).

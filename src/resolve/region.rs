@@ -227,7 +227,6 @@ const IRREGULAR_ADJECTIVES: &[(&str, &[&str])] = &[
     ("moskva", &["moskovsk"]),
     ("mostsov", &["moskovsk"]), // Moscow
     ("orel", &["orlovsk"]),
-    ("oriol", &["orlovsk"]),
     ("penza", &["penzensk"]),
     ("zaporizhzhia", &["zaporizk", "zaporozhsk"]),
     ("zaporozhe", &["zaporozhsk", "zaporizk"]),
@@ -1118,7 +1117,7 @@ mod tests {
         // District names only: two words joined, and -a names with -ansky.
         for (place, district) in [
             ("krasnaia iaruga", "krasnoiaruzhsk"),
-            ("stari oskol", "starooskolsk"),
+            ("stari oskol", "staroskolsk"),
             ("velika pisarivka", "velikopisarivsk"),
             ("korocha", "korochansk"),
             ("ivnia", "ivniansk"),

@@ -319,8 +319,14 @@ fn on_sphere(lat: f64, lon: f64) -> [f64; 3] {
 }
 
 impl NearIndex {
+    /// The places with points of their own (a village placed at its district's seat tells nothing of where
+    /// its neighbours are).
     fn new(places: &[Place]) -> NearIndex {
-        let points = places.iter().enumerate().map(|(i, p)| GeomWithData::new(on_sphere(p.lat, p.lon), i as u32));
+        let points = places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.precision == PointPrecision::Exact)
+            .map(|(i, p)| GeomWithData::new(on_sphere(p.lat, p.lon), i as u32));
         NearIndex { tree: RTree::bulk_load(points.collect()) }
     }
 
@@ -371,7 +377,7 @@ mod tests {
         let gaz = Gazetteer::embedded().unwrap();
         let near = NearIndex::new(&gaz.places);
         for (lat, lon) in [(51.19111, 35.25194), (50.31333, 36.32222), (45.0, 34.0), (55.75, 37.62), (60.0, 100.0)] {
-            let keep = |p: &Place| p.country == "RU" && p.feature_code == "PPL";
+            let keep = |p: &Place| p.country == "RU" && p.feature_code == "PPL" && p.precision == PointPrecision::Exact;
             let scan = gaz
                 .places
                 .iter()
