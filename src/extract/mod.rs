@@ -1160,6 +1160,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
                         neighbours.extend(window.filter(|&j| name_ids[j] != name_ids[k]).filter_map(|j| first[j]));
                     }
                     let score = |i: usize| -> f64 {
+                        // A village known only by its district stands at the district's seat: how near that is
+                        // to the other places says nothing of where the village is.
+                        if gaz.places[ck[i] as usize].precision == PointPrecision::District {
+                            return pk[i];
+                        }
                         // The closest neighbour decides: exp(-d/150 km) is largest for the smallest d.
                         let nearest = points[i].km_to_nearest(neighbours);
                         pk[i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }

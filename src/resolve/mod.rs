@@ -63,6 +63,10 @@ pub const TOWN_POPULATION: u64 = 10_000;
 /// Places of at least this population are cities, of another kind than towns and villages.
 pub const CITY_POPULATION: u64 = 100_000;
 
+/// How far (km) a village may lie from the seat of its district: the largest districts of the border oblasts
+/// are about 80 km across.
+pub const DISTRICT_REACH_KM: f64 = 60.0;
+
 /// A place without a GeoNames district code counts as inside a district hint when it lies within this
 /// distance (km) of the district's centre ...
 pub const DISTRICT_NEAR_KM: f64 = 12.0;
@@ -208,16 +212,13 @@ fn feature_weight(code: &str) -> f64 {
     }
 }
 
-/// How good a kind of match is, for telling namesakes apart: a place's own and alternate names count alike.
-fn match_class(kind: MatchKind) -> u8 {
-    match kind {
-        MatchKind::Primary | MatchKind::Alternate => 0,
-        MatchKind::SuspectAlternate => 1,
-        MatchKind::Inflected => 2,
-        MatchKind::Respelt => 3,
-        MatchKind::Fuzzy => 4,
-        MatchKind::RegionSeat => 5,
-    }
+/// Whether two namesakes are one village known twice: once only by its district (placed at the district's
+/// seat) and once with a point of its own in the same oblast, within [`DISTRICT_REACH_KM`] of that seat.
+fn same_village(a: &Place, b: &Place) -> bool {
+    a.precision != b.precision
+        && a.country == b.country
+        && a.admin1 == b.admin1
+        && distance_km(a, b) <= DISTRICT_REACH_KM
 }
 
 /// Whether a place is a town of its own standing ([`TOWN_POPULATION`], or a seat).
@@ -891,15 +892,29 @@ impl<'g> Resolver<'g> {
                 .then(places[b.place as usize].population.cmp(&places[a.place as usize].population))
                 .then(places[a.place as usize].geonameid.cmp(&places[b.place as usize].geonameid))
         });
+        // A village known only by its district gives way to the same village with a point of its own.
+        if let Some(first) = hits.first().copied()
+            && places[first.place as usize].precision == PointPrecision::District
+            && let Some(i) = hits.iter().position(|h| {
+                h.inside == first.inside
+                    && h.kind <= first.kind
+                    && same_village(&places[first.place as usize], &places[h.place as usize])
+            })
+        {
+            hits[..=i].rotate_right(1);
+        }
     }
 
     /// Whether `other` is a namesake `best` cannot be told from without more to go on: a place elsewhere
-    /// (beyond [`SAME_PLACE_KM`]) of the same kind ([`place_kind`]), matched as well.
+    /// (beyond [`SAME_PLACE_KM`], and not the same village known twice) of the same kind ([`place_kind`]),
+    /// matched as well (a place whose own name it is is not made doubtful by one that merely lists it among
+    /// its alternate names).
     fn indistinguishable(&self, best: &Hit, other: &Hit) -> bool {
         let (bp, op) = (&self.gaz.places[best.place as usize], &self.gaz.places[other.place as usize]);
-        match_class(other.kind) <= match_class(best.kind)
+        other.kind <= best.kind
             && place_kind(op) == place_kind(bp)
             && distance_km(bp, op) > SAME_PLACE_KM
+            && !same_village(bp, op)
     }
 
     /// The query named a region, not a place ("Kursk region", "LPR"): its administrative centre, from

@@ -21,9 +21,13 @@
 //!    has fewer than [`MIN_TRUSTED`]). A row's point is kept only inside its oblast and inside its district's
 //!    extent, and only for one district when same-named villages of several districts share it (the one
 //!    whose centre is nearest).
-//! 5. **The others.** A village whose point failed is still known to lie in its district: it is kept at the
-//!    district's seat with [`PointPrecision::District`] when the seat is known and no trusted point of the
-//!    same name was kept in that district, and dropped otherwise. Never at a wrong point.
+//! 5. **The others.** A row whose point failed, of a name that only one GeoNames place of its oblast bears
+//!    (inside the district's extent, when the district is known), is that place (Киров of Kaluga Oblast,
+//!    put at Kirov of Kirov Oblast). Any other village whose point failed is still known to lie in its district: it is kept at the
+//!    district's seat (or, for a district whose seat GeoNames lacks, the centre of at least [`MIN_TRUSTED`]
+//!    trusted points) with [`PointPrecision::District`], unless a trusted point of the same name was kept in
+//!    that district; it is dropped when the district has neither, or when the row names no district (a town
+//!    of oblast significance). Never at a wrong point.
 //! 6. **One place per settlement.** Kept rows of one name in one district within [`SAME_SETTLEMENT_KM`] of
 //!    each other are one place, at their median point, named by the standard romanisation
 //!    ([`crate::names::romanize`]) with the Cyrillic name as an alternate.
@@ -89,7 +93,7 @@ pub struct PostalReport {
     pub dropped_rows: u64,
     /// Rows dropped because their oblast name could not be given a code.
     pub unknown_oblast_rows: u64,
-    /// Postal districts, and those whose seat was found.
+    /// Postal districts, and those with a point (their seat's, or the centre of their trusted points).
     pub districts: u64,
     pub districts_with_seat: u64,
 }
@@ -100,7 +104,7 @@ impl std::fmt::Display for PostalReport {
             f,
             "postal rows {}: {} repeat another postal code, {} are not settlement names, {} merged into GeoNames \
              places; {} points kept as {} new places; {} points were estimates or failed their district or oblast, and \
-             their villages were put at the district's seat as {} places; {} dropped ({} of an oblast the build cannot name); {} of {} districts' seats found",
+             their villages were put at the district's seat as {} places; {} dropped ({} of an oblast the build cannot name); {} of {} districts have a seat or a trusted centre",
             self.rows,
             self.repeated_rows,
             self.not_settlement_names,
@@ -224,6 +228,7 @@ pub fn merge(
     report.districts = rows.iter().map(Row::district).collect::<HashSet<_>>().len() as u64;
     report.districts_with_seat = extents.values().filter(|e| e.seat.is_some()).count() as u64;
     let oblast_boxes = oblast_boxes(places);
+    let in_oblast_by_key = oblast_key_index(places, &by_key);
     let mut kept: BTreeMap<(DistrictName, String), Vec<usize>> = BTreeMap::new();
     let mut failed: BTreeMap<(DistrictName, String), Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -235,10 +240,29 @@ pub fn merge(
             continue;
         };
         let in_oblast = oblast_boxes.get(&(r.row.country.clone(), a1.clone())).is_some_and(|b| b.holds(r.point()));
-        let in_district = extents.get(&r.district()).is_some_and(|e| e.holds(r.point()));
+        // A town of oblast significance has no district: its oblast is all there is to check.
+        let extent = extents.get(&r.district()).filter(|_| !r.row.admin_name2.is_empty());
+        let in_district = r.row.admin_name2.is_empty() || extent.is_some_and(|e| e.holds(r.point()));
         let matched = r.row.accuracy == Some(MATCHED_ACCURACY);
-        let slot = if matched && in_oblast && in_district { &mut kept } else { &mut failed };
-        slot.entry((r.district(), r.key.clone())).or_default().push(i);
+        if matched && in_oblast && in_district {
+            kept.entry((r.district(), r.key.clone())).or_default().push(i);
+            continue;
+        }
+        // A point that fails, of a name only one GeoNames place of the oblast bears (within the district, when
+        // the district is known): that place, whose point GeoNames missed (Киров of Kaluga Oblast put at Kirov
+        // of Kirov Oblast).
+        let key = (r.row.country.clone(), a1.clone(), r.key.clone());
+        if let Some(&[p]) = in_oblast_by_key.get(&key).map(Vec::as_slice)
+            && extent.is_none_or(|e| e.holds((places[p].0.lat, places[p].0.lon)))
+        {
+            report.merged_rows += 1;
+            let (place, names) = &mut places[p];
+            if *place.name != r.row.name && !names.contains(&r.row.name) {
+                names.push(r.row.name.clone());
+            }
+            continue;
+        }
+        failed.entry((r.district(), r.key.clone())).or_default().push(i);
     }
     settle_shared_points(&rows, &mut kept, &mut failed, &extents);
 
@@ -255,7 +279,8 @@ pub fn merge(
         }
     }
     for ((district, key), members) in &failed {
-        let seat = extents.get(district).and_then(|e| e.seat);
+        // A town without a district has no district's point to stand at.
+        let seat = extents.get(district).filter(|_| !district.2.is_empty()).and_then(|e| e.seat);
         let trusted_namesake = kept.contains_key(&(district.clone(), key.clone()));
         match seat {
             Some(point) if !trusted_namesake => {
@@ -356,7 +381,8 @@ type NamedPoint<'r> = ((f64, f64), &'r str);
 struct Extent {
     centre: (f64, f64),
     radius_km: f64,
-    /// The point of the district's seat, when known.
+    /// The district's point: its seat's, else the centre of at least [`MIN_TRUSTED`] trusted points; `None`
+    /// when neither is known.
     seat: Option<(f64, f64)>,
 }
 
@@ -409,7 +435,8 @@ fn district_extents(
         if let Some(s) = seat.filter(|s| !trusted.get(d).is_some_and(|t| t.contains(s))) {
             anchors.push((places[s].0.lat, places[s].0.lon));
         }
-        if anchors.len() < MIN_TRUSTED {
+        let trusted_anchors = anchors.len() >= MIN_TRUSTED;
+        if !trusted_anchors {
             anchors.extend(own_rows.get(d).into_iter().flatten().map(|(p, _)| *p));
         }
         if anchors.is_empty() {
@@ -423,6 +450,11 @@ fn district_extents(
         let mut extent = Extent { centre, radius_km, seat: seat.map(|s| (places[s].0.lat, places[s].0.lon)) };
         if extent.seat.is_none() {
             extent.seat = postal_seat(d, own_rows.get(d).map(Vec::as_slice).unwrap_or_default(), &extent);
+        }
+        // A district named after a village GeoNames lacks (Петропавловский район, seat Петропавловка) has no
+        // seat to find: the centre of its trusted points stands for it.
+        if extent.seat.is_none() && trusted_anchors {
+            extent.seat = Some(centre);
         }
         out.insert(d.clone(), extent);
     }
@@ -578,6 +610,23 @@ fn key_index(places: &[(Place, Vec<String>)]) -> HashMap<String, Vec<usize>> {
         }
     }
     by_key
+}
+
+/// GeoNames' own places by (country, admin1 code, name key), from the places' key index.
+fn oblast_key_index(
+    places: &[(Place, Vec<String>)],
+    by_key: &HashMap<String, Vec<usize>>,
+) -> HashMap<(String, String, String), Vec<usize>> {
+    let mut out: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+    for (k, ps) in by_key {
+        for &p in ps {
+            let pl = &places[p].0;
+            if pl.source == PlaceSource::Geonames && !pl.admin1.is_empty() {
+                out.entry((pl.country.to_string(), pl.admin1.to_string(), k.clone())).or_default().push(p);
+            }
+        }
+    }
+    out
 }
 
 /// The box of an oblast's GeoNames places.
