@@ -113,8 +113,11 @@ fn between_pavlovskaya_atamanskaya(ms: &[Mention]) {
     }
 }
 
-// Voronezh Oblast is RU.86, its centre Voronezh 472045. The only Petropavlovka in the shipped gazetteer is
-// 2017979 in Buryatia (RU.11): it must never be chosen.
+// Voronezh Oblast is RU.86. The Petropavlovka of the reports is the seat of Petropavlovsky District, at
+// 50.097 N 40.878 E (Wikipedia, «Петропавловка (Петропавловский район, Воронежская область)»). GeoNames'
+// postal file puts it, with the Petropavlovkas of two other districts, at one point that belongs to only one
+// of them, so the gazetteer knows two Petropavlovkas in Voronezh Oblast and not that one: the answer must stay
+// in RU.86 and must not claim to be sure. 2017979 is the Petropavlovka in Buryatia (RU.11): never chosen.
 #[track_caller]
 fn petropavlovka_in_voronezh(ms: &[Mention]) {
     let ps: Vec<&Mention> =
@@ -122,12 +125,23 @@ fn petropavlovka_in_voronezh(ms: &[Mention]) {
     assert!(!ps.is_empty());
     for m in ps {
         assert_eq!(m.role, Role::Incident);
-        assert_eq!(m.status, Status::NotFound);
-        assert_eq!(m.precision, Precision::Region);
-        let p = m.place.as_ref().expect("placed at the region's centre");
-        assert_eq!((p.geonameid, p.admin1.as_str()), (472045, "RU.86"));
+        assert_ne!(m.status, Status::Resolved, "{m:?}");
+        let p = m.place.as_ref().expect("placed in its oblast");
+        assert_eq!(p.admin1.as_str(), "RU.86");
     }
     assert!(ms.iter().all(|m| m.place.as_ref().is_none_or(|p| p.geonameid != 2017979)));
+}
+
+/// Tyotkino (Тёткино), Kursk Oblast (RU.41), at 51.2725 N 34.3033 E (Wikipedia, "Tyotkino"): in the gazetteer
+/// since the postal-code villages joined it, found at its own point (within 5 km).
+#[track_caller]
+fn tyotkino_at_its_point(ms: &[Mention], mention: &str) {
+    let t = ms.iter().find(|m| m.mention == mention).unwrap_or_else(|| panic!("{mention} not found"));
+    assert_eq!((t.role, t.status, t.precision), (Role::Incident, Status::Resolved, Precision::Exact));
+    let p = t.place.as_ref().expect("placed");
+    assert_eq!(p.admin1.as_str(), "RU.41");
+    let km = incimap::gazetteer::great_circle_km(p.lat, p.lon, 51.2725, 34.3033);
+    assert!(km < 5.0, "{km:.1} km from Tyotkino");
 }
 
 #[test]
@@ -202,8 +216,12 @@ fn seed_incidents_for_the_map() {
         return;
     }
     let (incs, _) = incidents_from_text(&text, "000.txt", Some(date("2024-01-15")), &resolver, &border);
-    // Petropavlovka at Voronezh, region precision; the two ends of "between" are one incident.
-    assert!(incs.iter().any(|i| i.precision == Precision::Region && (i.lat - 51.67204).abs() < 1e-3));
+    // Petropavlovka in Voronezh Oblast (RU.86); the two ends of "between" are one incident.
+    assert!(
+        incs.iter().any(|i| {
+            i.fields["mention"] == "Petropavlovka" && i.place.as_ref().is_some_and(|p| p.admin1 == "RU.86")
+        })
+    );
     assert_eq!(
         incs.iter().filter(|i| i.fields["mention"] == "Pavlovskaya" || i.fields["mention"] == "Atamanskaya").count(),
         1
@@ -251,10 +269,7 @@ fn en_belgorod_border_and_aid_destination() {
     incident_at(&ms, 495112, Precision::Exact); // Shebekino
     incident_at(&ms, 559034, Precision::Near); // Graivoron district
     incident_at(&ms, 519473, Precision::Exact); // Novaya Tavolzhanka
-    // Tyotkino is not in the shipped gazetteer: Kursk Oblast (RU.41), centre Kursk 538560.
-    let t = ms.iter().find(|m| m.mention == "Tyotkino").unwrap();
-    assert_eq!((t.role, t.status, t.precision), (Role::Incident, Status::NotFound, Precision::Region));
-    assert_eq!(t.place.as_ref().map(|p| p.geonameid), Some(538560));
+    tyotkino_at_its_point(&ms, "Tyotkino");
     all_context(&ms, "Kyiv");
     all_context(&ms, "Kharkiv"); // where aid was sent
     incidents_within(&ms, &["RU.09", "RU.41"]);
@@ -290,11 +305,7 @@ fn ru_bryansk_and_kursk_villages() {
     let k = incident_at(&ms, 547475, Precision::Exact); // Клинцами → Klintsy
     assert_eq!(k.weapon, Some("debris"));
     incident_at(&ms, 507875, Precision::Exact); // Погаре → Pogar
-    let t = ms.iter().find(|m| m.mention == "Тёткино").unwrap();
-    assert_eq!(
-        (t.status, t.precision, t.place.as_ref().map(|p| p.geonameid)),
-        (Status::NotFound, Precision::Region, Some(538560))
-    );
+    tyotkino_at_its_point(&ms, "Тёткино");
     all_context(&ms, "Москвы");
     incidents_within(&ms, &["RU.10", "RU.41"]);
 }

@@ -344,17 +344,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if !cyrillic {
             return None;
         }
-        // Inflected forms (Белгороде → Белгород, Харкові → Харків): the names module's base-form keys.
-        // The first candidate the gazetteer knows; the later ones are not worked out.
+        // Inflected forms (Белгороде → Белгород, Харкові → Харків): the names module's base-form keys, every
+        // one the gazetteer knows (Кореневому is Ukrainian Кореневе or Russian Коренево: the document decides).
         let mut found: Option<Rc<[u32]>> = None;
-        let _ = crate::names::try_for_each_lemma(&key, |cand| {
-            let p = self.places_for_key(cand);
-            if p.is_empty() {
-                return std::ops::ControlFlow::Continue(());
-            }
-            found = Some(p);
-            std::ops::ControlFlow::Break(())
-        });
+        let mut union: Vec<u32> = Vec::new();
+        crate::names::for_each_lemma(&key, |cand| union.extend_from_slice(&self.places_for_key(cand)));
+        if !union.is_empty() {
+            union.sort_unstable();
+            union.dedup();
+            found = Some(Rc::from(union));
+        }
         // Only words with -iv- or без- can respell (base forms change endings only).
         if found.is_none() && (key.contains("iv") || key.starts_with("bez")) {
             // A Russian village written the Ukrainian way (Безсонівка, Безсонівці → Бессоновка): the form
@@ -398,20 +397,20 @@ impl<'r, 'g> Extractor<'r, 'g> {
             .unwrap_or_default()
     }
 
-    /// The places named `key`, in ascending order, each once (empty: the shared empty list).
+    /// The places named `key`, in ascending order, each once (empty: the shared empty list), without those
+    /// that bear it only as a suspect alternate name (see [`crate::resolve::places_named`]).
     fn places_for_key(&self, key: &str) -> Rc<[u32]> {
         let entries = if key.is_empty() { &[][..] } else { self.gaz.names_with_key(key) };
         if entries.is_empty() {
             return self.no_places.clone();
         }
-        // Usually the entries are in order already (often there is one): the list is built in place.
-        if entries.windows(2).all(|w| w[0].place < w[1].place) {
-            return entries.iter().map(|e| e.place).collect();
+        // Usually there is one entry, the place's own name: the list is built in place.
+        if let [e] = entries
+            && e.kind != crate::gazetteer::NameKind::Alternate
+        {
+            return Rc::from([e.place]);
         }
-        let mut v: Vec<u32> = entries.iter().map(|e| e.place).collect();
-        v.sort_unstable();
-        v.dedup();
-        v.into()
+        crate::resolve::places_named(self.gaz, entries).into()
     }
 
     /// The place object for place `index` with `score`, shared by every mention it locates.
@@ -1179,7 +1178,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
                     let (best_i, s1) = scored[0];
                     let best = ck[best_i];
-                    let rival = scored.iter().skip(1).find(|&&(i, _)| points[best_i].km_to(&points[i]) > 30.0);
+                    // A rival known only by its district could not be judged by closeness: it counts as near
+                    // as the best one is.
+                    let rival = scored.iter().skip(1).find(|&&(i, _)| points[best_i].km_to(&points[i]) > 30.0).map(
+                        |&(i, s2)| {
+                            let unplaced = gaz.places[ck[i] as usize].precision == PointPrecision::District;
+                            (i, if unplaced { s2.max(pk[i] + (s1 - pk[best_i])) } else { s2 })
+                        },
+                    );
                     let (status, conf) = match rival {
                         Some((_, s2)) if s1 - s2 < 0.15 => (Status::Ambiguous, 0.5),
                         Some((_, s2)) => (Status::Resolved, (0.5 + (s1 - s2) / 2.0).min(0.99)),
@@ -1305,8 +1311,24 @@ fn plausible(
     {
         return false;
     }
+    // A plural adjective qualifying the lower-case word after it ("Російські війська", "Белгородские власти")
+    // is no place standing alone, whatever village bears it as a name. (Singular ones may be: a stanitsa is
+    // an adjective, "в Каневской", and so is a town's instrumental case, "над Новомосковском".)
+    if single
+        && t.script == Script::Cyrillic
+        && CYRILLIC_ADJECTIVE_ENDINGS.iter().any(|e| w.ends_with(e))
+        && let Some(n) = tokens.get(end)
+        && n.kind == Kind::Word
+        && !n.cap
+    {
+        return false;
+    }
     true
 }
+
+/// Nominative plural endings of Russian and Ukrainian adjectives in -ск-/-цк-/-зьк- (lower case): see
+/// [`plausible`].
+const CYRILLIC_ADJECTIVE_ENDINGS: &[&str] = &["ські", "ские", "цкие", "зькі", "цькі"];
 
 /// Lists of varying length stored end to end: list `k` is `items[ends[k - 1]..ends[k]]`.
 struct Ragged<T> {

@@ -64,6 +64,8 @@ const LEVEL1_CY: &[&str] = &[
     "крае",
     "краю",
     "краем",
+    "краї",
+    "краєм",
     "республика",
     "республике",
     "республики",
@@ -73,6 +75,25 @@ const LEVEL1_CY: &[&str] = &[
     "областях",
     "республіка",
     "республіці",
+    // The oblast's own adjective: "Луганської обласної військової адміністрації", "Белгородской областной
+    // думы" name the oblast.
+    "обласна",
+    "обласної",
+    "обласній",
+    "обласну",
+    "обласний",
+    "обласного",
+    "обласному",
+    "обласні",
+    "обласних",
+    "областной",
+    "областная",
+    "областного",
+    "областному",
+    "областную",
+    "областные",
+    "областных",
+    "областном",
 ];
 const LEVEL2_CY: &[&str] = &[
     "район",
@@ -508,13 +529,21 @@ pub fn core_candidates(core: &str) -> Vec<String> {
 
 /// The town a district phrase's core names inside `admin1` (`Borovsky` → Borovsk), most populous first.
 pub fn named_town(gaz: &Gazetteer, core: &str, admin1: &str) -> Option<u32> {
-    core_candidates(core).iter().find_map(|c| {
-        gaz.names_with_key(&crate::names::key(c))
-            .iter()
-            .map(|e| e.place)
-            .filter(|&p| gaz.places[p as usize].in_admin1(admin1))
-            .max_by_key(|&p| gaz.places[p as usize].population)
-    })
+    // Every form the core may take, and the most prominent place of them all: a district seat before a
+    // village that happens to bear the district's adjective as its name. A village known only by its district
+    // (placed at the district's point) is never the town a district is named after.
+    let prominence = |p: u32| {
+        let pl = &gaz.places[p as usize];
+        (matches!(&*pl.feature_code, "PPLA2" | "PPLA" | "PPLC"), pl.population)
+    };
+    core_candidates(core)
+        .iter()
+        .flat_map(|c| gaz.names_with_key(&crate::names::key(c)).iter().map(|e| e.place))
+        .filter(|&p| {
+            let pl = &gaz.places[p as usize];
+            pl.in_admin1(admin1) && pl.precision == crate::gazetteer::PointPrecision::Exact
+        })
+        .max_by_key(|&p| prominence(p))
 }
 
 /// Convert a hint from [`Resolver::region`] into a [`RegionRef`].

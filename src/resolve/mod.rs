@@ -212,13 +212,56 @@ fn feature_weight(code: &str) -> f64 {
     }
 }
 
-/// Whether two namesakes are one village known twice: once only by its district (placed at the district's
-/// seat) and once with a point of its own in the same oblast, within [`DISTRICT_REACH_KM`] of that seat.
+/// Whether two namesakes are one village known twice: once by the gazetteer only by its district (placed at
+/// the district's seat) and once in the user's own places, with a point in the same oblast within
+/// [`DISTRICT_REACH_KM`] of that seat. (Two such namesakes from the gazetteer's own sources are two villages:
+/// the build gives a village its district's point only when no trusted point of its name was kept there.)
 fn same_village(a: &Place, b: &Place) -> bool {
+    use crate::gazetteer::PlaceSource::User;
     a.precision != b.precision
+        && (a.source == User) != (b.source == User)
         && a.country == b.country
         && a.admin1 == b.admin1
         && distance_km(a, b) <= DISTRICT_REACH_KM
+}
+
+/// The places of ranked `hits` for callers that rank places themselves (at most `limit`): without those found
+/// only by a suspect alternate name, which a caller's own prior (a regional capital's prominence) could
+/// otherwise put back above the town whose own name it is.
+fn ranked_places(hits: &[Hit], limit: usize) -> Vec<u32> {
+    hits.iter().filter(|h| h.kind != MatchKind::SuspectAlternate).take(limit.max(1)).map(|h| h.place).collect()
+}
+
+/// Whether some place of `entries` (the entries of one key) bears the key as its own name and is a town of its
+/// own standing: then another place that bears it only as an alternate name is suspect.
+fn is_a_towns_name(gaz: &Gazetteer, entries: &[crate::gazetteer::NameEntry]) -> bool {
+    entries.iter().any(|e| e.kind != crate::gazetteer::NameKind::Alternate && is_town(&gaz.places[e.place as usize]))
+}
+
+/// Whether place `place` bears the key of `entries` as its own (primary or ASCII) name.
+fn has_own_name(entries: &[crate::gazetteer::NameEntry], place: u32) -> bool {
+    entries.iter().any(|o| o.place == place && o.kind != crate::gazetteer::NameKind::Alternate)
+}
+
+/// The places `entries` (the entries of one key) name, without those that bear the key only as a suspect
+/// alternate name (another town's own name: see [`TOWN_POPULATION`]); for callers that rank places
+/// themselves, as the resolver ranks them.
+///
+/// ```
+/// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+/// let key = incimap::names::key("Novorossiysk");
+/// let places = incimap::resolve::places_named(&gaz, gaz.names_with_key(&key));
+/// // 518255 Novorossiysk; not Krasnodar (542420), whose alternate names hold a misspelling of it
+/// assert!(places.iter().any(|&p| gaz.places[p as usize].geonameid == 518255));
+/// assert!(places.iter().all(|&p| gaz.places[p as usize].geonameid != 542420));
+/// ```
+pub fn places_named(gaz: &Gazetteer, entries: &[crate::gazetteer::NameEntry]) -> Vec<u32> {
+    let suspect = is_a_towns_name(gaz, entries);
+    let mut out: Vec<u32> =
+        entries.iter().filter(|e| !suspect || has_own_name(entries, e.place)).map(|e| e.place).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Whether a place is a town of its own standing ([`TOWN_POPULATION`], or a seat).
@@ -645,7 +688,8 @@ impl<'g> Resolver<'g> {
     }
 
     /// The places [`Resolver::resolve`] lists as candidates for `q` (gazetteer indices, best first, at most
-    /// `q.limit`), without building place objects or explanations: for callers that rank them themselves.
+    /// `q.limit`), without building place objects or explanations: for callers that rank them themselves. A
+    /// place found only by a suspect alternate name (another town's own name) is left out.
     ///
     /// ```
     /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
@@ -656,7 +700,7 @@ impl<'g> Resolver<'g> {
     /// ```
     pub fn candidate_places(&self, q: &Query) -> Vec<u32> {
         match self.rank_query(q) {
-            Ok(r) => r.hits.iter().take(q.limit.max(1)).map(|h| h.place).collect(),
+            Ok(r) => ranked_places(&r.hits, q.limit),
             Err(_) => Vec::new(),
         }
     }
@@ -686,7 +730,7 @@ impl<'g> Resolver<'g> {
     ) {
         out.clear();
         if let Ok(r) = self.rank_name(name, name_key, region, None, false) {
-            out.extend(r.hits.iter().take(limit.max(1)).map(|h| h.place));
+            out.extend(ranked_places(&r.hits, limit));
         }
     }
 
@@ -849,16 +893,13 @@ impl<'g> Resolver<'g> {
         use crate::gazetteer::NameKind;
         let entries = self.gaz.names_with_key(k);
         hits.reserve(entries.len());
-        // Is the key a town's own name? Then another place's alternate name of this key is suspect.
-        let a_towns_name = !inflected
-            && entries.iter().any(|e| e.kind != NameKind::Alternate && is_town(&self.gaz.places[e.place as usize]));
+        let a_towns_name = !inflected && is_a_towns_name(self.gaz, entries);
         for e in entries {
-            let own = |o: &&crate::gazetteer::NameEntry| o.place == e.place && o.kind != NameKind::Alternate;
             let kind = if inflected {
                 MatchKind::Inflected
             } else if e.kind != NameKind::Alternate {
                 MatchKind::Primary
-            } else if a_towns_name && !entries.iter().any(|o| own(&o)) {
+            } else if a_towns_name && !has_own_name(entries, e.place) {
                 MatchKind::SuspectAlternate
             } else {
                 MatchKind::Alternate
