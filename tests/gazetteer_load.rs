@@ -15,11 +15,25 @@ fn incimap() -> Command {
 
 #[test]
 fn embedded_gazetteer_holds_the_shipped_geonames_extract() {
+    use incimap::gazetteer::{PlaceSource, PointPrecision};
     let gaz = Gazetteer::embedded().expect("embedded gazetteer decodes");
-    // data README: 8,189 rows; `cut -f9 | sort | uniq -c`: BY 310, RU 5028, UA 2851.
-    assert_eq!(gaz.places.len(), 8189);
-    let per_country = |cc: &str| gaz.places.iter().filter(|p| p.country == cc).count();
+    // data README: 8,189 rows; `cut -f9 | sort | uniq -c`: BY 310, RU 5028, UA 2851. Every cities500 row is a
+    // place of its own, with GeoNames as its source.
+    let geonames: Vec<_> = gaz.places.iter().filter(|p| p.source == PlaceSource::Geonames).collect();
+    assert_eq!(geonames.len(), 8189);
+    let per_country = |cc: &str| geonames.iter().filter(|p| p.country == cc).count();
     assert_eq!((per_country("BY"), per_country("RU"), per_country("UA")), (310, 5028, 2851));
+    // The postal-code villages: at most one place per row of the three files (`wc -l`: 3,133 + 43,538 +
+    // 29,571), named in Latin letters (the files give Cyrillic only), with ids of incimap's own; only they stand
+    // at a district's point.
+    let postal: Vec<_> = gaz.places.iter().filter(|p| p.source == PlaceSource::Postal).collect();
+    assert!(!postal.is_empty() && postal.len() <= 3_133 + 43_538 + 29_571, "{}", postal.len());
+    assert_eq!(postal.len() + geonames.len(), gaz.places.len());
+    assert!(gaz.places.iter().all(|p| p.precision == PointPrecision::Exact || p.source == PlaceSource::Postal));
+    for p in postal.iter().step_by(97) {
+        assert!(p.geonameid >= incimap::gazetteer::OWN_ID_BASE, "{p:?}");
+        assert!(!p.name.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)), "{p:?}");
+    }
     // grep -cE '^(RU|UA|BY)\.' admin1CodesASCII.txt / admin2Codes.txt
     assert_eq!(gaz.admin1.len(), 117);
     assert_eq!(gaz.admin2.len(), 2166);
@@ -132,25 +146,33 @@ fn a_gazetteer_written_and_opened_again_is_the_same() {
     assert_eq!(std::fs::read(dir.path().join("gazetteer.bin")).unwrap(), incimap::gazetteer::EMBEDDED);
 }
 
-/// A gazetteer of format version 3 (version 4 without the border section at the end) still loads, and
-/// `extract` through it measures places itself: the same output as through the embedded version 4.
+/// Gazetteers of format versions 3 and 4 (without the places' sources and point precisions; version 3 also
+/// without the border measurements) still load, their places taken as GeoNames' own with their own points.
+/// And a gazetteer without stored measurements makes `extract` measure places itself: the same output as
+/// the embedded one.
 #[test]
-fn a_format_3_gazetteer_still_loads_and_gives_the_same_extract() {
-    let mut gaz = Gazetteer::embedded().unwrap();
-    assert!(!gaz.place_measures.rows().is_empty());
-    gaz.place_measures = Default::default();
-    let mut v3 = incimap::gazetteer::format::encode(&gaz).unwrap();
-    // An empty border section: a zero count (one varint byte) and the fingerprint (8 bytes).
-    assert_eq!(&v3[v3.len() - 9..], &[0u8; 9][..]);
-    v3.truncate(v3.len() - 9);
-    v3[8..12].copy_from_slice(&3u32.to_le_bytes());
-    let crc = crc32fast::hash(&v3[16..]);
-    v3[12..16].copy_from_slice(&crc.to_le_bytes());
-    let dir = gazetteer_dir(&v3);
-    let back = Gazetteer::open(dir.path()).expect("a version 3 gazetteer loads");
-    assert!(back.place_measures.rows().is_empty());
-    assert_eq!(back.places, gaz.places);
+fn older_formats_still_load_and_unmeasured_places_give_the_same_extract() {
+    use incimap::gazetteer::format::{FORMAT_VERSION, encode_version};
+    use incimap::gazetteer::{PlaceSource, PointPrecision};
+    let gaz = Gazetteer::embedded().unwrap();
+    for version in [3, 4] {
+        let bytes = encode_version(&gaz, version).unwrap();
+        assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), version);
+        let dir = gazetteer_dir(&bytes);
+        let back = Gazetteer::open(dir.path()).unwrap_or_else(|e| panic!("version {version} loads: {e}"));
+        assert_eq!(back.place_measures.rows().is_empty(), version == 3);
+        assert_eq!(back.places.len(), gaz.places.len());
+        for (b, g) in back.places.iter().zip(&gaz.places) {
+            assert_eq!((b.source, b.precision), (PlaceSource::Geonames, PointPrecision::Exact));
+            assert_eq!((b.geonameid, &b.name, b.lat, b.lon), (g.geonameid, &g.name, g.lat, g.lon));
+        }
+        assert_eq!(back.names, gaz.names);
+    }
 
+    let mut unmeasured = gaz.clone();
+    assert!(!unmeasured.place_measures.rows().is_empty());
+    unmeasured.place_measures = Default::default();
+    let dir = gazetteer_dir(&encode_version(&unmeasured, FORMAT_VERSION).unwrap());
     let article = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/eval");
     let run = |gazetteer: Option<&std::path::Path>| {
         let mut cmd = incimap();
@@ -163,7 +185,7 @@ fn a_format_3_gazetteer_still_loads_and_gives_the_same_extract() {
     };
     let (old, new) = (run(Some(dir.path())), run(None));
     assert!(old.len() > 10_000 && String::from_utf8_lossy(&new).contains("\"border_km\""));
-    assert!(old == new, "extract differs between the version 3 and the embedded gazetteer");
+    assert!(old == new, "extract differs between the unmeasured and the embedded gazetteer");
 }
 
 #[test]
@@ -183,7 +205,14 @@ fn info_json_describes_the_embedded_gazetteer() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["location"], "embedded");
-    assert_eq!(v["places"], 8189);
+    // Every place of the embedded gazetteer, counted independently of the CLI, by source.
+    let gaz = Gazetteer::embedded().unwrap();
+    assert_eq!(v["places"], gaz.places.len());
+    let postal = gaz.places.iter().filter(|p| p.source == incimap::gazetteer::PlaceSource::Postal).count();
+    assert_eq!(
+        (v["places_by_source"]["geonames"].as_u64(), v["places_by_source"]["postal"].as_u64()),
+        (Some(8189), Some(postal as u64))
+    );
     assert_eq!(v["counts"]["RU"]["PPLA"], 80);
     // sha256 of the embedded bytes, computed here independently of the CLI.
     use sha2::Digest;

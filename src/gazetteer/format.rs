@@ -145,13 +145,22 @@ fn kind_byte(kind: NameKind) -> u8 {
 
 /// Encode a gazetteer into the binary format.
 pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
+    encode_version(gaz, FORMAT_VERSION)
+}
+
+/// Encode a gazetteer in format `version`, one this incimap still reads: version 4 leaves out the places'
+/// sources and point precisions, version 3 also the border measurements. For tests of older files.
+pub fn encode_version(gaz: &Gazetteer, version: u32) -> Result<Vec<u8>, GazetteerError> {
+    if !(OLDEST_READABLE..=FORMAT_VERSION).contains(&version) {
+        return Err(GazetteerError::Invalid(format!("cannot encode gazetteer format version {version}")));
+    }
     let too_many = |what: &str| GazetteerError::Invalid(format!("cannot encode gazetteer: more than 2^32 {what}"));
     if u32::try_from(gaz.places.len()).is_err() {
         return Err(too_many("places"));
     }
     let mut out = Vec::with_capacity(HEADER_LEN + gaz.places.len() * 64 + gaz.names.len() * 20 + (1 << 20));
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&[0; 4]); // CRC, filled in below
     let head =
         HeadRef { manifest: &gaz.manifest, admin1: &gaz.admin1, admin2: &gaz.admin2, boundaries: &gaz.boundaries };
@@ -171,8 +180,10 @@ pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
         chunk.iter().for_each(|p| block.extend_from_slice(&p.lat.to_le_bytes()));
         chunk.iter().for_each(|p| block.extend_from_slice(&p.lon.to_le_bytes()));
         chunk.iter().for_each(|p| block.extend_from_slice(&p.population.to_le_bytes()));
-        chunk.iter().for_each(|p| block.push(source_byte(p.source)));
-        chunk.iter().for_each(|p| block.push(precision_byte(p.precision)));
+        if version >= 5 {
+            chunk.iter().for_each(|p| block.push(source_byte(p.source)));
+            chunk.iter().for_each(|p| block.push(precision_byte(p.precision)));
+        }
         chunk.iter().flat_map(place_strings).for_each(|s| put_varint(&mut block, s.len() as u64));
         chunk.iter().flat_map(place_strings).for_each(|s| block.extend_from_slice(s.as_bytes()));
         put_block(&mut out, &block)?;
@@ -187,7 +198,12 @@ pub fn encode(gaz: &Gazetteer) -> Result<Vec<u8>, GazetteerError> {
         chunk.iter().for_each(|e| block.extend_from_slice(e.key.as_bytes()));
         put_block(&mut out, &block)?;
     }
-    let rows = gaz.place_measures.rows();
+    let rows = if version >= 4 { gaz.place_measures.rows() } else { &[] };
+    if version < 4 {
+        let crc = crc32fast::hash(&out[HEADER_LEN..]);
+        out[12..HEADER_LEN].copy_from_slice(&crc.to_le_bytes());
+        return Ok(out);
+    }
     put_varint(&mut out, rows.len() as u64);
     out.extend_from_slice(&gaz.place_measures.fingerprint().to_le_bytes());
     for chunk in rows.chunks(BLOCK_RECORDS) {
