@@ -265,7 +265,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildOutput, GazetteerError> {
 
 /// A gazetteer of `places` and the regions, without boundaries: what the region engine needs to read the
 /// postal files' region names.
-fn regions_view(places: &[(Place, Vec<String>)], admin1: &[Region], admin2: &[Region]) -> Gazetteer {
+pub(crate) fn regions_view(places: &[(Place, Vec<String>)], admin1: &[Region], admin2: &[Region]) -> Gazetteer {
     let alt_names: Vec<Vec<String>> = places.iter().map(|(_, a)| a.clone()).collect();
     let places: Vec<Place> = places.iter().map(|(p, _)| p.clone()).collect();
     let (mut admin1, mut admin2) = (admin1.to_vec(), admin2.to_vec());

@@ -656,3 +656,157 @@ fn oblast_boxes(places: &[(Place, Vec<String>)]) -> HashMap<(String, String), La
     }
     boxes
 }
+
+#[cfg(test)]
+mod tests {
+    //! The merge rules on rows of our own: a small Belgorod Oblast of GeoNames places (their points are
+    //! those of cities500) and postal rows placed by hand where each rule must take them. Expected outcomes
+    //! are worked out by hand from the rules in the module comment.
+    use super::*;
+    use crate::gazetteer::Region;
+
+    fn geonames(id: u32, name: &str, lat: f64, lon: f64, feature: &str, population: u64) -> (Place, Vec<String>) {
+        let place = Place {
+            geonameid: id,
+            name: name.into(),
+            lat,
+            lon,
+            feature_code: feature.into(),
+            country: "RU".into(),
+            admin1: "09".into(),
+            admin2: String::new().into(),
+            population,
+            source: PlaceSource::Geonames,
+            precision: PointPrecision::Exact,
+        };
+        (place, Vec::new())
+    }
+
+    fn region(code: &str, name: &str) -> Region {
+        Region {
+            code: code.into(),
+            name: name.into(),
+            ascii_name: name.into(),
+            geonameid: 0,
+            alt_names: vec![],
+            seat: None,
+        }
+    }
+
+    fn row(name: &str, district: &str, lat: f64, lon: f64, accuracy: u8) -> PostalRow {
+        PostalRow {
+            country: "RU".into(),
+            name: name.into(),
+            admin_name1: "Белгородская Область".into(),
+            admin_name2: district.into(),
+            lat,
+            lon,
+            accuracy: Some(accuracy),
+        }
+    }
+
+    const GRAYVORON: &str = "ГРАЙВОРОНСКИЙ РАЙОН";
+    const KRASNAYA_YARUGA: &str = "КРАСНОЯРУЖСКИЙ РАЙОН";
+
+    /// The places after the merge, and its report.
+    fn merged(rows: Vec<PostalRow>) -> (Vec<(Place, Vec<String>)>, PostalReport) {
+        let mut places = vec![
+            geonames(559034, "Grayvoron", 50.4767, 35.6773, "PPLA2", 6212),
+            geonames(560700, "Golovchino", 50.5337, 35.7864, "PPL", 5229),
+            geonames(566000, "Dorogoshch", 50.5710, 35.6200, "PPL", 2000),
+            geonames(542571, "Krasnaya Yaruga", 50.7002, 35.6675, "PPL", 7300),
+            geonames(578072, "Belgorod", 50.6107, 36.5802, "PPLA", 345_289),
+            geonames(495112, "Shebekino", 50.4097, 36.9136, "PPL", 45_194),
+        ];
+        let admin1 = vec![region("RU.09", "Belgorod Oblast")];
+        let admin2 =
+            vec![region("RU.09.824990", "Grayvoronskiy Rayon"), region("RU.09.824991", "Krasnoyaruzhskiy Rayon")];
+        let view = crate::build::regions_view(&places, &admin1, &admin2);
+        let mut warnings = Vec::new();
+        let report = merge(rows, &mut places, &view, &mut warnings);
+        (places, report)
+    }
+
+    fn new_place<'p>(places: &'p [(Place, Vec<String>)], latin: &str) -> Vec<&'p Place> {
+        places.iter().map(|(p, _)| p).filter(|p| p.source == PlaceSource::Postal && p.name == latin).collect()
+    }
+
+    #[test]
+    fn rows_at_geonames_places_merge_and_a_trusted_village_is_kept() {
+        let (places, report) = merged(vec![
+            row("Грайворон", GRAYVORON, 50.4767, 35.6773, 4),
+            row("Грайворон 2", GRAYVORON, 50.4767, 35.6773, 4), // another post office: the same settlement
+            row("Головчино", GRAYVORON, 50.5300, 35.7800, 4),   // 0.7 km from cities500's point
+            row("Дорогощь", GRAYVORON, 50.5710, 35.6200, 4),
+            row("Глотово", GRAYVORON, 50.5000, 35.7200, 4), // 4 km from the district's centre
+        ]);
+        assert_eq!((report.merged_rows, report.repeated_rows, report.kept_rows, report.places), (3, 1, 1, 1));
+        assert_eq!(places.len(), 7);
+        assert!(places[1].1.contains(&"Головчино".to_string()), "the Cyrillic name joins Golovchino's names");
+        let glotovo = new_place(&places, "Glotovo");
+        assert_eq!(glotovo.len(), 1);
+        let g = glotovo[0];
+        assert_eq!((g.lat, g.lon, g.precision, g.admin1.as_str()), (50.5, 35.72, PointPrecision::Exact, "09"));
+        assert_eq!(g.admin2.as_str(), "824990", "Грайворонский район is GeoNames' Grayvoronskiy Rayon");
+        assert!(g.geonameid >= OWN_ID_BASE);
+    }
+
+    #[test]
+    fn estimated_and_far_points_go_to_the_district_seat() {
+        let (places, report) = merged(vec![
+            row("Грайворон", GRAYVORON, 50.4767, 35.6773, 4),
+            row("Головчино", GRAYVORON, 50.5300, 35.7800, 4),
+            row("Дорогощь", GRAYVORON, 50.5710, 35.6200, 4),
+            row("Гора-Подол", GRAYVORON, 50.4500, 35.7000, 1), // estimated, though inside the district
+            row("Журавлевка", GRAYVORON, 52.8500, 52.3000, 4), // a namesake 1,200 km away
+        ]);
+        assert_eq!((report.moved_rows, report.seat_places, report.dropped_rows), (2, 2, 0));
+        for latin in ["Gora-Podol", "Zhuravlevka"] {
+            let p = new_place(&places, latin);
+            assert_eq!(p.len(), 1, "{latin}");
+            // at Grayvoron, the seat the district is named after
+            assert_eq!((p[0].lat, p[0].lon, p[0].precision), (50.4767, 35.6773, PointPrecision::District), "{latin}");
+        }
+    }
+
+    #[test]
+    fn a_point_shared_by_two_districts_belongs_to_the_nearer_centre() {
+        // Grayvoron district's centre is the median of Grayvoron, Golovchino and Dorogoshch: (50.5337, 35.6773);
+        // Krasnaya Yaruga district's, of its own matched rows and its seat: (50.7002, 35.6675). Ivanovka at
+        // (50.62, 35.70) is 9.7 km from the first and 9.2 km from the second (by hand, 111 km a degree of
+        // latitude, 71 km of longitude here): Krasnaya Yaruga district's.
+        let (places, report) = merged(vec![
+            row("Грайворон", GRAYVORON, 50.4767, 35.6773, 4),
+            row("Головчино", GRAYVORON, 50.5300, 35.7800, 4),
+            row("Дорогощь", GRAYVORON, 50.5710, 35.6200, 4),
+            row("Красная Яруга", KRASNAYA_YARUGA, 50.7002, 35.6675, 4),
+            row("Ивановка", GRAYVORON, 50.6200, 35.7000, 4),
+            row("Ивановка", KRASNAYA_YARUGA, 50.6200, 35.7000, 4),
+        ]);
+        let ivanovka = new_place(&places, "Ivanovka");
+        assert_eq!(ivanovka.len(), 2, "{ivanovka:?}");
+        let exact: Vec<_> = ivanovka.iter().filter(|p| p.precision == PointPrecision::Exact).collect();
+        assert_eq!(exact.len(), 1);
+        assert_eq!((exact[0].lat, exact[0].lon, exact[0].admin2.as_str()), (50.62, 35.70, "824991"));
+        let other = ivanovka.iter().find(|p| p.precision == PointPrecision::District).unwrap();
+        assert_eq!((other.lat, other.lon), (50.4767, 35.6773), "Grayvoron district's Ivanovka at its seat");
+        assert_eq!(report.kept_rows, 1);
+    }
+
+    #[test]
+    fn a_failed_row_of_a_unique_geonames_name_is_that_place_and_unknown_districts_drop() {
+        let (places, report) = merged(vec![
+            row("Грайворон", GRAYVORON, 50.4767, 35.6773, 4),
+            row("Головчино", GRAYVORON, 50.5300, 35.7800, 4),
+            row("Дорогощь", GRAYVORON, 50.5710, 35.6200, 4),
+            // Golovchino's second post office, put 300 km off: the only Golovchino of the oblast.
+            row("Головчино", GRAYVORON, 53.2000, 38.0000, 4),
+            // A district no GeoNames place or trusted row tells anything of: nowhere to put the village.
+            row("Нигдеевка", "НЕВЕДОМСКИЙ РАЙОН", 50.5000, 36.0000, 1),
+            // Not a settlement's name.
+            row("Уфпс Г. Белгорода", "", 50.6107, 36.5802, 4),
+        ]);
+        assert_eq!((report.merged_rows, report.dropped_rows, report.not_settlement_names), (4, 1, 1));
+        assert_eq!(places.len(), 6, "no new place");
+    }
+}
