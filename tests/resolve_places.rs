@@ -242,6 +242,33 @@ fn close_rivals_make_it_ambiguous() {
     assert!(r.reason.contains("nearly as likely"));
 }
 
+/// Honest answers among eight times more places (cities500 rows: 518255 Novorossiysk PPL RU.38 241856,
+/// 542420 Krasnodar PPLA RU.38 899541, whose alternate names hold "Novorossiisk"; 707753 Horlivka PPLA2 UA.05).
+#[test]
+fn a_towns_own_name_outranks_another_places_alternate_name() {
+    for name in ["Novorossiysk", "Новороссийск", "Новоросійськ"] {
+        let r = resolve(name);
+        assert_eq!(best_id(&r), Some(518255), "{name}: {}", r.reason);
+        assert_eq!(r.status, Status::Resolved, "{name}: {}", r.reason);
+    }
+    // But a hamlet that bears a city's Russian name does not take it: 707753 Horlivka PPLA2 UA.05 239828
+    // (alternate name Gorlovka) against postal villages named Gorlovka.
+    assert_eq!(best_id(&resolve("Gorlovka")), Some(707753));
+    assert_eq!(best_id(&resolve("Горловка")), Some(707753));
+}
+
+/// A bare name shared by villages of one kind is ambiguous whatever their populations; a region decides.
+#[test]
+fn namesakes_of_one_kind_are_ambiguous_without_a_region() {
+    let r = resolve("Petropavlovka");
+    assert_eq!(r.status, Status::Ambiguous, "{}", r.reason);
+    assert!(r.candidates.len() >= 3);
+    // 2017979 Petropavlovka (Buryatia) is listed, but a region decides: Voronezh Oblast's are in RU.86.
+    assert!(r.candidates.iter().any(|c| c.geonameid == 2017979));
+    let r = resolve_in("Petropavlovka", "Voronezh region");
+    assert!(r.best.as_ref().is_some_and(|b| b.admin1 == "RU.86"), "{}", r.reason);
+}
+
 #[test]
 fn fuzzy_is_a_last_resort_with_a_lower_score() {
     let exact = resolve("Maloyaroslavets").best.unwrap().score;
@@ -251,6 +278,12 @@ fn fuzzy_is_a_last_resort_with_a_lower_score() {
         let r = resolve(typo);
         assert_eq!(best_id(&r), Some(530849), "{typo}: {}", r.reason);
         assert!(r.best.unwrap().score < exact);
+    }
+    // A guess one letter off is never certain on its own.
+    for typo in ["Maloyaroslavats", "Maloyarslavets"] {
+        let r = resolve(typo);
+        assert_eq!(r.status, Status::Ambiguous, "{typo}: {}", r.reason);
+        assert!(r.reason.contains("one letter off"), "{}", r.reason);
     }
     // too short for fuzzy matching
     assert_eq!(resolve("Kurzk").status, Status::NotFound);
