@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
-use crate::gazetteer::{Gazetteer, Region};
+use crate::gazetteer::{Gazetteer, PointPrecision, Region};
 use crate::names::key;
 
 /// A region in the index: level 1 (admin1) or 2 (admin2) and its position in the gazetteer's list.
@@ -354,6 +354,9 @@ pub(crate) struct DistrictCentres {
     group_of: Vec<(usize, usize)>,
     /// Per group, at first use: the centre of each member.
     centres: Vec<OnceLock<Vec<Option<u32>>>>,
+    /// The places with points of their own, by admin1 code, at first use (one pass over the places, instead of
+    /// one per oblast).
+    places_by_admin1: OnceLock<HashMap<String, Vec<u32>>>,
 }
 
 impl DistrictCentres {
@@ -376,7 +379,15 @@ impl DistrictCentres {
     fn group_centres(&self, gaz: &Gazetteer, g: usize) -> &[Option<u32>] {
         self.centres[g].get_or_init(|| {
             let (admin1, members) = &self.members[g];
-            district_centres(gaz, admin1, members)
+            let by_admin1 = self.places_by_admin1.get_or_init(|| {
+                let mut m: HashMap<String, Vec<u32>> = HashMap::default();
+                let own_points = gaz.places.iter().enumerate().filter(|(_, p)| p.precision == PointPrecision::Exact);
+                for (i, p) in own_points.filter(|(_, p)| !p.admin1.is_empty()) {
+                    m.entry(p.admin1_code()).or_default().push(i as u32);
+                }
+                m
+            });
+            district_centres(gaz, by_admin1.get(admin1.as_str()).map(Vec::as_slice).unwrap_or_default(), members)
         })
     }
 
@@ -721,7 +732,7 @@ impl Lexicon {
 /// The centre of each admin2 region. Most Russian places in GeoNames carry no admin2 code, so the seat
 /// is often unknown; a district is named after its centre (Grayvoronskiy Rayon, Borovskiy Rayon), so
 /// the most prominent place of the same admin1 whose name gives the district's adjective is taken.
-fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Option<u32>> {
+fn district_centres(gaz: &Gazetteer, in_admin1: &[u32], districts: &[u32]) -> Vec<Option<u32>> {
     let lex = lexicon();
     // The adjective stems each district without a GeoNames seat may be named after, in order of preference.
     let wanted: Vec<Option<Vec<String>>> = districts
@@ -733,13 +744,12 @@ fn district_centres(gaz: &Gazetteer, admin1: &str, districts: &[u32]) -> Vec<Opt
         .collect();
     // Adjective stem → the most prominent place of `admin1` that gives it; only for stems some district wants.
     let mut best: HashMap<&str, Option<u32>> = wanted.iter().flatten().flatten().map(|s| (s.as_str(), None)).collect();
-    let in_admin1 = |p: &crate::gazetteer::Place| p.in_admin1(admin1);
     let rank = |p: &crate::gazetteer::Place| {
         let seat = matches!(p.feature_code.as_str(), "PPLA2" | "PPLA" | "PPLC" | "PPLA3");
         (seat, p.population)
     };
     if !best.is_empty() {
-        for (i, p) in gaz.places.iter().enumerate().filter(|(_, p)| in_admin1(p)) {
+        for (i, p) in in_admin1.iter().map(|&i| (i as usize, &gaz.places[i as usize])) {
             let k = key(&p.name);
             if k.len() < 3 {
                 continue;
@@ -1044,7 +1054,8 @@ mod tests {
         };
         for (i, p) in gaz.places.iter().enumerate() {
             let k = key(&p.name);
-            if k.len() < 3 || p.admin1.is_empty() {
+            // A village known only by its district (at the district's point) is no district's centre.
+            if k.len() < 3 || p.admin1.is_empty() || p.precision != PointPrecision::Exact {
                 continue;
             }
             for a in seat_adjective_stems(&k) {
