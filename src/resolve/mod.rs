@@ -321,6 +321,20 @@ fn distance_km(a: &Place, b: &Place) -> f64 {
     crate::gazetteer::great_circle_km(a.lat, a.lon, b.lat, b.lon)
 }
 
+/// "population 345,289", or what is known of it: GeoNames' postal-code places and the user's own carry none;
+/// a village known only by its district says so.
+fn population_words(p: &Place) -> String {
+    let mut s = if p.population == 0 && p.source != PlaceSource::Geonames {
+        format!("population not known ({} place)", p.source.as_str())
+    } else {
+        format!("population {}", thousands(p.population))
+    };
+    if p.precision == PointPrecision::District {
+        s.push_str(", placed at its district's seat");
+    }
+    s
+}
+
 /// `345289` → `345,289`.
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -1001,7 +1015,7 @@ impl<'g> Resolver<'g> {
     fn explain_not_found(&self, name: &str, hits: &[Hit], filter_words: &[String]) -> String {
         if hits.is_empty() {
             return format!(
-                "no place in the gazetteer is named {name:?}, in any spelling, case form or one letter off (the shipped gazetteer lacks villages under 500 people)"
+                "no place in the gazetteer is named {name:?}, in any spelling, case form or one letter off (the shipped gazetteer holds cities500 and GeoNames' postal-code villages; `gazetteer refresh` installs the full dumps, and `--places` adds your own)"
             );
         }
         let mut elsewhere: Vec<String> = Vec::new();
@@ -1023,11 +1037,11 @@ impl<'g> Resolver<'g> {
         let region = self.admin1_name(p).unwrap_or(&p.country);
         let _ = write!(
             s,
-            "{}; {} in {}, population {}",
+            "{}; {} in {}, {}",
             best.kind.describe(),
             feature_words(&p.feature_code),
             region,
-            thousands(p.population)
+            population_words(p)
         );
         if !filter.is_empty() {
             let _ = write!(s, "; within {}", filter.join(", "));
@@ -1041,22 +1055,22 @@ impl<'g> Resolver<'g> {
                 if ambiguous {
                     let _ = write!(
                         s,
-                        "; but {} in {} ({}, population {}) is nearly as likely: give a region",
+                        "; but {} in {} ({}, {}) is nearly as likely: give a region",
                         rp.name,
                         rregion,
                         feature_words(&rp.feature_code),
-                        thousands(rp.population)
+                        population_words(rp)
                     );
                 } else {
                     let _ = write!(
                         s,
-                        "; ranks above {} other match{} (next: {} in {}, {}, population {})",
+                        "; ranks above {} other match{} (next: {} in {}, {}, {})",
                         inside.len() - 1,
                         if inside.len() == 2 { "" } else { "es" },
                         rp.name,
                         rregion,
                         feature_words(&rp.feature_code),
-                        thousands(rp.population)
+                        population_words(rp)
                     );
                 }
             }
