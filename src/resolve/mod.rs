@@ -489,7 +489,20 @@ impl<'g> Resolver<'g> {
             return self.gaz.places.get(index as usize).and_then(|p| self.admin1_name(p));
         }
         let table = self.place_admin1.get_or_init(|| {
-            self.gaz.places.iter().map(|p| self.admin1_index(p).map(|i| i as u16).unwrap_or(u16::MAX)).collect()
+            // Places come in runs of one region (postal villages by district): one search a run, not a place.
+            let mut last: Option<(&str, &str, u16)> = None;
+            self.gaz
+                .places
+                .iter()
+                .map(|p| match last {
+                    Some((cc, a1, i)) if *p.country == *cc && *p.admin1 == *a1 => i,
+                    _ => {
+                        let i = self.admin1_index(p).map(|i| i as u16).unwrap_or(u16::MAX);
+                        last = Some((p.country.as_str(), p.admin1.as_str(), i));
+                        i
+                    }
+                })
+                .collect()
         });
         let i = *table.get(index as usize)?;
         self.gaz.admin1.get(i as usize).map(|r| r.name.as_str())
