@@ -257,6 +257,18 @@ fn a_towns_own_name_outranks_another_places_alternate_name() {
     assert_eq!(best_id(&resolve("Горловка")), Some(707753));
 }
 
+/// A Russian spelling of a Ukrainian village that GeoNames' postal file gives only in Ukrainian: found by its
+/// consonants, as a guess. (Петровское in Russian is Петрівське in Ukrainian; the postal file lists a
+/// «Петрівське (Новотроїцька)» in Donetska oblast, Dobropilskyi district.)
+#[test]
+fn a_russian_spelling_of_a_ukrainian_village_is_a_guess_by_its_consonants() {
+    let r = resolve("Petrovskoye, Donetsk");
+    assert_eq!(r.status, Status::Ambiguous, "{}", r.reason);
+    let b = r.best.expect("a guess");
+    assert_eq!((b.name.as_str(), b.admin1.as_str()), ("Petrivske", "UA.05"));
+    assert!(r.reason.contains("consonants"), "{}", r.reason);
+}
+
 /// A bare name shared by villages of one kind is ambiguous whatever their populations; a region decides.
 #[test]
 fn namesakes_of_one_kind_are_ambiguous_without_a_region() {

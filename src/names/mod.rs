@@ -35,6 +35,31 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
 pub mod romanize;
 
+/// Fewest consonants a [`consonant_skeleton`] keeps: shorter skeletons meet too many names (Kurzk, a typo of
+/// Kursk, would meet the Ukrainian Kryzke).
+pub const MIN_SKELETON_CONSONANTS: usize = 5;
+
+/// The consonants of a [`key`], with h for g and runs collapsed: what a Russian spelling of a Ukrainian name shares
+/// with it when the vowels differ (Svetlichnoye / Svitlychne, Petrovskoye / Petrivske, Podgorodnoye / Pidhorodne). `None` with fewer than [`MIN_SKELETON_CONSONANTS`] consonants.
+///
+/// ```
+/// use incimap::names::{consonant_skeleton, key};
+/// assert_eq!(consonant_skeleton(&key("Svetlichnoye")), consonant_skeleton(&key("Світличне")));
+/// assert_eq!(consonant_skeleton(&key("Podgorodnoye")), consonant_skeleton(&key("Pidhorodne")));
+/// assert_eq!(consonant_skeleton(&key("Ivanovo")), None);
+/// ```
+pub fn consonant_skeleton(name_key: &str) -> Option<String> {
+    let mut out = String::with_capacity(name_key.len());
+    for c in name_key.chars() {
+        let c = if c == 'g' { 'h' } else { c };
+        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | ' ') || !c.is_ascii_alphabetic() || out.ends_with(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    (out.len() >= MIN_SKELETON_CONSONANTS).then_some(out)
+}
+
 /// Version of the [`key`] function. Stored in each gazetteer; bump it whenever `key` changes so that
 /// stale gazetteers are rebuilt rather than silently mismatched.
 pub const KEY_VERSION: u32 = 3;

@@ -31,7 +31,7 @@ pub mod fuzzy;
 mod region;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -168,6 +168,9 @@ enum MatchKind {
     Respelt,
     /// One edit away from a known key.
     Fuzzy,
+    /// The same consonants as a Ukrainian place's name: the Russian spelling of a Ukrainian village
+    /// (Svetlichnoye for Svitlychne), a last resort.
+    Skeleton,
     /// The query named a region; the place is its administrative centre.
     RegionSeat,
 }
@@ -181,6 +184,7 @@ impl MatchKind {
             MatchKind::Inflected => 0.88,
             MatchKind::Respelt => 0.8,
             MatchKind::Fuzzy => 0.72,
+            MatchKind::Skeleton => 0.66,
             MatchKind::RegionSeat => 0.6,
         }
     }
@@ -193,6 +197,7 @@ impl MatchKind {
             MatchKind::Inflected => "base form of an inflected word",
             MatchKind::Respelt => "Russian spelling of a Ukrainian form (-івка → -овка, без- → бес-)",
             MatchKind::Fuzzy => "one letter off a known name",
+            MatchKind::Skeleton => "the consonants of a Ukrainian name (a Russian spelling of it?)",
             MatchKind::RegionSeat => "administrative centre of the region named",
         }
     }
@@ -430,6 +435,8 @@ pub struct Resolver<'g> {
     region_name_keys: OnceLock<RegionNameKeys>,
     districts: OnceLock<DistrictCentres>,
     fuzzy: OnceLock<FuzzyIndex>,
+    /// Ukrainian places by the [`names::consonant_skeleton`] of their names, at first use.
+    skeletons: OnceLock<HashMap<String, Vec<u32>>>,
     /// Per place: index of its admin1 region in the gazetteer, or `u16::MAX`.
     place_admin1: OnceLock<Vec<u16>>,
     /// Lookups so far: the hash tables above are built only once a resolver is used for many queries
@@ -447,6 +454,7 @@ impl<'g> Resolver<'g> {
             region_name_keys: OnceLock::new(),
             districts: OnceLock::new(),
             fuzzy: OnceLock::new(),
+            skeletons: OnceLock::new(),
             place_admin1: OnceLock::new(),
             uses: Default::default(),
             countries: OnceLock::new(),
@@ -696,8 +704,8 @@ impl<'g> Resolver<'g> {
         let close = rival
             .filter(|r| r.score > best.score - AMBIGUITY_MARGIN)
             .or_else(|| inside[1..].iter().copied().find(|h| self.indistinguishable(best, h)));
-        // A guess one letter off is never certain on its own.
-        let guess = best.kind == MatchKind::Fuzzy;
+        // A guess one letter off, or by consonants alone, is never certain on its own.
+        let guess = matches!(best.kind, MatchKind::Fuzzy | MatchKind::Skeleton);
         res.status = if close.is_some() || guess { Status::Ambiguous } else { Status::Resolved };
         // places inside the filter rank first, so the best is the first candidate
         res.best = res.candidates.first().cloned().filter(|c| c.place_index == best.place);
@@ -706,7 +714,7 @@ impl<'g> Resolver<'g> {
         }
         res.reason = self.explain(best, &inside, close.or(rival), close.is_some(), &filter_words);
         if guess {
-            res.reason.push_str("; a guess one letter off, not certain: check the spelling or give a region");
+            res.reason.push_str("; a guess, not certain: check the spelling or give a region");
         }
         if bp.admin2.is_empty() && filter.regions.iter().flatten().any(|r| r.level == 2) {
             res.reason.push_str(
@@ -915,7 +923,34 @@ impl<'g> Resolver<'g> {
                 }
             }
         }
+        // A Russian spelling of a Ukrainian village: Ukrainian places with the same consonants.
+        if !found_inside(&hits)
+            && let Some(skeleton) = names::consonant_skeleton(&k)
+        {
+            for &p in self.skeleton_index().get(&skeleton).into_iter().flatten() {
+                self.add_hit(p, MatchKind::Skeleton, filter, &mut hits);
+            }
+        }
         hits
+    }
+
+    /// Ukrainian places by the consonant skeletons of their names' keys (see [`MatchKind::Skeleton`]).
+    fn skeleton_index(&self) -> &HashMap<String, Vec<u32>> {
+        self.skeletons.get_or_init(|| {
+            let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+            for e in &self.gaz.names {
+                if self.gaz.places[e.place as usize].country != "UA" {
+                    continue;
+                }
+                if let Some(s) = names::consonant_skeleton(&e.key) {
+                    let v = index.entry(s).or_default();
+                    if !v.contains(&e.place) {
+                        v.push(e.place);
+                    }
+                }
+            }
+            index
+        })
     }
 
     fn add_key(&self, k: &str, inflected: bool, filter: &Filter, hits: &mut Vec<Hit>) {
