@@ -404,13 +404,17 @@ impl<'r, 'g> Extractor<'r, 'g> {
         if entries.is_empty() {
             return self.no_places.clone();
         }
-        // Usually there is one entry, the place's own name: the list is built in place.
-        if let [e] = entries
-            && e.kind != crate::gazetteer::NameKind::Alternate
-        {
-            return Rc::from([e.place]);
+        if crate::resolve::has_suspect_alternates(self.gaz, entries) {
+            return crate::resolve::places_named(self.gaz, entries).into();
         }
-        crate::resolve::places_named(self.gaz, entries).into()
+        // Usually the entries are in order already (often there is one): the list is built in place.
+        if entries.windows(2).all(|w| w[0].place < w[1].place) {
+            return entries.iter().map(|e| e.place).collect();
+        }
+        let mut v: Vec<u32> = entries.iter().map(|e| e.place).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.into()
     }
 
     /// The place object for place `index` with `score`, shared by every mention it locates.
