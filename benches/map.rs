@@ -46,6 +46,7 @@ fn incidents(n: usize, border: &BorderIndex) -> Vec<Incident> {
                 fields: fields.into(),
                 date: Some("2024-03-01".into()),
                 weapon: Some("drone".into()),
+                event_type: None,
                 lat,
                 lon,
                 precision: Precision::Exact,

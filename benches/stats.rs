@@ -56,6 +56,7 @@ fn incident(i: usize) -> Incident {
         fields: fields.into(),
         date: Some(format!("2024-{:02}-01", i % 12 + 1)),
         weapon: Some(WEAPONS[(i / 3) % WEAPONS.len()].into()),
+        event_type: None,
         lat: 50.0,
         lon: 36.0,
         precision: Precision::Exact,

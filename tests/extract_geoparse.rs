@@ -453,3 +453,26 @@ fn earlier_events_told_as_background_are_context() {
     let ms = run("Artillery shelled Kupiansk on Monday. Drones hit Balakliia, which was retaken last year.", None);
     incident_at(&ms, 712926, Precision::Exact);
 }
+
+/// A name beside a facility word is a named thing, not a settlement: a unit ("Azov regiment", "полк «Азов»";
+/// Azov is a town in Rostov Oblast), a park named after a writer ("парк Горького"; Gorky is Nizhny Novgorod's
+/// old name), a works "named after" a person ("імені Малишева"; Malysheva is a village in Sverdlovsk Oblast).
+/// (GeoNames: 703656 Kupiansk, 706483 Kharkiv, 704422 Pokrovsk.)
+#[test]
+fn names_of_units_parks_and_works_are_no_settlements() {
+    let cases: [(&str, u32, &str); 4] = [
+        ("A drone hit a base of the Azov regiment near Kupiansk.", 703656, "Azov"),
+        ("Беспилотник упал в парке Горького в Харькове.", 706483, "Горького"),
+        ("Бойцы полка «Азов» отразили штурм у Покровска.", 704422, "Азов"),
+        ("Ракета влучила у завод імені Малишева в Харкові.", 706483, "Малишева"),
+    ];
+    for (text, id, named_thing) in cases {
+        let ms = run(text, None);
+        assert!(
+            ms.iter().any(|m| m.role == Role::Incident && m.place.as_ref().is_some_and(|p| p.geonameid == id)),
+            "{text}: {:#?}",
+            summary(&ms)
+        );
+        assert!(!ms.iter().any(|m| m.mention.contains(named_thing)), "{text}: {:#?}", summary(&ms));
+    }
+}

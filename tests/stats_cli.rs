@@ -228,3 +228,23 @@ fn bad_inputs_exit_1_with_the_file_named() {
         assert!(!err.contains("panicked"));
     }
 }
+
+/// `--by event_type` groups a table's `event_type` column; a value that is no event type is unknown.
+/// (Medians by hand: 10, 20, 30 → 20.)
+#[test]
+fn groups_by_event_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("typed.csv");
+    std::fs::write(
+        &table,
+        "lat,lon,border_km,event_type\n50.6,36.6,10,air_strike\n50.6,36.6,30,air_strike\n50.6,36.6,20,air_strike\n\
+         50.6,36.6,5,shelling\n50.6,36.6,7,picnic\n",
+    )
+    .unwrap();
+    let v = run_json(&["--use-border-km", "--by", "event_type", table.to_str().unwrap()]);
+    let groups = v["groups"].as_array().unwrap();
+    let key_count: Vec<(&str, u64)> =
+        groups.iter().map(|g| (g["key"].as_str().unwrap(), g["count"].as_u64().unwrap())).collect();
+    assert_eq!(key_count, [("air_strike", 3), ("shelling", 1), ("(unknown)", 1)]);
+    assert_eq!(groups[0]["border_km"]["median"], 20.0);
+}

@@ -142,6 +142,7 @@ const CSV_HEADER: &[&str] = &[
     "between",
     "reason",
     "evidence",
+    "event_type",
 ];
 
 impl MentionWriter {
@@ -262,6 +263,7 @@ fn csv_row(m: &Mention) -> Vec<String> {
         m.between.as_ref().map(|s| s.to_string()).unwrap_or_default(),
         m.reason.to_string(),
         m.evidence.to_string(),
+        m.event_type.map(|t| t.as_str()).unwrap_or_default().to_string(),
     ]
 }
 

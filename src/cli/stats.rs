@@ -142,6 +142,7 @@ fn names(by: &[GroupBy]) -> Vec<&'static str> {
             GroupBy::Month => "month",
             GroupBy::Weapon => "weapon",
             GroupBy::Source => "source",
+            GroupBy::EventType => "event_type",
         })
         .collect()
 }

@@ -42,6 +42,8 @@ pub fn write_mention(out: &mut Vec<u8>, m: &Mention) {
     opt_string(out, m.weapon);
     out.extend_from_slice(b",\"weapon_model\":");
     opt_string(out, m.weapon_model.as_deref());
+    out.extend_from_slice(b",\"event_type\":");
+    opt_string(out, m.event_type.map(|t| t.as_str()));
     out.extend_from_slice(b",\"name\":");
     string(out, &m.name);
     out.extend_from_slice(b",\"lat\":");

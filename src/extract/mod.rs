@@ -30,6 +30,7 @@
 //! ```
 
 pub mod dates;
+pub mod events;
 pub mod json;
 pub mod lexicon;
 mod memo;
@@ -147,6 +148,9 @@ pub struct Mention {
     pub weapon: Option<&'static str>,
     /// The specific model (`Kalibr`, `FAB-250`).
     pub weapon_model: Option<CompactString>,
+    /// What kind of event an incident is (`air_strike`, `shelling`, `crash`, `interception`,
+    /// `ground_fighting`, `movement`, `damage`, `other`); none for context.
+    pub event_type: Option<events::EventType>,
     /// The name looked up (the nominative of an inflected form, or the district/region core).
     pub name: CompactString,
     /// The located point (the place, a district seat, a region centre, or the midpoint of "between A and B").
@@ -876,13 +880,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 (Some(la), Some(lo), _) => self.measure(la, lo),
                 _ => None,
             };
-            let (date, weapon, weapon_model) = if role == Role::Incident {
+            let (date, weapon, weapon_model, event_type) = if role == Role::Incident {
                 // Else the date of the story so far: the latest dated sentence up to three back.
                 let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
                 let w = weapon;
-                (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1))
+                let kind = events::event_type(view.event_classes(), w.as_ref().map(|w| w.0));
+                (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1), Some(kind))
             } else {
-                (None, None, None)
+                (None, None, None, None)
             };
             out.push(Mention {
                 source: source.clone(),
@@ -897,6 +902,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 date,
                 weapon,
                 weapon_model,
+                event_type,
                 name: sp.name.clone(),
                 lat,
                 lon,
@@ -916,7 +922,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
             for &i in &earlier {
                 let m = &mut out[i];
                 (m.role, m.reason) = (Role::Context, "earlier event, told as background");
-                (m.date, m.weapon, m.weapon_model) = (None, None, None);
+                (m.date, m.weapon, m.weapon_model, m.event_type) = (None, None, None, None);
             }
         }
         // Fill missing weapons and dates of an incident from other incident mentions of the same place.
@@ -1269,14 +1275,20 @@ fn plausible(
     if listed(words::NOT_PLACE, &lexicon::NOT_PLACES) {
         return false;
     }
-    // Streets and squares named after places: "Khreshchatyk street", "улица Ленина".
+    // Streets, parks and units named after places or people: "Khreshchatyk street", "улица Ленина", "Azov regiment".
     if let Some(n) = tokens.get(end)
         && n.kind == Kind::Word
-        && classes[end] & words::STREET != 0
+        && classes[end] & words::FACILITY != 0
     {
         return false;
     }
-    if i > sent_first && classes[i - 1] & words::STREET != 0 {
+    // Before the name, perhaps across an opening quote: "полк «Азов»", "парк Горького".
+    let before = if i > sent_first + 1 && matches!(&text[tokens[i - 1].start..tokens[i - 1].end], "«" | "\"" | "“") {
+        i - 2
+    } else {
+        i.wrapping_sub(1)
+    };
+    if i > sent_first && classes[before] & words::FACILITY != 0 {
         return false;
     }
     // Two characters take at most eight bytes: a longer word needs no count.
@@ -1747,6 +1759,7 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             fields: fields.into(),
             date: m.date.as_deref().map(str::to_string),
             weapon: m.weapon.map(str::to_string),
+            event_type: m.event_type,
             lat,
             lon,
             precision: m.precision,
@@ -1784,9 +1797,8 @@ mod tests {
     /// punctuation tokens have no classes.
     #[test]
     fn word_lists_read_by_class_hold_words() {
-        let lists: [(&str, Vec<&str>); 10] = [
+        let lists: [(&str, Vec<&str>); 9] = [
             ("NOT_PLACES", lexicon::NOT_PLACES.iter().copied().collect()),
-            ("STREET_WORDS", lexicon::STREET_WORDS.iter().copied().collect()),
             ("SETTLEMENT_CUES", lexicon::SETTLEMENT_CUES.to_vec()),
             ("GIVEN_NAMES", lexicon::GIVEN_NAMES.iter().copied().collect()),
             ("TITLES", lexicon::TITLES.iter().copied().collect()),

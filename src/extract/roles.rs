@@ -164,6 +164,10 @@ pub fn classify(
     if !distance_from && (cue_word || cue_pair) {
         return (Role::Context, "speaker, visit, title or origin");
     }
+    // Where a speaker spoke: "said in Moscow", "заявили в Киеве", "повідомили у Харкові".
+    if n_before >= 2 && matches!(b1, "in" | "в" | "во" | "у") && v.class(before_at[1]) & words::SPEECH != 0 {
+        return (Role::Context, "where a speaker spoke");
+    }
     // Where people or goods are sent: "evacuated to Kharkiv", "вивозять до Львова", "розміщують у Конотопі".
     if v.has(words::DESTINATION)
         && (matches!(b1, "to" | "до" | "into") || matches!(b1, "в" | "у" | "во") && v.has(words::HOUSING))
@@ -193,6 +197,9 @@ pub fn classify(
     // An event word outside the span (before it or after it).
     let is_trigger = |i: usize| v.class(i) & words::TRIGGER != 0;
     let trigger = v.has(words::TRIGGER) && ((s_first..first).any(is_trigger) || (last..s_last).any(is_trigger));
+    // A unit seen or moving is an event too: a movement word and a sighting word in the sentence.
+    let sighted = |c: crate::extract::events::EventClasses| v.event_classes() & c != 0;
+    let trigger = trigger || (sighted(super::events::MOVEMENT) && sighted(super::events::SIGHTING));
     if capital {
         // The capital is the event's site only in a sentence with an event, after a locative word, and when
         // it neither governs a verb ("Kyiv denied", "Moscow's") nor speaks ("В Москве заявили", "a source in

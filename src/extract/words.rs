@@ -12,11 +12,18 @@ use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 use super::lexicon;
 use super::text::{Folded, Kind, Token};
 
-/// A set of classes (the constants below, or-ed).
-pub type Classes = u32;
+/// A set of classes (the constants below, or-ed; the event classes of [`super::events`] above bit 32).
+pub type Classes = u64;
 
-/// The word reports an event (see [`super::lexicon::is_trigger`]).
+/// The word reports an event on its own (one of [`super::events::REPORTS_EVENT`]).
 pub const TRIGGER: Classes = 1;
+/// Where a word's [`super::events::EventClasses`] sit in its classes.
+const EVENT_SHIFT: u32 = 32;
+
+/// The event classes among `classes`.
+pub fn event_classes(classes: Classes) -> super::events::EventClasses {
+    (classes >> EVENT_SHIFT) as super::events::EventClasses
+}
 /// The word hedges the sentence ("could", "potential").
 pub const HEDGE: Classes = 2;
 /// The word can be part of a date (a month, a weekday, "yesterday", or it starts with a digit).
@@ -34,8 +41,9 @@ pub const HOUSING: Classes = 64;
 pub const CAPTION: Classes = 128;
 /// In [`lexicon::NOT_PLACES`]: common words, demonyms and the like that are never places.
 pub const NOT_PLACE: Classes = 1 << 8;
-/// In [`lexicon::STREET_WORDS`] ("street", "улица").
-pub const STREET: Classes = 1 << 9;
+/// A facility word of the event lexicon ("street", "park", "regiment", "улица"): a name beside it is a named
+/// thing, not a settlement (see [`super::events::FACILITY`]).
+pub const FACILITY: Classes = (super::events::FACILITY as Classes) << EVENT_SHIFT;
 /// In [`lexicon::SETTLEMENT_CUE_SET`] ("village", "селе").
 pub const SETTLEMENT_CUE: Classes = 1 << 10;
 /// In [`lexicon::ENGLISH_WORDS`].
@@ -98,8 +106,9 @@ pub fn generic_weapon(classes: Classes) -> Option<&'static str> {
 
 /// The classes of one folded word.
 pub fn classify(word: &str) -> Classes {
-    let mut c = 0;
-    if super::lexicon::is_trigger(word) {
+    let events = super::events::lexicon().classes_of(word);
+    let mut c = Classes::from(events) << EVENT_SHIFT;
+    if events & super::events::REPORTS_EVENT != 0 {
         c |= TRIGGER;
     }
     if super::roles::is_hedge(word) {
@@ -132,9 +141,8 @@ pub fn classify(word: &str) -> Classes {
     if super::lexicon::CAPTION_LETTERS.iter().any(|l| word.contains(l)) {
         c |= CAPTION;
     }
-    let sets: [(&HashSet<&str>, Classes); 9] = [
+    let sets: [(&HashSet<&str>, Classes); 8] = [
         (&lexicon::NOT_PLACES, NOT_PLACE),
-        (&lexicon::STREET_WORDS, STREET),
         (&lexicon::SETTLEMENT_CUE_SET, SETTLEMENT_CUE),
         (&lexicon::ENGLISH_WORDS, ENGLISH),
         (&lexicon::CYRILLIC_COMMON, CYRILLIC_COMMON),
@@ -325,6 +333,11 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
+    /// The event classes some word of the sentence has (see [`super::events`]).
+    pub fn event_classes(&self) -> super::events::EventClasses {
+        event_classes(self.any)
+    }
+
     /// A view of the sentence `s_first..s_last` of a document folded as `lower`, whose tokens' classes
     /// ([`of`]) are `classes`.
     pub fn new(lower: &'a Folded, classes: &'a [Classes], s_first: usize, s_last: usize) -> View<'a> {

@@ -236,12 +236,14 @@ impl Context<'_> {
                 Err(e) => return Err(NotPlaced::Fatal(format!("cannot measure distances: {e}"))),
             },
         };
+        let event_type = get(&fields, &["event_type"]).and_then(|t| crate::extract::events::EventType::parse(&t));
         Ok(Incident {
             source: self.source.to_string(),
             line,
             fields,
             date,
             weapon,
+            event_type,
             lat,
             lon,
             precision,

@@ -85,6 +85,9 @@ pub struct Incident {
     pub fields: Fields,
     pub date: Option<String>,
     pub weapon: Option<String>,
+    /// What kind of event it is: from the text for an extracted incident, from an `event_type` column for a
+    /// table row (`air_strike`, `shelling`, ... as `extract` writes them).
+    pub event_type: Option<crate::extract::events::EventType>,
     pub lat: f64,
     pub lon: f64,
     pub precision: Precision,

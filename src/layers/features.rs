@@ -15,6 +15,7 @@ use crate::resolve::Status;
 pub const COMPUTED_FIELDS: &[&str] = &[
     "date",
     "weapon",
+    "event_type",
     "border_km",
     "country",
     "inside_ukraine",
@@ -145,6 +146,7 @@ fn push_properties(out: &mut Vec<u8>, inc: &Incident, keys: Option<&PropertyKeys
         let normalised = match k {
             "date" => Some(inc.date.as_deref()),
             "weapon" => Some(inc.weapon.as_deref()),
+            "event_type" => Some(inc.event_type.map(|t| t.as_str())),
             _ => None,
         };
         if let Some(norm) = normalised {
@@ -194,6 +196,8 @@ fn push_properties(out: &mut Vec<u8>, inc: &Incident, keys: Option<&PropertyKeys
     }
     push_raw_key(out, &mut first, b"\"precision\":");
     push_str(out, precision_name(inc.precision));
+    push_raw_key(out, &mut first, b"\"event_type\":");
+    push_opt_str(out, inc.event_type.map(|t| t.as_str()));
     push_raw_key(out, &mut first, b"\"evidence\":");
     push_opt_str(out, inc.evidence.as_deref());
     push_raw_key(out, &mut first, b"\"input_file\":");

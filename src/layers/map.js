@@ -89,7 +89,7 @@
   data.incidents.features.forEach(function (f, i) {
     var p = px(f.geometry.coordinates), c = classOf(f.properties.border_km);
     var circle = el("circle", { "class": "incident", cx: fmt(p[0]), cy: fmt(p[1]), fill: c ? c.color : "#999",
-      "data-index": i }, layers.incidents);
+      "data-index": i, "data-event": f.properties.event_type || "not given" }, layers.incidents);
     circles.push(circle);
   });
   svg.setAttribute("data-incidents-drawn", String(circles.length));
@@ -211,6 +211,26 @@
     var lab = html("label", {}, legend);
     lab.appendChild(sw("dot", "background:" + c.color));
     lab.appendChild(document.createTextNode(c.label));
+  });
+  // Event types, each shown or hidden on its own.
+  var eventCounts = {};
+  data.incidents.features.forEach(function (f) {
+    var t = f.properties.event_type || "not given";
+    eventCounts[t] = (eventCounts[t] || 0) + 1;
+  });
+  var eventOrder = ["air_strike", "shelling", "crash", "interception", "ground_fighting", "movement", "damage",
+    "other", "not given"];
+  if (Object.keys(eventCounts).length) html("h2", {}, legend, "Event types");
+  eventOrder.forEach(function (t) {
+    if (!eventCounts[t]) return;
+    var lab = html("label", {}, legend);
+    var cb = html("input", { type: "checkbox", checked: "checked", "data-event-type": t }, lab);
+    cb.addEventListener("change", function () {
+      circles.forEach(function (c) {
+        if (c.getAttribute("data-event") === t) c.style.display = cb.checked ? "" : "none";
+      });
+    });
+    lab.appendChild(document.createTextNode(" " + t.replace("_", " ") + " (" + eventCounts[t] + ")"));
   });
   if (data.bands.length) {
     html("h2", {}, legend, "Bands");

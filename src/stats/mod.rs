@@ -148,6 +148,9 @@ pub enum GroupBy {
     Weapon,
     /// The `source` column, else the input file.
     Source,
+    /// The kind of event (`air_strike`, `shelling`, ...; see `extract::events::EventType`).
+    #[value(name = "event_type")]
+    EventType,
 }
 
 /// Key of incidents that lack the grouped field.
@@ -180,6 +183,7 @@ impl<'r> Keyer<'r> {
             GroupBy::Month => incident.date.as_ref().map(|d| d.chars().take(7).collect()),
             GroupBy::Weapon => incident.weapon.as_ref().map(|w| w.to_lowercase()),
             GroupBy::Source => incident.field_str("source").or_else(|| Some(incident.source.clone())),
+            GroupBy::EventType => incident.event_type.map(|t| t.as_str().to_string()),
         };
         key.filter(|k| !k.is_empty()).unwrap_or_else(|| UNKNOWN.to_string())
     }

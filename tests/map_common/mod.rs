@@ -33,6 +33,7 @@ pub fn incident(
         fields: fields.into(),
         date: Some("2024-05-01".into()),
         weapon: None,
+        event_type: None,
         lat,
         lon,
         precision: Precision::Exact,

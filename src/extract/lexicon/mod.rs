@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, Sta
 /// Common English words (SCOWL, see `data/NOTICE`): a capitalised `Snow`, `Marks` or `Is` is a place only
 /// when the text says so ("the village of Snow").
 pub static ENGLISH_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| include_str!("data/english-words.txt").lines().filter(|l| !l.is_empty()).collect());
+    LazyLock::new(|| include_str!("english-words.txt").lines().filter(|l| !l.is_empty()).collect());
 
 fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
     words.iter().copied().collect()
@@ -565,142 +565,6 @@ pub static OUTLET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     ])
 });
 
-/// Stems that make a sentence report something happening at a place (fell, exploded, was hit, shelled, ...).
-/// Matched as prefixes of folded words.
-pub static INCIDENT_STEMS: &[&str] = &[
-    // English
-    "fell",
-    "fall",
-    "crash",
-    "explo",
-    "blast",
-    "hit",
-    "struck",
-    "strike",
-    "attack",
-    "shell",
-    "bomb",
-    "shot",
-    "down",
-    "intercept",
-    "destroy",
-    "damag",
-    "evacuat",
-    "fire",
-    "burn",
-    "debris",
-    "impact",
-    "land",
-    "dropped",
-    "drop",
-    "kill",
-    "injur",
-    "wound",
-    "casualt",
-    "barrage",
-    "target",
-    "raid",
-    "assault",
-    "crater",
-    "detonat",
-    "drone",
-    "missile",
-    "rocket",
-    "artillery",
-    "mortar",
-    "munition",
-    "shrapnel",
-    "wreck",
-    "hurt",
-    "dead",
-    "neutraliz",
-    "neutralis",
-    "repel",
-    "came",
-    "touched",
-    "emergency",
-    "incident",
-    "uav",
-    // Russian
-    "упал",
-    "упад",
-    "паден",
-    "взрыв",
-    "взорв",
-    "сбит",
-    "сбил",
-    "сбив",
-    "обстрел",
-    "обстрелян",
-    "удар",
-    "атак",
-    "поврежд",
-    "разруш",
-    "эвакуир",
-    "эвакуац",
-    "попал",
-    "попадан",
-    "прилет",
-    "прилёт",
-    "обломк",
-    "пострада",
-    "погиб",
-    "ранен",
-    "ранены",
-    "сброс",
-    "аварийн",
-    "возгоран",
-    "пожар",
-    "беспилотник",
-    "бпла",
-    "дрон",
-    "ракет",
-    "бомб",
-    "снаряд",
-    "детонац",
-    "воронк",
-    "уничтож",
-    "подавлен",
-    "перехвач",
-    // air defence going off over a place ("над поселком сработала ПВО"); not "ПВО" alone, which also
-    // comes in "видео работы ПВО"
-    "сработал",
-    // Ukrainian
-    "впав",
-    "впала",
-    "впало",
-    "впали",
-    "падін",
-    "вибух",
-    "збит",
-    "збил",
-    "обстріл",
-    "удар",
-    "атак",
-    "пошкодж",
-    "зруйн",
-    "евакуй",
-    "евакуац",
-    "влучан",
-    "влучил",
-    "влучи",
-    "влуча",
-    "уламк",
-    "постраж",
-    "загин",
-    "поранен",
-    "скинул",
-    "скид",
-    "пожеж",
-    "безпілотник",
-    "ракет",
-    "бомб",
-    "снаряд",
-    "знищ",
-    "прильот",
-    "спрацювал",
-];
-
 /// Words that make an otherwise triggering sentence not about an event here: general statements, plans.
 pub static CONTEXT_VERBS_AFTER_CAPITAL: &[&str] = &[
     "denied",
@@ -1064,43 +928,6 @@ pub static SETTLEMENT_CUES: &[&str] = &[
     "хуторі",
 ];
 
-/// Street words: a name next to one is a street, not a settlement.
-pub static STREET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    set(&[
-        "street",
-        "st",
-        "avenue",
-        "ave",
-        "boulevard",
-        "square",
-        "lane",
-        "road",
-        "highway",
-        "embankment",
-        "улица",
-        "улице",
-        "улицы",
-        "ул",
-        "проспект",
-        "проспекте",
-        "переулок",
-        "переулке",
-        "площадь",
-        "площади",
-        "шоссе",
-        "бульвар",
-        "бульваре",
-        "вулиця",
-        "вулиці",
-        "вул",
-        "провулок",
-        "провулку",
-        "площа",
-        "площі",
-        "проспекті",
-    ])
-});
-
 /// [`SETTLEMENT_CUES`] as a set.
 pub static SETTLEMENT_CUE_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| SETTLEMENT_CUES.iter().copied().collect());
@@ -1155,13 +982,6 @@ impl Prefixes {
     pub fn first(&self, word: &str) -> Option<usize> {
         self.0.find(Input::new(word).anchored(Anchored::Yes)).map(|m| m.pattern().as_usize())
     }
-}
-
-static TRIGGERS: LazyLock<Prefixes> = LazyLock::new(|| Prefixes::new(INCIDENT_STEMS));
-
-/// Does the folded word report an event (starts with one of [`INCIDENT_STEMS`])?
-pub fn is_trigger(word: &str) -> bool {
-    TRIGGERS.matches(word)
 }
 
 // A DFA: every sentence with a mention is scanned whole, and the markers share few rare bytes for a prefilter.
