@@ -5,7 +5,7 @@
 //! followed by a paragraph naming three other gazetteer places (so that lookups keep missing the cache as
 //! they would on fresh news), cut into articles of a few KB. A fresh extractor (empty caches) is used for
 //! every pass over the corpus. That corpus is place-dense (about 12,600 mentions per MiB); the `realistic`
-//! group adds the held-out evaluation reports (tests/data/eval), longer and sparser (about 8,400 per MiB),
+//! group adds the development reports (tests/data/dev1, once held out), longer and sparser (about 8,400 per MiB),
 //! as `tools/gen_news_corpus.py --realistic` does. When `../shared/seeds` is present, the `seeds` group does
 //! the same with the five real reports there (read at run time, never copied into the project): about
 //! 4,200 mentions per MiB, the density of real news (the reports alone run at about 3,300 per MB).
@@ -101,7 +101,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function("mentions", |bch| bch.iter(|| mentions(&docs)));
         g.finish();
     };
-    mentions_group("realistic", &["tests/data/articles", "examples", "tests/data/eval"]);
+    mentions_group("realistic", &["tests/data/articles", "examples", "tests/data/dev1"]);
     if Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds").is_dir() {
         mentions_group("seeds", &["../shared/seeds"]);
     } else {

@@ -3,7 +3,7 @@
 examples/*.txt) repeated, each copy followed by a sentence naming three random GeoNames places, so that
 name lookups keep missing the caches as they would on fresh news.
 
-With --realistic the held-out evaluation articles (tests/data/eval) are repeated too: longer reports with
+With --realistic the development reports (tests/data/dev1) are repeated too: longer reports with
 fewer places per sentence, about 8,400 mentions per MiB instead of 12,600 (real reports run at 3,000-3,750
 per MB), for figures closer to what users paste in.
 
@@ -26,7 +26,7 @@ out, megabytes = args[0], float(args[1])
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 source = args[2] if len(args) > 2 else os.path.join(root, "../shared/data/geonames/cities500-RU-UA-BY.txt")
 names = [line.split("\t")[1] for line in open(source, encoding="utf-8")]
-dirs = ["tests/data/articles", "examples"] + (["tests/data/eval"] if realistic else [])
+dirs = ["tests/data/articles", "examples"] + (["tests/data/dev1"] if realistic else [])
 if seeds:
     dirs = ["../shared/seeds"]
 files = sorted(f for d in dirs for f in glob.glob(os.path.join(root, d, "*.txt")))

@@ -192,14 +192,14 @@ mod tests {
 
     /// Every mention of the held-out corpus, with the shipped gazetteer, renders as serde_json renders it.
     #[test]
-    fn mentions_of_the_eval_corpus_match_serde_json() {
+    fn mentions_of_a_development_corpus_match_serde_json() {
         let gaz = crate::gazetteer::Gazetteer::embedded().expect("embedded gazetteer");
         let resolver = crate::resolve::Resolver::new(&gaz);
         let border = crate::border::BorderIndex::new(&gaz.boundaries);
         let ex = super::super::Extractor::new(&resolver, Some(&border));
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eval");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dev1");
         let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .expect("eval corpus")
+            .expect("development corpus")
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|e| e == "txt"))
             .collect();

@@ -841,7 +841,7 @@ mod tests {
         use super::super::{text, words};
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts = 0;
-        for dir in ["tests/data/eval", "tests/data/articles", "examples"] {
+        for dir in ["tests/data/dev1", "tests/data/articles", "examples"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
             for e in entries.flatten() {
                 let Ok(t) = std::fs::read_to_string(e.path()) else { continue };
@@ -889,7 +889,7 @@ mod tests {
              Is's Sumy's. Брянской Курской области Russia's RUSSIAN'S News's Harris Paris's"
                 .to_string(),
         ];
-        for dir in ["tests/data/eval", "tests/data/articles", "examples"] {
+        for dir in ["tests/data/dev1", "tests/data/articles", "examples"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
             texts.extend(entries.flatten().filter_map(|e| std::fs::read_to_string(e.path()).ok()));
         }
