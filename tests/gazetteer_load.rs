@@ -173,7 +173,7 @@ fn older_formats_still_load_and_unmeasured_places_give_the_same_extract() {
     assert!(!unmeasured.place_measures.rows().is_empty());
     unmeasured.place_measures = Default::default();
     let dir = gazetteer_dir(&encode_version(&unmeasured, FORMAT_VERSION).unwrap());
-    let article = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/eval");
+    let article = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/dev1");
     let run = |gazetteer: Option<&std::path::Path>| {
         let mut cmd = incimap();
         if let Some(g) = gazetteer {
