@@ -452,6 +452,21 @@ fn print_failures(records: &[Record], scores: &[Score]) {
     }
 }
 
+/// With `GEOPARSE_REAL_OUTCOMES=FILE`, each record's outcome as a line `id<TAB>outcome<TAB>km`, so that two runs
+/// can be compared record by record while developing (the file stays outside the project).
+fn write_outcomes(records: &[Record], scores: &[Score]) {
+    let Some(path) = std::env::var_os("GEOPARSE_REAL_OUTCOMES") else { return };
+    let lines: String = records
+        .iter()
+        .zip(scores)
+        .map(|(r, s)| {
+            let outcome = s.failure.map_or("placed", |f| f.describe());
+            format!("{}\t{outcome}\t{}\n", r.id, km_text(s.nearest_incident_km))
+        })
+        .collect();
+    std::fs::write(&path, lines).expect("GEOPARSE_REAL_OUTCOMES is writable");
+}
+
 /// The real records' folder, or `None` (with a note) in a plain clone; a panic when `CI` is set.
 fn data_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real");
@@ -472,6 +487,7 @@ fn geoparsing_real_records_keeps_its_floors() {
     records.extend(ucdp_records(&dir));
     let scores = geoparse(&gaz, &records);
     let stats = tallies(&records, &scores);
+    write_outcomes(&records, &scores);
     print_table(&stats);
     print_failures(&records, &scores);
     let cir = &stats[&("cir".to_string(), "all".to_string())];
