@@ -348,15 +348,16 @@ struct Minimums {
 /// region. Printed beside the figures; [`BLIND_FLOORS`] is what the test asserts until the bar is met.
 const BAR: (f64, f64, usize) = (0.95, 0.85, 0);
 
-/// The blind corpus's figures at its first run (211/244 sites, 125/175 context, 9 outside the region; see the
-/// README), rounded down: the floor that fixes must not go under.
+/// The blind corpus's figures today, rounded down: the floor that later changes must not go under. Its first
+/// run (211/244 sites, 125/175 context, 9 outside the region; see its README) is the blind measure; since then
+/// its misses have been studied, so its figures are development figures and a fresh blind corpus measures next.
 const BLIND_FLOORS: Minimums = Minimums {
     sites: 0.86,
-    context: 0.71,
+    context: 0.81,
     precision: 0.79,
     dates: 0.78,
-    weapons: 0.82,
-    event_types: 0.76,
+    weapons: 0.89,
+    event_types: 0.89,
     outside_region: 9,
 };
 
@@ -383,7 +384,7 @@ fn first_development_corpus_keeps_its_minimums() {
         context: 0.86,
         precision: 0.91,
         dates: 0.93,
-        weapons: 0.85,
+        weapons: 0.88,
         event_types: 0.0, // no gold types
         outside_region: 0,
     });
@@ -394,10 +395,10 @@ fn first_development_corpus_keeps_its_minimums() {
 fn second_development_corpus_keeps_its_minimums() {
     Score::of("dev2").assert_at_least(&Minimums {
         sites: 1.0,
-        context: 0.81,
+        context: 0.82,
         precision: 0.89,
         dates: 0.77,
-        weapons: 0.76,
+        weapons: 0.82,
         event_types: 0.0, // no gold types
         outside_region: 0,
     });

@@ -476,3 +476,61 @@ fn names_of_units_parks_and_works_are_no_settlements() {
         assert!(!ms.iter().any(|m| m.mention.contains(named_thing)), "{text}: {:#?}", summary(&ms));
     }
 }
+
+/// A power plant stands at the town it is named after, unless the name is its region's seat ("Kursk nuclear
+/// power plant" is at Kurchatov, 40 km from Kursk); a river is no settlement ("Desna" is also a village of
+/// Chernihiv Oblast); a front's direction is fighting near its town. (GeoNames: 538908 Kurchatov, 709276
+/// Enerhodar, 710735 Chernihiv, 713174 Bakhmut.)
+#[test]
+fn plants_rivers_and_directions_named_after_places() {
+    let ms = run("Shelling damaged the Kursk nuclear power plant in Kurchatov.", None);
+    incident_at(&ms, 538908, Precision::Exact);
+    assert!(!ms.iter().any(|m| m.mention == "Kursk"), "{:#?}", summary(&ms));
+    let ms = run("A drone struck the Enerhodar nuclear power plant.", None);
+    incident_at(&ms, 709276, Precision::Near);
+    let ms = run("Беспилотник упал в реку Десна в Чернигове.", None);
+    incident_at(&ms, 710735, Precision::Exact);
+    assert!(!ms.iter().any(|m| m.mention.contains("Десн")), "{:#?}", summary(&ms));
+    let ms = run("Heavy fighting continued in the Bakhmut direction.", None);
+    incident_at(&ms, 713174, Precision::Near);
+}
+
+/// Who speaks for a place is no event there, but the seat of an authority hit is: "Belgorod regional officials
+/// said" vs "the building of the Mykolaiv regional administration was destroyed". (GeoNames: 495112
+/// Shebekino, 700569 Mykolaiv.)
+#[test]
+fn authorities_named_after_a_place_speak_for_it() {
+    let ms = run("Two drones crashed in Shebekino, Belgorod regional officials said.", None);
+    incident_at(&ms, 495112, Precision::Exact);
+    all_context(&ms, "Belgorod");
+    let ms = run("The building of the Mykolaiv regional administration was destroyed in a missile strike.", None);
+    incident_at(&ms, 700569, Precision::Exact);
+}
+
+/// Each place takes the weapon and the kind of event of its own clause when the sentence names several
+/// places; where evacuees arrive is context. (GeoNames: 692194 Sumy, 706483 Kharkiv, 689304 Vovchansk.)
+#[test]
+fn each_clause_tells_its_own_place_what_happened() {
+    use incimap::extract::events::EventType;
+    let ms = run("Drones struck Sumy overnight, while in Kharkiv artillery shelled a market.", None);
+    let sumy = incident_at(&ms, 692194, Precision::Exact);
+    assert_eq!((sumy.weapon, sumy.event_type), (Some("drone"), Some(EventType::AirStrike)));
+    let kharkiv = incident_at(&ms, 706483, Precision::Exact);
+    assert_eq!((kharkiv.weapon, kharkiv.event_type), (Some("artillery"), Some(EventType::Shelling)));
+    let ms = run("After the shelling of Vovchansk, evacuees reached Kharkiv on Sunday.", None);
+    incident_at(&ms, 689304, Precision::Exact);
+    all_context(&ms, "Kharkiv");
+}
+
+/// "Напомним" / "нагадаємо" (let us recall) and "a year ago" retell an earlier event: context. (GeoNames:
+/// 703656 Kupiansk.)
+#[test]
+fn reminders_of_earlier_events_are_context() {
+    let text = "Вчера дрон атаковал Купянск. Напомним, ранее беспилотник упал в Судже.";
+    let ms = run(text, Some("2024-08-09"));
+    incident_at(&ms, 703656, Precision::Exact);
+    all_context(&ms, "Судже");
+    let ms = run("Сьогодні ракета влучила в Куп'янськ. Рік тому дрон атакував Балаклію.", Some("2024-08-09"));
+    incident_at(&ms, 703656, Precision::Exact);
+    all_context(&ms, "Балаклію");
+}

@@ -263,6 +263,9 @@ pub(super) fn is_now_word(w: &str) -> bool {
     WEEKDAYS.iter().any(|(n, _)| *n == w) || days_back(w).is_some() || RECENT_WORDS.contains(&w)
 }
 
+/// Words that introduce a reminder of earlier events («Напомним, ...», «Нагадаємо, ...»).
+const REMINDERS: &[&str] = &["напомним", "нагадаємо", "нагадуємо"];
+
 /// Can the folded word mark an earlier event ([`earlier_event_marker`] looks at no other word)?
 pub(super) fn is_earlier_word(w: &str) -> bool {
     year(w).is_some()
@@ -270,6 +273,7 @@ pub(super) fn is_earlier_word(w: &str) -> bool {
         || w.starts_with("торішн")
         || month_alone(w).is_some()
         || EARLIER_PAIRS.iter().any(|&(_, second)| second == w)
+        || REMINDERS.contains(&w)
 }
 
 /// Where the sentence first marks an earlier event, told as background to the report ("since the shelling
@@ -294,6 +298,7 @@ pub fn earlier_event_marker(view: &View, report: Option<NaiveDate>) -> Option<us
         let mut earlier = x == "торік"
             || x.starts_with("торішн")
             || EARLIER_PAIRS.contains(&(before, x))
+            || REMINDERS.contains(&x)
             || x == "year" && before == "this" && i >= first + 2 && view.w(i - 2) == "earlier";
         if let Some(m) = month_alone(x)
             && day(next(i)).is_none()

@@ -2,15 +2,16 @@
 //! with its class and a reason) and the rule that turns a sentence's event words and weapon into an
 //! [`EventType`].
 //!
-//! Words are matched whole (`word`) or as stems (`stem`: any word that starts with it), with exceptions (`not`:
-//! "shellfish" is no shelling); so "camera" is no "came", "downtown" no "down" and "landmark" no "land".
+//! Words are matched whole (`word`) or as stems (`stem`: any word that starts with it), with exceptions (`not`: a
+//! word that starts with it loses what shorter stems gave it; "shellfish" is no shelling, «ударных» no strike); so
+//! "camera" is no "came", "downtown" no "down" and "landmark" no "land".
 //!
 //! ```
 //! use incimap::extract::events::{self, EventType};
 //! let lex = events::lexicon();
 //! assert_ne!(lex.classes_of("shelled") & events::SHELLING, 0);
 //! assert_eq!(lex.classes_of("camera"), 0);
-//! assert_eq!(events::event_type(lex.classes_of("обстрел") | lex.classes_of("поврежден"), None), EventType::Shelling);
+//! assert_eq!(events::event_type(lex.classes_of("обстрел") | lex.classes_of("поврежден"), None, false), EventType::Shelling);
 //! ```
 
 use std::collections::HashMap;
@@ -74,8 +75,8 @@ impl EventType {
 }
 
 /// The event classes of a word (or-ed).
-pub type EventClasses = u16;
-/// A strike: hit, struck, attack, удар, влучання.
+pub type EventClasses = u32;
+/// A strike: hit, struck, удар, влучання.
 pub const AIR_STRIKE: EventClasses = 1;
 /// Shelling: shelled, artillery, обстрел.
 pub const SHELLING: EventClasses = 1 << 1;
@@ -100,10 +101,28 @@ pub const EVENT: EventClasses = 1 << 10;
 /// No event: a word that, beside a name, makes it a named thing rather than a settlement: a street
 /// ("Kharkiv highway"), a park ("Gorky Park"), a military unit ("Azov regiment"), "named after" ("імені").
 pub const FACILITY: EventClasses = 1 << 11;
+/// An attack (attack, атака): a strike with an air weapon, shelling with artillery, ground fighting by
+/// [`GROUND`] forces (and a strike when nothing says which).
+pub const ATTACK: EventClasses = 1 << 12;
+/// Troops or positions (infantry, positions, пехота, бійці): an attack by them or on them is ground fighting.
+pub const GROUND: EventClasses = 1 << 13;
+/// "over", «над» before a place: a drone or missile destroyed over it was intercepted.
+pub const ABOVE: EventClasses = 1 << 14;
+/// Repelled (repel, отражена, відбито): an interception of drones or missiles, else ground fighting.
+pub const REPELLED: EventClasses = 1 << 15;
+/// No event: after a name only, makes it a named thing rather than a settlement: a pipeline or a river
+/// ("Druzhba pipeline", "Irpin river"), and a district adjective before a front's direction («Покровский
+/// напрямок» is no district). The English "Bakhmut direction" names the town: analysts place fighting there
+/// near it.
+pub const FACILITY_AFTER: EventClasses = 1 << 16;
+/// No event: a power plant after a name. A plant stands at the town it is named after ("Enerhodar NPP"),
+/// unless the name is its region's seat, when the region is meant ("Kursk NPP" is at Kurchatov, "Zaporizhzhia
+/// NPP" at Enerhodar): such a name is then no settlement.
+pub const PLANT: EventClasses = 1 << 17;
 
 /// The classes that make a word report an event on its own (a movement word needs a sighting word).
 pub const REPORTS_EVENT: EventClasses =
-    AIR_STRIKE | SHELLING | CRASH | INTERCEPTION | GROUND_FIGHTING | DAMAGE | CASUALTY | EVENT;
+    AIR_STRIKE | SHELLING | CRASH | INTERCEPTION | GROUND_FIGHTING | DAMAGE | CASUALTY | EVENT | ATTACK | REPELLED;
 
 /// The event lexicon, read from the three language files.
 #[derive(Debug, Default)]
@@ -136,6 +155,12 @@ fn class_named(name: &str) -> Option<EventClasses> {
         "accidental" => ACCIDENTAL,
         "event" => EVENT,
         "facility" => FACILITY,
+        "attack" => ATTACK,
+        "ground" => GROUND,
+        "above" => ABOVE,
+        "repelled" => REPELLED,
+        "facility_after" => FACILITY_AFTER,
+        "plant" => PLANT,
         _ => return None,
     })
 }
@@ -169,25 +194,30 @@ impl EventLexicon {
                 *table.entry(form.to_string()).or_default() |= class;
             }
         }
-        lex.longest_stem = lex.stems.keys().map(|s| s.chars().count()).max().unwrap_or(0);
+        lex.longest_stem = lex.stems.keys().chain(lex.exceptions.keys()).map(|s| s.chars().count()).max().unwrap_or(0);
         Ok(lex)
     }
 
-    /// The event classes of a folded word: its own entry's, and its stems' unless it is an exception to them.
+    /// The event classes of a folded word: its own entry's, and those of the stems it starts with, less what an
+    /// exception it starts with takes from the stems shorter than itself ("ударн" from "удар": ударных).
     pub fn classes_of(&self, word: &str) -> EventClasses {
-        let mut c = self.words.get(word).copied().unwrap_or(0);
-        let excepted = self.exceptions.get(word).copied().unwrap_or(0);
+        let whole = self.words.get(word).copied().unwrap_or(0);
+        let mut from_stems = 0;
         for (chars, (at, ch)) in word.char_indices().enumerate() {
             if chars >= self.longest_stem {
                 break;
             }
-            if chars >= 2
-                && let Some(&s) = self.stems.get(&word[..at + ch.len_utf8()])
-            {
-                c |= s & !excepted;
+            if chars >= 2 {
+                let prefix = &word[..at + ch.len_utf8()];
+                if let Some(&e) = self.exceptions.get(prefix) {
+                    from_stems &= !e;
+                }
+                if let Some(&s) = self.stems.get(prefix) {
+                    from_stems |= s;
+                }
             }
         }
-        c
+        whole | from_stems
     }
 }
 
@@ -197,27 +227,35 @@ pub fn lexicon() -> &'static EventLexicon {
     &LEXICON
 }
 
-/// The kind of event a sentence reports, from the event classes of its words (or-ed) and the weapon it names.
-/// In order: a fall (crash), unless shells fell; an interception; shelling (or an artillery weapon); an
-/// accidental drop (crash); a strike (or a missile, drone or bomb named with an event word); ground fighting; a
-/// unit seen or moving; damage; anything else.
-pub fn event_type(classes: EventClasses, weapon: Option<&str>) -> EventType {
+/// The kind of event the words nearest a place report, from their event classes (or-ed), the weapon they
+/// name, and whether the place was named as the sky a weapon was over ("over Belgorod", «над Белгородом»).
+///
+/// In order: a fall (crash), unless shells fell; an interception (or drones or missiles repelled, or a weapon
+/// there or something destroyed over the place, with no strike); shelling (or an artillery weapon); an accidental drop (crash); a unit seen or moving
+/// (when nothing struck); a strike, or an attack with an air weapon or by no one named; ground fighting (an
+/// attack by troops, anything repelled); a missile, drone or bomb with an event word (a strike); damage;
+/// anything else.
+pub fn event_type(classes: EventClasses, weapon: Option<&str>, above: bool) -> EventType {
     let has = |c: EventClasses| classes & c != 0;
+    let air_weapon = matches!(weapon, Some("missile" | "drone" | "bomb"));
     let artillery = has(SHELLING) || weapon == Some("artillery");
+    let struck = has(AIR_STRIKE | ATTACK);
     if (has(CRASH) && !artillery) || weapon == Some("debris") {
         EventType::Crash
-    } else if has(INTERCEPTION) {
+    } else if has(INTERCEPTION) || (has(REPELLED) && air_weapon) || (above && !struck && (air_weapon || has(DAMAGE))) {
         EventType::Interception
     } else if artillery {
         EventType::Shelling
     } else if has(ACCIDENTAL) && has(AIR_STRIKE) {
         EventType::Crash
-    } else if has(AIR_STRIKE) || (has(EVENT | DAMAGE) && matches!(weapon, Some("missile" | "drone" | "bomb"))) {
-        EventType::AirStrike
-    } else if has(GROUND_FIGHTING) {
-        EventType::GroundFighting
-    } else if has(MOVEMENT) && has(SIGHTING) {
+    } else if has(MOVEMENT) && has(SIGHTING) && !struck {
         EventType::Movement
+    } else if has(AIR_STRIKE) || (has(ATTACK) && (air_weapon || !has(GROUND | GROUND_FIGHTING | REPELLED))) {
+        EventType::AirStrike
+    } else if has(GROUND_FIGHTING | ATTACK | REPELLED) {
+        EventType::GroundFighting
+    } else if has(EVENT | DAMAGE) && air_weapon {
+        EventType::AirStrike
     } else if has(DAMAGE) {
         EventType::Damage
     } else {
@@ -272,11 +310,22 @@ mod tests {
             ("колонна техники движется к границе", None, EventType::Movement),
             ("росіяни обстріляли село з мінометів", Some("artillery"), EventType::Shelling),
             ("уламки ракети впали у поле", Some("debris"), EventType::Crash),
+            ("infantry attacked positions on the edge of the town", None, EventType::GroundFighting),
+            ("wagner fighters press attacks on the town", None, EventType::GroundFighting),
+            ("russia attacked the city overnight", None, EventType::AirStrike),
+            ("атаки противника отбиты", None, EventType::GroundFighting),
+            ("отражена атака беспилотников", Some("drone"), EventType::Interception),
+            ("reconnaissance drones spotted tanks moving toward the front", Some("drone"), EventType::Movement),
+            ("a drone hit a column moving along the road", Some("drone"), EventType::AirStrike),
         ] {
-            assert_eq!(event_type(of(words), weapon), expected, "{words}");
+            assert_eq!(event_type(of(words), weapon, false), expected, "{words}");
         }
         // tanks seen standing are a movement only with a word that says they were seen or moving
-        assert_eq!(event_type(of("tanks in a field"), None), EventType::Other);
+        assert_eq!(event_type(of("tanks in a field"), None, false), EventType::Other);
+        // drones over a place, destroyed or just there, were intercepted; drones that struck it were not
+        assert_eq!(event_type(of("two drones were destroyed over"), Some("drone"), true), EventType::Interception);
+        assert_eq!(event_type(of("знищено дрони над"), Some("drone"), true), EventType::Interception);
+        assert_eq!(event_type(of("a drone struck a house over"), Some("drone"), true), EventType::AirStrike);
     }
 
     #[test]

@@ -29,6 +29,7 @@
 //! assert_eq!(mentions.iter().find(|m| m.mention == "Kyiv").unwrap().role, incimap::extract::Role::Context);
 //! ```
 
+pub mod annotate;
 pub mod dates;
 pub mod events;
 pub mod json;
@@ -326,6 +327,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
         }
     }
 
+    /// Whether a name is a region's seat or the capital (see [`events::PLANT`]): a plant named so is named after
+    /// the region, not the town.
+    fn names_a_seat(&self, hit: &Hit) -> bool {
+        hit.places.iter().any(|&p| matches!(&*self.gaz.places[p as usize].feature_code, "PPLA" | "PPLC"))
+    }
+
     /// Look a written form up: exact key first, then (Cyrillic) nominative guesses.
     fn lookup(&self, surface: &str, cyrillic: bool) -> Option<Rc<Hit>> {
         StrMemo::remembered(&self.lookups, surface, CACHE_LIMIT, || {
@@ -620,7 +627,9 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 }
                 match found {
                     Some((end, hit)) => {
-                        if cue || plausible(text, &tokens, &lower, &classes, s.first, i, end) {
+                        let plant_of_region =
+                            classes.get(end).is_some_and(|c| c & words::PLANT != 0) && self.names_a_seat(&hit);
+                        if !plant_of_region && (cue || plausible(text, &tokens, &lower, &classes, s.first, i, end)) {
                             spans.push(Span {
                                 sent: si,
                                 first: i,
@@ -806,12 +815,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
             }
         };
         // Spans come in text order: one sentence at a time, with what is asked of it once worked out.
-        type SentenceWeapon = Option<(&'static str, Option<CompactString>)>;
         struct Current<'a> {
             sentence: usize,
             view: words::View<'a>,
             evidence: Excerpt,
-            weapon: Option<SentenceWeapon>,
             earlier_marker: Option<Option<usize>>,
         }
         let source: Arc<str> = self.source_name(source);
@@ -829,11 +836,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
                     sentence: sp.sent,
                     view: words::View::new(&lower, &classes, s.first, s.last),
                     evidence: Excerpt::new(shared.clone(), tokens[s.first].start..tokens[s.last - 1].end),
-                    weapon: None,
                     earlier_marker: None,
                 });
             }
-            let Some(Current { view, evidence, weapon: sentence_weapon, earlier_marker, .. }) = current.as_mut() else {
+            let Some(Current { view, evidence, earlier_marker, .. }) = current.as_mut() else {
                 continue;
             };
             let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
@@ -846,11 +852,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 earlier.push(out.len());
             }
             let near = roles::is_near(view, sp.first, sp.last);
-            let weapon = if role == Role::Incident {
-                sentence_weapon.get_or_insert_with(|| weapons::find_in(view)).clone()
-            } else {
-                None
-            };
             let start = tokens[sp.first].start;
             let end = tokens[sp.last - 1].end;
             let c = &choices[k];
@@ -883,8 +884,21 @@ impl<'r, 'g> Extractor<'r, 'g> {
             let (date, weapon, weapon_model, event_type) = if role == Role::Incident {
                 // Else the date of the story so far: the latest dated sentence up to three back.
                 let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
-                let w = weapon;
-                let kind = events::event_type(view.event_classes(), w.as_ref().map(|w| w.0));
+                let sentence = annotate::Sentence {
+                    text,
+                    tokens: &tokens,
+                    lower: &lower,
+                    classes: &classes,
+                    first: s.first,
+                    last: s.last,
+                };
+                // The sentence's other settlements and districts (a region named beside them frames, not rivals).
+                let others: Vec<(usize, usize)> = spans
+                    .iter()
+                    .filter(|o| o.sent == sp.sent && o.first != sp.first && o.kind != SpanKind::Region)
+                    .map(|o| (o.first, o.last))
+                    .collect();
+                let (w, kind) = sentence.told(sp.first, sp.last, &others);
                 (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1), Some(kind))
             } else {
                 (None, None, None, None)
@@ -1278,7 +1292,7 @@ fn plausible(
     // Streets, parks and units named after places or people: "Khreshchatyk street", "улица Ленина", "Azov regiment".
     if let Some(n) = tokens.get(end)
         && n.kind == Kind::Word
-        && classes[end] & words::FACILITY != 0
+        && classes[end] & (words::FACILITY | words::FACILITY_AFTER) != 0
     {
         return false;
     }

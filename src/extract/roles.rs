@@ -170,7 +170,8 @@ pub fn classify(
     }
     // Where people or goods are sent: "evacuated to Kharkiv", "вивозять до Львова", "розміщують у Конотопі".
     if v.has(words::DESTINATION)
-        && (matches!(b1, "to" | "до" | "into") || matches!(b1, "в" | "у" | "во") && v.has(words::HOUSING))
+        && (matches!(b1, "to" | "до" | "into" | "reached")
+            || matches!(b1, "в" | "у" | "во" | "in") && v.has(words::HOUSING))
     {
         return (Role::Context, "destination");
     }
@@ -191,7 +192,16 @@ pub fn classify(
         return (Role::Context, "residents' views");
     }
     let after = if last < s_last { v.w(last) } else { "" };
-    if matches!(after, "governor" | "mayor" | "authorities" | "officials" | "administration" | "governor's") {
+    // An authority named after its place, perhaps as a region: "Kharkiv governor", "Belgorod regional officials",
+    // "the Rostov region's governor".
+    let title_at = if matches!(after, "region's" | "regional" | "oblast" | "region" | "city" | "city's" | "district") {
+        last + 1
+    } else {
+        last
+    };
+    // "the building of the Mykolaiv regional administration": the authority's seat is where things happened.
+    let seat_of = before[0] == "of" && matches!(before[1], "building" | "headquarters" | "office" | "offices");
+    if title_at < s_last && is_authority(v.w(title_at)) && !seat_of {
         return (Role::Context, "title or authority");
     }
     // An event word outside the span (before it or after it).
@@ -316,6 +326,14 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
         return true;
     }
     false
+}
+
+/// Authorities named after their place ("Kharkiv governor", "Belgorod officials").
+fn is_authority(x: &str) -> bool {
+    matches!(
+        x,
+        "governor" | "governor's" | "mayor" | "authorities" | "officials" | "administration" | "police" | "prosecutors"
+    )
 }
 
 fn is_conjunction(x: &str) -> bool {

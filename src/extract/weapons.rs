@@ -131,7 +131,12 @@ static GENERIC_PREFIXES: LazyLock<Prefixes> =
 
 /// Can the folded word name a weapon (it starts like a model or a weapon word)?
 pub(super) fn is_weapon_word(w: &str) -> bool {
-    ANY_WEAPON.matches(w)
+    ANY_WEAPON.matches(w) || last_part(w).is_some_and(|p| GENERIC_PREFIXES.first(p).is_some())
+}
+
+/// The part after the last hyphen of a compound whose head comes last ("fpv-дрон", "FPV-drone").
+fn last_part(w: &str) -> Option<&str> {
+    w.rsplit_once('-').map(|(_, last)| last).filter(|l| !l.is_empty())
 }
 
 /// What [`choose`] asks of a folded word, as word classes ([`words::WEAPON_MODEL`],
@@ -155,7 +160,7 @@ fn may_name_model(w: &str) -> bool {
 
 /// The class of the first [`GENERIC`] entry the folded word starts with.
 fn generic_class(w: &str) -> Option<&'static str> {
-    GENERIC_PREFIXES.first(w).map(|k| GENERIC[k].1)
+    GENERIC_PREFIXES.first(w).or_else(|| last_part(w).and_then(|p| GENERIC_PREFIXES.first(p))).map(|k| GENERIC[k].1)
 }
 
 /// The weapon a sentence names: (class, model). A named model wins over generic words; among generic words
@@ -169,7 +174,7 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
 /// [`find`] on words already folded with [`super::text::fold`].
 pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
     // Weapon words are rare: find them in one pass, then look at them closely.
-    let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| ANY_WEAPON.matches(folded[i])).collect();
+    let weapon_words: Vec<usize> = (0..folded.len()).filter(|&i| is_weapon_word(folded[i])).collect();
     choose(
         weapon_words.iter().copied(),
         |i| folded.get(i).copied(),
@@ -300,5 +305,8 @@ mod tests {
         assert_eq!(find(&["from", "artillery", ",", "rockets"]), Some(("artillery", None)));
         assert_eq!(find(&["drones", "were", "shot", "down"]), Some(("drone", None)));
         assert_eq!(find(&["nothing", "here"]), None);
+        // a compound's head comes last: an FPV drone is a drone
+        assert_eq!(find(&["FPV-дрон", "атаковал"]), Some(("drone", None)));
+        assert_eq!(find(&["an", "FPV-drone"]), Some(("drone", None)));
     }
 }

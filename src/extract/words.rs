@@ -44,6 +44,11 @@ pub const NOT_PLACE: Classes = 1 << 8;
 /// A facility word of the event lexicon ("street", "park", "regiment", "улица"): a name beside it is a named
 /// thing, not a settlement (see [`super::events::FACILITY`]).
 pub const FACILITY: Classes = (super::events::FACILITY as Classes) << EVENT_SHIFT;
+/// A word of the event lexicon that, after a name only, makes it a named thing ("pipeline", "river"; see
+/// [`super::events::FACILITY_AFTER`]).
+pub const FACILITY_AFTER: Classes = (super::events::FACILITY_AFTER as Classes) << EVENT_SHIFT;
+/// A power plant word of the event lexicon ("NPP", «АЭС»; see [`super::events::PLANT`]).
+pub const PLANT: Classes = (super::events::PLANT as Classes) << EVENT_SHIFT;
 /// In [`lexicon::SETTLEMENT_CUE_SET`] ("village", "селе").
 pub const SETTLEMENT_CUE: Classes = 1 << 10;
 /// In [`lexicon::ENGLISH_WORDS`].

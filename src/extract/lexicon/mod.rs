@@ -649,10 +649,26 @@ pub static SPEECH_WORDS: &[&str] = &[
     "declared",
     "announced",
     "reported",
+    "confirmed",
+    "speaking",
 ];
 /// See [`SPEECH_WORDS`].
-pub static SPEECH_STEMS: &[&str] =
-    &["заяв", "сообщ", "назва", "обвин", "коммент", "отрица", "повідом", "звинува", "комент", "заперечу"];
+pub static SPEECH_STEMS: &[&str] = &[
+    "заяв",
+    "сообщ",
+    "назва",
+    "обвин",
+    "коммент",
+    "отрица",
+    "повідом",
+    "звинува",
+    "комент",
+    "заперечу",
+    "подтверд",
+    "підтверд",
+    "выступа",
+    "виступа",
+];
 
 /// Verbs that send people or things somewhere: the place after "to"/"до" (or "в"/"у" for housing) is a
 /// destination, not where something happened.
@@ -678,6 +694,9 @@ pub static DESTINATION_STEMS: &[&str] = &[
     "доправ",
     "евакую",
     "доставлен",
+    "evacue",
+    "эвакуац",
+    "евакуац",
     "hospitalis",
     "hospitaliz",
     "госпитализ",
@@ -689,7 +708,8 @@ pub static DESTINATION_STEMS: &[&str] = &[
 pub static HOSPITAL_STEMS: &[&str] = &["hospital", "больниц", "госпитал", "лікарн", "шпитал"];
 
 /// Verbs that house people: after one, "в"/"у" before a place marks a destination ("розміщують у Конотопі").
-pub static HOUSING_STEMS: &[&str] = &["розміщ", "размещ", "housed", "accommodat", "поселил", "поселяют"];
+pub static HOUSING_STEMS: &[&str] =
+    &["розміщ", "розміст", "размещ", "размест", "housed", "accommodat", "shelter", "поселил", "поселяют"];
 
 /// Is the folded word a speech verb ([`SPEECH_WORDS`], [`SPEECH_STEMS`])?
 pub fn is_speech(word: &str) -> bool {
@@ -727,6 +747,8 @@ pub static CONTEXT_BEFORE: &[&str] = &[
     "headed to",
     "heading to",
     "bound for",
+    "left for",
+    "fled to",
     "embassy in",
     "office in",
     "native of",
@@ -855,8 +877,15 @@ pub static LOCATIVE_BEFORE: &[&str] = &[
     "й",
 ];
 
-/// Words after `the X` that make a named feature near a place rather than the place itself.
+/// Words after `the X` that make a named feature near a place rather than the place itself; a front's
+/// direction ("the Bakhmut direction") is fighting around the town.
 pub static FEATURE_WORDS: &[&str] = &[
+    "direction",
+    "axis",
+    "sector",
+    "nuclear",
+    "npp",
+    "hpp",
     "dam",
     "airport",
     "airfield",
