@@ -397,7 +397,9 @@ fn air_defence_going_off_over_a_place_is_an_incident() {
     incident_at(&ms, 495112, Precision::Exact);
     let ms = run("Вночі над Шосткою спрацювала ППО.", None);
     incident_at(&ms, 693942, Precision::Exact);
-    let ms = run("Жители Курска выложили в сеть видео работы ПВО.", None);
+    // (In a report of its own events: alone, a one-line report is about the place it names.)
+    let ms = run("Вечером беспилотник атаковал Шебекино. Жители Курска выложили в сеть видео работы ПВО.", None);
+    incident_at(&ms, 495112, Precision::Exact);
     all_context(&ms, "Курска");
 }
 
@@ -533,4 +535,24 @@ fn reminders_of_earlier_events_are_context() {
     let ms = run("Сьогодні ракета влучила в Куп'янськ. Рік тому дрон атакував Балаклію.", Some("2024-08-09"));
     incident_at(&ms, 703656, Precision::Exact);
     all_context(&ms, "Балаклію");
+}
+
+/// A headline or caption that tells no event is about the places it names, when the name is sure and within
+/// reach of the war; a longer text's place without an event word stays context. (GeoNames: 703656 Kupiansk,
+/// 712926 Balakliia.)
+#[test]
+fn short_reports_are_about_the_places_they_name() {
+    use incimap::extract::events::EventType;
+    let role = |text: &str, name: &str| run(text, None).into_iter().find(|m| m.mention == name).map(|m| m.role);
+    let ms = run("Russian tanks in Kupiansk", None);
+    assert_eq!(incident_at(&ms, 703656, Precision::Exact).event_type, Some(EventType::Movement));
+    let ms = run("Destruction of a school in Balakliia, Kharkiv Oblast", None);
+    assert_eq!(incident_at(&ms, 712926, Precision::Exact).event_type, Some(EventType::Damage));
+    // Vladivostok is some 7,000 km from the border; GeoNames has two villages named Pisky in Mykolaiv Oblast alone.
+    assert_eq!(role("Military parade in Vladivostok", "Vladivostok"), Some(Role::Context));
+    assert_eq!(role("Volunteers in Pisky", "Pisky"), Some(Role::Context));
+    let long = "The mayor of Kupiansk met volunteers from several charities on Tuesday to talk about the winter, \
+                about schools that will reopen after the holidays, about buses to the regional centre and about \
+                the prices of firewood and coal, which have doubled since last year, residents told reporters.";
+    assert_eq!(role(long, "Kupiansk"), Some(Role::Context));
 }

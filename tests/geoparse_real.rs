@@ -27,34 +27,36 @@
 //! the CIR records whose `town/city` the text does not name (its [`incimap::names::key`] is not in the key of
 //! title and description), and how many of them are placed all the same.
 //!
-//! The figures are far below the issue's targets for plain reasons the failure lines show: most CIR texts are
-//! short captions ("Train moving heavy weaponry") that name no place, or name it without an event word (the
-//! extractor makes such a mention `context`), and many UCDP headlines name only the country.
+//! The figures are far below the issue's targets for plain reasons the failure lines show: nearly half the
+//! records' texts name no place at all (captions such as "a column of trucks at night", the place given only in
+//! the record's location fields), and many UCDP headlines name only the country or a region.
 //!
 //! Only regression floors are asserted ([`PLACED_FLOOR`], [`WRONG_CEILING`]); the issue's targets
 //! ([`PLACED_TARGET`], [`WRONG_TARGET`]) are printed beside the measured figures.
 //!
-//! Measured when this test was written, at commit 483277c (its embedded gazetteer; 6,988 records geoparsed and
-//! scored in 1.5 s of a debug build on 2 cores):
+//! The short-report rule (a headline or caption that tells no event is about the places it names) took the
+//! share placed from 24.3 % to 35.5 % and the share placed wrong from 6.8 % to 10.8 %: CIR's captions gained
+//! 387 records placed for 40 placed wrong; UCDP's bare place-name headlines ("<village>") 294 for 199, the
+//! wrong ones being namesakes of villages the gazetteer lacks under that spelling. Measured at that commit:
 //!
 //! ```text
 //! source    country   records  incident<=25km  <=161km  placed wrong  no incident  any role<=25km  mean err km  median err km
-//! all       all          6325          23.0 %   27.1 %         6.4 %       70.7 %          37.5 %         65.9            4.7
-//! cir       Belarus       109           2.8 %    2.8 %         0.0 %       97.2 %          15.6 %          1.6            1.9
-//! cir       Russia        338           7.7 %    8.6 %         1.5 %       90.8 %          13.0 %         50.3            5.5
-//! cir       Ukraine      3900          29.7 %   32.2 %         4.9 %       65.4 %          43.3 %         55.7            3.9
-//! cir       all          4378          27.1 %   29.4 %         4.5 %       68.4 %          40.0 %         56.2            3.9
-//! ucdp      Ukraine      1947          13.7 %   22.0 %        10.5 %       75.8 %          31.8 %         94.5           16.2
-//! ucdp      all          1947          13.7 %   22.0 %        10.5 %       75.8 %          31.8 %         94.5           16.2
-//! ucdp-area Ukraine       663          18.3 %   24.7 %         8.6 %       73.2 %          21.3 %         78.3           13.8
-//! ucdp-area all           663          18.3 %   24.7 %         8.6 %       73.2 %          21.3 %         78.3           13.8
-//! wrong place (incidents > 25 km, no mention within 25 km)                 401  e.g. cir:UW2185 ucdp:153997 cir:UW2186 ucdp:154007 cir:UW2187 ucdp:154034 cir:UW0788 ucdp:154182 cir:UW1076 ucdp:154408
+//! all       all          6325          35.5 %   41.2 %        10.8 %       53.7 %          37.4 %         74.6            4.3
+//! cir       Belarus       109          13.8 %   14.7 %         0.9 %       85.3 %          15.6 %          7.5            3.0
+//! cir       Russia        338          10.4 %   12.1 %         2.7 %       87.0 %          13.0 %         46.0            6.3
+//! cir       Ukraine      3900          41.1 %   44.9 %         6.4 %       52.5 %          43.3 %         44.6            3.6
+//! cir       all          4378          37.8 %   41.3 %         6.0 %       56.3 %          39.9 %         44.8            3.6
+//! ucdp      Ukraine      1947          30.5 %   40.9 %        21.5 %       48.0 %          31.8 %        130.8            9.9
+//! ucdp      all          1947          30.5 %   40.9 %        21.5 %       48.0 %          31.8 %        130.8            9.9
+//! ucdp-area Ukraine       663          21.1 %   37.6 %        19.5 %       59.4 %          21.3 %         71.6           13.8
+//! ucdp-area all           663          21.1 %   37.6 %        19.5 %       59.4 %          21.3 %         71.6           13.8
+//! wrong place (incidents > 25 km, no mention within 25 km)                 678  e.g. cir:UW6508 ucdp:153143 cir:UW6616 ucdp:153997 cir:UW6617 ucdp:154007 cir:UW6618 ucdp:154034 cir:UW0558 ucdp:154182
 //! wrong role (incidents > 25 km, a context mention within 25 km)             2  e.g. cir:UW2940 ucdp:289325
-//! role missed (no located incident, a context mention within 25 km)        915  e.g. cir:UW0213 ucdp:149251 cir:UW0370 ucdp:154049 cir:UW0526 ucdp:154689 cir:UW0537 ucdp:203635 cir:UW0549 ucdp:204606
-//! nothing near (no located incident, mentions none within 25 km)           568  e.g. cir:UW0372 ucdp:153143 cir:UW0389 ucdp:154404 cir:UW6508 ucdp:154654 cir:UW6616 ucdp:154732 cir:UW6617 ucdp:154733
-//! no mention (no place found in the text)                                 2986  e.g. cir:UW0067 ucdp:149249 cir:UW0072 ucdp:149876 cir:UW0125 ucdp:149973 cir:UW0047 ucdp:154030 cir:UW0013 ucdp:154054
-//! cir records whose town/city the text does not name: 2528 (57.7 % of cir), placed within 25 km: 114 (4.5 %)
-//! overall (6325 records): placed within 25 km 1453 = 22.97 % (issue's target 85 %, floor 21.9 %), placed wrong 403 = 6.37 % (target <= 3 %, ceiling 6.9 %)
+//! role missed (no located incident, a context mention within 25 km)        119  e.g. cir:UW0649 ucdp:149251 cir:UW0571 ucdp:154049 cir:UW0901 ucdp:203635 cir:UW1233 ucdp:204606 cir:UW1460 ucdp:304045
+//! nothing near (no located incident, mentions none within 25 km)           277  e.g. cir:UW0372 ucdp:154654 cir:UW0389 ucdp:154732 cir:UW0470 ucdp:154733 cir:UW5655 ucdp:198828 cir:UW0599 ucdp:203354
+//! no mention (no place found in the text)                                 3002  e.g. cir:UW0067 ucdp:149249 cir:UW0072 ucdp:149876 cir:UW0125 ucdp:149973 cir:UW0047 ucdp:154030 cir:UW0013 ucdp:154054
+//! cir records whose town/city the text does not name: 2528 (57.7 % of cir), placed within 25 km: 166 (6.6 %)
+//! overall (6325 records): placed within 25 km 2247 = 35.53 % (issue's target 85 %, floor 21.9 %), placed wrong 680 = 10.75 % (target <= 3 %, ceiling 6.9 %)
 //! ```
 //!
 //! The data is not in a plain clone: without `../shared/data/real` the test is skipped with a note, unless
@@ -85,12 +87,11 @@ const PLACED_TARGET: f64 = 85.0;
 const WRONG_TARGET: f64 = 3.0;
 
 /// Regression floor, not a target: the overall share (%) placed within 25 km must not fall below this.
-/// Floor = the figure measured when this test was written (see the module documentation) − 1.0 point, rounded
-/// down to a tenth.
-const PLACED_FLOOR: f64 = 21.9;
+/// Floor = the figure measured last (see the module documentation) − 1.0 point, rounded down to a tenth.
+const PLACED_FLOOR: f64 = 34.5;
 /// Regression ceiling, not a target: the overall share (%) placed wrong must not rise above this. Ceiling = the
-/// figure measured when this test was written + 0.5 point, rounded up to a tenth.
-const WRONG_CEILING: f64 = 6.9;
+/// figure measured last + 0.5 point, rounded up to a tenth.
+const WRONG_CEILING: f64 = 11.3;
 
 /// Sources whose records make the overall figures; `ucdp-area` (coarse UCDP events) is printed only.
 const SCORED_SOURCES: [&str; 2] = ["cir", "ucdp"];

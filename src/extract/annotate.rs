@@ -130,7 +130,9 @@ impl Sentence<'_> {
     /// The event words are those of the nearest scope with a word that tells an event (a weapon's name alone
     /// does not: "drones over Bryansk: debris fell on a mall" is a crash), with the narrower scopes' words. The
     /// weapon is looked for in that scope first, then in the narrower ones, then in the mention's clause.
-    pub fn told(&self, first: usize, last: usize, others: &[(usize, usize)]) -> (Weapon, EventType) {
+    /// `seen`: the report itself is a sighting (a caption: "Russian tanks in X"), so troops or vehicles named
+    /// are a movement.
+    pub fn told(&self, first: usize, last: usize, others: &[(usize, usize)], seen: bool) -> (Weapon, EventType) {
         let scopes = self.scopes(first, last, others);
         let classes: Vec<events::EventClasses> = scopes.iter().map(|&s| self.view(s).event_classes()).collect();
         let tells = |c: events::EventClasses| {
@@ -144,6 +146,7 @@ impl Sentence<'_> {
             ),
             None => (classes.iter().fold(0, |a, c| a | c), (0..scopes.len()).find_map(weapon_in)),
         };
+        let event_classes = if seen { event_classes | events::SIGHTING } else { event_classes };
         let kind = events::event_type(event_classes, weapon.as_ref().map(|w| w.0), self.above(first));
         (weapon, kind)
     }

@@ -236,6 +236,16 @@ type DateWeapon = (Option<CompactString>, Option<&'static str>, Option<CompactSt
 /// How many mentions either side count as "the other places of the story" for disambiguation.
 const PROXIMITY_WINDOW: usize = 40;
 
+/// A document of at most this many words that tells no event (a headline, a photo caption, a one-line record)
+/// is about the places it names: they are its incidents. Captions and headlines run to 5–40 words; a news
+/// article's first paragraph alone is longer.
+const SHORT_REPORT_WORDS: usize = 40;
+
+/// How far into Russia (km from the Russia–Ukraine border; Ukraine and its side count negative) a short
+/// report's place may lie to be taken as its incident without an event word: strikes reach deeper, but a lone
+/// caption name farther off is more often a namesake of a Ukrainian village than a report from there.
+const SHORT_REPORT_REACH_KM: f64 = 300.0;
+
 /// Bound on the per-extractor lookup cache (distinct written forms); cleared when exceeded.
 const CACHE_LIMIT: usize = 200_000;
 
@@ -825,6 +835,31 @@ impl<'r, 'g> Extractor<'r, 'g> {
         let mut current: Option<Current> = None;
         // The incidents (indices in `out`) that an earlier event's sentence tells.
         let mut earlier: Vec<usize> = Vec::new();
+        // Context mentions only for want of an event word (indices in `out` and `spans`).
+        let mut unsaid: Vec<(usize, usize)> = Vec::new();
+        // An incident's date, weapon and event type; `seen`: the report itself is a sighting.
+        let mut annotate_span = |k: usize, seen: bool| {
+            let sp = &spans[k];
+            let s = &sents[sp.sent];
+            // Else the date of the story so far: the latest dated sentence up to three back.
+            let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
+            let sentence = annotate::Sentence {
+                text,
+                tokens: &tokens,
+                lower: &lower,
+                classes: &classes,
+                first: s.first,
+                last: s.last,
+            };
+            // The sentence's other settlements and districts (a region named beside them frames, not rivals).
+            let others: Vec<(usize, usize)> = spans
+                .iter()
+                .filter(|o| o.sent == sp.sent && o.first != sp.first && o.kind != SpanKind::Region)
+                .map(|o| (o.first, o.last))
+                .collect();
+            let (w, kind) = sentence.told(sp.first, sp.last, &others, seen);
+            (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1), Some(kind))
+        };
         // The document's text, copied once for its mentions' sentences (when it has mentions).
         let shared_text: Option<Arc<str>> = (!spans.is_empty()).then(|| Arc::from(text));
         for (k, sp) in spans.iter().enumerate() {
@@ -881,28 +916,11 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 (Some(la), Some(lo), _) => self.measure(la, lo),
                 _ => None,
             };
-            let (date, weapon, weapon_model, event_type) = if role == Role::Incident {
-                // Else the date of the story so far: the latest dated sentence up to three back.
-                let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
-                let sentence = annotate::Sentence {
-                    text,
-                    tokens: &tokens,
-                    lower: &lower,
-                    classes: &classes,
-                    first: s.first,
-                    last: s.last,
-                };
-                // The sentence's other settlements and districts (a region named beside them frames, not rivals).
-                let others: Vec<(usize, usize)> = spans
-                    .iter()
-                    .filter(|o| o.sent == sp.sent && o.first != sp.first && o.kind != SpanKind::Region)
-                    .map(|o| (o.first, o.last))
-                    .collect();
-                let (w, kind) = sentence.told(sp.first, sp.last, &others);
-                (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1), Some(kind))
-            } else {
-                (None, None, None, None)
-            };
+            let (date, weapon, weapon_model, event_type) =
+                if role == Role::Incident { annotate_span(k, false) } else { (None, None, None, None) };
+            if reason == roles::NO_EVENT {
+                unsaid.push((out.len(), k));
+            }
             out.push(Mention {
                 source: source.clone(),
                 mention: CompactString::from(&text[start..end]),
@@ -937,6 +955,22 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 let m = &mut out[i];
                 (m.role, m.reason) = (Role::Context, "earlier event, told as background");
                 (m.date, m.weapon, m.weapon_model, m.event_type) = (None, None, None, None);
+            }
+        }
+        // A headline or a caption that tells no event is about the places it names ("Russian tanks in X",
+        // "Destroyed bridge near Y"): those it is sure of are its incidents, their kind what its words tell.
+        if out.iter().all(|m| m.role != Role::Incident)
+            && tokens.iter().filter(|t| t.kind == Kind::Word).count() <= SHORT_REPORT_WORDS
+        {
+            // Only a name it is sure of, in reach of the war: a lone name with namesakes and nothing around it is
+            // a guess, and so is a town a thousand km into Russia that a caption's village shares its name with.
+            for &(i, k) in &unsaid {
+                let m = &mut out[i];
+                if m.status != Status::Resolved || m.border_km.is_none_or(|km| km > SHORT_REPORT_REACH_KM) {
+                    continue;
+                }
+                (m.role, m.reason) = (Role::Incident, "short report: the place it is about");
+                (m.date, m.weapon, m.weapon_model, m.event_type) = annotate_span(k, true);
             }
         }
         // Fill missing weapons and dates of an incident from other incident mentions of the same place.

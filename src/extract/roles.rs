@@ -97,6 +97,9 @@ pub(super) fn context_cue_classes(word: &str) -> words::Classes {
     c
 }
 
+/// The reason of a context mention that is context only for want of an event word in its sentence.
+pub const NO_EVENT: &str = "no event in sentence";
+
 /// Role and the reason for it, for the span `first..last` of the sentence `v`. `capital`: the span resolved
 /// to a national capital.
 pub fn classify(
@@ -229,7 +232,7 @@ pub fn classify(
     if v.has(words::HEDGE) {
         return (Role::Context, "hedged statement");
     }
-    if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, "no event in sentence") }
+    if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, NO_EVENT) }
 }
 
 /// Does the place at token `first` name where a hospital the wounded were taken to is? A hospital word
