@@ -30,13 +30,17 @@
 //! ```
 
 pub mod annotate;
+mod attach;
+mod choose;
 pub mod dates;
 pub mod events;
 pub mod json;
 pub mod lexicon;
 mod memo;
+mod mentions;
 pub mod regions;
 pub mod roles;
+mod spans;
 pub mod stream;
 pub mod text;
 pub mod weapons;
@@ -52,13 +56,13 @@ use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::border::{BorderIndex, Measurement};
-use crate::gazetteer::{Gazetteer, PointPrecision};
+use crate::gazetteer::Gazetteer;
 use crate::incidents::{Incident, Precision, Unresolved};
 use crate::resolve::{Candidate, RegionHint, Resolver, Status};
 
 use memo::StrMemo;
 use regions::{RegionPhrase, RegionRef};
-use text::{Folded, Kind, Script, Token};
+use text::{Folded, Token};
 use words::Classes;
 
 /// What a mention stands for in the story.
@@ -190,6 +194,16 @@ struct Hit {
     resolved: std::cell::OnceCell<Rc<[u32]>>,
 }
 
+/// One document as the stages read it: its text, tokens, folded words, sentences and word classes.
+#[derive(Clone, Copy)]
+struct Doc<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    lower: &'a Folded,
+    sents: &'a [text::Sentence],
+    classes: &'a [Classes],
+}
+
 /// What a candidate span names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SpanKind {
@@ -233,9 +247,6 @@ type RegionCache = StrMemo<Option<Rc<RegionRef>>>;
 /// Date, weapon class and weapon model of an incident place.
 type DateWeapon = (Option<CompactString>, Option<&'static str>, Option<CompactString>);
 
-/// How many mentions either side count as "the other places of the story" for disambiguation.
-const PROXIMITY_WINDOW: usize = 40;
-
 /// A document of at most this many words that tells no event (a headline, a photo caption, a one-line record)
 /// is about the places it names: they are its incidents. Captions and headlines run to 5–40 words; a news
 /// article's first paragraph alone is longer.
@@ -264,7 +275,7 @@ pub struct Extractor<'r, 'g> {
     district_towns: RefCell<StrMemo<Option<u32>>>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
     /// Places' priors before the document's regions count, with their points ([`Extractor::choose`]).
-    base_priors: RefCell<HashMap<u32, (f64, Point)>>,
+    base_priors: RefCell<HashMap<u32, (f64, choose::Point)>>,
     /// Place objects by (place index, score bits): mentions of one place share one.
     candidates: RefCell<HashMap<(u32, u64), Arc<Candidate>>>,
     /// The last document's source name, shared by its mentions and by the next chunks of the same input.
@@ -289,30 +300,12 @@ struct Scratch {
     /// Region phrases standing alone, as spans, before they join `spans`.
     lone_regions: Vec<Span>,
     attached: Vec<bool>,
-    index: PhraseIndex,
+    index: attach::PhraseIndex,
     sentence_dates: Vec<Option<Option<chrono::NaiveDate>>>,
     /// One sentence's region phrases, as [`regions::find`] gives them.
     sentence_phrases: Vec<RegionPhrase>,
     by_place: HashMap<u32, DateWeapon>,
-    choosing: ChooseScratch,
-}
-
-/// The buffers [`Extractor::choose`] fills for each document.
-#[derive(Default)]
-struct ChooseScratch {
-    /// Each span's candidate places, under its hard constraints.
-    cands: Ragged<u32>,
-    /// The candidates' priors and points, in the order of `cands.items`.
-    priors: Vec<f64>,
-    points: Vec<Point>,
-    /// Each span's best point by prior alone (the first pass).
-    first: Vec<Option<Point>>,
-    /// The first-pass points of one span's neighbours.
-    neighbours: Vec<Point>,
-    /// One span's candidates (indices in its list) with their scores.
-    scored: Vec<(usize, f64)>,
-    /// The pick for each span: what [`Extractor::choose`] gives.
-    choices: Vec<Choice>,
+    choosing: choose::ChooseScratch,
 }
 
 impl<'r, 'g> Extractor<'r, 'g> {
@@ -537,49 +530,10 @@ impl<'r, 'g> Extractor<'r, 'g> {
         classes.clear();
         classes.resize(tokens.len(), 0);
         words::of_tokens(&lower, &tokens, 0, tokens.len(), &mut classes);
-        let word = |i: usize| &text[tokens[i].start..tokens[i].end];
+        let doc = Doc { text, tokens: &tokens, lower: &lower, sents: &sents, classes: &classes };
 
         // Region phrases of the whole document, oblast level resolved first so districts can prefer them.
-        phrases.clear();
-        for (si, s) in sents.iter().enumerate() {
-            // Only a region word starts a phrase: most sentences have none, and need no search.
-            if classes[s.first..s.last].iter().all(|c| c & words::REGION == 0) {
-                continue;
-            }
-            regions::find(text, &tokens, &lower, &classes, s.first, s.last, &mut sentence_phrases);
-            phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
-        }
-        let mut doc_regions: Vec<CompactString> = Vec::new();
-        let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
-        for level in [1u8, 2] {
-            for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
-                let phrase = &text[tokens[p.first].start..tokens[p.last - 1].end];
-                let core = &text[tokens[p.core_first].start..tokens[p.core_last - 1].end];
-                let mut r = match p.region.take() {
-                    Some(r) if r.name.is_empty() => self.complete(r),
-                    Some(r) => Some(r),
-                    None => self.region_of(phrase, core, p.level, &doc_regions),
-                };
-                // A district outside the oblast its own sentence names is a namesake elsewhere (the gazetteer
-                // lacks the real one): the oblast is the constraint that holds.
-                let in_sentence = |a1: &str| sentence_oblasts.iter().any(|(s, o)| s == si && o.admin1 == a1);
-                if level == 2
-                    && r.as_ref().is_some_and(|r| !in_sentence(&r.admin1))
-                    && sentence_oblasts.iter().any(|(s, _)| s == si)
-                {
-                    r = None;
-                }
-                if let Some(r) = &r {
-                    if level == 1 {
-                        sentence_oblasts.push((*si, r.clone()));
-                    }
-                    if !doc_regions.iter().any(|d| *d == r.admin1) {
-                        doc_regions.push(CompactString::from(r.admin1.as_str()));
-                    }
-                }
-                p.region = r;
-            }
-        }
+        let doc_regions = self.region_phrases(&doc, &mut phrases, &mut sentence_phrases);
         in_core.clear();
         in_core.resize(tokens.len(), false);
         for (_, p) in &phrases {
@@ -590,163 +544,20 @@ impl<'r, 'g> Extractor<'r, 'g> {
         // Each resolved region once, shared by the spans tied to it; a phrase's text as a byte range.
         phrase_regions.clear();
         phrase_regions.extend(phrases.iter_mut().map(|(_, p)| p.region.take()));
-        let phrase_text = |p: &RegionPhrase| (tokens[p.first].start, tokens[p.last - 1].end);
 
         // Toponyms.
-        spans.clear();
-        for (si, s) in sents.iter().enumerate() {
-            let mut i = s.first;
-            while i < s.last {
-                let t = &tokens[i];
-                // (Most tokens are not capitalised: that test first.)
-                if !t.cap || t.kind != Kind::Word || t.digit || in_core[i] || t.script == Script::Other {
-                    i += 1;
-                    continue;
-                }
-                let cue = settlement_cue_before(text, &tokens, &lower, &classes, s.first, i);
-                let mut found: Option<(usize, Rc<Hit>)> = None;
-                // Longest run of capitalised words first (Stary Oskol, Нижний Новгород).
-                let mut max = i + 1;
-                while max < s.last
-                    && max < i + 3
-                    && tokens[max].kind == Kind::Word
-                    && tokens[max].cap
-                    && !in_core[max]
-                    && tokens[max].start == tokens[max - 1].end + 1
-                {
-                    max += 1;
-                }
-                // A lone capitalised common word ("The", "Russian") with no settlement cue before it is never a
-                // place: `plausible` turns it down whether the gazetteer knows it or not, and it is no unknown
-                // village either. Its classes decide as `plausible` does unless a possessive was cut off.
-                if max == i + 1
-                    && !cue
-                    && (classes[i] & words::NOT_PLACE != 0
-                        || (t.script == Script::Latin && classes[i] & words::ENGLISH != 0))
-                    && strip_possessive(lower.word(i)).len() == lower.word(i).len()
-                {
-                    i += 1;
-                    continue;
-                }
-                for end in (i + 1..=max).rev() {
-                    let surface = strip_possessive(&text[t.start..tokens[end - 1].end]);
-                    if let Some(h) = self.lookup(surface, t.script == Script::Cyrillic) {
-                        found = Some((end, h));
-                        break;
-                    }
-                }
-                match found {
-                    Some((end, hit)) => {
-                        let plant_of_region =
-                            classes.get(end).is_some_and(|c| c & words::PLANT != 0) && self.names_a_seat(&hit);
-                        if !plant_of_region && (cue || plausible(text, &tokens, &lower, &classes, s.first, i, end)) {
-                            spans.push(Span {
-                                sent: si,
-                                first: i,
-                                last: end,
-                                kind: SpanKind::Settlement,
-                                name: hit.name.clone(),
-                                hit: Some(hit.clone()),
-                                region: None,
-                                region_text: None,
-                                between: None,
-                            });
-                        }
-                        i = end;
-                    }
-                    None => {
-                        // An unknown name after "village of" / "в селе": still a place.
-                        if cue && !t.all_caps && classes[i] & words::NOT_PLACE == 0 {
-                            spans.push(Span {
-                                sent: si,
-                                first: i,
-                                last: i + 1,
-                                kind: SpanKind::Settlement,
-                                name: CompactString::from(strip_possessive(word(i))),
-                                hit: None,
-                                region: None,
-                                region_text: None,
-                                between: None,
-                            });
-                        }
-                        i += 1;
-                    }
-                }
-            }
-        }
+        self.toponyms(&doc, &in_core, &mut spans);
 
         // Attach region phrases to the places next to them; unattached phrases become mentions themselves.
-        attached.clear();
-        attached.resize(phrases.len(), false);
-        index.fill(&phrases, &phrase_regions);
-        for sp in spans.iter_mut() {
-            let s = &sents[sp.sent];
-            if let Some(pi) = attach(&lower, &classes, &index, sp.first, sp.last, s.first, s.last) {
-                attached[pi] = true;
-                let p = &phrases[pi].1;
-                // A district followed by its oblast: "X, Borovsky district, Kaluga region".
-                let mut region = phrase_regions[pi].clone();
-                if p.level == 2
-                    && let Some(pj) = attach(&lower, &classes, &index, p.first, p.last, s.first, s.last)
-                    && pj != pi
-                    && phrases[pj].1.first >= p.last
-                {
-                    attached[pj] = true;
-                }
-                if let Some(r) = &mut region
-                    && r.level == 2
-                    && r.name.is_empty()
-                {
-                    Rc::make_mut(r).name = text[tokens[p.core_first].start..tokens[p.core_last - 1].end].to_string();
-                }
-                sp.region_text = Some(phrase_text(p));
-                sp.region = region;
-            }
-        }
-        lone_regions.clear();
-        for (pi, (si, p)) in phrases.iter().enumerate() {
-            if attached[pi] || phrase_regions[pi].is_none() {
-                continue;
-            }
-            let r = phrase_regions[pi].clone();
-            let kind = if r.as_ref().is_some_and(|r| r.level == 2) { SpanKind::District } else { SpanKind::Region };
-            lone_regions.push(Span {
-                sent: *si,
-                first: p.core_first,
-                last: p.core_last,
-                kind,
-                name: CompactString::from(&text[tokens[p.core_first].start..tokens[p.core_last - 1].end]),
-                hit: None,
-                region_text: Some(phrase_text(p)),
-                region: r,
-                between: None,
-            });
-        }
-        // The settlements and the lone region phrases each come in text order: each phrase is put in its place,
-        // as a stable sort would put it, without the sort's buffer and moves. (Never out of order: the sort
-        // below is a safeguard.)
-        for r in lone_regions.drain(..) {
-            let at = spans.partition_point(|s| (s.first, s.last) <= (r.first, r.last));
-            spans.insert(at, r);
-        }
-        if !spans.is_sorted_by_key(|s| (s.first, s.last)) {
-            spans.sort_by_key(|s| (s.first, s.last));
-        }
-
-        // An unknown village with no region beside it takes the one region its sentence names
-        // ("In the Kursk region, a shell hit the village of Tyotkino").
-        for sp in spans.iter_mut() {
-            if sp.kind == SpanKind::Settlement && sp.region.is_none() && sp.places().is_empty() {
-                let mut in_sentence = phrases
-                    .iter()
-                    .enumerate()
-                    .filter(|(pi, (si, p))| *si == sp.sent && p.level == 1 && phrase_regions[*pi].is_some());
-                if let (Some((pi, (_, p))), None) = (in_sentence.next(), in_sentence.next()) {
-                    sp.region = phrase_regions[pi].clone();
-                    sp.region_text = Some(phrase_text(p));
-                }
-            }
-        }
+        attach::attach_regions(
+            &doc,
+            &phrases,
+            &phrase_regions,
+            &mut attached,
+            &mut index,
+            &mut lone_regions,
+            &mut spans,
+        );
 
         // Spans with the same name share an id, so later steps compare ids rather than strings.
         let name_ids: Vec<u32> = {
@@ -760,244 +571,19 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 .collect()
         };
 
-        // One sense per discourse: a name tied to a region once keeps that region everywhere. Names are
-        // compared by their gazetteer key (the lookup's, else worked out here).
-        if spans.iter().any(|sp| sp.kind == SpanKind::Settlement && sp.region.is_some()) {
-            let keys: Vec<Option<CompactString>> = spans
-                .iter()
-                .map(|sp| {
-                    (sp.kind == SpanKind::Settlement).then(|| {
-                        sp.name_key()
-                            .map_or_else(|| CompactString::from(crate::names::key(&sp.name)), CompactString::from)
-                    })
-                })
-                .collect();
-            let mut name_regions: HashMap<&str, (Rc<RegionRef>, (usize, usize))> = HashMap::default();
-            for (k, sp) in spans.iter().enumerate() {
-                if let (Some(key), Some(r), Some(t)) = (&keys[k], &sp.region, sp.region_text) {
-                    name_regions.entry(key).or_insert((r.clone(), t));
-                }
-            }
-            for (k, sp) in spans.iter_mut().enumerate() {
-                if sp.region.is_none()
-                    && let Some(key) = &keys[k]
-                    && let Some((r, t)) = name_regions.get(&**key)
-                {
-                    sp.region = Some(r.clone());
-                    sp.region_text = Some(*t);
-                }
-            }
-        }
+        // One sense per discourse: a name tied to a region once keeps that region everywhere.
+        attach::one_sense_per_discourse(&mut spans);
 
         // "between A and B".
-        link_between(&lower, &classes, &sents, &mut spans);
+        attach::link_between(&lower, &classes, &sents, &mut spans);
 
         // Resolve: candidates under hard region constraints, then document-level choice.
         self.choose(text, &spans, &name_ids, &doc_regions, &mut choosing);
         let choices = &choosing.choices;
 
         // Roles, precision, dates, weapons.
-        // Lines counted as the mentions go (they come in text order): the newlines before each mention's
-        // start, found one by one (far fewer than the mentions' gaps to count in).
-        let mut newlines = memchr::memchr_iter(b'\n', text.as_bytes()).peekable();
-        let mut line = 1u64;
-        let mut line_at = |offset: usize| -> u64 {
-            while newlines.next_if(|&n| n < offset).is_some() {
-                line += 1;
-            }
-            line
-        };
-        let mut out = Vec::with_capacity(spans.len());
-        sentence_dates.clear();
-        sentence_dates.resize(sents.len(), None);
-        let mut date_of = |si: usize| -> Option<chrono::NaiveDate> {
-            *sentence_dates[si].get_or_insert_with(|| {
-                let s = &sents[si];
-                dates::find_in(&words::View::new(&lower, &classes, s.first, s.last), report_date)
-            })
-        };
-        // The incident mentions of a story share its date: its ISO form is written once.
-        let mut last_iso: Option<(chrono::NaiveDate, CompactString)> = None;
-        let mut iso_of = |d: chrono::NaiveDate| -> CompactString {
-            match &last_iso {
-                Some((k, iso)) if *k == d => iso.clone(),
-                _ => last_iso.insert((d, iso_date(d))).1.clone(),
-            }
-        };
-        // Spans come in text order: one sentence at a time, with what is asked of it once worked out.
-        struct Current<'a> {
-            sentence: usize,
-            view: words::View<'a>,
-            evidence: Excerpt,
-            earlier_marker: Option<Option<usize>>,
-        }
-        let source: Arc<str> = self.source_name(source);
-        let mut current: Option<Current> = None;
-        // The incidents (indices in `out`) that an earlier event's sentence tells.
-        let mut earlier: Vec<usize> = Vec::new();
-        // Context mentions only for want of an event word (indices in `out` and `spans`).
-        let mut unsaid: Vec<(usize, usize)> = Vec::new();
-        // An incident's date, weapon and event type; `seen`: the report itself is a sighting.
-        let mut annotate_span = |k: usize, seen: bool| {
-            let sp = &spans[k];
-            let s = &sents[sp.sent];
-            // Else the date of the story so far: the latest dated sentence up to three back.
-            let d = date_of(sp.sent).or_else(|| (sp.sent.saturating_sub(3)..sp.sent).rev().find_map(&mut date_of));
-            let sentence = annotate::Sentence {
-                text,
-                tokens: &tokens,
-                lower: &lower,
-                classes: &classes,
-                first: s.first,
-                last: s.last,
-            };
-            // The sentence's other settlements and districts (a region named beside them frames, not rivals).
-            let others: Vec<(usize, usize)> = spans
-                .iter()
-                .filter(|o| o.sent == sp.sent && o.first != sp.first && o.kind != SpanKind::Region)
-                .map(|o| (o.first, o.last))
-                .collect();
-            let (w, kind) = sentence.told(sp.first, sp.last, &others, seen);
-            (d.map(&mut iso_of), w.as_ref().map(|w| w.0), w.and_then(|w| w.1), Some(kind))
-        };
-        // The document's text, copied once for its mentions' sentences (when it has mentions).
-        let shared_text: Option<Arc<str>> = (!spans.is_empty()).then(|| Arc::from(text));
-        for (k, sp) in spans.iter().enumerate() {
-            let s = &sents[sp.sent];
-            if current.as_ref().is_none_or(|c| c.sentence != sp.sent)
-                && let Some(shared) = &shared_text
-            {
-                current = Some(Current {
-                    sentence: sp.sent,
-                    view: words::View::new(&lower, &classes, s.first, s.last),
-                    evidence: Excerpt::new(shared.clone(), tokens[s.first].start..tokens[s.last - 1].end),
-                    earlier_marker: None,
-                });
-            }
-            let Some(Current { view, evidence, earlier_marker, .. }) = current.as_mut() else {
-                continue;
-            };
-            let (role, reason) = roles::classify(view, text, &tokens, sp.first, sp.last, choices[k].capital);
-            // An earlier event retold for background (decided once the document's incidents are known).
-            if role == Role::Incident
-                && let Some(marker) =
-                    *earlier_marker.get_or_insert_with(|| dates::earlier_event_marker(view, report_date))
-                && dates::marks_place(view, marker, sp.last)
-            {
-                earlier.push(out.len());
-            }
-            let near = roles::is_near(view, sp.first, sp.last);
-            let start = tokens[sp.first].start;
-            let end = tokens[sp.last - 1].end;
-            let c = &choices[k];
-            let mut precision = c.precision;
-            if precision == Precision::Exact && near {
-                precision = Precision::Near;
-            }
-            let mut lat = c.place.as_ref().map(|p| p.lat);
-            let mut lon = c.place.as_ref().map(|p| p.lon);
-            let mut between = None;
-            if let Some(other) = sp.between {
-                if let (Some(a), Some(b)) = (&c.place, &choices[other].place) {
-                    let (mlat, mlon) = midpoint(a.lat, a.lon, b.lat, b.lon);
-                    lat = Some(mlat);
-                    lon = Some(mlon);
-                    precision = Precision::Near;
-                }
-                between = Some(CompactString::from(
-                    &text[tokens[spans[other].first].start..tokens[spans[other].last - 1].end],
-                ));
-            }
-            let measurement = match (lat, lon, &c.place) {
-                // At the place itself (not at the midpoint of "between A and B"): its stored measurement.
-                (Some(la), Some(lo), Some(place)) if sp.between.is_none() => {
-                    self.measure_place(place.place_index, la, lo)
-                }
-                (Some(la), Some(lo), _) => self.measure(la, lo),
-                _ => None,
-            };
-            let (date, weapon, weapon_model, event_type) =
-                if role == Role::Incident { annotate_span(k, false) } else { (None, None, None, None) };
-            if reason == roles::NO_EVENT {
-                unsaid.push((out.len(), k));
-            }
-            out.push(Mention {
-                source: source.clone(),
-                mention: CompactString::from(&text[start..end]),
-                start,
-                end,
-                role,
-                status: c.status,
-                precision,
-                border_km: measurement.as_ref().map(|m| m.border_km).filter(|k| k.is_finite()),
-                place: c.place.clone(),
-                date,
-                weapon,
-                weapon_model,
-                event_type,
-                name: sp.name.clone(),
-                lat,
-                lon,
-                region: sp.region.as_ref().filter(|r| !r.name.is_empty()).map(|r| CompactString::from(r.name.as_str())),
-                region_code: sp.region.as_ref().map(|r| CompactString::from(r.admin1.as_str())),
-                between,
-                evidence: evidence.clone(),
-                reason,
-                line: line_at(start),
-                measurement,
-                sentence: sp.sent,
-            });
-        }
-        // Earlier events retold for background are context when the report has incidents of its own; when it
-        // has none, the earlier event is its story (a report on a drone that fell on Sudzha in May).
-        if earlier.len() < out.iter().filter(|m| m.role == Role::Incident).count() {
-            for &i in &earlier {
-                let m = &mut out[i];
-                (m.role, m.reason) = (Role::Context, "earlier event, told as background");
-                (m.date, m.weapon, m.weapon_model, m.event_type) = (None, None, None, None);
-            }
-        }
-        // A headline or a caption that tells no event is about the places it names ("Russian tanks in X",
-        // "Destroyed bridge near Y"): those it is sure of are its incidents, their kind what its words tell.
-        if out.iter().all(|m| m.role != Role::Incident)
-            && tokens.iter().filter(|t| t.kind == Kind::Word).count() <= SHORT_REPORT_WORDS
-        {
-            // Only a name it is sure of, in reach of the war: a lone name with namesakes and nothing around it is
-            // a guess, and so is a town a thousand km into Russia that a caption's village shares its name with.
-            for &(i, k) in &unsaid {
-                let m = &mut out[i];
-                if m.status != Status::Resolved || m.border_km.is_none_or(|km| km > SHORT_REPORT_REACH_KM) {
-                    continue;
-                }
-                (m.role, m.reason) = (Role::Incident, "short report: the place it is about");
-                (m.date, m.weapon, m.weapon_model, m.event_type) = annotate_span(k, true);
-            }
-        }
-        // Fill missing weapons and dates of an incident from other incident mentions of the same place.
-        by_place.clear();
-        for m in out.iter().filter(|m| m.role == Role::Incident) {
-            if let Some(p) = &m.place {
-                let e = by_place.entry(p.geonameid).or_default();
-                if e.0.is_none() {
-                    e.0 = m.date.clone();
-                }
-                if e.1.is_none() {
-                    e.1 = m.weapon;
-                    e.2 = m.weapon_model.clone();
-                }
-            }
-        }
-        for m in out.iter_mut().filter(|m| m.role == Role::Incident) {
-            if let Some((d, w, wm)) = m.place.as_ref().and_then(|p| by_place.get(&p.geonameid)) {
-                if m.date.is_none() {
-                    m.date = d.clone();
-                }
-                if m.weapon.is_none() {
-                    m.weapon = *w;
-                    m.weapon_model = wm.clone();
-                }
-            }
-        }
+        let mut annotator = mentions::Annotator::new(&doc, &spans, report_date, &mut sentence_dates);
+        let out = self.mentions(&doc, &spans, choices, source, &mut annotator, &mut by_place);
         self.scratch.replace(Scratch {
             classes,
             phrases,
@@ -1113,356 +699,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
         m.seat = reg.seat;
         Some(r)
     }
-
-    /// Pick each span's place.
-    /// `name_ids[k]` identifies span `k`'s name (equal names, equal ids).
-    fn choose(
-        &self,
-        text: &str,
-        spans: &[Span],
-        name_ids: &[u32],
-        doc_regions: &[CompactString],
-        buffers: &mut ChooseScratch,
-    ) {
-        let ChooseScratch { cands, priors, points, first, neighbours, scored, choices: out } = buffers;
-        let gaz = self.gaz;
-        // Candidate lists under hard constraints.
-        cands.clear();
-        for sp in spans {
-            if sp.kind != SpanKind::Settlement {
-                cands.close();
-                continue;
-            }
-            let from = cands.items.len();
-            cands.items.extend_from_slice(sp.places());
-            for &p in self.resolver_candidates(sp, text).iter() {
-                if !cands.items[from..].contains(&p) {
-                    cands.items.push(p);
-                }
-            }
-            if let Some(r) = &sp.region {
-                // As `Place::in_admin1` and `Place::admin2_code` would say, without splitting or formatting
-                // the codes for every candidate.
-                let admin1 = r.admin1.split_once('.').filter(|(_, a1)| !a1.is_empty());
-                let mut kept = from;
-                for i in from..cands.items.len() {
-                    let p = cands.items[i];
-                    let pl = &gaz.places[p as usize];
-                    let keep = admin1.is_some_and(|(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1)
-                        && match (&r.admin2, pl.admin2.is_empty()) {
-                            (Some(a2), false) => is_admin2_code(pl, a2),
-                            _ => true,
-                        };
-                    if keep {
-                        cands.items[kept] = p;
-                        kept += 1;
-                    }
-                }
-                cands.items.truncate(kept);
-            }
-            cands.close();
-        }
-        // The document's regions split once (as `Place::in_admin1` splits them); the rest of a place's prior,
-        // and its point, are worked out once per extractor: documents name the same places again and again.
-        let doc_split: Vec<(&str, &str)> =
-            doc_regions.iter().filter_map(|d| d.split_once('.')).filter(|(_, a1)| !a1.is_empty()).collect();
-        // A place's prior but for the document's regions, with its point, worked out once per extractor.
-        let base_prior = |pl: &crate::gazetteer::Place| -> f64 {
-            let fc = match &*pl.feature_code {
-                "PPLC" => 0.6,
-                "PPLA" => 0.5,
-                "PPLA2" => 0.3,
-                "PPLA3" => 0.15,
-                "PPLX" | "PPLH" | "PPLQ" => -0.3,
-                _ => 0.0,
-            };
-            let focus = if matches!(&*pl.country, "RU" | "UA") && pl.lon < 50.0 && pl.lat < 58.0 { 0.3 } else { 0.0 };
-            0.12 * ((pl.population as f64) + 1.0).log10() + fc + focus
-        };
-        let mut base_priors = self.base_priors.borrow_mut();
-        if base_priors.len() >= CACHE_LIMIT {
-            base_priors.clear();
-        }
-        let mut prior_and_point = |p: u32| -> (f64, Point) {
-            let pl = &gaz.places[p as usize];
-            let (base, point) = *base_priors.entry(p).or_insert_with(|| (base_prior(pl), Point::new(pl.lat, pl.lon)));
-            let in_document_region =
-                doc_split.iter().any(|&(cc, a1)| same_code(&pl.country, cc) && same_code(&pl.admin1, a1));
-            (base + if in_document_region { 1.0 } else { 0.0 }, point)
-        };
-        // Pass 1: priors. Pass 2: closeness to the other places chosen in pass 1.
-        // Priors and points go by the candidates' positions in `cands.items`.
-        priors.clear();
-        points.clear();
-        for &p in &cands.items {
-            let (prior, point) = prior_and_point(p);
-            priors.push(prior);
-            points.push(point);
-        }
-        first.clear();
-        first.extend((0..spans.len()).map(|k| {
-            let (pr, pt) = (&priors[cands.range(k)], &points[cands.range(k)]);
-            let best = (0..pr.len()).max_by(|&a, &b| pr[a].total_cmp(&pr[b]))?;
-            Some(pt[best])
-        }));
-        out.clear();
-        for (k, sp) in spans.iter().enumerate() {
-            let choice = match sp.kind {
-                SpanKind::Settlement if !cands.get(k).is_empty() => {
-                    let (ck, pk, points) = (cands.get(k), &priors[cands.range(k)], &points[cands.range(k)]);
-                    // Neighbours in the text only: a long input is many articles.
-                    let window = k.saturating_sub(PROXIMITY_WINDOW)..(k + PROXIMITY_WINDOW + 1).min(first.len());
-                    neighbours.clear();
-                    if ck.len() > 1 {
-                        neighbours.extend(window.filter(|&j| name_ids[j] != name_ids[k]).filter_map(|j| first[j]));
-                    }
-                    let score = |i: usize| -> f64 {
-                        // A village known only by its district stands at the district's seat: how near that is
-                        // to the other places says nothing of where the village is.
-                        if gaz.places[ck[i] as usize].precision == PointPrecision::District {
-                            return pk[i];
-                        }
-                        // The closest neighbour decides: exp(-d/150 km) is largest for the smallest d.
-                        let nearest = points[i].km_to_nearest(neighbours);
-                        pk[i] + if nearest.is_finite() { (-nearest / 150.0).exp() } else { 0.0 }
-                    };
-                    // A lone candidate wins whatever its score. Candidates go by their index in `ck`.
-                    scored.clear();
-                    if ck.len() == 1 {
-                        scored.push((0, 0.0));
-                    } else {
-                        scored.extend((0..ck.len()).map(|i| (i, score(i))));
-                    }
-                    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-                    let (best_i, s1) = scored[0];
-                    let best = ck[best_i];
-                    // A rival known only by its district could not be judged by closeness: it counts as near
-                    // as the best one is.
-                    let rival = scored.iter().skip(1).find(|&&(i, _)| points[best_i].km_to(&points[i]) > 30.0).map(
-                        |&(i, s2)| {
-                            let unplaced = gaz.places[ck[i] as usize].precision == PointPrecision::District;
-                            (i, if unplaced { s2.max(pk[i] + (s1 - pk[best_i])) } else { s2 })
-                        },
-                    );
-                    let (status, conf) = match rival {
-                        Some((_, s2)) if s1 - s2 < 0.15 => (Status::Ambiguous, 0.5),
-                        Some((_, s2)) => (Status::Resolved, (0.5 + (s1 - s2) / 2.0).min(0.99)),
-                        None => (Status::Resolved, 0.99),
-                    };
-                    let pl = &gaz.places[best as usize];
-                    Choice {
-                        status,
-                        // A village known only by its district is placed at the district's seat.
-                        precision: if pl.precision == PointPrecision::District {
-                            Precision::Near
-                        } else {
-                            Precision::Exact
-                        },
-                        place: Some(self.candidate(best, (conf * 1000.0).round() / 1000.0)),
-                        capital: pl.feature_code == "PPLC" || is_capital_name(&pl.name),
-                    }
-                }
-                SpanKind::Settlement => match &sp.region {
-                    // Not in the gazetteer (or not in the named region): the region's centre or district seat.
-                    Some(r) => Choice {
-                        status: Status::NotFound,
-                        precision: if r.level == 2 { Precision::Near } else { Precision::Region },
-                        place: r.seat.map(|s| self.candidate(s, 0.5)),
-                        capital: false,
-                    },
-                    None => {
-                        Choice { status: Status::NotFound, precision: Precision::Exact, place: None, capital: false }
-                    }
-                },
-                SpanKind::District => Choice {
-                    status: if sp.region.as_ref().and_then(|r| r.seat).is_some() {
-                        Status::Resolved
-                    } else {
-                        Status::NotFound
-                    },
-                    precision: Precision::Near,
-                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.candidate(s, 0.9)),
-                    capital: false,
-                },
-                SpanKind::Region => Choice {
-                    status: if sp.region.as_ref().and_then(|r| r.seat).is_some() {
-                        Status::Resolved
-                    } else {
-                        Status::NotFound
-                    },
-                    precision: Precision::Region,
-                    place: sp.region.as_ref().and_then(|r| r.seat).map(|s| self.candidate(s, 0.9)),
-                    capital: false,
-                },
-            };
-            out.push(choice);
-        }
-    }
-}
-
-/// Is a recognised name plausibly a place here (no guard fires)?
-fn plausible(
-    text: &str,
-    tokens: &[Token],
-    lower: &Folded,
-    classes: &[Classes],
-    sent_first: usize,
-    i: usize,
-    end: usize,
-) -> bool {
-    let t = &tokens[i];
-    let w = strip_possessive(lower.word(i));
-    // Word lists by the token's classes, unless a possessive was cut off (then by the list itself).
-    let possessive = w.len() != lower.word(i).len();
-    let listed =
-        |class: Classes, list: &HashSet<&str>| if possessive { list.contains(w) } else { classes[i] & class != 0 };
-    let single = end == i + 1;
-    if t.all_caps && !(i == sent_first && tokens.get(end).is_some_and(|n| &text[n.start..n.end] == ",")) {
-        return false; // acronyms (ASTRA, UAV); a dateline "KYIV, May 5" is let through
-    }
-    if listed(words::NOT_PLACE, &lexicon::NOT_PLACES) {
-        return false;
-    }
-    // Streets, parks and units named after places or people: "Khreshchatyk street", "улица Ленина", "Azov regiment".
-    if let Some(n) = tokens.get(end)
-        && n.kind == Kind::Word
-        && classes[end] & (words::FACILITY | words::FACILITY_AFTER) != 0
-    {
-        return false;
-    }
-    // Before the name, perhaps across an opening quote: "полк «Азов»", "парк Горького".
-    let before = if i > sent_first + 1 && matches!(&text[tokens[i - 1].start..tokens[i - 1].end], "«" | "\"" | "“") {
-        i - 2
-    } else {
-        i.wrapping_sub(1)
-    };
-    if i > sent_first && classes[before] & words::FACILITY != 0 {
-        return false;
-    }
-    // Two characters take at most eight bytes: a longer word needs no count.
-    if single && w.len() <= 8 && w.chars().count() <= 2 {
-        return false;
-    }
-    if single {
-        match t.script {
-            Script::Latin if listed(words::ENGLISH, &lexicon::ENGLISH_WORDS) => return false,
-            Script::Cyrillic if listed(words::CYRILLIC_COMMON, &lexicon::CYRILLIC_COMMON) => return false,
-            _ => {}
-        }
-    }
-    // Person names: a given name before, or this is a given name before a capitalised word.
-    if i > sent_first {
-        let p = &tokens[i - 1];
-        if p.kind == Kind::Word && p.cap && classes[i - 1] & words::GIVEN_NAME != 0 {
-            return false;
-        }
-        if p.kind == Kind::Word && p.cap && classes[i - 1] & words::TITLE != 0 {
-            return false;
-        }
-        // Initials: "В. Гладков", "V. Gladkov".
-        if &text[p.start..p.end] == "." && i >= 2 {
-            let q = &tokens[i - 2];
-            if q.kind == Kind::Word && q.cap && q.end - q.start <= 2 && q.end == p.start {
-                return false;
-            }
-        }
-    }
-    if listed(words::GIVEN_NAME, &lexicon::GIVEN_NAMES)
-        && let Some(n) = tokens.get(end)
-        && n.kind == Kind::Word
-        && n.cap
-        && n.start == tokens[end - 1].end + 1
-    {
-        return false;
-    }
-    // A plural adjective qualifying the lower-case word after it ("Російські війська", "Белгородские власти")
-    // is no place standing alone, whatever village bears it as a name. (Singular ones may be: a stanitsa is
-    // an adjective, "в Каневской", and so is a town's instrumental case, "над Новомосковском".)
-    if single
-        && t.script == Script::Cyrillic
-        && CYRILLIC_ADJECTIVE_ENDINGS.iter().any(|e| w.ends_with(e))
-        && let Some(n) = tokens.get(end)
-        && n.kind == Kind::Word
-        && !n.cap
-    {
-        return false;
-    }
-    true
-}
-
-/// Nominative plural endings of Russian and Ukrainian adjectives in -ск-/-цк-/-зьк- (lower case): see
-/// [`plausible`].
-const CYRILLIC_ADJECTIVE_ENDINGS: &[&str] = &["ські", "ские", "цкие", "зькі", "цькі"];
-
-/// Lists of varying length stored end to end: list `k` is `items[ends[k - 1]..ends[k]]`.
-struct Ragged<T> {
-    items: Vec<T>,
-    ends: Vec<usize>,
-}
-
-impl<T> Default for Ragged<T> {
-    fn default() -> Self {
-        Ragged { items: Vec::new(), ends: Vec::new() }
-    }
-}
-
-impl<T> Ragged<T> {
-    /// No lists (the buffers are kept).
-    fn clear(&mut self) {
-        self.items.clear();
-        self.ends.clear();
-    }
-
-    /// End the list being built (the items pushed since the previous one).
-    fn close(&mut self) {
-        self.ends.push(self.items.len());
-    }
-
-    /// Where list `k` lies in `items` (and in any list kept in step with them).
-    fn range(&self, k: usize) -> std::ops::Range<usize> {
-        let from = if k == 0 { 0 } else { self.ends[k - 1] };
-        from..self.ends[k]
-    }
-
-    fn get(&self, k: usize) -> &[T] {
-        &self.items[self.range(k)]
-    }
-}
-
-/// Are two short codes ("RU", "09") equal? Two-byte codes are compared inline: the library call for
-/// two bytes costs more than the compare.
-fn same_code(a: &str, b: &str) -> bool {
-    match (a.as_bytes(), b.as_bytes()) {
-        ([a0, a1], [b0, b1]) => a0 == b0 && a1 == b1,
-        (a, b) => a == b,
-    }
-}
-
-/// Is `a2` the place's admin2 code ([`crate::gazetteer::Place::admin2_code`]), compared without building it?
-fn is_admin2_code(pl: &crate::gazetteer::Place, a2: &str) -> bool {
-    if pl.admin1.is_empty() || pl.admin2.is_empty() {
-        return a2.is_empty();
-    }
-    let parts: [&str; 3] = [&pl.country, &pl.admin1, &pl.admin2];
-    a2.len() == parts.iter().map(|p| p.len()).sum::<usize>() + 2
-        && a2.starts_with(parts[0])
-        && a2[parts[0].len()..].starts_with('.')
-        && a2[parts[0].len() + 1..].starts_with(parts[1])
-        && a2[parts[0].len() + 1 + parts[1].len()..].starts_with('.')
-        && a2.ends_with(parts[2])
-}
-
-/// The pick for one span.
-struct Choice {
-    status: Status,
-    precision: Precision,
-    place: Option<Arc<Candidate>>,
-    /// The place is a national capital (may stand for its government).
-    capital: bool,
-}
-
-fn is_capital_name(name: &str) -> bool {
-    matches!(name, "Kyiv" | "Moscow" | "Minsk" | "Kiev")
 }
 
 /// `s` without a possessive ending ('s, ’s).
@@ -1472,174 +708,6 @@ fn strip_possessive(s: &str) -> &str {
         return s;
     }
     s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
-}
-
-/// Resolved region phrases by their first and last token (token indices are unique across sentences).
-#[derive(Default)]
-struct PhraseIndex {
-    by_first: HashMap<usize, usize>,
-    by_last: HashMap<usize, usize>,
-}
-
-impl PhraseIndex {
-    /// Index the phrases whose region (in `regions`, by phrase) is known, in place of what it held.
-    fn fill(&mut self, phrases: &[(usize, RegionPhrase)], regions: &[Option<Rc<RegionRef>>]) {
-        self.by_first.clear();
-        self.by_last.clear();
-        for (i, (_, p)) in phrases.iter().enumerate() {
-            if regions[i].is_some() {
-                self.by_first.entry(p.first).or_insert(i);
-                self.by_last.entry(p.last).or_insert(i);
-            }
-        }
-    }
-}
-
-/// Words allowed between a place and its region phrase ("X, Kursk region", "X in the Kursk region",
-/// "X (Kursk Oblast)", "X в Брянской области", "в Брянской области в селе X").
-const ATTACH_GAP: &[&str] = &[
-    ",",
-    "(",
-    "in",
-    "the",
-    "of",
-    "at",
-    "-",
-    "—",
-    "–",
-    "в",
-    "во",
-    "на",
-    "у",
-    "із",
-    "з",
-    "village",
-    "town",
-    "city",
-    "settlement",
-    "селе",
-    "поселке",
-    "посёлке",
-    "деревне",
-    "хуторе",
-    "станице",
-    "городе",
-    "селі",
-    "селищі",
-    "місті",
-    "с",
-    "пос",
-    "пгт",
-    "х",
-    "г",
-    ".",
-    "смт",
-    "of",
-    "near",
-];
-
-/// The punctuation among [`ATTACH_GAP`] (a word never equals one of these).
-const ATTACH_GAP_PUNCT: &[&str] = &[",", "(", "-", "—", "–", "."];
-
-#[allow(clippy::too_many_arguments)]
-fn attach(
-    lower: &Folded,
-    classes: &[Classes],
-    phrases: &PhraseIndex,
-    first: usize,
-    last: usize,
-    s_first: usize,
-    s_last: usize,
-) -> Option<usize> {
-    // Gap words by class; punctuation (which has no classes) by the list.
-    let gap = |i: usize| classes[i] & words::ATTACH_GAP != 0 || ATTACH_GAP_PUNCT.contains(&lower.word(i));
-    // After: skip up to four gap words.
-    let mut j = last;
-    let mut skipped = 0;
-    loop {
-        if let Some(&pi) = phrases.by_first.get(&j) {
-            return Some(pi);
-        }
-        if j >= s_last || skipped >= 4 || !gap(j) {
-            break;
-        }
-        j += 1;
-        skipped += 1;
-    }
-    // Before: a phrase ending right before the place, with only gap words between.
-    let mut j = first;
-    let mut skipped = 0;
-    while j > s_first && skipped <= 4 {
-        if let Some(&pi) = phrases.by_last.get(&j) {
-            return Some(pi);
-        }
-        if !gap(j - 1) {
-            break;
-        }
-        j -= 1;
-        skipped += 1;
-    }
-    None
-}
-
-fn settlement_cue_before(
-    text: &str,
-    tokens: &[Token],
-    lower: &Folded,
-    classes: &[Classes],
-    s_first: usize,
-    i: usize,
-) -> bool {
-    // "village of X", "the village X", "в селе X", "с. X"
-    let mut j = i;
-    let mut steps = 0;
-    while j > s_first && steps < 3 {
-        j -= 1;
-        steps += 1;
-        if tokens[j].end - tokens[j].start > 24 {
-            return false;
-        }
-        let w = lower.word(j);
-        if classes[j] & words::SETTLEMENT_CUE != 0 {
-            // Single letters (с., х., г.) count only with their full stop.
-            if w.chars().count() <= 3 && !matches!(w, "пгт" | "смт") {
-                return steps == 2 && &text[tokens[j + 1].start..tokens[j + 1].end] == ".";
-            }
-            return true;
-        }
-        if !matches!(w, "of" | "the" | "." | "," | "two" | "small") {
-            return false;
-        }
-    }
-    false
-}
-
-fn link_between(lower: &Folded, classes: &[Classes], sents: &[text::Sentence], spans: &mut [Span]) {
-    // Every span starts unlinked, and a span linked as B may start a pair of its own ("between A and B and
-    // C" links B with C too): so a link made here does not stop the next span from being looked at.
-    for k in 0..spans.len() {
-        let sp = &spans[k];
-        if sp.kind != SpanKind::Settlement {
-            continue;
-        }
-        let s = &sents[sp.sent];
-        // "between" within six tokens before A.
-        let lo = sp.first.saturating_sub(6).max(s.first);
-        let has_between = (lo..sp.first).any(|i| classes[i] & words::BETWEEN != 0);
-        if !has_between {
-            continue;
-        }
-        // B: the next span, joined by "and".
-        if let Some(b) = spans.get(k + 1)
-            && b.sent == sp.sent
-            && b.kind == SpanKind::Settlement
-            && b.first == sp.last + 1
-            && matches!(lower.word(sp.last), "and" | "и" | "і" | "та" | "й")
-        {
-            spans[k].between = Some(k + 1);
-            spans[k + 1].between = Some(k);
-        }
-    }
 }
 
 /// `d` as `YYYY-MM-DD`, as chrono writes it, without the formatting machinery for the years news is about.
@@ -1674,65 +742,6 @@ pub fn midpoint(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> (f64, f64) {
     let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = g.inverse(lat1, lon1, lat2, lon2);
     let (lat, lon) = g.direct(lat1, lon1, azi1, s12 / 2.0);
     (lat, lon)
-}
-
-/// A point with its latitude's cosine kept, so that ranking distances ([`Point::km_to`]) needs no
-/// trigonometry per pair.
-#[derive(Debug, Clone, Copy)]
-struct Point {
-    lat: f64,
-    lon: f64,
-    cos_lat: f64,
-}
-
-impl Point {
-    fn new(lat: f64, lon: f64) -> Point {
-        Point { lat, lon, cos_lat: lat.to_radians().cos() }
-    }
-
-    /// Equirectangular distance in km with the mean of the two latitudes' cosines: enough to rank candidates.
-    fn km_to(&self, o: &Point) -> f64 {
-        6371.0 * self.squares_to(o).sqrt()
-    }
-
-    /// The least [`Point::km_to`] from here to `others` (infinite when there are none), the same value,
-    /// with one square root: the root and the scaling are monotonic, so the least sum of squares gives it.
-    fn km_to_nearest(&self, others: &[Point]) -> f64 {
-        let mut least = f64::INFINITY;
-        for o in others {
-            // `squares_to` is x² + y², and adding x² ≥ 0 never rounds below y²: a point whose y² alone is no
-            // nearer is skipped without working out x.
-            let y2 = self.lat_squares_to(o);
-            if y2 >= least {
-                continue;
-            }
-            let squares = self.lon_squares_to(o) + y2;
-            if squares < least {
-                least = squares;
-            }
-        }
-        6371.0 * least.sqrt()
-    }
-
-    /// The squared equirectangular distance to `o` in radians², before the root and the Earth's radius.
-    #[inline]
-    fn squares_to(&self, o: &Point) -> f64 {
-        self.lon_squares_to(o) + self.lat_squares_to(o)
-    }
-
-    /// The east-west part of [`Point::squares_to`] (x²).
-    #[inline]
-    fn lon_squares_to(&self, o: &Point) -> f64 {
-        let x = (o.lon - self.lon).to_radians() * 0.5 * (self.cos_lat + o.cos_lat);
-        x * x
-    }
-
-    /// The north-south part of [`Point::squares_to`] (y²).
-    #[inline]
-    fn lat_squares_to(&self, o: &Point) -> f64 {
-        let y = (o.lat - self.lat).to_radians();
-        y * y
-    }
 }
 
 /// The incidents an article describes (mentions with role `incident`), located and measured; incident
@@ -1826,7 +835,9 @@ fn line_of(m: &Mention) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use super::attach::{ATTACH_GAP, ATTACH_GAP_PUNCT};
     use super::*;
+    use crate::extract::text::Kind;
     use chrono::Datelike;
 
     #[test]
@@ -1908,40 +919,6 @@ mod tests {
             "’ss",
         ] {
             assert_eq!(strip_possessive(s), reference(s), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn nearest_distance_is_the_least_distance() {
-        let gaz = Gazetteer::embedded().unwrap();
-        let points: Vec<Point> = gaz.places.iter().step_by(131).map(|p| Point::new(p.lat, p.lon)).collect();
-        for (k, here) in points.iter().enumerate().step_by(7) {
-            let others = &points[k.saturating_sub(40)..(k + 40).min(points.len())];
-            let least = others.iter().map(|o| here.km_to(o)).fold(f64::INFINITY, f64::min);
-            assert_eq!(here.km_to_nearest(others).to_bits(), least.to_bits());
-        }
-        assert_eq!(points[0].km_to_nearest(&[]), f64::INFINITY);
-    }
-
-    #[test]
-    fn codes_compare_as_strings_do() {
-        let codes = ["RU", "UA", "09", "9", "", "RU.1", "ENG", "R", "UR"];
-        for a in codes {
-            for b in codes {
-                assert_eq!(same_code(a, b), a == b, "{a:?} {b:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn admin2_codes_compare_as_the_formatted_code_does() {
-        let gaz = Gazetteer::embedded().unwrap();
-        let places: Vec<_> = gaz.places.iter().step_by(97).collect();
-        let codes: Vec<String> = places.iter().map(|p| p.admin2_code()).chain(["RU..1".into(), "RU".into()]).collect();
-        for p in &places {
-            for c in &codes {
-                assert_eq!(is_admin2_code(p, c), p.admin2_code() == *c, "{} vs {c}", p.admin2_code());
-            }
         }
     }
 
