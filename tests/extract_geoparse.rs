@@ -556,3 +556,12 @@ fn short_reports_are_about_the_places_they_name() {
                 the prices of firewood and coal, which have doubled since last year, residents told reporters.";
     assert_eq!(role(long, "Kupiansk"), Some(Role::Context));
 }
+
+/// Namesakes far apart: the one in the war zone wins when nothing else tells, though ten times smaller.
+/// (GeoNames: 701057 Mirny in Crimea, population 4,209; 2019951 Mirny in Sakha, population 40,308.)
+#[test]
+fn the_war_zone_namesake_wins_when_nothing_else_tells() {
+    let ms = run("A drone fell on Mirny overnight.", None);
+    let m = incident_at(&ms, 701057, Precision::Exact);
+    assert_eq!(m.status, Status::Resolved);
+}
