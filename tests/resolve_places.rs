@@ -344,6 +344,10 @@ fn regions_are_recognised() {
         ("Харківській області", "UA.07"),
         ("Харьковской области", "UA.07"),
         ("Харківщина", "UA.07"),
+        // the colloquial -щина in case forms, and -ччина where the capital's ц turns ч (Донецьк → Донеччина)
+        ("на Сумщині", "UA.21"),
+        ("Донеччина", "UA.05"),
+        ("на Донеччині", "UA.05"),
         ("Московская область", "RU.47"),
         ("Kyiv region", "UA.13"),
         ("Orlovskaya oblast", "RU.56"),

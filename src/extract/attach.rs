@@ -36,12 +36,22 @@ impl Extractor<'_, '_> {
         let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
         for level in [1u8, 2] {
             for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
-                let phrase = &text[tokens[p.first].start..tokens[p.last - 1].end];
                 let core = &text[tokens[p.core_first].start..tokens[p.core_last - 1].end];
+                // One core of a coordination ("Borovsky and Maloyaroslavets districts") is read with the shared
+                // region word: "Borovsky districts".
+                let coordinated =
+                    (p.core_last..p.last).any(|i| matches!(lower.word(i), "and" | "," | "и" | "і" | "та" | "й"));
+                let joined;
+                let phrase = if coordinated {
+                    joined = format!("{core} {}", &text[tokens[p.last - 1].start..tokens[p.last - 1].end]);
+                    &joined
+                } else {
+                    &text[tokens[p.first].start..tokens[p.last - 1].end]
+                };
                 let mut r = match p.region.take() {
                     Some(r) if r.name.is_empty() => self.complete(r),
                     Some(r) => Some(r),
-                    None => self.region_of(phrase, core, p.level, &doc_regions),
+                    None => self.region_of(phrase, p.level, &doc_regions),
                 };
                 // A district outside the oblast its own sentence names is a namesake elsewhere (the gazetteer
                 // lacks the real one): the oblast is the constraint that holds.

@@ -271,7 +271,7 @@ pub struct Extractor<'r, 'g> {
     /// What the resolver makes of a region phrase, by phrase: the region cache's key also holds the
     /// document's preferred regions, so one phrase misses it in each document that names other regions.
     region_hints: RefCell<StrMemo<Rc<[RegionHint]>>>,
-    /// The town a district's core names inside an oblast ([`regions::named_town`]), by "core␟admin1".
+    /// The town a district phrase names inside an oblast ([`Resolver::town_of_district`]), by "phrase␟admin1".
     district_towns: RefCell<StrMemo<Option<u32>>>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
     /// Places' priors before the document's regions count, with their points ([`Extractor::choose`]).
@@ -628,16 +628,14 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Resolve a region phrase, cached.
-    fn region_of(&self, phrase: &str, core: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
-        // One string key, "phrase␟core␟level" and, for a district, the preferred regions, built in the reused
+    fn region_of(&self, phrase: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
+        // One string key, "phrase␟level" and, for a district, the preferred regions, built in the reused
         // buffer (a region phrase never holds U+001F), taken out while the region is worked out (which keys
         // other memos in it) and put back after.
         let mut k = std::mem::take(&mut *self.key_buf.borrow_mut());
         k.clear();
-        for part in [phrase, core] {
-            k.push_str(part);
-            k.push('\u{1f}');
-        }
+        k.push_str(phrase);
+        k.push('\u{1f}');
         k.push(char::from(b'0'.wrapping_add(level)));
         if level == 2 {
             for a1 in prefer {
@@ -645,14 +643,13 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 k.push(',');
             }
         }
-        let r =
-            StrMemo::remembered(&self.regions, &k, CACHE_LIMIT, || self.region_uncached(phrase, core, level, prefer));
+        let r = StrMemo::remembered(&self.regions, &k, CACHE_LIMIT, || self.region_uncached(phrase, level, prefer));
         *self.key_buf.borrow_mut() = k;
         r
     }
 
     /// [`Extractor::region_of`] without its memo.
-    fn region_uncached(&self, phrase: &str, core: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
+    fn region_uncached(&self, phrase: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
         let hints = self.region_hints(phrase);
         // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
         let preferred = hints.iter().position(|h| {
@@ -666,13 +663,19 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 // A district is named after its seat (Maloyaroslavets district → Maloyaroslavets): prefer the
                 // town the phrase names, in the same oblast, over a seat guessed from populations.
                 if r.level == 2
-                    && let Some(p) = self.district_town(core, &r.admin1)
+                    && let Some(p) = self.district_town(phrase, &r.admin1)
                 {
                     r.seat = Some(p);
                 }
                 Some(Rc::new(r))
             }
-            None => regions::fallback(self.resolver, core, level, prefer).map(Rc::new),
+            // A district the gazetteer's divisions lack, named after its town (Ukraine's raions since 2020).
+            None if level == 2 => {
+                let prefer: Vec<&str> = prefer.iter().map(|a1| a1.as_str()).collect();
+                let town = self.resolver.town_of_district(phrase, None, &prefer)?;
+                Some(Rc::new(RegionRef::named_after(&self.gaz.places[town as usize], town)))
+            }
+            None => None,
         }
     }
 
@@ -681,14 +684,16 @@ impl<'r, 'g> Extractor<'r, 'g> {
         StrMemo::remembered(&self.region_hints, phrase, CACHE_LIMIT, || self.resolver.regions(phrase).into())
     }
 
-    /// [`regions::named_town`] of `core` in `admin1`, remembered.
-    fn district_town(&self, core: &str, admin1: &str) -> Option<u32> {
+    /// [`Resolver::town_of_district`] of `phrase` in `admin1`, remembered.
+    fn district_town(&self, phrase: &str, admin1: &str) -> Option<u32> {
         let mut k = self.key_buf.borrow_mut();
         k.clear();
-        k.push_str(core);
+        k.push_str(phrase);
         k.push('\u{1f}');
         k.push_str(admin1);
-        StrMemo::remembered(&self.district_towns, &k, CACHE_LIMIT, || regions::named_town(self.gaz, core, admin1))
+        StrMemo::remembered(&self.district_towns, &k, CACHE_LIMIT, || {
+            self.resolver.town_of_district(phrase, Some(admin1), &[])
+        })
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.

@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use crate::gazetteer::Gazetteer;
-use crate::resolve::{RegionHint, Resolver};
+use crate::resolve::RegionHint;
 
-use super::text::{Folded, Kind, Script, Token, fold};
+use super::text::{Folded, Kind, Script, Token};
 use super::words::{self, Classes};
 
 /// A region a phrase names: an oblast-level division, or a district placed at its seat.
@@ -27,9 +27,16 @@ pub struct RegionRef {
 }
 
 impl RegionRef {
-    /// The oblast-level region `r` (an entry of the gazetteer's admin1 table).
-    fn admin1(r: &crate::gazetteer::Region) -> RegionRef {
-        RegionRef { level: 1, admin1: r.code.clone(), admin2: None, name: r.name.clone(), seat: r.seat }
+    /// A district known only as named after its town `place` (gazetteer index `index`): in the town's oblast
+    /// and, when GeoNames gives the town one, its district; the town is its seat.
+    pub fn named_after(place: &crate::gazetteer::Place, index: u32) -> RegionRef {
+        RegionRef {
+            level: 2,
+            admin1: place.admin1_code(),
+            admin2: if place.admin2.is_empty() { None } else { Some(place.admin2_code()) },
+            name: place.name.to_string(),
+            seat: Some(index),
+        }
     }
 }
 
@@ -428,124 +435,6 @@ fn nickname_parts(w: &str) -> Option<(&str, bool)> {
     None
 }
 
-fn nickname_stem(w: &str) -> Option<String> {
-    nickname_parts(w).map(|(stem, c)| {
-        let mut s = stem.to_string();
-        if c {
-            s.push('ц'); // Донеччина → Донец(ьк)
-        }
-        s
-    })
-}
-
-/// Candidate place names for a region phrase's core, most likely first:
-/// `Брянской` → Брянск, `Харківської` → Харків, `Borovsky` → Borovsk, `Graivoron` → Grayvoron.
-pub fn core_candidates(core: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let folded = fold(core);
-    let lower = folded.trim_end_matches("'s").trim_end_matches("’s");
-    fn push_to(out: &mut Vec<String>, s: String) {
-        if s.chars().nth(2).is_some() && !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    // `stem + suffix`, joined in one reused buffer and copied only when it is listed.
-    let mut joined = String::new();
-    let mut push = |stem: &str, suf: &str| {
-        joined.clear();
-        joined.push_str(stem);
-        joined.push_str(suf);
-        if joined.chars().nth(2).is_some() && !out.contains(&joined) {
-            out.push(joined.clone());
-        }
-    };
-    let cyr = lower.chars().any(|c| ('\u{0400}'..='\u{052F}').contains(&c));
-    if cyr {
-        if let Some(stem) = nickname_stem(lower) {
-            for suf in ["", "и", "ськ", "ск", "ы", "ь", "я", "к", "ьк"] {
-                push(&stem, suf);
-            }
-        }
-        // The longest adjective ending the word has (the first listed, among equals).
-        let mut ending: Option<&str> = None;
-        for e in ADJ_ENDINGS {
-            if lower.ends_with(e) && ending.is_none_or(|best| e.len() > best.len()) {
-                ending = Some(e);
-            }
-        }
-        if let Some(e) = ending {
-            let stem = &lower[..lower.len() - e.len()];
-            if e.starts_with('ц') {
-                for suf in ["цк", "цьк", "ц", "цы"] {
-                    push(stem, suf);
-                }
-            } else {
-                for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
-                    push(stem, suf);
-                }
-                // -а/-я towns take -ин-/-ан-/-ян- before the ending: Шостка → Шосткинський, Суджа → Суджанский,
-                // Ивня → Ивнянский.
-                for (infix, ending) in [("ин", "а"), ("ан", "а"), ("ян", "я")] {
-                    if let Some(town) = stem.strip_suffix(infix) {
-                        push(town, ending);
-                    }
-                }
-            }
-        }
-        push(lower, "");
-    } else {
-        push(lower, "");
-        for e in ["skiy", "skyi", "skyy", "skii", "skij", "sky", "ski", "ska", "ske"] {
-            if let Some(stem) = lower.strip_suffix(e) {
-                for suf in ["sk", "", "o", "a", "e", "i", "y"] {
-                    push(stem, suf);
-                }
-                // As in Cyrillic: Shostkynskyi → Shostka, Sudzhansky → Sudzha, Ivnyansky → Ivnya.
-                for (infix, ending) in [("yn", "a"), ("in", "a"), ("yan", "ya"), ("ian", "ia"), ("an", "a")] {
-                    if let Some(town) = stem.strip_suffix(infix) {
-                        push(town, ending);
-                    }
-                }
-            }
-        }
-    }
-    if !cyr {
-        // Transliteration variants the gazetteer may spell differently (Graivoron / Grayvoron).
-        // (of the names listed so far: the variants are appended after them)
-        for i in 0..out.len() {
-            for (from, to) in
-                [("ai", "ay"), ("ay", "ai"), ("yi", "iy"), ("ii", "iy"), ("ye", "e"), ("iia", "ia"), ("j", "y")]
-            {
-                // Without `from` the variant is the name itself, already listed: no copy to make and compare.
-                if out[i].contains(from) {
-                    let variant = out[i].replace(from, to);
-                    push_to(&mut out, variant);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The town a district phrase's core names inside `admin1` (`Borovsky` → Borovsk), most populous first.
-pub fn named_town(gaz: &Gazetteer, core: &str, admin1: &str) -> Option<u32> {
-    // Every form the core may take, and the most prominent place of them all: a district seat before a
-    // village that happens to bear the district's adjective as its name. A village known only by its district
-    // (placed at the district's point) is never the town a district is named after.
-    let prominence = |p: u32| {
-        let pl = &gaz.places[p as usize];
-        (matches!(&*pl.feature_code, "PPLA2" | "PPLA" | "PPLC"), pl.population)
-    };
-    core_candidates(core)
-        .iter()
-        .flat_map(|c| gaz.names_with_key(&crate::names::key(c)).iter().map(|e| e.place))
-        .filter(|&p| {
-            let pl = &gaz.places[p as usize];
-            pl.in_admin1(admin1) && pl.precision == crate::gazetteer::PointPrecision::Exact
-        })
-        .max_by_key(|&p| prominence(p))
-}
-
 /// Convert a hint from [`Resolver::region`] into a [`RegionRef`].
 pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
     let admin1 = h.code.split('.').take(2).collect::<Vec<_>>().join(".");
@@ -559,216 +448,9 @@ pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
     }
 }
 
-/// Resolve the region a phrase names. `phrase` is the whole phrase, `core` its name part, `level` what the
-/// region word says; `prefer` are admin1 codes named elsewhere in the document (to pick among districts).
-pub fn resolve_phrase<S: AsRef<str>>(
-    resolver: &Resolver,
-    phrase: &str,
-    core: &str,
-    level: u8,
-    prefer: &[S],
-) -> Option<RegionRef> {
-    if let Some(h) = resolver.region(phrase) {
-        return Some(from_hint(resolver.gazetteer(), h));
-    }
-    fallback(resolver, core, level, prefer)
-}
-
-/// The region of a phrase [`Resolver::region`] does not know, from its core alone (see [`resolve_phrase`]).
-pub fn fallback<S: AsRef<str>>(resolver: &Resolver, core: &str, level: u8, prefer: &[S]) -> Option<RegionRef> {
-    let gaz = resolver.gazetteer();
-    let keys = resolver.region_name_keys();
-    let cands = core_candidates(core);
-    // The candidates' keys, each worked out once and listed once: spellings that fold alike (Graivoron,
-    // Grayvoron) would only repeat lookups whose answer the first one already gave.
-    let mut core_keys: Vec<String> = Vec::with_capacity(cands.len());
-    for c in &cands {
-        let key = crate::names::key(c);
-        if core_keys.contains(&key) {
-            continue;
-        }
-        if level == 1 {
-            // A region whose seat carries the core's name (Voronezh → Voronezh Oblast).
-            for e in gaz.names_with_key(&key) {
-                if let Some(r) = gaz.admin1.iter().find(|r| r.seat == Some(e.place)) {
-                    return Some(RegionRef::admin1(r));
-                }
-            }
-        }
-        core_keys.push(key);
-    }
-    if level == 1 {
-        // A region named like the core (Rostov, Kharkiv, Luhansk), in the main three countries.
-        for key in &core_keys {
-            let hit = keys.admin1.iter().find_map(|(i, names)| {
-                names
-                    .iter()
-                    .any(|n| n == key || n.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(' ')))
-                    .then(|| &gaz.admin1[*i])
-            });
-            if let Some(r) = hit {
-                return Some(RegionRef::admin1(r));
-            }
-        }
-    }
-    // A district: a GeoNames admin2 division named like the core ("Borovsky" → Borovskiy Rayon), placed
-    // at its seat, else at the place the district is named after inside the same oblast.
-    if level == 2 {
-        let own = crate::names::key(core);
-        let district =
-            keys.admin2_named(&own).into_iter().map(|i| &gaz.admin2[i as usize]).max_by_key(|r| {
-                prefer.iter().any(|p| r.code.strip_prefix(p.as_ref()).is_some_and(|c| c.starts_with('.')))
-            });
-        if let Some(r) = district {
-            let admin1 = r.code.split('.').take(2).collect::<Vec<_>>().join(".");
-            let seat = r.seat.or_else(|| {
-                core_keys.iter().find_map(|k| {
-                    gaz.names_with_key(k)
-                        .iter()
-                        .map(|e| e.place)
-                        .filter(|&p| gaz.places[p as usize].in_admin1(&admin1))
-                        .max_by_key(|&p| gaz.places[p as usize].population)
-                })
-            });
-            if seat.is_some() {
-                return Some(RegionRef { level: 2, admin1, admin2: Some(r.code.clone()), name: r.name.clone(), seat });
-            }
-        }
-    }
-    // Else the place named like the core, preferring regions the document names, then the likeliest spelling.
-    let mut best: Option<(bool, usize, u64, u32)> = None;
-    for (rank, k) in core_keys.iter().enumerate() {
-        for e in gaz.names_with_key(k) {
-            let pl = &gaz.places[e.place as usize];
-            let code = pl.admin1_code_inline(); // no allocation per entry
-            let cand = (prefer.iter().any(|p| p.as_ref() == &*code), usize::MAX - rank, pl.population, e.place);
-            if best.is_none_or(|b| (cand.0, cand.1, cand.2) > (b.0, b.1, b.2)) {
-                best = Some(cand);
-            }
-        }
-    }
-    best.map(|(_, _, _, p)| {
-        let pl = &gaz.places[p as usize];
-        RegionRef {
-            level: 2,
-            admin1: pl.admin1_code(),
-            admin2: if pl.admin2.is_empty() { None } else { Some(pl.admin2_code()) },
-            name: pl.name.to_string(),
-            seat: Some(p),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The candidates as they were worked out before variants without their pattern were skipped (the
-    /// oracle for `core_candidates_agree_with_the_straightforward_form`).
-    fn core_candidates_before(core: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let lower = fold(core);
-        let lower = lower.trim_end_matches("'s").trim_end_matches("’s").to_string();
-        fn push_to(out: &mut Vec<String>, s: String) {
-            if s.chars().count() >= 3 && !out.contains(&s) {
-                out.push(s);
-            }
-        }
-        let mut push = |s: String| push_to(&mut out, s);
-        let cyr = lower.chars().any(|c| ('\u{0400}'..='\u{052F}').contains(&c));
-        if cyr {
-            if let Some(stem) = nickname_stem(&lower) {
-                for suf in ["", "и", "ськ", "ск", "ы", "ь", "я", "к", "ьк"] {
-                    push(format!("{stem}{suf}"));
-                }
-            }
-            let mut endings: Vec<&&str> = ADJ_ENDINGS.iter().filter(|e| lower.ends_with(**e)).collect();
-            endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
-            if let Some(e) = endings.first() {
-                let stem = &lower[..lower.len() - e.len()];
-                if e.starts_with('ц') {
-                    for suf in ["цк", "цьк", "ц", "цы"] {
-                        push(format!("{stem}{suf}"));
-                    }
-                } else {
-                    for suf in ["", "ск", "ськ", "ы", "и", "ье", "ья", "ь", "а", "я", "о", "е"] {
-                        push(format!("{stem}{suf}"));
-                    }
-                    for (infix, ending) in [("ин", "а"), ("ан", "а"), ("ян", "я")] {
-                        if let Some(town) = stem.strip_suffix(infix) {
-                            push(format!("{town}{ending}"));
-                        }
-                    }
-                }
-            }
-            push(lower.clone());
-        } else {
-            push(lower.clone());
-            for e in ["skiy", "skyi", "skyy", "skii", "skij", "sky", "ski", "ska", "ske"] {
-                if let Some(stem) = lower.strip_suffix(e) {
-                    for suf in ["sk", "", "o", "a", "e", "i", "y"] {
-                        push(format!("{stem}{suf}"));
-                    }
-                    for (infix, ending) in [("yn", "a"), ("in", "a"), ("yan", "ya"), ("ian", "ia"), ("an", "a")] {
-                        if let Some(town) = stem.strip_suffix(infix) {
-                            push(format!("{town}{ending}"));
-                        }
-                    }
-                }
-            }
-        }
-        if !cyr {
-            // Transliteration variants the gazetteer may spell differently (Graivoron / Grayvoron).
-            let snapshot = out.clone();
-            for s in snapshot {
-                for v in [
-                    s.replace("ai", "ay"),
-                    s.replace("ay", "ai"),
-                    s.replace("yi", "iy"),
-                    s.replace("ii", "iy"),
-                    s.replace("ye", "e"),
-                    s.replace("iia", "ia"),
-                    s.replace('j', "y"),
-                ] {
-                    push_to(&mut out, v);
-                }
-            }
-        }
-        out
-    }
-
-    /// `core_candidates` gives what the straightforward form gives, for the words of every region and place
-    /// name of the embedded gazetteer (Latin and Cyrillic).
-    #[test]
-    fn core_candidates_agree_with_the_straightforward_form() {
-        let gaz = Gazetteer::embedded().unwrap();
-        let names = gaz.admin1.iter().chain(&gaz.admin2).flat_map(|r| [r.name.as_str(), r.ascii_name.as_str()]);
-        let words: Vec<&str> = names
-            .chain(gaz.places.iter().map(|p| p.name.as_str()))
-            .chain(["Graivoron", "Grayvoronsky", "Yasynuvata", "Bryanskiy", "Брянской", "Харківської", "Сумщині"])
-            .flat_map(|n| n.split([' ', '-']))
-            .collect();
-        for w in &words {
-            assert_eq!(core_candidates(w), core_candidates_before(w), "{w:?}");
-        }
-        assert!(words.len() > 1000, "{}", words.len());
-    }
-
-    #[test]
-    fn cores_turn_into_place_names() {
-        assert!(core_candidates("Брянской").contains(&"брянск".to_string()));
-        assert!(core_candidates("Харківської").contains(&"харків".to_string()));
-        assert!(core_candidates("Донецкой").contains(&"донецк".to_string()));
-        assert!(core_candidates("Borovsky").contains(&"borovsk".to_string()));
-        assert!(core_candidates("Graivoron").contains(&"grayvoron".to_string()));
-        assert!(core_candidates("Сумщині").contains(&"суми".to_string()));
-        // Districts of -а/-я towns: Shostka, Sudzha, Ivnya.
-        assert!(core_candidates("Шосткинського").contains(&"шостка".to_string()));
-        assert!(core_candidates("Суджанском").contains(&"суджа".to_string()));
-        assert!(core_candidates("Ивнянский").contains(&"ивня".to_string()));
-        assert!(core_candidates("Shostkynskyi").contains(&"shostka".to_string()));
-        assert!(core_candidates("Sudzhansky").contains(&"sudzha".to_string()));
-    }
 
     #[test]
     fn every_listed_word_passes_the_filter() {
@@ -790,48 +472,6 @@ mod tests {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             let w = format!("{c}x");
             assert_eq!(region_initial(w.as_bytes()), reference(c), "{c:?}");
-        }
-    }
-
-    #[test]
-    fn nickname_stems_as_first_written() {
-        // The allocating original, for comparison.
-        fn reference(w: &str) -> Option<String> {
-            for e in ["щина", "щині", "щини", "щину", "щиною", "ччина", "ччині", "ччини", "ччину"]
-            {
-                if let Some(stem) = w.strip_suffix(e) {
-                    let mut s = stem.to_string();
-                    if e.starts_with("чч") {
-                        s.push('ц');
-                    }
-                    return Some(s);
-                }
-            }
-            None
-        }
-        for w in [
-            "харківщина",
-            "сумщині",
-            "донеччина",
-            "донеччиною",
-            "полтавщиною",
-            "щина",
-            "ччину",
-            "ина",
-            "щин",
-            "ина",
-            "черкащини",
-            "київщину",
-            "львівщину",
-            "запоріжжя",
-            "харків",
-            "",
-            "a",
-            "щиноюx",
-            "смщиною",
-            "вищина",
-        ] {
-            assert_eq!(nickname_stem(w), reference(w), "{w}");
         }
     }
 

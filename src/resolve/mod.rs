@@ -43,7 +43,7 @@ use crate::names;
 
 use fuzzy::FuzzyIndex;
 use region::{DistrictCentres, RegionIndex, RegionRef, lexicon};
-pub use region::{RegionNameKeys, district_form, district_named_after, seat_district_forms};
+pub use region::{district_form, district_named_after, seat_district_forms};
 
 /// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -214,6 +214,63 @@ fn feature_weight(code: &str) -> f64 {
         "PPLF" | "PPLL" | "PPLR" | "PPLS" => 0.35,
         "PPLX" => 0.25,
         _ => 0.1, // PPLH historical, PPLQ abandoned, PPLW destroyed, PPLCH ...
+    }
+}
+
+/// GeoNames towns by the forms of a district named after them (see [`Resolver::town_of_district`]), one oblast
+/// at a time, when a query first needs it: the forms of every town's every name take a tenth of a second.
+struct DistrictTowns {
+    /// Admin1 code → its group.
+    groups: HashMap<String, usize>,
+    /// Per group: its admin1 code, and the name entries (indices into the gazetteer's names) of its GeoNames
+    /// towns with points of their own.
+    names: Vec<(String, Vec<u32>)>,
+    /// Per group, at first use: towns by district form.
+    forms: Vec<OnceLock<HashMap<String, Vec<u32>>>>,
+}
+
+impl DistrictTowns {
+    fn new(gaz: &Gazetteer) -> DistrictTowns {
+        let mut groups: HashMap<String, usize> = HashMap::default();
+        let mut names: Vec<(String, Vec<u32>)> = Vec::new();
+        for (i, e) in gaz.names.iter().enumerate() {
+            let pl = &gaz.places[e.place as usize];
+            if pl.source != PlaceSource::Geonames || pl.precision != PointPrecision::Exact || pl.admin1.is_empty() {
+                continue;
+            }
+            let code = pl.admin1_code();
+            let g = *groups.entry(code.clone()).or_insert_with(|| {
+                names.push((code, Vec::new()));
+                names.len() - 1
+            });
+            names[g].1.push(i as u32);
+        }
+        let forms = (0..names.len()).map(|_| OnceLock::new()).collect();
+        DistrictTowns { groups, names, forms }
+    }
+
+    /// The towns of oblast `admin1` a district of form `form` may be named after.
+    fn towns(&self, gaz: &Gazetteer, admin1: &str, form: &str) -> &[u32] {
+        let Some(&g) = self.groups.get(admin1) else { return &[] };
+        let forms = self.forms[g].get_or_init(|| {
+            let mut out: HashMap<String, Vec<u32>> = HashMap::default();
+            for &i in &self.names[g].1 {
+                let e = &gaz.names[i as usize];
+                for f in seat_district_forms(&e.key) {
+                    let towns = out.entry(f).or_default();
+                    if !towns.contains(&e.place) {
+                        towns.push(e.place);
+                    }
+                }
+            }
+            out
+        });
+        forms.get(form).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every oblast's admin1 code.
+    fn oblasts(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|(code, _)| code.as_str())
     }
 }
 
@@ -439,7 +496,6 @@ impl Filter {
 pub struct Resolver<'g> {
     gaz: &'g Gazetteer,
     regions: OnceLock<RegionIndex>,
-    region_name_keys: OnceLock<RegionNameKeys>,
     districts: OnceLock<DistrictCentres>,
     fuzzy: OnceLock<FuzzyIndex>,
     /// Ukrainian places by the [`names::consonant_skeleton`] of their names, at first use.
@@ -450,6 +506,8 @@ pub struct Resolver<'g> {
     /// (a one-shot `incimap resolve Belgorod` is faster with binary searches).
     uses: std::sync::atomic::AtomicU32,
     countries: OnceLock<HashSet<String>>,
+    /// GeoNames towns by the forms a district named after them takes, by oblast, at first use.
+    district_towns: OnceLock<DistrictTowns>,
 }
 
 impl<'g> Resolver<'g> {
@@ -458,25 +516,19 @@ impl<'g> Resolver<'g> {
         Resolver {
             gaz,
             regions: OnceLock::new(),
-            region_name_keys: OnceLock::new(),
             districts: OnceLock::new(),
             fuzzy: OnceLock::new(),
             skeletons: OnceLock::new(),
             place_admin1: OnceLock::new(),
             uses: Default::default(),
             countries: OnceLock::new(),
+            district_towns: OnceLock::new(),
         }
     }
 
     /// The gazetteer this resolver reads.
     pub fn gazetteer(&self) -> &'g Gazetteer {
         self.gaz
-    }
-
-    /// The name keys of the gazetteer's regions, built on first use (the geoparser matches region phrases
-    /// the region index does not know against them).
-    pub fn region_name_keys(&self) -> &RegionNameKeys {
-        self.region_name_keys.get_or_init(|| RegionNameKeys::new(self.gaz))
     }
 
     fn region_index(&self) -> &RegionIndex {
@@ -580,6 +632,35 @@ impl<'g> Resolver<'g> {
             (&self.gaz.admin2[r.index as usize], centre)
         };
         RegionHint { level: r.level, code: reg.code.clone(), name: reg.name.clone(), seat }
+    }
+
+    /// The town a district phrase is named after, as a district is named after its seat: "Шосткинського
+    /// району" → Shostka, "Krasnoyaruzhsky district" → Krasnaya Yaruga. For districts the gazetteer's divisions
+    /// lack (Ukraine's raions since 2020) and to find a listed district's own town. Only GeoNames towns are
+    /// looked at (a district is named after a town of some standing); among several, one in `admin1` (when
+    /// given, the only ones taken) or in a region of `prefer`, then a seat, then the most populous.
+    ///
+    /// ```
+    /// let gaz = incimap::gazetteer::Gazetteer::embedded().unwrap();
+    /// let r = incimap::resolve::Resolver::new(&gaz);
+    /// let shostka = r.town_of_district("Шосткинського району", None, &[]).unwrap();
+    /// assert_eq!(gaz.places[shostka as usize].geonameid, 693942);
+    /// ```
+    pub fn town_of_district(&self, phrase: &str, admin1: Option<&str>, prefer: &[&str]) -> Option<u32> {
+        let form = district_form(phrase)?;
+        let gaz = self.gaz;
+        let index = self.district_towns.get_or_init(|| DistrictTowns::new(gaz));
+        let best = |oblasts: &mut dyn Iterator<Item = &str>| {
+            oblasts.flat_map(|a1| index.towns(gaz, a1, &form).iter().copied()).max_by_key(|&t| {
+                let pl = &gaz.places[t as usize];
+                (matches!(&*pl.feature_code, "PPLA2" | "PPLA" | "PPLC"), pl.population)
+            })
+        };
+        // The oblasts asked for first: each is indexed when first asked, all of them only when none holds it.
+        match admin1 {
+            Some(a1) => best(&mut std::iter::once(a1)),
+            None => best(&mut prefer.iter().copied()).or_else(|| best(&mut index.oblasts())),
+        }
     }
 
     /// Recognise a region phrase: admin1 ("Voronezh region", "Voronezh Oblast", "Voronezhskaya oblast",

@@ -274,53 +274,6 @@ const IRREGULAR_ADJECTIVES: &[(&str, &[&str])] = &[
 const ADJECTIVE_ENDINGS: &[&str] =
     &["aia", "oi", "i", "oe", "e", "a", "ogo", "oho", "omu", "om", "im", "uiu", "oiu", "u", "ih", "ii", "ie", "ei"];
 
-/// Keys of region names ([`crate::names::key`]), computed once per gazetteer: admin1 regions of Russia,
-/// Ukraine and Belarus with their alternate names (by index into the admin1 table), and every admin2
-/// division's name (by index into the admin2 table).
-pub struct RegionNameKeys {
-    pub(crate) admin1: Vec<(usize, Vec<String>)>,
-    pub(crate) admin2: Vec<String>,
-    /// Indexes into `admin2`, sorted by key: the divisions whose key starts with a word are one run here,
-    /// found by binary search instead of a pass over the two thousand divisions.
-    admin2_sorted: Vec<u32>,
-}
-
-impl RegionNameKeys {
-    /// Compute the keys of `gaz`'s regions.
-    pub(crate) fn new(gaz: &Gazetteer) -> Self {
-        let admin1 = gaz
-            .admin1
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r.code.get(..2), Some("RU" | "UA" | "BY")))
-            .map(|(i, r)| {
-                let names = std::iter::once(&r.name).chain(std::iter::once(&r.ascii_name)).chain(r.alt_names.iter());
-                (i, names.map(|n| crate::names::key(n)).collect())
-            })
-            .collect();
-        let admin2: Vec<String> = gaz.admin2.iter().map(|r| crate::names::key(&r.name)).collect();
-        let mut admin2_sorted: Vec<u32> = (0..admin2.len() as u32).collect();
-        admin2_sorted.sort_by(|&a, &b| admin2[a as usize].cmp(&admin2[b as usize]));
-        RegionNameKeys { admin1, admin2, admin2_sorted }
-    }
-
-    /// The admin2 divisions (indexes into the admin2 table, in table order) whose key is `k` or `k`
-    /// followed by more words (`borovskii` → `borovskii raion`).
-    pub(crate) fn admin2_named(&self, k: &str) -> Vec<u32> {
-        let key = |i: &u32| self.admin2[*i as usize].as_str();
-        // Every key with the prefix `k` sorts at or after `k`, before any key without it.
-        let from = self.admin2_sorted.partition_point(|i| key(i) < k);
-        let mut out: Vec<u32> = self.admin2_sorted[from..]
-            .iter()
-            .take_while(|i| key(i).starts_with(k))
-            .filter(|i| key(i)[k.len()..].is_empty() || key(i)[k.len()..].starts_with(' '))
-            .copied()
-            .collect();
-        out.sort_unstable();
-        out
-    }
-}
-
 /// The region index of one gazetteer.
 #[derive(Debug, Default)]
 pub(crate) struct RegionIndex {
@@ -974,7 +927,8 @@ pub fn district_named_after(district: &str, place_name: &str) -> bool {
     district_form(district).is_some_and(|d| seat_district_forms(place_name).contains(&d))
 }
 
-/// The stem of a colloquial region name in -щина (Белгородщина → belgorod, Курщина → kur(sk)).
+/// The stem of a colloquial region name in -щина (Белгородщина → belgorod, Курщина → kur(sk)); in -ччина the
+/// stem's ц became ч (Донеччина → donets(k)).
 fn colloquial_stem(stem: &str) -> Option<String> {
     if stem.contains(' ') {
         return None;
@@ -984,6 +938,13 @@ fn colloquial_stem(stem: &str) -> Option<String> {
             && s.len() >= 3
         {
             return Some(s.to_string());
+        }
+    }
+    for ending in ["chchina", "chchine", "chchini", "chchinu", "chchinoi", "chchinoiu"] {
+        if let Some(s) = stem.strip_suffix(ending)
+            && s.len() >= 3
+        {
+            return Some(format!("{s}ts"));
         }
     }
     None
@@ -1013,34 +974,6 @@ mod tests {
             let expected = !form.is_empty() && lex.aliases.contains_key(&*form);
             assert_eq!(lex.is_alias_key(k), expected, "{k:?}");
         }
-    }
-
-    /// `admin2_named` finds what a pass over every division's key finds (the oracle), for every division's
-    /// key, its first word, its first letters, and keys no division has.
-    #[test]
-    fn admin2_named_agrees_with_a_pass_over_every_key() {
-        let gaz = Gazetteer::embedded().unwrap();
-        let keys = RegionNameKeys::new(&gaz);
-        let by_pass = |k: &str| -> Vec<u32> {
-            (0..keys.admin2.len() as u32)
-                .filter(|&i| {
-                    keys.admin2[i as usize].strip_prefix(k).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-                })
-                .collect()
-        };
-        let mut asked: Vec<String> = vec![String::new(), "zzz".into(), "a".into(), "no such district".into()];
-        for k in &keys.admin2 {
-            asked.push(k.clone());
-            asked.push(k.split(' ').next().unwrap_or("").to_string());
-            asked.push(k.chars().take(4).collect());
-        }
-        let mut found = 0;
-        for k in &asked {
-            let got = keys.admin2_named(k);
-            assert_eq!(got, by_pass(k), "{k:?}");
-            found += got.len();
-        }
-        assert!(found > keys.admin2.len(), "{found}");
     }
 
     /// The straightforward form of [`district_centres`]: every place's adjective stems into one map.
