@@ -75,10 +75,13 @@ impl<'d, 'a> Annotator<'d, 'a> {
             first: s.first,
             last: s.last,
         };
-        // The sentence's other settlements and districts (a region named beside them frames, not rivals).
-        let others: Vec<(usize, usize)> = spans
+        // The sentence's other settlements and districts (a region named beside them frames, not rivals). Spans
+        // come in text order: the sentence's are the run around `k`.
+        let from = spans[..k].iter().rposition(|o| o.sent != sp.sent).map_or(0, |i| i + 1);
+        let to = spans[k..].iter().position(|o| o.sent != sp.sent).map_or(spans.len(), |i| k + i);
+        let others: Vec<(usize, usize)> = spans[from..to]
             .iter()
-            .filter(|o| o.sent == sp.sent && o.first != sp.first && o.kind != SpanKind::Region)
+            .filter(|o| o.first != sp.first && o.kind != SpanKind::Region)
             .map(|o| (o.first, o.last))
             .collect();
         let (w, kind) = sentence.told(sp.first, sp.last, &others, seen);

@@ -271,8 +271,6 @@ pub struct Extractor<'r, 'g> {
     /// What the resolver makes of a region phrase, by phrase: the region cache's key also holds the
     /// document's preferred regions, so one phrase misses it in each document that names other regions.
     region_hints: RefCell<StrMemo<Rc<[RegionHint]>>>,
-    /// The town a district phrase names inside an oblast ([`Resolver::town_of_district`]), by "phrase␟admin1".
-    district_towns: RefCell<StrMemo<Option<u32>>>,
     measurements: RefCell<HashMap<(u64, u64), Option<Measurement>>>,
     /// Places' priors before the document's regions count, with their points ([`Extractor::choose`]).
     base_priors: RefCell<HashMap<u32, (f64, choose::Point)>>,
@@ -319,7 +317,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
             resolutions: RefCell::new(StrMemo::default()),
             regions: RefCell::new(StrMemo::default()),
             region_hints: RefCell::new(StrMemo::default()),
-            district_towns: RefCell::new(StrMemo::default()),
             measurements: RefCell::new(HashMap::default()),
             base_priors: RefCell::new(HashMap::default()),
             candidates: RefCell::new(HashMap::default()),
@@ -658,17 +655,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 && prefer.iter().any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
         });
         match hints.get(preferred.unwrap_or(0)) {
-            Some(h) => {
-                let mut r = regions::from_hint(self.gaz, h.clone());
-                // A district is named after its seat (Maloyaroslavets district → Maloyaroslavets): prefer the
-                // town the phrase names, in the same oblast, over a seat guessed from populations.
-                if r.level == 2
-                    && let Some(p) = self.district_town(phrase, &r.admin1)
-                {
-                    r.seat = Some(p);
-                }
-                Some(Rc::new(r))
-            }
+            Some(h) => Some(Rc::new(regions::from_hint(self.gaz, h.clone()))),
             // A district the gazetteer's divisions lack, named after its town (Ukraine's raions since 2020).
             None if level == 2 => {
                 let prefer: Vec<&str> = prefer.iter().map(|a1| a1.as_str()).collect();
@@ -682,18 +669,6 @@ impl<'r, 'g> Extractor<'r, 'g> {
     /// [`Resolver::regions`] of `phrase`, remembered.
     fn region_hints(&self, phrase: &str) -> Rc<[RegionHint]> {
         StrMemo::remembered(&self.region_hints, phrase, CACHE_LIMIT, || self.resolver.regions(phrase).into())
-    }
-
-    /// [`Resolver::town_of_district`] of `phrase` in `admin1`, remembered.
-    fn district_town(&self, phrase: &str, admin1: &str) -> Option<u32> {
-        let mut k = self.key_buf.borrow_mut();
-        k.clear();
-        k.push_str(phrase);
-        k.push('\u{1f}');
-        k.push_str(admin1);
-        StrMemo::remembered(&self.district_towns, &k, CACHE_LIMIT, || {
-            self.resolver.town_of_district(phrase, Some(admin1), &[])
-        })
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.

@@ -362,6 +362,13 @@ impl Gazetteer {
     }
 
     /// [`Gazetteer::names_with_key`] by binary search over the sorted name index.
+    /// Name-index entries whose key starts with `prefix` (the index is sorted by key), by binary search.
+    pub fn names_with_prefix(&self, prefix: &str) -> &[NameEntry] {
+        let lo = self.names.partition_point(|e| e.key.as_str() < prefix);
+        let hi = lo + self.names[lo..].partition_point(|e| e.key.starts_with(prefix));
+        &self.names[lo..hi]
+    }
+
     fn names_by_search(&self, key: &str) -> &[NameEntry] {
         let lo = self.names.partition_point(|e| e.key.as_str() < key);
         let hi = lo + self.names[lo..].partition_point(|e| e.key.as_str() == key);

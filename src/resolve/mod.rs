@@ -217,62 +217,18 @@ fn feature_weight(code: &str) -> f64 {
     }
 }
 
-/// GeoNames towns by the forms of a district named after them (see [`Resolver::town_of_district`]), one oblast
-/// at a time, when a query first needs it: the forms of every town's every name take a tenth of a second.
-struct DistrictTowns {
-    /// Admin1 code → its group.
-    groups: HashMap<String, usize>,
-    /// Per group: its admin1 code, and the name entries (indices into the gazetteer's names) of its GeoNames
-    /// towns with points of their own.
-    names: Vec<(String, Vec<u32>)>,
-    /// Per group, at first use: towns by district form.
-    forms: Vec<OnceLock<HashMap<String, Vec<u32>>>>,
+/// Whether the town key `town` may give the district form `form`, before its forms are worked out: the form
+/// starts with the town's first word less at most its last three letters (Shostka → shost·kinsk, Lozova →
+/// loz·ivsk, Krasnaya Yaruga → krasn·oiaruzhsk).
+fn may_name_district(town: &str, form: &str) -> bool {
+    let head = town.split(' ').next().unwrap_or(town);
+    let n = head.len().saturating_sub(3).max(DISTRICT_TOWN_PREFIX).min(head.len());
+    head.get(..n).is_some_and(|h| form.starts_with(h))
 }
 
-impl DistrictTowns {
-    fn new(gaz: &Gazetteer) -> DistrictTowns {
-        let mut groups: HashMap<String, usize> = HashMap::default();
-        let mut names: Vec<(String, Vec<u32>)> = Vec::new();
-        for (i, e) in gaz.names.iter().enumerate() {
-            let pl = &gaz.places[e.place as usize];
-            if pl.source != PlaceSource::Geonames || pl.precision != PointPrecision::Exact || pl.admin1.is_empty() {
-                continue;
-            }
-            let code = pl.admin1_code();
-            let g = *groups.entry(code.clone()).or_insert_with(|| {
-                names.push((code, Vec::new()));
-                names.len() - 1
-            });
-            names[g].1.push(i as u32);
-        }
-        let forms = (0..names.len()).map(|_| OnceLock::new()).collect();
-        DistrictTowns { groups, names, forms }
-    }
-
-    /// The towns of oblast `admin1` a district of form `form` may be named after.
-    fn towns(&self, gaz: &Gazetteer, admin1: &str, form: &str) -> &[u32] {
-        let Some(&g) = self.groups.get(admin1) else { return &[] };
-        let forms = self.forms[g].get_or_init(|| {
-            let mut out: HashMap<String, Vec<u32>> = HashMap::default();
-            for &i in &self.names[g].1 {
-                let e = &gaz.names[i as usize];
-                for f in seat_district_forms(&e.key) {
-                    let towns = out.entry(f).or_default();
-                    if !towns.contains(&e.place) {
-                        towns.push(e.place);
-                    }
-                }
-            }
-            out
-        });
-        forms.get(form).map_or(&[], Vec::as_slice)
-    }
-
-    /// Every oblast's admin1 code.
-    fn oblasts(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(|(code, _)| code.as_str())
-    }
-}
+/// How many first letters (of keys, ASCII) a district's form shares with the town it is named after: three
+/// (Lozova, Lozivskyi; Krasnaya Yaruga, Krasnoyaruzhsky).
+const DISTRICT_TOWN_PREFIX: usize = 3;
 
 /// Whether two namesakes are one village known twice: once by the gazetteer only by its district (placed at
 /// the district's seat) and once in the user's own places, with a point in the same oblast within
@@ -506,9 +462,13 @@ pub struct Resolver<'g> {
     /// (a one-shot `incimap resolve Belgorod` is faster with binary searches).
     uses: std::sync::atomic::AtomicU32,
     countries: OnceLock<HashSet<String>>,
-    /// GeoNames towns by the forms a district named after them takes, by oblast, at first use.
-    district_towns: OnceLock<DistrictTowns>,
+    /// [`Resolver::town_of_district`]'s candidate towns by "phrase␟admin1": working out the forms of the
+    /// candidate towns' names is costly, and a long input names the same districts again and again.
+    district_towns: std::sync::Mutex<HashMap<String, std::sync::Arc<[u32]>>>,
 }
+
+/// Bound on [`Resolver::town_of_district`]'s memo (cleared when exceeded).
+const DISTRICT_TOWN_MEMO: usize = 10_000;
 
 impl<'g> Resolver<'g> {
     /// A resolver over `gaz`.
@@ -522,7 +482,7 @@ impl<'g> Resolver<'g> {
             place_admin1: OnceLock::new(),
             uses: Default::default(),
             countries: OnceLock::new(),
-            district_towns: OnceLock::new(),
+            district_towns: Default::default(),
         }
     }
 
@@ -647,20 +607,53 @@ impl<'g> Resolver<'g> {
     /// assert_eq!(gaz.places[shostka as usize].geonameid, 693942);
     /// ```
     pub fn town_of_district(&self, phrase: &str, admin1: Option<&str>, prefer: &[&str]) -> Option<u32> {
-        let form = district_form(phrase)?;
+        let mut k = String::with_capacity(phrase.len() + 8);
+        k.push_str(phrase);
+        k.push('\u{1f}');
+        k.push_str(admin1.unwrap_or(""));
+        // A poisoned memo (a panic elsewhere while it was held) is only a memo: work the answer out again.
+        let known = self.district_towns.lock().ok().and_then(|m| m.get(&k).cloned());
+        let towns = known.unwrap_or_else(|| {
+            let towns: std::sync::Arc<[u32]> = self.towns_of_district(phrase, admin1).into();
+            if let Ok(mut memo) = self.district_towns.lock() {
+                if memo.len() >= DISTRICT_TOWN_MEMO {
+                    memo.clear();
+                }
+                memo.insert(k, towns.clone());
+            }
+            towns
+        });
         let gaz = self.gaz;
-        let index = self.district_towns.get_or_init(|| DistrictTowns::new(gaz));
-        let best = |oblasts: &mut dyn Iterator<Item = &str>| {
-            oblasts.flat_map(|a1| index.towns(gaz, a1, &form).iter().copied()).max_by_key(|&t| {
-                let pl = &gaz.places[t as usize];
-                (matches!(&*pl.feature_code, "PPLA2" | "PPLA" | "PPLC"), pl.population)
+        towns.iter().copied().max_by_key(|&t| {
+            let pl = &gaz.places[t as usize];
+            let preferred = prefer.iter().any(|a1| pl.in_admin1(a1));
+            (preferred, matches!(&*pl.feature_code, "PPLA2" | "PPLA" | "PPLC"), pl.population)
+        })
+    }
+
+    /// Every GeoNames town (in `admin1`, when given) a district phrase may be named after.
+    fn towns_of_district(&self, phrase: &str, admin1: Option<&str>) -> Vec<u32> {
+        let Some(form) = district_form(phrase) else { return Vec::new() };
+        let gaz = self.gaz;
+        // A town and the districts named after it share their first letters (Shostka, Shostkynskyi; Lozova,
+        // Lozivskyi): only names with the form's first three are worked out.
+        let Some(prefix) = form.get(..DISTRICT_TOWN_PREFIX) else { return Vec::new() };
+        let mut towns: Vec<u32> = gaz
+            .names_with_prefix(prefix)
+            .iter()
+            .filter(|e| {
+                let pl = &gaz.places[e.place as usize];
+                pl.source == PlaceSource::Geonames
+                    && pl.precision == PointPrecision::Exact
+                    && admin1.is_none_or(|a1| pl.in_admin1(a1))
+                    && may_name_district(&e.key, &form)
+                    && seat_district_forms(&e.key).contains(&form)
             })
-        };
-        // The oblasts asked for first: each is indexed when first asked, all of them only when none holds it.
-        match admin1 {
-            Some(a1) => best(&mut std::iter::once(a1)),
-            None => best(&mut prefer.iter().copied()).or_else(|| best(&mut index.oblasts())),
-        }
+            .map(|e| e.place)
+            .collect();
+        towns.sort_unstable();
+        towns.dedup();
+        towns
     }
 
     /// Recognise a region phrase: admin1 ("Voronezh region", "Voronezh Oblast", "Voronezhskaya oblast",

@@ -687,12 +687,12 @@ impl Lexicon {
 /// the most prominent place of the same admin1 whose name gives the district's adjective is taken.
 fn district_centres(gaz: &Gazetteer, in_admin1: &[u32], districts: &[u32]) -> Vec<Option<u32>> {
     let lex = lexicon();
-    // The adjective stems each district without a GeoNames seat may be named after, in order of preference.
+    // The adjective stems each district may be named after, in order of preference.
     let wanted: Vec<Option<Vec<String>>> = districts
         .iter()
         .map(|&d| {
             let r = &gaz.admin2[d as usize];
-            r.seat.is_none().then(|| region_names(r).flat_map(|n| adjective_stems(&lex.strip(&key(n)).0)).collect())
+            Some(region_names(r).flat_map(|n| adjective_stems(&lex.strip(&key(n)).0)).collect())
         })
         .collect();
     // Adjective stem → the most prominent place of `admin1` that gives it; only for stems some district wants.
@@ -717,12 +717,20 @@ fn district_centres(gaz: &Gazetteer, in_admin1: &[u32], districts: &[u32]) -> Ve
             }
         }
     }
+    // A district is named after its centre: the town it is named after, when the oblast has one at least as
+    // prominent as GeoNames' seat (GeoNames puts Maloyaroslavetsky district's seat at the village Kudinovo),
+    // else GeoNames' seat.
     districts
         .iter()
         .zip(&wanted)
-        .map(|(&d, w)| match w {
-            None => gaz.admin2[d as usize].seat,
-            Some(stems) => stems.iter().find_map(|a| best.get(a.as_str()).copied().flatten()),
+        .map(|(&d, w)| {
+            let named = w.iter().flatten().find_map(|a| best.get(a.as_str()).copied().flatten());
+            match (gaz.admin2[d as usize].seat, named) {
+                (Some(seat), Some(town)) if rank(&gaz.places[town as usize]) < rank(&gaz.places[seat as usize]) => {
+                    Some(seat)
+                }
+                (seat, town) => town.or(seat),
+            }
         })
         .collect()
 }
@@ -1001,14 +1009,18 @@ mod tests {
         gaz.admin2
             .iter()
             .map(|r| {
-                if r.seat.is_some() {
-                    return r.seat;
-                }
                 let admin1 = r.code.rsplit_once('.').map(|(a, _)| a).unwrap_or("");
-                region_names(r).find_map(|n| {
+                let named = region_names(r).find_map(|n| {
                     let (stem, _) = lex.strip(&key(n));
                     adjective_stems(&stem).into_iter().find_map(|a| by_adjective.get(&(admin1.to_string(), a)).copied())
-                })
+                });
+                // The town named wins unless GeoNames' seat is more prominent.
+                match (r.seat, named) {
+                    (Some(seat), Some(town)) if rank(&gaz.places[town as usize]) < rank(&gaz.places[seat as usize]) => {
+                        Some(seat)
+                    }
+                    (seat, town) => town.or(seat),
+                }
             })
             .collect()
     }
