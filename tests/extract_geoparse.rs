@@ -565,3 +565,18 @@ fn the_war_zone_namesake_wins_when_nothing_else_tells() {
     let m = incident_at(&ms, 701057, Precision::Exact);
     assert_eq!(m.status, Status::Resolved);
 }
+
+/// No city is "not a place" and no person is listed: Dnipro, a city of a million, is found; the river takes
+/// "the" in English, a town does not; people are no mentions at all. (GeoNames: 709930 Dnipro, 495112
+/// Shebekino.)
+#[test]
+fn dnipro_is_a_city_and_the_dnipro_a_river() {
+    let ms = run("A missile hit Dnipro on Monday.", None);
+    incident_at(&ms, 709930, Precision::Exact);
+    let ms = run("Ukrainian boats crossed the Dnipro overnight. Drones struck Shebekino, Gladkov said.", None);
+    incident_at(&ms, 495112, Precision::Exact);
+    assert!(!ms.iter().any(|m| m.mention == "Dnipro" || m.mention == "Gladkov"), "{:#?}", summary(&ms));
+    let ms = run("Путин заявил, что удары продолжатся. Губернатор Гладков сообщил об ударе по Шебекино.", None);
+    incident_at(&ms, 495112, Precision::Exact);
+    assert!(!ms.iter().any(|m| m.mention == "Путин" || m.mention == "Гладков"), "{:#?}", summary(&ms));
+}

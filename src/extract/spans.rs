@@ -154,6 +154,11 @@ fn plausible(
             _ => {}
         }
     }
+    // English names a river, a sea or a region with "the" and a town without: "crossed the Dnipro", "in the
+    // Donbas". "The" before a town belongs to a noun after it ("the Kharkiv governor", "the Sumy region").
+    if single && i > sent_first && lower.word(i - 1) == "the" && !possessive && heads_its_phrase(lower, tokens, end) {
+        return false;
+    }
     // Person names: a given name before, or this is a given name before a capitalised word.
     if i > sent_first {
         let p = &tokens[i - 1];
@@ -224,4 +229,15 @@ fn settlement_cue_before(
         }
     }
     false
+}
+
+/// Whether the word before token `end` ends its noun phrase: the sentence or a clause ends after it, or a
+/// conjunction or a preposition follows ("the Dnipro and", "the Dnipro near Kherson").
+fn heads_its_phrase(lower: &Folded, tokens: &[Token], end: usize) -> bool {
+    let Some(next) = tokens.get(end) else { return true };
+    next.kind != Kind::Word
+        || matches!(
+            lower.word(end),
+            "and" | "or" | "in" | "at" | "near" | "into" | "to" | "from" | "on" | "by" | "with" | "overnight"
+        )
 }
