@@ -426,9 +426,10 @@ pub fn russian_spellings(name_key: &str) -> Vec<String> {
 /// readability: every matching ending contributes its candidates.
 const ENDINGS: &[(&str, &[&str])] = &[
     // adjectives (Курской, Рубежного, Старом Осколе, Харківської, Курскую)
-    ("ogo", &["i", "oe"]),
+    // (-ого is also the genitive of Ukrainian neuter names in -е and Russian ones in -о: Шебекиного)
+    ("ogo", &["i", "oe", "e", "o"]),
     ("ego", &["i", "e"]),
-    ("oho", &["i", "e", "a"]),
+    ("oho", &["i", "e", "a", "o"]),
     ("eho", &["i", "e"]),
     ("omu", &["i", "oe", "e", "o"]),
     ("emu", &["i", "e"]),
@@ -450,10 +451,15 @@ const ENDINGS: &[(&str, &[&str])] = &[
     ("am", &["i", "a", ""]),
     ("ov", &["i"]),
     ("ev", &["i"]),
-    // Ukrainian consonant alternations before -і (Шостці → Шостка, Ризі → Рига, Сумщині's кі → ка)
+    // Ukrainian consonant alternations before -і (Шостці → Шостка, Ризі → Рига, Сумщині's кі → ка), also of
+    // masculine names (Таганрозі → Таганріг, Розі → Ріг)
     ("tsi", &["ka"]),
     ("si", &["ka", "ha"]),
-    ("zi", &["ga", "ha"]),
+    ("zi", &["ga", "ha", "g", "h"]),
+    // the genitive of names in -ець drops its vowel (Тростянця → Тростянець, Кременця → Кременець)
+    ("tsia", &["ts"]),
+    // the genitive plural of names in -ки (Олешок → Олешки, Ріпок → Ріпки)
+    ("ok", &["ki"]),
     // nouns, singular (Белгороде, Москве, Херсоні, Белгорода, Москву, Ярославля, Ярославлю)
     ("e", &["", "a", "o", "ia"]),
     ("i", &["", "a", "ia", "o"]),
@@ -554,21 +560,22 @@ fn word_lemmas(word: &str, buf: &mut String, f: &mut dyn FnMut(&str) -> ControlF
             buf.clear();
             refold(stem, base, buf);
             f(buf)?;
+            // A nominative ending in a consonant (the ending's base has no vowel) may change its last syllable.
+            if base.bytes().any(is_vowel) {
+                continue;
+            }
+            let bare = buf.clone();
             // Ukrainian closes o/e to i in the nominative's last syllable: Харкова → Харків, Києві → Київ.
-            if base.is_empty()
-                && let Some(closed) = closed_syllable(stem)
-            {
+            if let Some(closed) = closed_syllable(&bare) {
                 f(&closed)?;
             }
             // A fleeting vowel (Орле → Орёл, Ельце → Елец): put e or o back before the last consonant.
-            if base.is_empty()
-                && let Some(with_vowel) = fleeting_vowel(stem)
-            {
+            if let Some(with_vowel) = fleeting_vowel(&bare) {
                 for v in ["e", "o"] {
                     buf.clear();
-                    buf.push_str(&stem[..with_vowel]);
+                    buf.push_str(&bare[..with_vowel]);
                     buf.push_str(v);
-                    buf.push_str(&stem[with_vowel..]);
+                    buf.push_str(&bare[with_vowel..]);
                     let folded = key(buf);
                     f(&folded)?;
                 }
@@ -656,6 +663,20 @@ mod tests {
             assert_eq!(c.to_lowercase().collect::<Vec<_>>(), vec![lc], "{c}");
             assert!(('\u{0400}'..='\u{04FF}').contains(&lc));
             assert!(!is_apostrophe(c) && !is_combining_mark(c), "{c}");
+        }
+    }
+
+    /// Case forms whose nominative changes more than its ending (Ukrainian grammar): the locative of Таганріг
+    /// is Таганрозі (г → з, і → о), the genitive of Тростянець is Тростянця (the е drops), of Олешки Олешок,
+    /// of Шебекине Шебекиного.
+    #[test]
+    fn lemmas_undo_alternations_and_dropped_vowels() {
+        for (form, nominative) in
+            [("Таганрозі", "Таганріг"), ("Тростянця", "Тростянець"), ("Олешок", "Олешки"), ("Шебекиного", "Шебекине")]
+        {
+            let mut seen = Vec::new();
+            for_each_lemma(&key(form), |c| seen.push(c.to_string()));
+            assert!(seen.contains(&key(nominative)), "{form}: {seen:?} lacks {}", key(nominative));
         }
     }
 
