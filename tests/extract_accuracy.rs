@@ -352,13 +352,13 @@ const BAR: (f64, f64, usize) = (0.95, 0.85, 0);
 /// run (211/244 sites, 125/175 context, 9 outside the region; see its README) is the blind measure; since then
 /// its misses have been studied, so its figures are development figures and a fresh blind corpus measures next.
 const BLIND_FLOORS: Minimums = Minimums {
-    sites: 0.89,
+    sites: 0.93,
     context: 0.81,
     precision: 0.78,
-    dates: 0.78,
-    weapons: 0.88,
-    event_types: 0.89,
-    outside_region: 8,
+    dates: 0.82,
+    weapons: 0.89,
+    event_types: 0.88,
+    outside_region: 7,
 };
 
 #[test]
@@ -381,7 +381,7 @@ fn blind_corpus_keeps_its_floors() {
 fn first_development_corpus_keeps_its_minimums() {
     Score::of("dev1").assert_at_least(&Minimums {
         sites: 0.97,
-        context: 0.86,
+        context: 0.88,
         precision: 0.91,
         dates: 0.93,
         weapons: 0.88,
@@ -395,7 +395,7 @@ fn first_development_corpus_keeps_its_minimums() {
 fn second_development_corpus_keeps_its_minimums() {
     Score::of("dev2").assert_at_least(&Minimums {
         sites: 1.0,
-        context: 0.82,
+        context: 0.83,
         precision: 0.89,
         dates: 0.77,
         weapons: 0.82,

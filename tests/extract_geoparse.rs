@@ -580,3 +580,31 @@ fn dnipro_is_a_city_and_the_dnipro_a_river() {
     incident_at(&ms, 495112, Precision::Exact);
     assert!(!ms.iter().any(|m| m.mention == "Путин" || m.mention == "Гладков"), "{:#?}", summary(&ms));
 }
+
+/// A district of a city is in the city, and no region anywhere else: "the Leninsky district of Zaporizhzhia",
+/// «Дніпровський район Херсона» (Dnipro has a Dniprovskyi district too). (GeoNames: 687700 Zaporizhzhia,
+/// 706448 Kherson.)
+#[test]
+fn a_district_of_a_city_is_in_the_city() {
+    let ms = run("A missile hit a school in the Leninsky district of Zaporizhzhia on Monday.", None);
+    incident_at(&ms, 687700, Precision::Near);
+    incidents_within(&ms, &["UA.26"]);
+    let ms = run("Російські війська обстріляли Дніпровський район Херсона, пошкоджено будинок.", None);
+    incident_at(&ms, 706448, Precision::Near);
+    incidents_within(&ms, &["UA.08"]);
+}
+
+/// Where fire or a launch came from is context; where it landed is the incident: «вогонь вели з району X»,
+/// «с территории Y», "from the area around Z". An exchange of fire across a river is fighting at both
+/// places. (GeoNames: 692194 Sumy, 706448 Kherson.)
+#[test]
+fn where_fire_came_from_is_context() {
+    let ms = run("Артилерія обстріляла Суми, вогонь вели з району Курська.", None);
+    incident_at(&ms, 692194, Precision::Exact);
+    all_context(&ms, "Курська");
+    let ms = run("Дроны атаковали Сумы, их запустили с территории Курской области.", None);
+    incident_at(&ms, 692194, Precision::Exact);
+    let ms = run("Сторони продовжували перестрілку через Дніпро біля Херсона.", None);
+    let m = incident_at(&ms, 706448, Precision::Near);
+    assert_eq!(m.event_type, Some(incimap::extract::events::EventType::GroundFighting));
+}

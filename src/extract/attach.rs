@@ -9,6 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::regions::{self, RegionPhrase, RegionRef};
 use super::text::{self, Folded};
+use super::text::{Kind, Script};
 use super::words;
 use super::words::Classes;
 use super::{Doc, Extractor, Span, SpanKind};
@@ -36,6 +37,10 @@ impl Extractor<'_, '_> {
         let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
         for level in [1u8, 2] {
             for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
+                if level == 2 && self.city_after(doc, p, sents[*si].last) {
+                    (p.city_district, p.region) = (true, None);
+                    continue;
+                }
                 let core = &text[tokens[p.core_first].start..tokens[p.core_last - 1].end];
                 // One core of a coordination ("Borovsky and Maloyaroslavets districts") is read with the shared
                 // region word: "Borovsky districts".
@@ -75,7 +80,30 @@ impl Extractor<'_, '_> {
         }
         doc_regions
     }
+
+    /// Whether district phrase `p` is followed by a city it is a district of ("Дніпровський район Херсона",
+    /// "the Leninsky district of Zaporizhzhia"): a one-word name, before the sentence's end at `s_last`, of a
+    /// regional capital or a town of [`CITY_POPULATION`].
+    fn city_after(&self, doc: &Doc, p: &RegionPhrase, s_last: usize) -> bool {
+        let mut i = p.last;
+        if i < s_last && doc.lower.word(i) == "of" {
+            i += 1;
+        }
+        let Some(t) = doc.tokens.get(i).filter(|t| i < s_last && t.cap && t.kind == Kind::Word) else {
+            return false;
+        };
+        let surface = &doc.text[t.start..t.end];
+        self.lookup(surface, t.script == Script::Cyrillic).is_some_and(|hit| {
+            hit.places.iter().any(|&k| {
+                let pl = &self.gaz.places[k as usize];
+                matches!(&*pl.feature_code, "PPLA" | "PPLC") || pl.population >= CITY_POPULATION
+            })
+        })
+    }
 }
+
+/// A town this large has districts of its own ("the Leninsky district of Zaporizhzhia" is in the city).
+const CITY_POPULATION: u64 = 100_000;
 
 /// Ties each region phrase to the place beside it (`phrase_regions`: the phrases' resolved regions; `attached`
 /// marks those tied); the phrases tied to none join `spans` as region or district mentions, in text order.

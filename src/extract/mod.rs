@@ -534,7 +534,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
         in_core.clear();
         in_core.resize(tokens.len(), false);
         for (_, p) in &phrases {
-            if p.region.is_some() {
+            if p.region.is_some() || p.city_district {
                 in_core[p.core_first..p.core_last].iter_mut().for_each(|b| *b = true);
             }
         }

@@ -53,6 +53,9 @@ pub struct RegionPhrase {
     pub level: u8,
     /// The region, when the phrase alone says it (a stand-alone name); else filled in by the extractor.
     pub region: Option<Rc<RegionRef>>,
+    /// A district of the city named after it ("Дніпровський район Херсона", "the Leninsky district of
+    /// Zaporizhzhia"): no region, and the city is the place.
+    pub city_district: bool,
 }
 
 const LEVEL1_EN: &[&str] =
@@ -250,6 +253,7 @@ pub fn find(
                         name: String::new(),
                         seat: None,
                     })),
+                    city_district: false,
                 });
             }
             i += 1;
@@ -261,7 +265,15 @@ pub fn find(
             && let Some((stem, c)) = nickname_parts(w)
             && stem.chars().count() + usize::from(c) >= 3
         {
-            out.push(RegionPhrase { first: i, last: i + 1, core_first: i, core_last: i + 1, level: 1, region: None });
+            out.push(RegionPhrase {
+                first: i,
+                last: i + 1,
+                core_first: i,
+                core_last: i + 1,
+                level: 1,
+                region: None,
+                city_district: false,
+            });
         }
         let level = if !listed {
             0
@@ -304,7 +316,15 @@ pub fn find(
             if cf == k {
                 break;
             }
-            out.push(RegionPhrase { first: cf, last: phrase_last, core_first: cf, core_last: k, level, region: None });
+            out.push(RegionPhrase {
+                first: cf,
+                last: phrase_last,
+                core_first: cf,
+                core_last: k,
+                level,
+                region: None,
+                city_district: false,
+            });
             found_before = true;
             // Coordination: "X and Y regions", "X, Y and Z districts", "Брянской и Курской областях" (only
             // with a plural region word: "Taganrog, Rostov region" names one region).
@@ -331,7 +351,15 @@ pub fn find(
             while cl < last && cl < i + 5 && core_word(tokens, lower, classes, cl, false) {
                 cl += 1;
             }
-            out.push(RegionPhrase { first: i, last: cl, core_first: i + 2, core_last: cl, level, region: None });
+            out.push(RegionPhrase {
+                first: i,
+                last: cl,
+                core_first: i + 2,
+                core_last: cl,
+                level,
+                region: None,
+                city_district: false,
+            });
             i = cl;
             continue;
         }

@@ -167,6 +167,11 @@ pub fn classify(
     if !distance_from && (cue_word || cue_pair) {
         return (Role::Context, "speaker, visit, title or origin");
     }
+    // Where fire or a launch came from: "з району Климова", «с территории Сумской области», "from the area
+    // around Graivoron", «з-під Бєлгорода».
+    if is_origin(&before[..n_before]) {
+        return (Role::Context, "origin of fire or a launch");
+    }
     // Where a speaker spoke: "said in Moscow", "заявили в Киеве", "повідомили у Харкові".
     if n_before >= 2 && matches!(b1, "in" | "в" | "во" | "у") && v.class(before_at[1]) & words::SPEECH != 0 {
         return (Role::Context, "where a speaker spoke");
@@ -321,6 +326,10 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
         if is_direction(x) && steps == 2 {
             return true;
         }
+        // A district of the city: "Дніпровський район Херсона", "the Leninsky district of Zaporizhzhia".
+        if matches!(x, "district" | "район" | "району" | "районі") {
+            return true;
+        }
         if !matches!(x, "the" | "of" | "в" | "на" | "районе") {
             break;
         }
@@ -329,6 +338,31 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
         return true;
     }
     false
+}
+
+/// Whether the words before a place (nearest first, "the" skipped) name where something came from: "from"
+/// (Cyrillic з, із, с, из) with an area between ("з району", «с территории», "from the area around"), or
+/// «з-під», «из-под» (from near).
+fn is_origin(before: &[&str]) -> bool {
+    const FROM: &[&str] = &["from", "з", "із", "зі", "с", "со", "из"];
+    const AREA: &[&str] = &[
+        "району",
+        "района",
+        "территории",
+        "території",
+        "стороны",
+        "сторони",
+        "боку",
+        "area",
+        "direction",
+        "outskirts",
+    ];
+    match before {
+        [b1, ..] if matches!(*b1, "з-під" | "із-під" | "из-под") => true,
+        [b1, b2, ..] if AREA.contains(b1) && FROM.contains(b2) => true,
+        [b1, b2, b3, ..] if matches!(*b1, "around" | "of") && AREA.contains(b2) && FROM.contains(b3) => true,
+        _ => false,
+    }
 }
 
 /// Authorities named after their place ("Kharkiv governor", "Belgorod officials").
