@@ -16,8 +16,9 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use incimap::border::BorderIndex;
-use incimap::extract::{Extractor, incidents_from_text};
+use incimap::extract::Extractor;
 use incimap::gazetteer::Gazetteer;
+use incimap::incidents::incidents_from_text;
 use incimap::resolve::Resolver;
 
 /// Build the benchmark corpus from the articles of `dirs`: a list of articles totalling about `bytes` bytes.

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use incimap::border::BorderIndex;
-use incimap::extract::{Extractor, Mention, Role, incidents_from_text};
+use incimap::extract::{Extractor, Mention, Role};
 use incimap::gazetteer::Gazetteer;
 use incimap::incidents::Precision;
+use incimap::incidents::incidents_from_text;
 use incimap::resolve::{Resolver, Status};
 
 static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::embedded().expect("embedded gazetteer"));

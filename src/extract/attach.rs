@@ -7,6 +7,7 @@ use std::rc::Rc;
 use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::lexicon::ATTACH_GAP_PUNCT;
 use super::regions::{self, RegionPhrase, RegionRef};
 use super::text::{self, Folded};
 use super::text::{Kind, Script};
@@ -241,52 +242,6 @@ impl PhraseIndex {
         }
     }
 }
-
-/// Words allowed between a place and its region phrase ("X, Kursk region", "X in the Kursk region",
-/// "X (Kursk Oblast)", "X в Брянской области", "в Брянской области в селе X").
-pub(super) const ATTACH_GAP: &[&str] = &[
-    ",",
-    "(",
-    "in",
-    "the",
-    "of",
-    "at",
-    "-",
-    "—",
-    "–",
-    "в",
-    "во",
-    "на",
-    "у",
-    "із",
-    "з",
-    "village",
-    "town",
-    "city",
-    "settlement",
-    "селе",
-    "поселке",
-    "посёлке",
-    "деревне",
-    "хуторе",
-    "станице",
-    "городе",
-    "селі",
-    "селищі",
-    "місті",
-    "с",
-    "пос",
-    "пгт",
-    "х",
-    "г",
-    ".",
-    "смт",
-    "of",
-    "near",
-];
-
-/// The punctuation among [`ATTACH_GAP`] (a word never equals one of these).
-pub(super) const ATTACH_GAP_PUNCT: &[&str] = &[",", "(", "-", "—", "–", "."];
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn attach(

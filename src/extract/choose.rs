@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use compact_str::CompactString;
 
+use super::Precision;
 use super::{CACHE_LIMIT, Extractor, Span, SpanKind};
 use crate::border::Measurement;
 use crate::gazetteer::{Place, PointPrecision};
-use crate::incidents::Precision;
 use crate::resolve::{Candidate, Status};
 
 /// The weights and thresholds of the choice, in one place.

@@ -2,8 +2,8 @@
 //! formatter; floats through `zmij`, as serde_json does; non-finite floats as `null`), without serde's
 //! per-field machinery, so that the extraction threads can render their own output cheaply.
 
+use super::Precision;
 use super::{Mention, Role};
-use crate::incidents::Precision;
 use crate::resolve::{Candidate, Status};
 
 /// Append `m` as one JSON object (no separator, no newline).

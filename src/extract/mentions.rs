@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use compact_str::CompactString;
 
+use super::Precision;
 use super::choose::Choice;
 use super::events::EventType;
 use super::text::Kind;
@@ -15,7 +16,6 @@ use super::{
     annotate, dates, iso_date, midpoint, roles, words,
 };
 use crate::border::Measurement;
-use crate::incidents::Precision;
 use crate::resolve::Status;
 use rustc_hash::FxHashMap as HashMap;
 

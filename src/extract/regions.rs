@@ -1,7 +1,8 @@
 //! Region phrases, text side: "in the Voronezh region", "Kursk Oblast", "the Krasnodar area", "Borovsky
 //! and Maloyaroslavets municipal districts", "LPR", "Брянской области", "Грайворонском районе",
-//! "Харківщині". Each phrase is handed to [`Resolver::region`]; when that does not know it, the phrase's
-//! core is looked up as a place that seats a region (Voronezh → Voronezh Oblast) or as a region name.
+//! "Харківщині". Finding them is the text's side; what region a phrase names is the resolver's alone
+//! ([`crate::resolve::Resolver::regions`], and [`crate::resolve::Resolver::town_of_district`] for a district
+//! the gazetteer's divisions lack).
 
 use std::rc::Rc;
 
@@ -463,7 +464,7 @@ fn nickname_parts(w: &str) -> Option<(&str, bool)> {
     None
 }
 
-/// Convert a hint from [`Resolver::region`] into a [`RegionRef`].
+/// Convert a hint from [`crate::resolve::Resolver::region`] into a [`RegionRef`].
 pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
     let admin1 = h.code.split('.').take(2).collect::<Vec<_>>().join(".");
     let seat = h.seat.or_else(|| if h.level == 2 { None } else { gaz.admin1_by_code(&admin1).and_then(|r| r.seat) });

@@ -164,7 +164,7 @@ pub fn classify(word: &str) -> Classes {
     if super::roles::NEAR_BEFORE.contains(&word) {
         c |= NEAR;
     }
-    if super::attach::ATTACH_GAP.contains(&word) {
+    if super::lexicon::ATTACH_GAP.contains(&word) {
         c |= ATTACH_GAP;
     }
     if super::regions::is_region_word(word) {

@@ -61,18 +61,10 @@ use crate::resolve::{Candidate, Resolver, Status};
 pub use fields::Fields;
 pub use locate::value_text;
 pub use sniff::InputKind;
+pub use text::{incidents_from_mentions, incidents_from_text};
 
-/// How precisely an incident is located (ACLED-style).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Precision {
-    /// A named settlement, or coordinates given in the input.
-    Exact,
-    /// A district, or between two places.
-    Near,
-    /// Only the region is known: placed at its administrative centre.
-    Region,
-}
+/// How precisely an incident is located: the extractor's (mentions carry it first).
+pub use crate::extract::Precision;
 
 /// A located, measured incident.
 #[derive(Debug, Clone, Serialize)]
@@ -198,7 +190,7 @@ pub enum ReadError {
 /// Tables: CSV/TSV/semicolon-separated with a header naming any of `date, place, region, country, lat, lon,
 /// weapon, source, notes` (`latitude`/`longitude`/`lng` accepted; other columns are kept in `fields`).
 /// NDJSON/GeoJSONSeq, JSON arrays of objects and GeoJSON FeatureCollections of points are read the same way.
-/// Anything else is a text article, geoparsed by [`crate::extract::incidents_from_text`].
+/// Anything else is a text article, geoparsed by [`incidents_from_text`].
 pub fn read<I, U>(
     paths: &[PathBuf],
     locator: &Locator,

@@ -1,7 +1,14 @@
 //! Text articles: read whole (up to a limit), geoparsed by the run's [`crate::extract::Extractor`] and turned
-//! into incidents by [`crate::extract::incidents_from_mentions`].
+//! into incidents by [`incidents_from_mentions`].
 
 use std::io::Read;
+
+use rustc_hash::FxHashSet as HashSet;
+
+use super::{Incident, Unresolved};
+use crate::border::BorderIndex;
+use crate::extract::{Extractor, Mention, Precision, Role};
+use crate::resolve::{Resolver, Status};
 
 use super::locate::Context;
 use super::{ReadError, Sink};
@@ -31,7 +38,7 @@ pub(crate) fn read<R: Read>(
         return Err(bad("empty article".into()));
     }
     let mentions = extractor.extract(text, ctx.source, ctx.opts.report_date);
-    let (found, failed) = crate::extract::incidents_from_mentions(&mentions);
+    let (found, failed) = incidents_from_mentions(&mentions);
     for i in found {
         sink.incident(i)?;
     }
@@ -39,4 +46,93 @@ pub(crate) fn read<R: Read>(
         sink.unresolved(u)?;
     }
     Ok(())
+}
+
+/// The incidents an article describes (mentions with role `incident`), located and measured; incident
+/// mentions that cannot be placed come back as [`Unresolved`]. `report_date` resolves relative dates.
+///
+/// One incident per site: repeated mentions of a place, and the two ends of "between A and B", make one
+/// incident; a region-precision mention is dropped when the same article places an incident more
+/// precisely in that region (it summarises the same events).
+pub fn incidents_from_text(
+    text: &str,
+    source: &str,
+    report_date: Option<chrono::NaiveDate>,
+    resolver: &Resolver,
+    border: &BorderIndex,
+) -> (Vec<Incident>, Vec<Unresolved>) {
+    let ex = Extractor::new(resolver, Some(border));
+    let mentions = ex.extract(text, source, report_date);
+    incidents_from_mentions(&mentions)
+}
+
+/// Turn extracted mentions into incidents (see [`incidents_from_text`]).
+pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unresolved>) {
+    let mut incidents: Vec<Incident> = Vec::new();
+    let mut unresolved = Vec::new();
+    let mut seen: HashSet<String> = HashSet::default();
+    let precise_regions: HashSet<String> = mentions
+        .iter()
+        .filter(|m| m.role == Role::Incident && m.precision != Precision::Region && m.lat.is_some())
+        .filter_map(|m| m.place.as_ref().map(|p| p.admin1.to_string()))
+        .collect();
+    for m in mentions.iter().filter(|m| m.role == Role::Incident) {
+        let (Some(lat), Some(lon), Some(meas)) = (m.lat, m.lon, m.measurement.clone()) else {
+            unresolved.push(Unresolved {
+                source: m.source.to_string(),
+                line: line_of(m),
+                input: m.mention.to_string(),
+                reason: if m.lat.is_some() {
+                    "could not be measured against the border".into()
+                } else {
+                    format!("no place named {:?} in the gazetteer and no region given", m.name)
+                },
+            });
+            continue;
+        };
+        if m.precision == Precision::Region
+            && m.place.as_ref().is_some_and(|p| precise_regions.contains(p.admin1.as_str()))
+            && m.status != Status::NotFound
+        {
+            continue;
+        }
+        let site = format!("{:.4},{:.4},{:?},{}", lat, lon, m.precision, m.date.as_deref().unwrap_or(""));
+        if !seen.insert(site) {
+            continue;
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert("mention".into(), m.mention.as_str().into());
+        fields.insert("start".into(), m.start.into());
+        fields.insert("end".into(), m.end.into());
+        fields.insert("name".into(), m.name.as_str().into());
+        if let Some(r) = &m.region {
+            fields.insert("region".into(), r.as_str().into());
+        }
+        if let Some(b) = &m.between {
+            fields.insert("between".into(), b.as_str().into());
+        }
+        if let Some(w) = &m.weapon_model {
+            fields.insert("weapon_model".into(), w.as_str().into());
+        }
+        incidents.push(Incident {
+            source: m.source.to_string(),
+            line: line_of(m),
+            fields: fields.into(),
+            date: m.date.as_deref().map(str::to_string),
+            weapon: m.weapon.map(str::to_string),
+            event_type: m.event_type,
+            lat,
+            lon,
+            precision: m.precision,
+            status: Some(m.status),
+            place: m.place.as_deref().cloned(),
+            measurement: meas,
+            evidence: Some(m.evidence.to_string()),
+        });
+    }
+    (incidents, unresolved)
+}
+
+fn line_of(m: &Mention) -> u64 {
+    m.line
 }

@@ -862,6 +862,52 @@ pub static LOCATIVE_BEFORE: &[&str] = &[
     "й",
 ];
 
+/// Words allowed between a place and its region phrase ("X, Kursk region", "X in the Kursk region",
+/// "X (Kursk Oblast)", "X в Брянской области", "в Брянской области в селе X").
+pub const ATTACH_GAP: &[&str] = &[
+    ",",
+    "(",
+    "in",
+    "the",
+    "of",
+    "at",
+    "-",
+    "—",
+    "–",
+    "в",
+    "во",
+    "на",
+    "у",
+    "із",
+    "з",
+    "village",
+    "town",
+    "city",
+    "settlement",
+    "селе",
+    "поселке",
+    "посёлке",
+    "деревне",
+    "хуторе",
+    "станице",
+    "городе",
+    "селі",
+    "селищі",
+    "місті",
+    "с",
+    "пос",
+    "пгт",
+    "х",
+    "г",
+    ".",
+    "смт",
+    "of",
+    "near",
+];
+
+/// The punctuation among [`ATTACH_GAP`] (a word never equals one of these).
+pub const ATTACH_GAP_PUNCT: &[&str] = &[",", "(", "-", "—", "–", "."];
+
 /// Words after `the X` that make a named feature near a place rather than the place itself; a front's
 /// direction ("the Bakhmut direction") is fighting around the town.
 pub static FEATURE_WORDS: &[&str] = &[
