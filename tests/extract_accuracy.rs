@@ -358,7 +358,7 @@ const BLIND_FLOORS: Minimums = Minimums {
     dates: 0.82,
     weapons: 0.89,
     event_types: 0.88,
-    outside_region: 7,
+    outside_region: 6,
 };
 
 #[test]

@@ -609,3 +609,16 @@ fn where_fire_came_from_is_context() {
     let m = incident_at(&ms, 706448, Precision::Near);
     assert_eq!(m.event_type, Some(incimap::extract::events::EventType::GroundFighting));
 }
+
+/// The oblast's military administration ("Херсонська ОВА") names the oblast: it speaks (context), and its
+/// oblast decides a namesake: Stanislav, a village of Kherson Oblast, not Ivano-Frankivsk, once called
+/// Stanislav. (GeoNames: 692944 Stanislav, 693942 Shostka.)
+#[test]
+fn an_oblast_administration_names_its_oblast() {
+    let ms = run("Херсонська ОВА повідомила, що під вогнем був Станіслав.", None);
+    incident_at(&ms, 692944, Precision::Exact);
+    all_context(&ms, "Херсонська");
+    let ms = run("Сумська ОВА повідомила, що ворог обстріляв Шостку.", None);
+    incident_at(&ms, 693942, Precision::Exact);
+    all_context(&ms, "Сумська");
+}

@@ -64,6 +64,9 @@ const LEVEL1_EN: &[&str] =
 const LEVEL2_EN: &[&str] = &["district", "districts", "raion", "rayon", "raions", "rayons", "hromada", "community"];
 const MODIFIERS_EN: &[&str] = &["municipal", "urban", "rural", "administrative", "people's", "people’s", "autonomous"];
 const LEVEL1_CY: &[&str] = &[
+    // the oblast's military or state administration: "Херсонська ОВА", "Харківська ОДА"
+    "ова",
+    "ода",
     "область",
     "области",
     "областью",

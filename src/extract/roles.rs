@@ -365,11 +365,21 @@ fn is_origin(before: &[&str]) -> bool {
     }
 }
 
-/// Authorities named after their place ("Kharkiv governor", "Belgorod officials").
+/// Authorities named after their place ("Kharkiv governor", "Belgorod officials", «Херсонська ОВА», the
+/// oblast's military administration).
 fn is_authority(x: &str) -> bool {
     matches!(
         x,
-        "governor" | "governor's" | "mayor" | "authorities" | "officials" | "administration" | "police" | "prosecutors"
+        "governor"
+            | "governor's"
+            | "mayor"
+            | "authorities"
+            | "officials"
+            | "administration"
+            | "police"
+            | "prosecutors"
+            | "ова"
+            | "ода"
     )
 }
 

@@ -108,6 +108,9 @@ const FIRST_LEVEL_WORDS: &[&str] = &[
     "областные",
     "областных",
     "областном",
+    // the oblast's military or state administration: "Херсонська ОВА", "Харківська ОДА"
+    "ова",
+    "ода",
 ];
 
 /// The generic words of [`FIRST_LEVEL_WORDS`] that name a first-level division and nothing else (news
