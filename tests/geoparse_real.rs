@@ -64,7 +64,7 @@
 //! the environment variable `CI` is set, when it fails.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use incimap::border::BorderIndex;
@@ -72,7 +72,9 @@ use incimap::extract::{Extractor, Mention, Role};
 use incimap::gazetteer::Gazetteer;
 use incimap::resolve::Resolver;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
+use real_common::*;
+
+mod real_common;
 
 /// An incident this close (km) to the analysts' point places the record: the literature's "accuracy at 25 km".
 const PLACED_KM: f64 = 25.0;
@@ -207,62 +209,6 @@ fn median(values: &[f64]) -> Option<f64> {
         _ if n % 2 == 1 => Some(sorted[n / 2]),
         _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
     }
-}
-
-/// Whether a record is in the development two thirds: `int(sha256(id).hexdigest(), 16) % 3 != 0`.
-fn is_development(id: &str) -> bool {
-    let digest = Sha256::digest(id.as_bytes());
-    // the digest as a big-endian number, mod 3
-    digest.iter().fold(0u32, |r, &b| (r * 256 + u32::from(b)) % 3) != 0
-}
-
-/// Windows-1252 for 0x80–0x9F (the five bytes the code page leaves undefined stay C1 controls, as in
-/// Latin-1); every other byte is its Latin-1 character.
-const CP1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{02C6}',
-    '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}', '\u{0090}', '\u{2018}',
-    '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}',
-    '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
-];
-
-/// Windows-1252 bytes as text.
-fn decode_cp1252(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| if (0x80..0xA0).contains(&b) { CP1252_HIGH[usize::from(b - 0x80)] } else { char::from(b) })
-        .collect()
-}
-
-/// Line ends as a text editor shows them (`\r\n` and `\r` become `\n`).
-fn universal_newlines(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n")
-}
-
-/// Great-circle distance (km) on a sphere of radius 6,371 km.
-fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let (dp, dl) = (p2 - p1, (lon2 - lon1).to_radians());
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
-}
-
-/// The column `name` of `headers`, or a panic naming the file.
-fn column(headers: &csv::StringRecord, name: &str, file: &Path) -> usize {
-    headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("{}: no column {name:?}", file.display()))
-}
-
-/// The rows of a CSV file, as text, with its column indexes for `names`.
-fn rows(file: &Path, text: &str, names: &[&str]) -> (Vec<usize>, Vec<csv::StringRecord>) {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap_or_else(|e| panic!("{}: {e}", file.display())).clone();
-    let columns = names.iter().map(|n| column(&headers, n, file)).collect();
-    let rows = reader.records().map(|r| r.unwrap_or_else(|e| panic!("{}: {e}", file.display()))).collect();
-    (columns, rows)
-}
-
-/// A coordinate, or `None`.
-fn coordinate(field: &str) -> Option<f64> {
-    field.trim().parse().ok()
 }
 
 /// UCDP's `date_start`: month/day/year, then a time ("1/22/2014 12:00:00 AM", "05/02/2014 00:00").
@@ -469,20 +415,9 @@ fn write_outcomes(records: &[Record], scores: &[Score]) {
     std::fs::write(&path, lines).expect("GEOPARSE_REAL_OUTCOMES is writable");
 }
 
-/// The real records' folder, or `None` (with a note) in a plain clone; a panic when `CI` is set.
-fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "{} is missing, and CI is set", dir.display());
-    eprintln!("note: {} is absent (a plain clone): geoparsing accuracy on real records not measured", dir.display());
-    None
-}
-
 #[test]
 fn geoparsing_real_records_keeps_its_floors() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = data_dir("geoparsing accuracy on real records") else { return };
     let started = std::time::Instant::now();
     let gaz = Gazetteer::embedded().expect("embedded gazetteer");
     let mut records = cir_records(&dir);
@@ -510,28 +445,6 @@ fn geoparsing_real_records_keeps_its_floors() {
     println!("({} records geoparsed and scored in {:.1} s)", records.len(), started.elapsed().as_secs_f64());
     assert!(placed >= PLACED_FLOOR, "placed within 25 km fell to {placed:.1} % (floor {PLACED_FLOOR} %)");
     assert!(wrong <= WRONG_CEILING, "placed wrong rose to {wrong:.1} % (ceiling {WRONG_CEILING} %)");
-}
-
-/// The split rule against SHA-256's published test vector: sha256("abc") = ba7816bf…f20015ad, which is 1 mod 3
-/// (Python: `int(hashlib.sha256(b"abc").hexdigest(), 16) % 3`); sha256("1") = 6b86b273…, 0 mod 3 (held out).
-#[test]
-fn split_rule_reads_the_digest_as_a_number() {
-    assert!(is_development("abc"));
-    assert!(!is_development("1"));
-    // Python: UW0064 → 0 (held out), UW0067 → 1, 244657 → 2
-    assert!(!is_development("UW0064"));
-    assert!(is_development("UW0067"));
-    assert!(is_development("244657"));
-}
-
-/// The decoder against the Windows-1252 code chart (the bytes the UCDP file holds: 0x91–0x97, 0xB0, 0xB7, 0xCB).
-#[test]
-fn cp1252_decoder_follows_the_code_page() {
-    let bytes = b"\x93Pisky\x94 \x96 Kiev\x92s \x91x\x92, 5\xb0 \xb7 \xcb \x97 \x80\x9f\x81 caf\xe9";
-    assert_eq!(
-        decode_cp1252(bytes),
-        "\u{201C}Pisky\u{201D} \u{2013} Kiev\u{2019}s \u{2018}x\u{2019}, 5° · Ë \u{2014} €Ÿ\u{81} café"
-    );
 }
 
 /// UCDP's two layouts of `date_start` are month first: in the file, "05/02/2014 00:00" is an event whose

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::lexicon::ATTACH_GAP_PUNCT;
+use super::lexicon::{self, ATTACH_GAP_PUNCT};
 use super::regions::{self, RegionPhrase, RegionRef};
 use super::text::{self, Folded};
 use super::text::{Kind, Script};
@@ -45,8 +45,7 @@ impl Extractor<'_, '_> {
                 let core = &text[tokens[p.core_first].start..tokens[p.core_last - 1].end];
                 // One core of a coordination ("Borovsky and Maloyaroslavets districts") is read with the shared
                 // region word: "Borovsky districts".
-                let coordinated =
-                    (p.core_last..p.last).any(|i| matches!(lower.word(i), "and" | "," | "и" | "і" | "та" | "й"));
+                let coordinated = (p.core_last..p.last).any(|i| lexicon::is_list_joiner(lower.word(i)));
                 let joined;
                 let phrase = if coordinated {
                     joined = format!("{core} {}", &text[tokens[p.last - 1].start..tokens[p.last - 1].end]);
@@ -304,7 +303,8 @@ pub(super) fn link_between(lower: &Folded, classes: &[Classes], sents: &[text::S
             && b.sent == sp.sent
             && b.kind == SpanKind::Settlement
             && b.first == sp.last + 1
-            && matches!(lower.word(sp.last), "and" | "и" | "і" | "та" | "й")
+            && lower.word(sp.last) != ","
+            && lexicon::is_list_joiner(lower.word(sp.last))
         {
             spans[k].between = Some(k + 1);
             spans[k + 1].between = Some(k);

@@ -59,6 +59,14 @@ pub struct RegionPhrase {
     pub city_district: bool,
 }
 
+impl RegionPhrase {
+    /// An oblast named by one word at token `i` (a stand-alone name, a nickname), its region when the word
+    /// alone says it.
+    fn one_word(i: usize, region: Option<Rc<RegionRef>>) -> RegionPhrase {
+        RegionPhrase { first: i, last: i + 1, core_first: i, core_last: i + 1, level: 1, region, city_district: false }
+    }
+}
+
 const LEVEL1_EN: &[&str] =
     &["region", "regions", "oblast", "oblasts", "krai", "kray", "province", "provinces", "area", "republic", "okrug"];
 const LEVEL2_EN: &[&str] = &["district", "districts", "raion", "rayon", "raions", "rayons", "hromada", "community"];
@@ -244,21 +252,9 @@ pub fn find(
         // Stand-alone names (LPR, Crimea, Кубань).
         if listed && let Some((_, code)) = STANDALONE.iter().find(|(n, _)| *n == w) {
             if t.cap || t.all_caps {
-                out.push(RegionPhrase {
-                    first: i,
-                    last: i + 1,
-                    core_first: i,
-                    core_last: i + 1,
-                    level: 1,
-                    region: Some(Rc::new(RegionRef {
-                        level: 1,
-                        admin1: code.to_string(),
-                        admin2: None,
-                        name: String::new(),
-                        seat: None,
-                    })),
-                    city_district: false,
-                });
+                let region =
+                    RegionRef { level: 1, admin1: code.to_string(), admin2: None, name: String::new(), seat: None };
+                out.push(RegionPhrase::one_word(i, Some(Rc::new(region))));
             }
             i += 1;
             continue;
@@ -269,15 +265,7 @@ pub fn find(
             && let Some((stem, c)) = nickname_parts(w)
             && stem.chars().count() + usize::from(c) >= 3
         {
-            out.push(RegionPhrase {
-                first: i,
-                last: i + 1,
-                core_first: i,
-                core_last: i + 1,
-                level: 1,
-                region: None,
-                city_district: false,
-            });
+            out.push(RegionPhrase::one_word(i, None));
         }
         let level = if !listed {
             0
@@ -334,7 +322,7 @@ pub fn find(
             // with a plural region word: "Taganrog, Rostov region" names one region).
             if cf > first + 1 && plural {
                 let c = lower.word(cf - 1);
-                if matches!(c, "and" | "," | "и" | "і" | "та" | "й") {
+                if super::lexicon::is_list_joiner(c) {
                     k = cf - 1;
                     if k > first && lower.word(k - 1) == "," {
                         k -= 1;

@@ -137,9 +137,9 @@ pub fn classify(
         n_before += 1;
     }
     // In a list ("у Конотопі та Ромнах", "from Voronezh and Lipetsk") the preposition before the list governs.
-    if n_before > 0 && is_conjunction(before[0]) {
+    if n_before > 0 && lexicon::is_list_joiner(before[0]) {
         let mut j = first;
-        while j > s_first && (is_conjunction(v.w(j - 1)) || tokens[j - 1].cap) {
+        while j > s_first && (lexicon::is_list_joiner(v.w(j - 1)) || tokens[j - 1].cap) {
             j -= 1;
         }
         if j > s_first && j < first {
@@ -381,10 +381,6 @@ fn is_authority(x: &str) -> bool {
             | "ова"
             | "ода"
     )
-}
-
-fn is_conjunction(x: &str) -> bool {
-    matches!(x, "and" | "," | "и" | "і" | "та" | "й")
 }
 
 fn is_direction(x: &str) -> bool {

@@ -908,6 +908,12 @@ pub const ATTACH_GAP: &[&str] = &[
 /// The punctuation among [`ATTACH_GAP`] (a word never equals one of these).
 pub const ATTACH_GAP_PUNCT: &[&str] = &[",", "(", "-", "—", "–", "."];
 
+/// Whether a folded word joins names in a list: "and", a comma, и, і, та, й ("Borovsky and Maloyaroslavets
+/// districts", "between A and B", «Брянской и Курской областях»).
+pub fn is_list_joiner(x: &str) -> bool {
+    matches!(x, "and" | "," | "и" | "і" | "та" | "й")
+}
+
 /// Words after `the X` that make a named feature near a place rather than the place itself; a front's
 /// direction ("the Bakhmut direction") is fighting around the town.
 pub static FEATURE_WORDS: &[&str] = &[
