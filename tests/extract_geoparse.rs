@@ -574,7 +574,7 @@ fn the_war_zone_namesake_wins_when_nothing_else_tells() {
 fn dnipro_is_a_city_and_the_dnipro_a_river() {
     let ms = run("A missile hit Dnipro on Monday.", None);
     incident_at(&ms, 709930, Precision::Exact);
-    let ms = run("Ukrainian boats crossed the Dnipro overnight. Drones struck Shebekino, Gladkov said.", None);
+    let ms = run("Ukrainian boats crossed the Dnipro at night. Drones struck Shebekino, Gladkov said.", None);
     incident_at(&ms, 495112, Precision::Exact);
     assert!(!ms.iter().any(|m| m.mention == "Dnipro" || m.mention == "Gladkov"), "{:#?}", summary(&ms));
     let ms = run("Путин заявил, что удары продолжатся. Губернатор Гладков сообщил об ударе по Шебекино.", None);

@@ -238,6 +238,6 @@ fn heads_its_phrase(lower: &Folded, tokens: &[Token], end: usize) -> bool {
     next.kind != Kind::Word
         || matches!(
             lower.word(end),
-            "and" | "or" | "in" | "at" | "near" | "into" | "to" | "from" | "on" | "by" | "with" | "overnight"
+            "and" | "or" | "in" | "at" | "near" | "into" | "to" | "from" | "on" | "by" | "with"
         )
 }
