@@ -211,33 +211,6 @@ fn median(values: &[f64]) -> Option<f64> {
     }
 }
 
-/// UCDP's `date_start`: month/day/year, then a time ("1/22/2014 12:00:00 AM", "05/02/2014 00:00").
-fn ucdp_date(field: &str) -> Option<NaiveDate> {
-    let day = field.split_whitespace().next()?;
-    let mut parts = day.split('/').map(|p| p.parse::<u32>().ok());
-    let (month, day, year) = (parts.next()??, parts.next()??, parts.next()??);
-    if parts.next().is_some() {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
-}
-
-/// Whether `text` leaves the place `name` unnamed: the key of `name` is not a substring of the key of `text`.
-/// `None` for a name without a key.
-fn unnamed_in(name: &str, text: &str) -> Option<bool> {
-    let name = incimap::names::key(name);
-    (!name.is_empty()).then(|| !incimap::names::key(text).contains(&name))
-}
-
-/// The headline and the paragraph under it, as a user would paste them (either may be missing).
-fn headline_and_body(title: &str, body: &str) -> String {
-    match (title.trim(), body.trim()) {
-        (t, "") => t.to_string(),
-        ("", b) => b.to_string(),
-        (t, b) => format!("{t}\n\n{b}"),
-    }
-}
-
 /// The development records of the CIR monitor that have a point and some text.
 fn cir_records(dir: &Path) -> Vec<Record> {
     let file = dir.join("cir_events.csv");

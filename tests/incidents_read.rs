@@ -182,20 +182,64 @@ fn unusable_files_are_clear_errors() {
 }
 
 #[test]
-fn invalid_utf8_in_one_row_loses_only_that_row() {
+fn a_row_that_is_not_utf8_is_read_as_windows_1252() {
+    // 0xE9 is "é" in Windows-1252 (and Latin-1), the encoding spreadsheets save CSV in on Western Windows.
     let (_dir, p) =
         temp_file("mixed.csv", b"date,lat,lon,place\n2024-01-01,50.6,36.6,\n2024-01-02,50.6,36.6,Bel\xe9\n");
-    let opts = ReadOptions { given_border_km: false, ..opts() };
-    // Measuring may be unavailable while the border engine is rebuilt; only the row split matters here.
-    match read_with(std::slice::from_ref(&p), &opts) {
-        Ok((_, u)) => {
-            assert_eq!(u.len(), 1);
-            assert_eq!(u[0].line, 3);
-            assert!(u[0].reason.contains("UTF-8"));
-        }
-        Err(ReadError::Unusable(_)) => {}
-        Err(e) => panic!("{e}"),
-    }
+    let (inc, unresolved) = read(std::slice::from_ref(&p));
+    assert!(unresolved.is_empty(), "{unresolved:?}");
+    assert_eq!(inc.len(), 2);
+    assert_eq!(inc[1].field_str("place").as_deref(), Some("Belé"));
+}
+
+/// The incident read from `csv` (one row under its header), or the reason it was not placed.
+fn one_row(name: &str, csv: &[u8]) -> Result<Incident, Unresolved> {
+    let (_dir, p) = temp_file(name, csv);
+    let (mut inc, mut unresolved) = read(&[p]);
+    assert_eq!(inc.len() + unresolved.len(), 1, "{name}");
+    inc.pop().ok_or_else(|| unresolved.remove(0))
+}
+
+#[test]
+fn producers_exports_are_read_by_their_columns() {
+    // ACLED: columns of its 2023 codebook; geo_precision 2 is "near the named place"; the date as its export
+    // tool writes it. Belgorod's point is GeoNames 578072's.
+    let acled = one_row(
+        "acled.csv",
+        b"event_id_cnty,event_date,sub_event_type,country,admin1,location,latitude,longitude,geo_precision,notes\n\
+          RUS1,14 May 2024,Air/drone strike,Russia,Belgorod,Belgorod,50.61074,36.58015,2,a drone hit a garage\n",
+    )
+    .expect("acled row");
+    assert_eq!((acled.lat, acled.lon), (50.61074, 36.58015));
+    assert_eq!(acled.date.as_deref(), Some("2024-05-14"));
+    assert_eq!(acled.precision, Precision::Near);
+    assert_eq!(acled.event_type.map(|t| t.as_str()), Some("air_strike"));
+    assert_eq!(acled.field_str("notes").as_deref(), Some("a drone hit a garage"));
+
+    // CIR without coordinates: the town in its province, as GeoNames 486816 (Sudzha, Kursk Oblast).
+    let cir = one_row(
+        "cir.csv",
+        b"entry,date,brief description,lat,lon,country,province,district,town/city,arms/munition\n\
+          X1,2022-03-01,a column on a road,,,Russia,Kursk Oblast,,Sudzha,T-72\n",
+    )
+    .expect("cir row");
+    assert_eq!(cir.place.as_ref().map(|p| p.geonameid), Some(486816));
+    assert_eq!(cir.weapon.as_deref(), Some("T-72"));
+
+    // UCDP GED, Windows-1252, month-first dates: "Horlivka town" is the town (GeoNames 707753) in its oblast;
+    // "Luhansk oblast" is the oblast, placed at its seat (GeoNames 702658, Luhansk) with region precision.
+    let ucdp_header = b"id,date_start,where_prec,where_coordinates,adm_1,adm_2,latitude,longitude,source_headline\n";
+    let ucdp = |row: &[u8]| one_row("ged.csv", &[ucdp_header.as_slice(), row].concat());
+    let town = ucdp(b"1,7/3/2014 12:00:00 AM,1,Horlivka town,Donetsk oblast,,,,Shelling \x96 report\n").expect("town");
+    assert_eq!(town.place.as_ref().map(|p| p.geonameid), Some(707753));
+    assert_eq!(town.date.as_deref(), Some("2014-07-03"));
+    assert_eq!(town.field_str("source_headline").as_deref(), Some("Shelling \u{2013} report"));
+    let oblast = ucdp(b"2,7/3/2014 12:00:00 AM,4,Luhansk oblast,Luhansk oblast,,,,report\n").expect("oblast");
+    assert_eq!(oblast.place.as_ref().map(|p| p.geonameid), Some(702658));
+    assert_eq!(oblast.precision, Precision::Region);
+    // Given coordinates keep the producer's precision: where_prec 4 is a province.
+    let coded = ucdp(b"3,7/3/2014 12:00:00 AM,4,Luhansk oblast,Luhansk oblast,,48.57,39.33,report\n").expect("coded");
+    assert_eq!((coded.lat, coded.lon, coded.precision), (48.57, 39.33, Precision::Region));
 }
 
 #[test]

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use super::schema::DateOrder;
+
 /// Normalise a date to ISO: `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when only that much is given.
 /// Accepts `2024-01-02`, `2024/01/02`, `2024-01-02T10:00:00Z` (the time is dropped), `2024-01`, `2024`,
 /// `02.01.2024`, `2.1.2024`, `02/01/2024` (day first, as written in Europe), `01.2024`, `2 January 2024`,
@@ -14,6 +16,19 @@ use chrono::NaiveDate;
 /// assert!(normalise("2024-02-30").is_err());
 /// ```
 pub fn normalise(text: &str) -> Result<String, String> {
+    normalise_ordered(text, DateOrder::DayFirst)
+}
+
+/// [`normalise`] with the order of day and month in dates written with slashes or dots given: `MonthFirst`
+/// reads `1/22/2014` (and `1/22/2014 12:00:00 AM`, a spreadsheet's date-time) as 22 January.
+///
+/// ```
+/// use incimap::incidents::date::normalise_ordered;
+/// use incimap::incidents::schema::DateOrder;
+/// assert_eq!(normalise_ordered("1/22/2014 12:00:00 AM", DateOrder::MonthFirst).unwrap(), "2014-01-22");
+/// assert_eq!(normalise_ordered("2014-01-22", DateOrder::MonthFirst).unwrap(), "2014-01-22");
+/// ```
+pub fn normalise_ordered(text: &str, order: DateOrder) -> Result<String, String> {
     let t = text.trim();
     // Fast path for the common ISO form.
     if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes() {
@@ -32,9 +47,10 @@ pub fn normalise(text: &str) -> Result<String, String> {
     if t.is_empty() {
         return bad();
     }
-    // ISO date-time: keep the date part.
+    // A date-time: keep the date part (ISO `2024-01-02T10:00`, or a numeric date then a clock time).
     let t_date = match t.find(['T', ' ']) {
         Some(i) if i == 10 && t.as_bytes()[4] == b'-' => &t[..10],
+        Some(i) if t[i..].contains(':') && t[..i].bytes().all(|b| b.is_ascii_digit() || b"/.-".contains(&b)) => &t[..i],
         _ => t,
     };
     let nums: Vec<&str> = t_date.split(['-', '/', '.']).collect();
@@ -49,7 +65,10 @@ pub fn normalise(text: &str) -> Result<String, String> {
             ([y, _], [yy, m]) if y.len() == 4 => year_month_day(*yy, Some(*m), None, t),
             ([_, y], [m, yy]) if y.len() == 4 => year_month_day(*yy, Some(*m), None, t),
             ([y, _, _], [yy, m, d]) if y.len() == 4 => year_month_day(*yy, Some(*m), Some(*d), t),
-            ([_, _, y], [d, m, yy]) if y.len() == 4 => year_month_day(*yy, Some(*m), Some(*d), t),
+            ([_, _, y], [a, b, yy]) if y.len() == 4 => {
+                let (d, m) = if order == DateOrder::MonthFirst { (b, a) } else { (a, b) };
+                year_month_day(*yy, Some(*m), Some(*d), t)
+            }
             _ => bad(),
         };
     }
@@ -89,7 +108,7 @@ fn year_month_day(y: u32, m: Option<u32>, d: Option<u32>, t: &str) -> Result<Str
 
 #[cfg(test)]
 mod tests {
-    use super::normalise;
+    use super::{DateOrder, normalise, normalise_ordered};
 
     #[test]
     fn accepted_forms() {
@@ -110,6 +129,17 @@ mod tests {
         ] {
             assert_eq!(normalise(input).as_deref(), Ok(want), "{input}");
         }
+    }
+
+    #[test]
+    fn month_first_dates() {
+        let us = |t| normalise_ordered(t, DateOrder::MonthFirst);
+        // 22 January 2014 as a US spreadsheet writes a date-time.
+        assert_eq!(us("1/22/2014 12:00:00 AM").as_deref(), Ok("2014-01-22"));
+        assert_eq!(us("12/1/2022").as_deref(), Ok("2022-12-01"));
+        assert!(us("22/1/2014").is_err(), "no 22nd month");
+        // Day first by default: the same text is 12 January.
+        assert_eq!(normalise("12/1/2022 10:15").as_deref(), Ok("2022-01-12"));
     }
 
     #[test]

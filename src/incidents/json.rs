@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use rayon::prelude::*;
 
 use super::locate::{Context, NotPlaced, canonical_keys};
+use super::schema::Schema;
 use super::{Incident, ReadError, Sink};
 
 /// One JSON value of an input (an NDJSON line, an array element, a feature) → an incident or why not.
@@ -23,6 +24,7 @@ fn element(ctx: &Context, number: u64, value: Value) -> Result<Incident, NotPlac
     let is_feature = obj.get("type").and_then(Value::as_str) == Some("Feature");
     if !is_feature {
         canonical_keys(&mut obj);
+        let ctx = Context { schema: Schema::recognise(obj.keys().map(String::as_str)), ..*ctx };
         return ctx.locate(number, obj.into(), None);
     }
     let mut fields = match obj.remove("properties") {
@@ -30,6 +32,7 @@ fn element(ctx: &Context, number: u64, value: Value) -> Result<Incident, NotPlac
         _ => Map::new(),
     };
     canonical_keys(&mut fields);
+    let ctx = Context { schema: Schema::recognise(fields.keys().map(String::as_str)), ..*ctx };
     let point = match obj.remove("geometry") {
         None | Some(Value::Null) => None,
         Some(g) => match point_of(&g) {

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use super::schema::Schema;
 use super::{Fields, Incident, Locator, Precision, ReadOptions, Unresolved, date};
 use crate::border::{BorderError, LatLon, Measurement};
 use crate::gazetteer::PointPrecision;
@@ -25,38 +26,49 @@ impl From<Unresolved> for NotPlaced {
 }
 
 /// What every row of one input shares.
+#[derive(Clone, Copy)]
 pub(crate) struct Context<'a> {
     pub source: &'a str,
+    /// Whose columns the rows use (a table's header decides; JSON objects are incimap's unless their keys
+    /// are a producer's).
+    pub schema: &'static Schema,
     pub locator: &'a Locator<'a>,
     pub opts: &'a ReadOptions,
 }
 
-/// Columns with a meaning (lower-case; others are kept in `fields` only).
-const KNOWN: &[&str] = &[
-    "date",
-    "place",
-    "region",
-    "country",
-    "lat",
-    "lon",
-    "latitude",
-    "longitude",
-    "lng",
-    "long",
-    "weapon",
-    "source",
-    "notes",
-    "border_km",
-];
-
-/// Whether a (lower-cased) column name means something to the reader.
+/// Whether a (lower-cased) column name means something to some reader schema.
 pub(crate) fn is_known_column(c: &str) -> bool {
-    KNOWN.contains(&c)
+    super::schema::is_known_column(c)
 }
 
-/// Whether a (lower-cased) column name can locate a row.
-pub(crate) fn is_location_column(c: &str) -> bool {
-    matches!(c, "place" | "region" | "lat" | "lon" | "latitude" | "longitude" | "lng")
+/// Whether a row gives coordinates (a point geometry, or a latitude or longitude column).
+fn has_coordinates(fields: &Fields, schema: &Schema, point: Option<(f64, f64)>) -> bool {
+    point.is_some() || get(fields, schema.lat).is_some() || get(fields, schema.lon).is_some()
+}
+
+/// Where a row is: `(lat, lon, precision, status of the name's resolution, the place resolved)`.
+type Position = (f64, f64, Precision, Option<Status>, Option<crate::resolve::Candidate>);
+
+/// A producer's place text split into a settlement and a region. UCDP names a location with its kind after
+/// it ("Horlivka town", "Luhansk oblast"): a settlement's kind word is dropped, and a division's name is the
+/// region (the row names no settlement). The kind words are the schema's ([`Schema::kinds`]).
+fn split_place<'f>(
+    schema: &Schema,
+    place: Option<Cow<'f, str>>,
+    region: Option<Cow<'f, str>>,
+) -> (Option<Cow<'f, str>>, Option<Cow<'f, str>>) {
+    let Some((name, kind)) = place.as_deref().and_then(|p| p.trim().rsplit_once(' ')) else {
+        return (place, region);
+    };
+    let kind = kind.to_lowercase();
+    if schema.kinds.division.contains(&kind.as_str()) {
+        let whole = place.map(|p| Cow::Owned(p.trim().to_string()));
+        return (None, whole);
+    }
+    if schema.kinds.settlement.contains(&kind.as_str()) && !name.trim().is_empty() {
+        return (Some(Cow::Owned(name.trim().to_string())), region);
+    }
+    (place, region)
 }
 
 /// A value as text: strings trimmed (borrowed, no copy), numbers and booleans formatted; `None` for null,
@@ -141,75 +153,32 @@ impl Context<'_> {
 
     /// Locate one row. `geometry` is a GeoJSON point's `(lon, lat)` when the row came from a Feature.
     pub(crate) fn locate(&self, line: u64, fields: Fields, point: Option<(f64, f64)>) -> Result<Incident, NotPlaced> {
-        let place = get(&fields, &["place"]);
-        let region = get(&fields, &["region"]);
+        let schema = self.schema;
+        let place = get(&fields, schema.place);
+        let region = get(&fields, schema.region);
         let row_text = || match (&place, &region) {
             (Some(p), _) => p.to_string(),
             (None, Some(r)) => r.to_string(),
             _ => fields.to_json(),
         };
-        let date = match get(&fields, &["date"]) {
+        let date = match get(&fields, schema.date) {
             None => None,
-            Some(d) => Some(date::normalise(&d).map_err(|why| self.unresolved(line, &row_text(), why))?),
-        };
-        let weapon = get(&fields, &["weapon"]).map(Cow::into_owned);
-        let country = match get(&fields, &["country"]) {
-            None => None,
-            Some(c) => Some(
-                country_code(&c).ok_or_else(|| self.unresolved(line, &row_text(), format!("unknown country {c:?}")))?,
+            Some(d) => Some(
+                date::normalise_ordered(&d, schema.date_order)
+                    .map_err(|why| self.unresolved(line, &row_text(), why))?,
             ),
         };
-
-        // Where: given coordinates win; else the named place; else the region's seat.
-        let lat = get(&fields, &["lat", "latitude"]);
-        let lon = get(&fields, &["lon", "longitude", "lng", "long"]);
-        let (lat, lon, precision, status, candidate) = if let Some((lon, lat)) = point {
-            (lat, lon, Precision::Exact, None, None)
-        } else if lat.is_some() || lon.is_some() {
-            let (Some(la), Some(lo)) = (lat.as_deref().and_then(number), lon.as_deref().and_then(number)) else {
-                let shown = format!("lat={} lon={}", lat.unwrap_or_default(), lon.unwrap_or_default());
-                return Err(self.unresolved(line, &shown, "bad coordinates: lat and lon must both be numbers").into());
-            };
-            (la, lo, Precision::Exact, None, None)
-        } else if let Some(name) = &place {
-            let q = Query {
-                name: name.to_string(),
-                region: region.as_deref().map(str::to_string),
-                country: country.clone(),
-                limit: 5,
-            };
-            let res = self.locator.resolver.resolve(&q);
-            let Some(best) = res.best.filter(|_| res.status != Status::NotFound) else {
-                let mut why = format!("place not found: {name}");
-                if let Some(r) = &region {
-                    why.push_str(&format!(" (in region {r})"));
-                }
-                if !res.reason.is_empty() {
-                    why.push_str(&format!(": {}", res.reason));
-                }
-                return Err(self.unresolved(line, name, why).into());
-            };
-            // A village known only by its district is placed at the district's seat.
-            let precision = match best.precision {
-                PointPrecision::Exact => Precision::Exact,
-                PointPrecision::District => Precision::Near,
-            };
-            (best.lat, best.lon, precision, Some(res.status), Some(best))
-        } else if let Some(r) = &region {
-            let Some(hint) = self.locator.resolver.region(r) else {
-                return Err(self.unresolved(line, r, format!("region not recognised: {r}")).into());
-            };
-            let Some(seat) = hint.seat else {
-                return Err(self
-                    .unresolved(line, r, format!("no administrative centre known for {}", hint.name))
-                    .into());
-            };
-            let c = self.locator.resolver.candidate(seat, 1.0);
-            (c.lat, c.lon, Precision::Region, Some(Status::Resolved), Some(c))
-        } else {
-            return Err(self.unresolved(line, &row_text(), "no location: needs lat/lon, place or region").into());
+        let weapon = get(&fields, schema.weapon).map(Cow::into_owned);
+        // The country only guides resolution: a row with coordinates keeps them whatever its country says.
+        let country = match get(&fields, schema.country) {
+            None => None,
+            Some(c) => match country_code(&c) {
+                Some(code) => Some(code),
+                None if has_coordinates(&fields, schema, point) => None,
+                None => return Err(self.unresolved(line, &row_text(), format!("unknown country {c:?}")).into()),
+            },
         };
-
+        let (lat, lon, precision, status, candidate) = self.position(line, &fields, point, country)?;
         let given =
             if self.opts.given_border_km { get(&fields, &["border_km"]).as_deref().and_then(number) } else { None };
         let measurement = match given {
@@ -236,7 +205,7 @@ impl Context<'_> {
                 Err(e) => return Err(NotPlaced::Fatal(format!("cannot measure distances: {e}"))),
             },
         };
-        let event_type = get(&fields, &["event_type"]).and_then(|t| crate::extract::events::EventType::parse(&t));
+        let event_type = get(&fields, schema.event_type).and_then(|t| schema.event_type_of(&t));
         Ok(Incident {
             source: self.source.to_string(),
             line,
@@ -252,5 +221,90 @@ impl Context<'_> {
             measurement,
             evidence: None,
         })
+    }
+
+    /// Resolve a row's place name within the narrowest of its hints that holds it: the district (a
+    /// producer's districts may predate a reform, so a district that does not hold the place is passed over),
+    /// then the region, a hard constraint (a region the resolver does not know leaves the place unresolved).
+    /// Returns the resolution and the hint it was made in.
+    fn resolve_in_hints(
+        &self,
+        fields: &Fields,
+        name: &str,
+        region: Option<&str>,
+        country: Option<String>,
+    ) -> (crate::resolve::Resolution, Option<String>) {
+        let resolver = self.locator.resolver;
+        let query = |hint: Option<&str>| Query {
+            name: name.to_string(),
+            region: hint.map(str::to_string),
+            country: country.clone(),
+            limit: 5,
+        };
+        if let Some(district) = get(fields, self.schema.district).filter(|d| resolver.region(d).is_some()) {
+            let res = resolver.resolve(&query(Some(&district)));
+            if res.status != Status::NotFound {
+                return (res, Some(district.into_owned()));
+            }
+        }
+        (resolver.resolve(&query(region)), region.map(str::to_string))
+    }
+
+    /// Where a row is: given coordinates win (at the precision the row's producer gave them); else the named
+    /// place, resolved within the row's district or region; else the region's seat.
+    fn position(
+        &self,
+        line: u64,
+        fields: &Fields,
+        point: Option<(f64, f64)>,
+        country: Option<String>,
+    ) -> Result<Position, NotPlaced> {
+        let schema = self.schema;
+        let given_precision = get(fields, schema.precision).and_then(|c| schema.precision_of(&c));
+        let lat = get(fields, schema.lat);
+        let lon = get(fields, schema.lon);
+        if let Some((lon, lat)) = point {
+            return Ok((lat, lon, given_precision.unwrap_or(Precision::Exact), None, None));
+        }
+        if lat.is_some() || lon.is_some() {
+            let (Some(la), Some(lo)) = (lat.as_deref().and_then(number), lon.as_deref().and_then(number)) else {
+                let shown = format!("lat={} lon={}", lat.unwrap_or_default(), lon.unwrap_or_default());
+                return Err(self.unresolved(line, &shown, "bad coordinates: lat and lon must both be numbers").into());
+            };
+            return Ok((la, lo, given_precision.unwrap_or(Precision::Exact), None, None));
+        }
+        let (place, region) = split_place(schema, get(fields, schema.place), get(fields, schema.region));
+        let resolver = self.locator.resolver;
+        if let Some(name) = &place {
+            let (res, hint) = self.resolve_in_hints(fields, name, region.as_deref(), country);
+            let Some(best) = res.best.filter(|_| res.status != Status::NotFound) else {
+                let mut why = format!("place not found: {name}");
+                if let Some(r) = &hint {
+                    why.push_str(&format!(" (in region {r})"));
+                }
+                if !res.reason.is_empty() {
+                    why.push_str(&format!(": {}", res.reason));
+                }
+                return Err(self.unresolved(line, name, why).into());
+            };
+            // A village known only by its district is placed at the district's seat.
+            let precision = match best.precision {
+                PointPrecision::Exact => Precision::Exact,
+                PointPrecision::District => Precision::Near,
+            };
+            return Ok((best.lat, best.lon, precision, Some(res.status), Some(best)));
+        }
+        let Some(r) = &region else {
+            let shown = fields.to_json();
+            return Err(self.unresolved(line, &shown, "no location: needs lat/lon, place or region").into());
+        };
+        let Some(hint) = resolver.region(r) else {
+            return Err(self.unresolved(line, r, format!("region not recognised: {r}")).into());
+        };
+        let Some(seat) = hint.seat else {
+            return Err(self.unresolved(line, r, format!("no administrative centre known for {}", hint.name)).into());
+        };
+        let c = resolver.candidate(seat, 1.0);
+        Ok((c.lat, c.lon, Precision::Region, Some(Status::Resolved), Some(c)))
     }
 }

@@ -47,6 +47,7 @@ pub mod date;
 mod fields;
 mod json;
 mod locate;
+pub mod schema;
 pub mod sniff;
 pub(crate) mod table;
 mod text;
@@ -391,7 +392,7 @@ fn read_one(
             sniff::SniffError::Bad(why) => ReadError::BadInput { path: name.clone(), why },
         })?,
     };
-    let ctx = locate::Context { source: &name, locator, opts };
+    let ctx = locate::Context { source: &name, schema: &schema::INCIMAP, locator, opts };
     match kind {
         InputKind::Csv | InputKind::Tsv | InputKind::Semicolon => table::read(reader, kind, &ctx, sink),
         InputKind::Ndjson => json::read_lines(reader, &ctx, sink),

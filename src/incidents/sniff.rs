@@ -146,8 +146,10 @@ fn by_content(head: &[u8]) -> Option<InputKind> {
 /// The delimiter of a first line that names at least two known columns (one of them a location), if any.
 fn header_delimiter(head: &[u8]) -> Option<u8> {
     sniff_delimiter(head, |cols| {
-        let known = cols.iter().filter(|c| super::locate::is_known_column(c)).count();
-        let location = cols.iter().any(|c| super::locate::is_location_column(c));
+        // A producer's header is known by its signature; incimap's own by two known columns.
+        let schema = super::schema::Schema::recognise(cols.iter().map(String::as_str));
+        let known = cols.iter().filter(|c| super::schema::is_known_column(c)).count();
+        let location = cols.iter().any(|c| schema.locates(c));
         cols.len() >= 2 && known >= 2 && location
     })
 }

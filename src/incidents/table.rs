@@ -11,6 +11,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::locate::{Context, NotPlaced, is_known_column};
+use super::schema::Schema;
 use super::{Fields, Incident, InputKind, ReadError, Sink};
 
 /// The CSV dialect of a table of `kind`: its delimiter, rows of any length (the caller checks them), the
@@ -69,12 +70,14 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
             }
         })
         .collect();
-    if !header.iter().any(|h| super::locate::is_location_column(h)) {
+    let schema = Schema::recognise(header.iter().map(String::as_str));
+    if !header.iter().any(|h| schema.locates(h)) {
         return Err(bad(format!(
             "table header has no location column (lat/lon, place or region): {}",
             header.join(",")
         )));
     }
+    let ctx = &Context { schema, ..*ctx };
 
     // Records are read in order on this thread, in batches. Turning them into incidents (the costly part:
     // fields, dates, resolution, measurement) runs on all cores on a helper thread while the next batch is
@@ -191,14 +194,23 @@ fn row(
         return Some(Err(ctx.unresolved(line, &raw(), why).into()));
     }
     // One UTF-8 check for the whole record; every cell must also start and end on a character boundary
-    // (two cells could each hold half of a character).
+    // (two cells could each hold half of a character). A row that is not UTF-8 is read as Windows-1252, the
+    // encoding spreadsheets save CSV in on Western Windows (UCDP's files are so encoded): every byte is a
+    // character there, so nothing is lost or refused.
     let text = std::str::from_utf8(record.as_slice()).ok();
     let cell = |i: usize| text.and_then(|t| t.get(record.range(i)?));
-    if (0..record.len()).any(|i| cell(i).is_none()) {
-        return Some(Err(ctx.unresolved(line, &raw(), "row is not valid UTF-8").into()));
-    }
-    let values = columns.index.iter().map(|&i| Value::String(cell(i).unwrap_or_default().trim().to_string())).collect();
+    let value = |i: usize| match cell(i) {
+        Some(c) => Value::String(c.trim().to_string()),
+        None => Value::String(decode_windows_1252(record.get(i).unwrap_or_default()).trim().to_string()),
+    };
+    let values = columns.index.iter().map(|&i| value(i)).collect();
     Some(ctx.locate(line, Fields::from_checked(columns.names.clone(), values), None))
+}
+
+/// Windows-1252 bytes as text (the five bytes the code page leaves undefined read as their C1 controls).
+pub(crate) fn decode_windows_1252(bytes: &[u8]) -> String {
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    text.into_owned()
 }
 
 /// Newline positions seen by [`LineLimit`] but not yet passed by a record, to number records by file line.

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 /// Whether a record is in the development two thirds: `int(sha256(id).hexdigest(), 16) % 3 != 0`.
@@ -53,6 +54,33 @@ pub fn rows(file: &Path, text: &str, names: &[&str]) -> (Vec<usize>, Vec<csv::St
 /// A coordinate as Python's `float()` reads it, or `None`.
 pub fn coordinate(field: &str) -> Option<f64> {
     field.trim().parse().ok()
+}
+
+/// UCDP's `date_start`: month/day/year, then a time ("1/22/2014 12:00:00 AM", "05/02/2014 00:00").
+pub fn ucdp_date(field: &str) -> Option<NaiveDate> {
+    let day = field.split_whitespace().next()?;
+    let mut parts = day.split('/').map(|p| p.parse::<u32>().ok());
+    let (month, day, year) = (parts.next()??, parts.next()??, parts.next()??);
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Whether `text` leaves the place `name` unnamed: the key of `name` is not a substring of the key of `text`.
+/// `None` for a name without a key.
+pub fn unnamed_in(name: &str, text: &str) -> Option<bool> {
+    let name = incimap::names::key(name);
+    (!name.is_empty()).then(|| !incimap::names::key(text).contains(&name))
+}
+
+/// The headline and the paragraph under it, as a user would paste them (either may be missing).
+pub fn headline_and_body(title: &str, body: &str) -> String {
+    match (title.trim(), body.trim()) {
+        (t, "") => t.to_string(),
+        ("", b) => b.to_string(),
+        (t, b) => format!("{t}\n\n{b}"),
+    }
 }
 
 /// Windows-1252 for 0x80–0x9F (the five bytes the code page leaves undefined stay C1 controls, as in
