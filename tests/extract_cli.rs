@@ -156,3 +156,57 @@ fn large_file_streams() {
     let s = ms[0]["start"].as_u64().unwrap() as usize;
     assert_eq!(s, len - "Kursk on Monday.\n".len());
 }
+
+/// Great-circle km on a sphere of 6,371 km: an independent check of the geodesic `moved_km` (within 0.5 %).
+fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let (dp, dl) = (p2 - p1, (lon2 - lon1).to_radians());
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+#[test]
+fn a_table_text_column_is_geoparsed_row_by_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A CIR-style export: the second row's coded point is one degree north of Sudzha (GeoNames 486816,
+    // 51.1976 N 35.2726 E); the first row has no point; the third names no place; a quoted description runs
+    // over two lines, so the rows' lines are 2, 3, 5 and 6.
+    let table = tmp.path().join("export.csv");
+    std::fs::write(
+        &table,
+        "entry,date,brief description,lat,lon,town/city,province\n\
+         A1,2022-03-02,Drones struck a depot in Sudzha,,,Sudzha,Kursk Oblast\n\
+         A2,2022-03-03,\"Shelling hit Sudzha overnight.\nNo one was hurt.\",52.1976,35.2726,Sudzha,Kursk Oblast\n\
+         A3,2022-03-04,a column of trucks at night,50.1,36.1,,\n\
+         A4,2022-03-05,short row\n",
+    )
+    .unwrap();
+    let out = cmd(tmp.path())
+        .args(["extract", "--format", "json", "--text-column", "brief description"])
+        .arg(&table)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("export.csv:6: row has 3 fields"), "{stderr}");
+    let ms = json(&out.stdout);
+    let lines: Vec<u64> = ms.iter().map(|m| m["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 3], "{ms:?}");
+    for m in &ms {
+        assert_eq!(m["place"]["geonameid"], 486816, "{m}");
+        assert_eq!(m["role"], "incident", "{m}");
+    }
+    assert!(ms[0].get("moved_km").is_none(), "no coded point, no moved_km: {}", ms[0]);
+    let moved = ms[1]["moved_km"].as_f64().expect("moved_km");
+    let (lat, lon) = (ms[1]["lat"].as_f64().unwrap(), ms[1]["lon"].as_f64().unwrap());
+    let want = haversine_km(52.1976, 35.2726, lat, lon);
+    assert!((moved - want).abs() < want * 0.005, "moved {moved} km, sphere says {want}");
+    // The offsets are into the row's text.
+    assert_eq!(ms[0]["start"], 25); // "Drones struck a depot in " is 25 bytes
+
+    // A text column needs a table.
+    let article = articles().join("en_voronezh.txt");
+    let out = cmd(tmp.path()).args(["extract", "--text-column", "notes"]).arg(&article).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a table"));
+}

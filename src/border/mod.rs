@@ -150,6 +150,18 @@ fn ecef(lat: f64, lon: f64) -> [f64; 3] {
     [n * cp * cl, n * cp * sl, n * (1.0 - WGS84_E2) * sp]
 }
 
+/// Geodesic distance (km) between two points on the WGS84 ellipsoid (GeographicLib's inverse problem).
+///
+/// ```
+/// // One degree of latitude at the equator: 110.574 km on WGS84 (a published figure).
+/// let km = incimap::border::geodesic_km(0.0, 30.0, 1.0, 30.0);
+/// assert!((km - 110.574).abs() < 0.001, "{km}");
+/// ```
+pub fn geodesic_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let metres: f64 = Geodesic::wgs84().inverse(lat1, lon1, lat2, lon2);
+    metres / 1000.0
+}
+
 impl BorderIndex {
     /// Index `boundaries`: the land border's segments and the three country polygons.
     pub fn new(boundaries: &Boundaries) -> BorderIndex {

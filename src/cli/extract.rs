@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use incimap::extract::Mention;
 use incimap::extract::stream::{Event, extract_parallel_map};
+use incimap::incidents::TableRow;
 
 use super::{Format, Global, UsageError};
 
@@ -18,7 +19,11 @@ pub struct Args {
     /// The report's date (YYYY-MM-DD): anchors "January 2", "on Tuesday", "yesterday".
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
-    /// Text files, directories of .txt files, or `-` for stdin.
+    /// Geoparse this column of each row of table INPUTs (an export's `notes`, `source_headline` or `brief
+    /// description`): mentions carry the row's line, and `moved_km` when the row had coordinates.
+    #[arg(long, value_name = "COLUMN")]
+    pub text_column: Option<String>,
+    /// Text files, directories of .txt files, or `-` for stdin (tables with --text-column).
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,
 }
@@ -35,6 +40,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         None => None,
     };
     let inputs = expand_inputs(global, &args.inputs)?;
+    if let Some(column) = &args.text_column {
+        return run_text_column(global, &inputs, column, format, date);
+    }
 
     let gaz = global.load_gazetteer()?;
     let resolver = incimap::resolve::Resolver::new(&gaz);
@@ -83,6 +91,92 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         anyhow::bail!("{failed} of {} input(s) could not be read (see above); the others were extracted", inputs.len());
     }
     Ok(())
+}
+
+/// Rows geoparsed at once, on all cores.
+const ROW_BATCH: usize = 512;
+
+/// `extract --text-column`: geoparse one column of every row of the tables `inputs`, in order. A row's own
+/// date (under its producer's columns) anchors its relative dates, else `--date`.
+fn run_text_column(
+    global: &Global,
+    inputs: &[PathBuf],
+    column: &str,
+    format: Format,
+    date: Option<chrono::NaiveDate>,
+) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let gaz = global.load_gazetteer()?;
+    let resolver = incimap::resolve::Resolver::new(&gaz);
+    let border = incimap::border::BorderIndex::new(&gaz.boundaries);
+    let opts = incimap::incidents::ReadOptions::default();
+    let mut out = super::stdout();
+    let mut writer = MentionWriter::new(format);
+    writer.begin(&mut out)?;
+    for input in inputs {
+        let source = input.display().to_string();
+        let mut batch: Vec<TableRow> = Vec::with_capacity(ROW_BATCH);
+        let mut missing = true;
+        let mut flush = |batch: &mut Vec<TableRow>, out: &mut dyn Write| -> anyhow::Result<()> {
+            let rendered: Vec<std::io::Result<Rendered>> = batch
+                .par_iter()
+                // An extractor keeps per-thread caches: one per worker.
+                .map_init(
+                    || incimap::extract::Extractor::new(&resolver, Some(&border)),
+                    |extractor, row| render(format, &row_mentions(extractor, &source, row, column, date)),
+                )
+                .collect();
+            batch.clear();
+            for r in rendered {
+                writer.write(out, r?)?;
+            }
+            Ok(())
+        };
+        incimap::incidents::read_rows(input, &opts, |row| {
+            match row {
+                Ok(row) => {
+                    missing &= !row.fields.contains_key(column);
+                    batch.push(row);
+                    if batch.len() == ROW_BATCH {
+                        flush(&mut batch, &mut out)?;
+                    }
+                }
+                Err(u) => global.warn(format_args!("{}:{}: {}", u.source, u.line, u.reason)),
+            }
+            Ok(())
+        })?;
+        flush(&mut batch, &mut out)?;
+        if missing {
+            global.warn(format_args!("{source}: no row has a column {column:?}"));
+        }
+    }
+    writer.end(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The mentions of one row's text column, each on the row's line, with `moved_km` from the row's coordinates.
+fn row_mentions(
+    extractor: &incimap::extract::Extractor,
+    source: &str,
+    row: &TableRow,
+    column: &str,
+    date: Option<chrono::NaiveDate>,
+) -> Vec<Mention> {
+    let Some(text) = row.text(&[column]) else { return Vec::new() };
+    let row_date = row
+        .text(row.schema.date)
+        .and_then(|d| incimap::incidents::date::normalise_ordered(&d, row.schema.date_order).ok())
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    let mut mentions = extractor.extract(&text, source, row_date.or(date));
+    let given = row.coordinates();
+    for m in &mut mentions {
+        m.line = row.line;
+        if let (Some((lat, lon)), Some(mlat), Some(mlon)) = (given, m.lat, m.lon) {
+            m.moved_km = Some(incimap::border::geodesic_km(lat, lon, mlat, mlon));
+        }
+    }
+    mentions
 }
 
 /// Files to read: `-`, files as given, and the `.txt` files of directories (sorted, not recursive).
@@ -143,6 +237,7 @@ const CSV_HEADER: &[&str] = &[
     "reason",
     "evidence",
     "event_type",
+    "moved_km",
 ];
 
 impl MentionWriter {
@@ -264,6 +359,7 @@ fn csv_row(m: &Mention) -> Vec<String> {
         m.reason.to_string(),
         m.evidence.to_string(),
         m.event_type.map(|t| t.as_str()).unwrap_or_default().to_string(),
+        opt(m.moved_km),
     ]
 }
 

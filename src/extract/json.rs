@@ -62,6 +62,11 @@ pub fn write_mention(out: &mut Vec<u8>, m: &Mention) {
     string(out, m.reason);
     out.extend_from_slice(b",\"line\":");
     integer(out, m.line);
+    if let Some(km) = m.moved_km {
+        // Only rows of a table carry it: articles' mentions keep their form.
+        out.extend_from_slice(b",\"moved_km\":");
+        opt_float(out, Some(km));
+    }
     out.push(b'}');
 }
 

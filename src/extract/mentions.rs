@@ -188,6 +188,7 @@ impl Extractor<'_, '_> {
                 evidence: evidence.clone(),
                 reason,
                 line: line_at(start),
+                moved_km: None,
                 measurement: at.measurement,
                 sentence: sp.sent,
             });

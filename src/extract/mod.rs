@@ -170,8 +170,12 @@ pub struct Mention {
     pub evidence: Excerpt,
     /// Why the role was given (`outlet name`, `capital as government or setting`, `event in sentence`, ...).
     pub reason: &'static str,
-    /// 1-based line of the mention in the source text.
+    /// 1-based line of the mention in the source text (for a table's text column: the row's line).
     pub line: u64,
+    /// For a table row that already had coordinates (`extract --text-column`): the geodesic distance (km) from
+    /// them to this mention's point, so a re-geocoded export can be compared with its coded points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_km: Option<f64>,
     /// The border measurement behind `border_km`.
     #[serde(skip)]
     pub measurement: Option<Measurement>,

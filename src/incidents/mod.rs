@@ -266,6 +266,49 @@ fn read_into<'s>(
     Ok(sink.summary)
 }
 
+/// One row of a table, unlocated: its fields under the producer's [`schema::Schema`], for geoparsing a text
+/// column (`extract --text-column`).
+#[derive(Debug, Clone)]
+pub struct TableRow {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    pub schema: &'static schema::Schema,
+    pub fields: Fields,
+}
+
+impl TableRow {
+    /// The first of `names` present with a non-empty value, as text.
+    pub fn text(&self, names: &[&str]) -> Option<std::borrow::Cow<'_, str>> {
+        names.iter().find_map(|n| self.fields.get(n)).and_then(value_text)
+    }
+
+    /// The coordinates the row gives under its schema, when both parse as numbers within range.
+    pub fn coordinates(&self) -> Option<(f64, f64)> {
+        let number = |names: &[&str]| self.text(names)?.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+        let (lat, lon) = (number(self.schema.lat)?, number(self.schema.lon)?);
+        (lat.abs() <= 90.0 && lon.abs() <= 180.0).then_some((lat, lon))
+    }
+}
+
+/// Read the rows of one table (a file or `-`) without locating them, in order: each row, or why it cannot be
+/// read (a row of the wrong length), goes to `each`. An input that is not a table is a [`ReadError::BadInput`].
+pub fn read_rows(
+    path: &Path,
+    opts: &ReadOptions,
+    mut each: impl FnMut(Result<TableRow, Unresolved>) -> anyhow::Result<()>,
+) -> Result<(), ReadError> {
+    let input = if path.as_os_str() == "-" { Input::Stdin } else { Input::File(path.to_path_buf()) };
+    let name = input.name();
+    let (reader, kind) = open(&input, opts)?;
+    if !matches!(kind, InputKind::Csv | InputKind::Tsv | InputKind::Semicolon) {
+        let why = "not a table with a header (a text column is read from CSV or TSV tables)".to_string();
+        return Err(ReadError::BadInput { path: name, why });
+    }
+    table::read_rows(reader, kind, &name, opts.max_line_bytes, &mut |schema, row| {
+        each(row.map(|(line, fields)| TableRow { line, schema, fields })).map_err(ReadError::Sink)
+    })
+}
+
 /// [`read`] into vectors: convenient for small inputs and tests.
 pub fn read_all(
     paths: &[PathBuf],
@@ -371,13 +414,11 @@ impl Input {
     }
 }
 
-fn read_one(
+/// An input opened for reading, and its kind (forced by `opts`, else recognised by its name and contents).
+fn open(
     input: &Input,
-    locator: &Locator,
-    extractor: &crate::extract::Extractor,
     opts: &ReadOptions,
-    sink: &mut Sink,
-) -> Result<(), ReadError> {
+) -> Result<(std::io::BufReader<Box<dyn std::io::Read>>, InputKind), ReadError> {
     let name = input.name();
     let io_err = |source| ReadError::Io { path: name.clone(), source };
     let raw: Box<dyn std::io::Read> = match input {
@@ -392,6 +433,18 @@ fn read_one(
             sniff::SniffError::Bad(why) => ReadError::BadInput { path: name.clone(), why },
         })?,
     };
+    Ok((reader, kind))
+}
+
+fn read_one(
+    input: &Input,
+    locator: &Locator,
+    extractor: &crate::extract::Extractor,
+    opts: &ReadOptions,
+    sink: &mut Sink,
+) -> Result<(), ReadError> {
+    let name = input.name();
+    let (reader, kind) = open(input, opts)?;
     let ctx = locate::Context { source: &name, schema: &schema::INCIMAP, locator, opts };
     match kind {
         InputKind::Csv | InputKind::Tsv | InputKind::Semicolon => table::read(reader, kind, &ctx, sink),

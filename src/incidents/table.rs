@@ -53,23 +53,7 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
     if !csv.read_byte_record(&mut record).map_err(csv_err)? {
         return Err(bad("empty table".into()));
     }
-    let header: Vec<String> = record
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let h = String::from_utf8_lossy(h);
-            let h = h.trim_start_matches('\u{feff}').trim();
-            let lower = h.to_ascii_lowercase();
-            // Known columns are stored under their canonical lower-case name; others as written.
-            if is_known_column(&lower) {
-                lower
-            } else if h.is_empty() {
-                format!("column_{}", i + 1)
-            } else {
-                h.to_string()
-            }
-        })
-        .collect();
+    let header = header_names(&record);
     let schema = Schema::recognise(header.iter().map(String::as_str));
     if !header.iter().any(|h| schema.locates(h)) {
         return Err(bad(format!(
@@ -144,6 +128,72 @@ pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: 
     })
 }
 
+/// A row's line and fields, or why the row cannot be read.
+pub(crate) type RowFields = Result<(u64, Fields), super::Unresolved>;
+
+/// The rows of a table as fields, unlocated (for `extract --text-column`), in order: each row with its line,
+/// or why it cannot be read. Returns the table's schema after the last row.
+pub(crate) fn read_rows<R: BufRead>(
+    reader: R,
+    kind: InputKind,
+    source: &str,
+    max_line_bytes: usize,
+    each: &mut dyn FnMut(&'static Schema, RowFields) -> Result<(), ReadError>,
+) -> Result<(), ReadError> {
+    let newlines = Rc::new(RefCell::new(Newlines::default()));
+    let limited =
+        LineLimit { inner: reader, max: max_line_bytes, run: 0, offset: 0, blank: true, newlines: newlines.clone() };
+    let mut csv = reader_builder(kind).from_reader(limited);
+    let bad = |why: String| ReadError::BadInput { path: source.to_string(), why };
+    let csv_err = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => bad(e.to_string()),
+        other => bad(format!("{other:?}")),
+    };
+    let mut record = csv::ByteRecord::new();
+    if !csv.read_byte_record(&mut record).map_err(csv_err)? {
+        return Err(bad("empty table".into()));
+    }
+    let header = header_names(&record);
+    let schema = Schema::recognise(header.iter().map(String::as_str));
+    let columns = Columns::new(&header);
+    while csv.read_byte_record(&mut record).map_err(csv_err)? {
+        let line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
+        if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let row = if record.len() == header.len() {
+            Ok((line, Fields::from_checked(columns.names.clone(), cell_values(&record, &columns))))
+        } else {
+            let input = super::locate::shorten(&String::from_utf8_lossy(record.as_slice()));
+            let reason = format!("row has {} fields, the header has {}", record.len(), header.len());
+            Err(super::Unresolved { source: source.to_string(), line, input, reason })
+        };
+        each(schema, row)?;
+    }
+    Ok(())
+}
+
+/// A header record's column names: known columns under their canonical lower-case name, others as written,
+/// unnamed ones as `column_N`.
+fn header_names(record: &csv::ByteRecord) -> Vec<String> {
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = String::from_utf8_lossy(h);
+            let h = h.trim_start_matches('\u{feff}').trim();
+            let lower = h.to_ascii_lowercase();
+            if is_known_column(&lower) {
+                lower
+            } else if h.is_empty() {
+                format!("column_{}", i + 1)
+            } else {
+                h.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Rows handed to the worker threads at once.
 const BATCH: usize = super::BATCH;
 /// Batches read ahead of the one being delivered.
@@ -193,6 +243,12 @@ fn row(
         let why = format!("row has {} fields, the header has {}", record.len(), header.len());
         return Some(Err(ctx.unresolved(line, &raw(), why).into()));
     }
+    let values = cell_values(record, columns);
+    Some(ctx.locate(line, Fields::from_checked(columns.names.clone(), values), None))
+}
+
+/// A record's cells as strings, in the order of `columns`, trimmed.
+fn cell_values(record: &csv::ByteRecord, columns: &Columns) -> Vec<Value> {
     // One UTF-8 check for the whole record; every cell must also start and end on a character boundary
     // (two cells could each hold half of a character). A row that is not UTF-8 is read as Windows-1252, the
     // encoding spreadsheets save CSV in on Western Windows (UCDP's files are so encoded): every byte is a
@@ -203,8 +259,7 @@ fn row(
         Some(c) => Value::String(c.trim().to_string()),
         None => Value::String(decode_windows_1252(record.get(i).unwrap_or_default()).trim().to_string()),
     };
-    let values = columns.index.iter().map(|&i| value(i)).collect();
-    Some(ctx.locate(line, Fields::from_checked(columns.names.clone(), values), None))
+    columns.index.iter().map(|&i| value(i)).collect()
 }
 
 /// Windows-1252 bytes as text (the five bytes the code page leaves undefined read as their C1 controls).
