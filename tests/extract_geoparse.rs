@@ -538,8 +538,8 @@ fn reminders_of_earlier_events_are_context() {
     all_context(&ms, "Балаклію");
 }
 
-/// A headline or caption that tells no event is about the places it names, when the name is sure and within
-/// reach of the war; a longer text's place without an event word stays context. (GeoNames: 703656 Kupiansk,
+/// A headline or caption that tells no event is about the places it names, when the name is sure, within
+/// reach of the war, and a town or a place whose region the text gives; a longer text's place without an event word stays context. (GeoNames: 703656 Kupiansk,
 /// 712926 Balakliia.)
 #[test]
 fn short_reports_are_about_the_places_they_name() {
@@ -552,6 +552,14 @@ fn short_reports_are_about_the_places_they_name() {
     // Vladivostok is some 7,000 km from the border; GeoNames has two villages named Pisky in Mykolaiv Oblast alone.
     assert_eq!(role("Military parade in Vladivostok", "Vladivostok"), Some(Role::Context));
     assert_eq!(role("Volunteers in Pisky", "Pisky"), Some(Role::Context));
+    // A village named alone may be the namesake of one the gazetteer lacks; named with its region, it is sure.
+    // Tyotkino, Kursk Oblast: GeoNames' postal place at 51.2789 N 34.285 E, population unknown; Krasnaya Yaruga
+    // (GeoNames 542571) has 7,924 people.
+    assert_eq!(role("Russian tanks in Tyotkino", "Tyotkino"), Some(Role::Context));
+    let ms = run("Russian tanks in Tyotkino, Kursk Oblast", None);
+    let m = ms.iter().find(|m| m.mention == "Tyotkino" && m.role == Role::Incident).expect("an incident");
+    assert!((m.lat.unwrap() - 51.2789).abs() < 0.01 && (m.lon.unwrap() - 34.285).abs() < 0.01, "{m:?}");
+    incident_at(&run("Russian tanks in Krasnaya Yaruga", None), 542571, Precision::Exact);
     let long = "The mayor of Kupiansk met volunteers from several charities on Tuesday to talk about the winter, \
                 about schools that will reopen after the holidays, about buses to the regional centre and about \
                 the prices of firewood and coal, which have doubled since last year, residents told reporters.";

@@ -37,27 +37,28 @@
 //! The short-report rule (a headline or caption that tells no event is about the places it names) took the
 //! share placed from 24.3 % to 35.5 % and the share placed wrong from 6.8 % to 10.8 %: CIR's captions gained
 //! 387 records placed for 40 placed wrong; UCDP's bare place-name headlines ("<village>") 294 for 199, the
-//! wrong ones being namesakes of villages the gazetteer lacks under that spelling. Measured at the end of that
-//! session (issue 23's later rules included):
+//! wrong ones being namesakes of villages the gazetteer lacks under that spelling. A short report's village of
+//! fewer than 3,000 people named without its region is no longer taken (`SHORT_REPORT_MIN_POPULATION`): 35.9 %
+//! → 35.3 % placed, 10.6 % → 8.1 % placed wrong (UCDP 21.2 % → 13.1 %). Measured at the end of that session:
 //!
 //! ```text
 //! source    country   records  incident<=25km  <=161km  placed wrong  no incident  any role<=25km  mean err km  median err km
-//! all       all          6325          35.9 %   41.6 %        10.6 %       53.5 %          37.8 %         70.8            4.3
-//! cir       Belarus       109          13.8 %   14.7 %         0.9 %       85.3 %          15.6 %          7.5            3.0
-//! cir       Russia        338          10.4 %   12.1 %         2.7 %       87.0 %          13.0 %         46.0            6.3
-//! cir       Ukraine      3900          41.5 %   45.4 %         6.3 %       52.2 %          43.7 %         42.3            3.6
-//! cir       all          4378          38.1 %   41.8 %         5.8 %       56.0 %          40.3 %         42.2            3.6
-//! ucdp      Ukraine      1947          30.9 %   41.3 %        21.2 %       47.9 %          32.2 %        124.9            8.3
-//! ucdp      all          1947          30.9 %   41.3 %        21.2 %       47.9 %          32.2 %        124.9            8.3
-//! ucdp-area Ukraine       663          21.1 %   37.6 %        19.5 %       59.4 %          21.3 %         69.3           13.8
-//! ucdp-area all           663          21.1 %   37.6 %        19.5 %       59.4 %          21.3 %         69.3           13.8
-//! wrong place (incidents > 25 km, no mention within 25 km)                 666  e.g. cir:UW6508 ucdp:153143 cir:UW6616 ucdp:153997 cir:UW6617 ucdp:154007 cir:UW6618 ucdp:154034 cir:UW0558 ucdp:154182
-//! wrong role (incidents > 25 km, a context mention within 25 km)             2  e.g. cir:UW2940 ucdp:289325
-//! role missed (no located incident, a context mention within 25 km)        120  e.g. cir:UW0649 ucdp:149251 cir:UW1117 ucdp:154049 cir:UW0571 ucdp:203635 cir:UW0901 ucdp:204606 cir:UW1233 ucdp:304045
-//! nothing near (no located incident, mentions none within 25 km)           273  e.g. cir:UW0372 ucdp:154654 cir:UW0389 ucdp:154732 cir:UW0470 ucdp:154733 cir:UW5655 ucdp:198828 cir:UW0599 ucdp:203354
+//! all       all          6325          35.3 %   41.0 %         8.1 %       56.6 %          37.8 %         48.2            3.9
+//! cir       Belarus       109          12.8 %   14.7 %         1.8 %       85.3 %          15.6 %         12.9            3.1
+//! cir       Russia        338          10.1 %   11.8 %         2.7 %       87.3 %          13.0 %         47.1            6.4
+//! cir       Ukraine      3900          41.3 %   45.2 %         6.3 %       52.4 %          43.7 %         42.5            3.6
+//! cir       all          4378          37.9 %   41.6 %         5.9 %       56.2 %          40.3 %         42.6            3.7
+//! ucdp      Ukraine      1947          29.5 %   39.5 %        13.1 %       57.4 %          32.2 %         61.4            4.2
+//! ucdp      all          1947          29.5 %   39.5 %        13.1 %       57.4 %          32.2 %         61.4            4.2
+//! ucdp-area Ukraine       663          21.1 %   37.4 %        19.2 %       59.7 %          21.3 %         67.3           13.8
+//! ucdp-area all           663          21.1 %   37.4 %        19.2 %       59.7 %          21.3 %         67.3           13.8
+//! wrong place (incidents > 25 km, no mention within 25 km)                 507  e.g. cir:UW6508 ucdp:153143 cir:UW6616 ucdp:153997 cir:UW6617 ucdp:154007 cir:UW6618 ucdp:154034 cir:UW0558 ucdp:154182
+//! wrong role (incidents > 25 km, a context mention within 25 km)             6  e.g. cir:UW2072 ucdp:289325 cir:UW2940 ucdp:467187 cir:UW5630 cir:UW7310
+//! role missed (no located incident, a context mention within 25 km)        152  e.g. cir:UW0649 ucdp:149251 cir:UW1117 ucdp:154049 cir:UW0571 ucdp:203635 cir:UW0901 ucdp:204606 cir:UW1233 ucdp:304045
+//! nothing near (no located incident, mentions none within 25 km)           432  e.g. cir:UW0372 ucdp:154654 cir:UW0389 ucdp:154732 cir:UW0470 ucdp:154733 cir:UW5655 ucdp:198828 cir:UW0599 ucdp:203354
 //! no mention (no place found in the text)                                 2993  e.g. cir:UW0067 ucdp:149249 cir:UW0072 ucdp:149876 cir:UW0125 ucdp:149973 cir:UW0047 ucdp:154030 cir:UW0013 ucdp:154054
 //! cir records whose town/city the text does not name: 2528 (57.7 % of cir), placed within 25 km: 164 (6.5 %)
-//! overall (6325 records): placed within 25 km 2271 = 35.91 % (issue's target 85 %, floor 34.5 %), placed wrong 668 = 10.56 % (target <= 3 %, ceiling 11.3 %)
+//! overall (6325 records): placed within 25 km 2235 = 35.34 % (issue's target 85 %, floor 34.3 %), placed wrong 513 = 8.11 % (target <= 3 %, ceiling 8.7 %)
 //! ```
 //!
 //! The data is not in a plain clone: without `../shared/data/real` the test is skipped with a note, unless
@@ -91,10 +92,10 @@ const WRONG_TARGET: f64 = 3.0;
 
 /// Regression floor, not a target: the overall share (%) placed within 25 km must not fall below this.
 /// Floor = the figure measured last (see the module documentation) − 1.0 point, rounded down to a tenth.
-const PLACED_FLOOR: f64 = 34.9;
+const PLACED_FLOOR: f64 = 34.3;
 /// Regression ceiling, not a target: the overall share (%) placed wrong must not rise above this. Ceiling = the
 /// figure measured last + 0.5 point, rounded up to a tenth.
-const WRONG_CEILING: f64 = 11.1;
+const WRONG_CEILING: f64 = 8.7;
 
 /// Sources whose records make the overall figures; `ucdp-area` (coarse UCDP events) is printed only.
 const SCORED_SOURCES: [&str; 2] = ["cir", "ucdp"];

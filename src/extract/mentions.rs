@@ -12,8 +12,8 @@ use super::choose::Choice;
 use super::events::EventType;
 use super::text::Kind;
 use super::{
-    DateWeapon, Doc, Excerpt, Extractor, Mention, Role, SHORT_REPORT_REACH_KM, SHORT_REPORT_WORDS, Span, SpanKind,
-    annotate, dates, iso_date, midpoint, roles, words,
+    DateWeapon, Doc, Excerpt, Extractor, Mention, Role, SHORT_REPORT_MIN_POPULATION, SHORT_REPORT_REACH_KM,
+    SHORT_REPORT_WORDS, Span, SpanKind, annotate, dates, iso_date, midpoint, roles, words,
 };
 use crate::border::Measurement;
 use crate::resolve::Status;
@@ -259,10 +259,13 @@ fn take_short_report(doc: &Doc, out: &mut [Mention], unsaid: &[(usize, usize)], 
         return;
     }
     // Only a name it is sure of, in reach of the war: a lone name with namesakes and nothing around it is a
-    // guess, and so is a town a thousand km into Russia that a caption's village shares its name with.
+    // guess, and so is a town a thousand km into Russia that a caption's village shares its name with, and a
+    // village named without its region (see SHORT_REPORT_MIN_POPULATION).
     for &(i, k) in unsaid {
         let m = &mut out[i];
-        if m.status != Status::Resolved || m.border_km.is_none_or(|km| km > SHORT_REPORT_REACH_KM) {
+        let town_or_placed =
+            m.region.is_some() || m.place.as_ref().is_some_and(|p| p.population >= SHORT_REPORT_MIN_POPULATION);
+        if m.status != Status::Resolved || m.border_km.is_none_or(|km| km > SHORT_REPORT_REACH_KM) || !town_or_placed {
             continue;
         }
         (m.role, m.reason) = (Role::Incident, "short report: the place it is about");
