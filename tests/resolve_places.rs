@@ -457,3 +457,25 @@ fn russian_villages_in_ukrainian_spelling() {
     let r = resolve("Михайлівка");
     assert!(r.candidates.iter().all(|c| c.country == "UA"), "{:?}", r.candidates);
 }
+
+/// A region is also given by its GeoNames code, alone or before its name as `stats` prints group keys; the
+/// names are admin1CodesASCII's and admin2Codes' (RU.09 Belgorod Oblast, UA.07 Kharkiv, RU.09.469534
+/// Yakovlevskiy Rayon). A code the gazetteer lacks is no region.
+#[test]
+fn regions_are_given_by_geonames_codes() {
+    let r = resolver();
+    for (text, code, name) in [
+        ("RU.09", "RU.09", "Belgorod Oblast"),
+        ("RU.09 Belgorod Oblast", "RU.09", "Belgorod Oblast"),
+        ("UA.07", "UA.07", "Kharkiv"),
+        ("RU.09.469534", "RU.09.469534", "Yakovlevskiy Rayon"),
+    ] {
+        let hint = r.region(text).unwrap_or_else(|| panic!("{text}: no region"));
+        assert_eq!((hint.code.as_str(), hint.name.as_str()), (code, name), "{text}");
+    }
+    assert!(r.region("RU.09.123").is_none());
+    assert!(r.region("XX.01").is_none());
+    // A place resolves within a region given so.
+    let res = resolve_in("Shebekino", "RU.09 Belgorod Oblast");
+    assert_eq!(best_id(&res), Some(495112));
+}

@@ -96,6 +96,20 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
         {
             continue;
         }
+        // A guess between namesakes is no point on a map: the analyst names the region (or adds the place).
+        if m.status == Status::Ambiguous && m.precision != Precision::Region {
+            let guess = m
+                .place
+                .as_ref()
+                .map_or(String::new(), |p| format!(" (the likeliest, {} in {})", p.name, p.admin1_name));
+            unresolved.push(Unresolved {
+                source: m.source.to_string(),
+                line: line_of(m),
+                input: m.mention.to_string(),
+                reason: format!("ambiguous: {:?} names several places{guess}; the text gives no region", m.name),
+            });
+            continue;
+        }
         let site = format!("{:.4},{:.4},{:?},{}", lat, lon, m.precision, m.date.as_deref().unwrap_or(""));
         if !seen.insert(site) {
             continue;

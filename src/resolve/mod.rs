@@ -684,7 +684,26 @@ impl<'g> Resolver<'g> {
     }
 
     fn region_refs(&self, text: &str) -> Vec<RegionRef> {
+        if let Some(r) = self.region_by_code(text) {
+            return vec![r];
+        }
         self.region_index().lookup(text).0
+    }
+
+    /// A region given by its GeoNames code (`RU.09`, `UA.07`, `RU.09.1234`), alone or before its name as
+    /// `stats` prints group keys (`RU.09 Belgorod Oblast`): the code decides, the name is not read.
+    fn region_by_code(&self, text: &str) -> Option<RegionRef> {
+        let code = text.split_whitespace().next()?;
+        let b = code.as_bytes();
+        if b.len() < 4 || !b[..2].iter().all(u8::is_ascii_uppercase) || b[2] != b'.' {
+            return None;
+        }
+        let find = |table: &[crate::gazetteer::Region]| table.binary_search_by(|r| r.code.as_str().cmp(code)).ok();
+        match code.matches('.').count() {
+            1 => find(&self.gaz.admin1).map(|i| RegionRef { level: 1, index: i as u32 }),
+            2 => find(&self.gaz.admin2).map(|i| RegionRef { level: 2, index: i as u32 }),
+            _ => None,
+        }
     }
 
     fn in_region(&self, p: &Place, r: RegionRef) -> bool {
