@@ -119,3 +119,42 @@ fn default_output_directory_is_output() {
         assert!(tmp.path().join("output").join(f).is_file(), "output/{f}");
     }
 }
+
+/// The layers read back as they were written (issue 24's round trip): mapping `incidents.geojson` again gives
+/// the same features (place, status, precision, evidence, input file and line; no `input_*` copies), `stats` on
+/// it the same figures as on the inputs, and a table's coordinates are written as numbers.
+#[test]
+fn the_layer_reads_back_as_it_was_written() {
+    let tmp = tempdir();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let table = tmp.path().join("coded.csv");
+    std::fs::write(&table, "date,lat,lon,weapon\n2024-05-01,50.61074,36.58015,drone\n").unwrap();
+    let (first, second) = (tmp.path().join("first"), tmp.path().join("second"));
+    let xdg = tmp.path().join("xdg");
+    map_cmd(&xdg).args(["map", "-q"]).arg(&examples).arg(&table).arg("-o").arg(&first).assert().success();
+    let layer = first.join("incidents.geojson");
+    map_cmd(&xdg).args(["map", "-q"]).arg(&layer).arg("-o").arg(&second).assert().success();
+    let features = |dir: &std::path::Path| -> Vec<serde_json::Value> {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("incidents.geojson")).unwrap()).unwrap();
+        doc["features"].as_array().unwrap().clone()
+    };
+    let (a, b) = (features(&first), features(&second));
+    assert!(a.len() > 10, "{}", a.len());
+    assert_eq!(a, b, "the layer read back differs");
+    assert!(a.iter().any(|f| f["properties"]["precision"] == "near"), "a near incident to carry over");
+    assert!(a.iter().all(|f| f["properties"].as_object().unwrap().keys().all(|k| !k.starts_with("input_input"))));
+    let coded = a.iter().find(|f| f["properties"]["input_file"].as_str().unwrap().ends_with("coded.csv")).unwrap();
+    assert_eq!(
+        (coded["properties"]["lat"].as_f64(), coded["properties"]["lon"].as_f64()),
+        (Some(50.61074), Some(36.58015))
+    );
+
+    let stats = |input: &[&std::path::Path]| {
+        let out =
+            map_cmd(&xdg).args(["stats", "-q", "--by", "region", "--format", "csv"]).args(input).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    assert_eq!(stats(&[&examples, &table]), stats(&[&layer]));
+}

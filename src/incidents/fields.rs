@@ -78,6 +78,23 @@ impl Fields {
         }
     }
 
+    /// The value of field `name`, to change in place (the names stay shared).
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        let i = self.names.iter().position(|n| n.as_str() == name)?;
+        self.values.get_mut(i)
+    }
+
+    /// Keep only the fields whose name `keep` accepts (the names are copied: meant for occasional use).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let kept: Vec<usize> = (0..self.names.len()).filter(|&i| keep(&self.names[i])).collect();
+        if kept.len() == self.names.len() {
+            return;
+        }
+        self.names = kept.iter().map(|&i| self.names[i].clone()).collect();
+        let mut values = std::mem::take(&mut self.values);
+        self.values = kept.iter().map(|&i| std::mem::take(&mut values[i])).collect();
+    }
+
     /// `(name, value)` pairs in name order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> {
         self.names.iter().map(CompactString::as_str).zip(self.values.iter())

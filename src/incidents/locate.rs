@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::schema::Schema;
+use super::schema::{COMPUTED_FIELDS, LAYER, Schema};
 use super::{Fields, Incident, Locator, Precision, ReadOptions, Unresolved, date};
 use crate::border::{BorderError, LatLon, Measurement};
 use crate::gazetteer::PointPrecision;
@@ -39,6 +39,18 @@ pub(crate) struct Context<'a> {
 /// Whether a (lower-cased) column name means something to some reader schema.
 pub(crate) fn is_known_column(c: &str) -> bool {
     super::schema::is_known_column(c)
+}
+
+/// A table's coordinates are text; written back out they are numbers, as GeoJSON and GIS tools expect.
+fn numbers_for_coordinates(fields: &mut Fields, schema: &Schema) {
+    for name in schema.lat.iter().chain(schema.lon) {
+        if let Some(v) = fields.get_mut(name)
+            && let Some(x) = v.as_str().and_then(number)
+            && let Some(n) = serde_json::Number::from_f64(x)
+        {
+            *v = Value::Number(n);
+        }
+    }
 }
 
 /// Whether a row gives coordinates (a point geometry, or a latitude or longitude column).
@@ -206,7 +218,9 @@ impl Context<'_> {
             },
         };
         let event_type = get(&fields, schema.event_type).and_then(|t| schema.event_type_of(&t));
-        Ok(Incident {
+        let mut fields = fields;
+        numbers_for_coordinates(&mut fields, schema);
+        let incident = Incident {
             source: self.source.to_string(),
             line,
             fields,
@@ -220,7 +234,30 @@ impl Context<'_> {
             place: candidate,
             measurement,
             evidence: None,
-        })
+        };
+        Ok(if std::ptr::eq(schema, &LAYER) { self.restore(incident) } else { incident })
+    }
+
+    /// An incident read back from a layer `incimap map` wrote, as it was written: its place (by GeoNames id,
+    /// with its score), status, evidence, and the input and line it came from; the computed properties are not
+    /// kept as input fields.
+    fn restore(&self, mut inc: Incident) -> Incident {
+        let text = |name: &str| get(&inc.fields, &[name]).map(Cow::into_owned);
+        if inc.place.is_none()
+            && let Some(index) = text("geonameid")
+                .and_then(|id| id.parse::<u32>().ok())
+                .and_then(|id| self.locator.resolver.place_by_geonameid(id))
+        {
+            let score = text("score").and_then(|s| s.parse::<f64>().ok()).unwrap_or(1.0);
+            inc.place = Some(self.locator.resolver.candidate(index, score));
+        }
+        inc.status = inc.status.or_else(|| text("status").and_then(|s| Status::parse(&s)));
+        inc.evidence = text("evidence");
+        if let (Some(file), Some(line)) = (text("input_file"), text("input_line").and_then(|l| l.parse().ok())) {
+            (inc.source, inc.line) = (file, line);
+        }
+        inc.fields.retain(|name| !COMPUTED_FIELDS.contains(&name) || matches!(name, "date" | "weapon" | "event_type"));
+        inc
     }
 
     /// Resolve a row's place name within the narrowest of its hints that holds it: the district (a

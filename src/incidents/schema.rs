@@ -62,7 +62,10 @@ pub struct Kinds {
 const NO_KINDS: Kinds = Kinds { settlement: &[], division: &[] };
 
 /// incimap's own columns (and the synonyms its readers always took for coordinates).
-pub static INCIMAP: Schema = Schema {
+pub static INCIMAP: Schema = OWN_COLUMNS;
+
+/// [`INCIMAP`]'s columns, shared with [`LAYER`].
+const OWN_COLUMNS: Schema = Schema {
     name: "incimap",
     signatures: &[],
     date: &["date"],
@@ -81,6 +84,34 @@ pub static INCIMAP: Schema = Schema {
     read_precision: precision_by_name,
     read_event_type: EventType::parse,
 };
+
+/// incimap's own incident layer (`incidents.geojson`, or its properties as a table), read back: incimap's
+/// columns, and the computed ones restore the incident as it was written (its place, status, evidence, the
+/// input and line it came from) instead of being kept as input fields.
+pub static LAYER: Schema =
+    Schema { name: "incimap-layer", signatures: &[&["input_file", "input_line", "border_km"]], ..OWN_COLUMNS };
+
+/// Properties `incimap map` writes on every incident beside the input's own fields (an input field of one of
+/// these names is written as `input_<name>`). Reading back a layer ([`LAYER`]), all but `date`, `weapon` and
+/// `event_type` (incimap's own columns) restore the incident and are not kept as fields.
+pub const COMPUTED_FIELDS: &[&str] = &[
+    "date",
+    "weapon",
+    "event_type",
+    "border_km",
+    "country",
+    "inside_ukraine",
+    "geonameid",
+    "place_name",
+    "admin1_name",
+    "place_source",
+    "status",
+    "score",
+    "precision",
+    "evidence",
+    "input_file",
+    "input_line",
+];
 
 /// ACLED's CSV exports (codebook 2023): `event_date`, `location`, `admin1`/`admin2`, `latitude`/`longitude`,
 /// `geo_precision` (1 the named town, 2 near it or in a district, 3 only a larger region), `notes`.
@@ -165,7 +196,7 @@ pub static CIR: Schema = Schema {
 };
 
 /// Every schema, the producers' first: incimap's own is what a table is when no producer's signature fits.
-pub static ALL: [&Schema; 4] = [&ACLED, &UCDP_GED, &CIR, &INCIMAP];
+pub static ALL: [&Schema; 5] = [&LAYER, &ACLED, &UCDP_GED, &CIR, &INCIMAP];
 
 impl Schema {
     /// The schema of a header (column names, any case): the first producer whose signature it holds, else
@@ -222,7 +253,7 @@ impl Schema {
 /// Whether (lower-cased) column `c` means something to some schema: readers store such columns under their
 /// lower-case name, so that `Latitude` and `latitude` are read alike.
 pub fn is_known_column(c: &str) -> bool {
-    matches!(c, "source" | "border_km") || ALL.iter().any(|s| s.columns().any(|k| k == c))
+    matches!(c, "source" | "border_km" | "input_file" | "input_line") || ALL.iter().any(|s| s.columns().any(|k| k == c))
 }
 
 /// incimap's own precision words, as its layers and `extract` write them.

@@ -10,26 +10,8 @@ use super::json::{BBox, push_position, push_rounded, push_str, push_u64, push_va
 use crate::incidents::{Incident, Precision};
 use crate::resolve::Status;
 
-/// Properties `incimap map` adds to every incident. An input field with one of these names is kept
-/// under `input_<name>` so nothing the user supplied is lost or silently overwritten.
-pub const COMPUTED_FIELDS: &[&str] = &[
-    "date",
-    "weapon",
-    "event_type",
-    "border_km",
-    "country",
-    "inside_ukraine",
-    "geonameid",
-    "place_name",
-    "admin1_name",
-    "place_source",
-    "status",
-    "score",
-    "precision",
-    "evidence",
-    "input_file",
-    "input_line",
-];
+/// Properties `incimap map` adds to every incident (defined with the readers, which restore them).
+pub use crate::incidents::schema::COMPUTED_FIELDS;
 
 /// Leaders longer than this get intermediate geodesic points so they follow the ellipsoid on the map
 /// (a straight lon/lat chord of 100 km strays about 0.1 km from the geodesic at these latitudes).
@@ -59,11 +41,7 @@ fn is_computed(name: &str) -> bool {
 }
 
 fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Resolved => "resolved",
-        Status::Ambiguous => "ambiguous",
-        Status::NotFound => "not_found",
-    }
+    s.as_str()
 }
 
 /// The precision's contract name.

@@ -101,6 +101,22 @@ pub enum Status {
     NotFound,
 }
 
+impl Status {
+    /// The status as the contract writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Resolved => "resolved",
+            Status::Ambiguous => "ambiguous",
+            Status::NotFound => "not_found",
+        }
+    }
+
+    /// The status written `s` (as [`Status::as_str`] writes it).
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Resolved, Status::Ambiguous, Status::NotFound].into_iter().find(|t| t.as_str() == s.trim())
+    }
+}
+
 /// A resolved place as it appears in every output (the contract's `Place` object).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 ///
@@ -465,6 +481,8 @@ pub struct Resolver<'g> {
     /// [`Resolver::town_of_district`]'s candidate towns by "phrase␟admin1": working out the forms of the
     /// candidate towns' names is costly, and a long input names the same districts again and again.
     district_towns: std::sync::Mutex<HashMap<String, std::sync::Arc<[u32]>>>,
+    /// Place indexes by GeoNames id (incimap's own for postal and user places), at first use.
+    by_geonameid: OnceLock<HashMap<u32, u32>>,
 }
 
 /// Bound on [`Resolver::town_of_district`]'s memo (cleared when exceeded).
@@ -483,7 +501,17 @@ impl<'g> Resolver<'g> {
             uses: Default::default(),
             countries: OnceLock::new(),
             district_towns: Default::default(),
+            by_geonameid: OnceLock::new(),
         }
+    }
+
+    /// The index of the place with this GeoNames id (as [`Candidate::geonameid`] gives it), if the gazetteer
+    /// holds it: how a layer written by `incimap map` finds its places again.
+    pub fn place_by_geonameid(&self, geonameid: u32) -> Option<u32> {
+        let index = self
+            .by_geonameid
+            .get_or_init(|| self.gaz.places.iter().zip(0u32..).map(|(p, i)| (p.geonameid, i)).collect());
+        index.get(&geonameid).copied()
     }
 
     /// The gazetteer this resolver reads.
