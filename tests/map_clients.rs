@@ -95,6 +95,63 @@ fn ogrinfo_reads_every_layer() {
     }
 }
 
+/// `--format gpkg`: one GeoPackage that GDAL opens with the same layers, counts and typed fields as the
+/// GeoJSON layers, that GDAL's own validator (validate_gpkg.py, from python3-gdal) accepts, and whose
+/// `layer_styles` table holds each layer's default style. Nothing but the GeoPackage, `index.html` and
+/// `unresolved.csv` is left in the output directory.
+#[test]
+fn the_geopackage_holds_every_layer_and_its_style() {
+    if !require_tool("ogrinfo", "apt-get install gdal-bin") {
+        return;
+    }
+    let (_tmp, out) = map_table(&["--format", "gpkg", "--bands", "0,10,25,50"]);
+    let mut files: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    assert_eq!(files, ["incimap.gpkg", "index.html", "unresolved.csv"]);
+    let gpkg = out.join("incimap.gpkg");
+    let s = summary_of(&gpkg);
+    assert!(s.contains("using driver `GPKG' successful"), "{s}");
+    for (layer, geom, count) in [
+        ("incidents", "Point", 7),
+        ("leaders", "Line String", 7),
+        ("border", "Multi Line String", 1),
+        ("ukraine", "Multi Polygon", 1),
+        ("bands", "Multi Polygon", 3),
+    ] {
+        let s = ogrinfo(&["-ro", "-so", gpkg.to_str().unwrap(), layer]);
+        assert!(s.contains(&format!("Geometry: {geom}\n")), "{layer}: {s}");
+        assert!(s.contains(&format!("Feature Count: {count}\n")), "{layer}: {s}");
+        assert!(s.contains("ID[\"EPSG\",4326]"), "{layer}: WGS84");
+    }
+    let s = ogrinfo(&["-ro", "-so", gpkg.to_str().unwrap(), "incidents"]);
+    for field in ["border_km: Real", "inside_ukraine: Integer(Boolean)", "geonameid: Integer", "place_name: String"] {
+        assert!(s.contains(&format!("\n{field}")), "incidents lacks {field}: {s}");
+    }
+    let styles = ogrinfo(&[
+        "-ro",
+        "-q",
+        "-sql",
+        "SELECT f_table_name, useAsDefault, length(styleQML) > 100 AS has_qml FROM layer_styles ORDER BY f_table_name",
+        gpkg.to_str().unwrap(),
+    ]);
+    for layer in ["bands", "border", "incidents", "leaders", "ukraine"] {
+        assert!(styles.contains(&format!("f_table_name (String) = {layer}\n")), "{layer}: {styles}");
+    }
+    assert_eq!(styles.matches("useAsDefault (Integer(Boolean)) = 1").count(), 5, "{styles}");
+    assert_eq!(styles.matches("has_qml (Integer) = 1").count(), 5, "{styles}");
+
+    let validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+    if std::path::Path::new(validator).exists() {
+        let v = Command::new("/usr/bin/python3").arg(validator).arg(&gpkg).output().expect("run validate_gpkg.py");
+        let report = format!("{}{}", String::from_utf8_lossy(&v.stdout), String::from_utf8_lossy(&v.stderr));
+        assert!(v.status.success() && report.trim().is_empty(), "validate_gpkg.py: {report}");
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "GDAL's validate_gpkg.py is required under CI (python3-gdal)");
+        eprintln!("note: GDAL's validate_gpkg.py is not installed (apt-get install python3-gdal): not run");
+    }
+}
+
 #[test]
 fn ogrinfo_reads_geojsonseq() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {
@@ -186,9 +243,17 @@ fn qgis_loads_every_layer_styled() {
         eprintln!("note: skipping, QGIS' Python bindings are not installed (apt-get install python3-qgis)");
         return;
     }
+    check_in_qgis(python, output());
+    // The GeoPackage's layers carry their styles inside: QGIS loads each as its default style.
+    let (_tmp, gpkg_out) = map_table(&["--format", "gpkg", "--bands", "0,10,25,50"]);
+    check_in_qgis(python, &gpkg_out);
+}
+
+/// tools/qgis_check.py on an output directory: every layer loads, with the test table's counts and its style.
+fn check_in_qgis(python: &str, dir: &std::path::Path) {
     let out = Command::new(python)
         .arg(crate_path("tools/qgis_check.py"))
-        .arg(output())
+        .arg(dir)
         .arg("--json")
         .env("QT_QPA_PLATFORM", "offscreen")
         .output()

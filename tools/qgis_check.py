@@ -6,7 +6,8 @@ Usage (Debian: apt-get install python3-qgis):
 
 For each layer written by `incimap map` (incidents, leaders, border, ukraine, bands; `.geojson` or the
 `.geojsons` sequences of `--format geojsonseq`) it opens the file through QGIS' OGR provider, applies the
-`.qml` beside it, and prints the geometry type, the feature count, the renderer the style set up and its
+`.qml` beside it (with `--format gpkg`: opens the layer of `incimap.gpkg`, whose default style QGIS loads from
+the GeoPackage's `layer_styles` table by itself), and prints the geometry type, the feature count, the renderer the style set up and its
 classes. With --png it also renders all layers, styled, into an image. Exits 1 if any layer fails to
 load, has no style, or its style did not apply.
 """
@@ -50,9 +51,13 @@ def find_layer_file(directory, name):
 
 def check(directory):
     results = []
+    gpkg = os.path.join(directory, "incimap.gpkg")
     for name in LAYERS:
         row = {"layer": name, "ok": False}
         results.append(row)
+        if os.path.exists(gpkg):
+            check_geopackage_layer(gpkg, name, row)
+            continue
         path = find_layer_file(directory, name)
         if path is None:
             row["error"] = "missing file"
@@ -85,6 +90,33 @@ def check(directory):
         else:
             row["ok"] = True
     return results
+
+
+def describe_style(layer, row, name):
+    renderer = layer.renderer()
+    row["renderer"] = renderer.type() if renderer else None
+    if hasattr(renderer, "ranges"):
+        row["classes"] = [r.label() for r in renderer.ranges()]
+    if hasattr(renderer, "classAttribute"):
+        row["attribute"] = renderer.classAttribute()
+    row["_layer"] = layer
+
+
+def check_geopackage_layer(gpkg, name, row):
+    """A layer of the GeoPackage, opened as a user would: its style must come from the file itself."""
+    row["file"] = os.path.basename(gpkg)
+    layer = QgsVectorLayer(gpkg + "|layername=" + name, name, "ogr")
+    if not layer.isValid():
+        row["error"] = "QGIS cannot open it"
+        return
+    row["features"] = layer.featureCount()
+    row["geometry"] = QgsWkbTypes.displayString(layer.wkbType())
+    row["fields"] = [f.name() for f in layer.fields()]
+    describe_style(layer, row, name)
+    if row["renderer"] != EXPECTED_RENDERER[name]:
+        row["error"] = "default style gave renderer %s, expected %s" % (row["renderer"], EXPECTED_RENDERER[name])
+    else:
+        row["ok"] = True
 
 
 def render(results, png):

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use incimap::incidents::{self, InputKind, Locator, ReadOptions};
 use incimap::layers::{LayerFormat, LayerWriter, MapOptions, bands};
 
-use super::{Format, Global, UsageError};
+use super::{Global, UsageError};
 
 /// Arguments of `incimap map`.
 #[derive(clap::Args, Debug)]
@@ -20,9 +20,10 @@ pub struct Args {
     #[arg(long, value_name = "LIST")]
     pub bands: Option<String>,
     /// `geojson` (default): FeatureCollections. `geojsonseq`: incidents and leaders as RFC 8142 text
-    /// sequences (`incidents.geojsons`, `leaders.geojsons`) for very large inputs.
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    /// sequences (`incidents.geojsons`, `leaders.geojsons`) for very large inputs. `gpkg`: every layer in one
+    /// GeoPackage, `incimap.gpkg`, each with its QGIS style as the default style.
+    #[arg(long, value_enum, default_value = "geojson")]
+    pub format: MapFormat,
     /// Fail on the first input row that cannot be placed (nothing is written).
     #[arg(long)]
     pub strict: bool,
@@ -37,10 +38,16 @@ pub struct Args {
     pub html_max: usize,
 }
 
+/// The layer formats `map` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapFormat {
+    Geojson,
+    Geojsonseq,
+    Gpkg,
+}
+
 /// Run `incimap map`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
-    let format = args.format.unwrap_or(Format::Geojson);
-    super::ensure_format(format, &[Format::Geojson, Format::Geojsonseq], "map")?;
     let edges_km = match &args.bands {
         Some(list) => bands::parse_edges(list).map_err(UsageError)?,
         None => bands::DEFAULT_EDGES_KM.to_vec(),
@@ -50,7 +57,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     }
     let options = MapOptions {
         edges_km,
-        format: if format == Format::Geojsonseq { LayerFormat::GeoJsonSeq } else { LayerFormat::GeoJson },
+        format: match args.format {
+            MapFormat::Geojson => LayerFormat::GeoJson,
+            MapFormat::Geojsonseq => LayerFormat::GeoJsonSeq,
+            MapFormat::Gpkg => LayerFormat::GeoPackage,
+        },
         html_max_incidents: args.html_max,
     };
 

@@ -18,6 +18,7 @@
 
 pub mod bands;
 pub mod features;
+pub mod gpkg;
 pub mod html;
 pub mod json;
 pub mod qml;
@@ -42,6 +43,8 @@ pub enum LayerFormat {
     GeoJson,
     /// RFC 8142 text sequences, one feature per record (`incidents.geojsons`): for very large inputs.
     GeoJsonSeq,
+    /// Every layer in one GeoPackage (`incimap.gpkg`), each with its QGIS style as the default style.
+    GeoPackage,
 }
 
 /// What `incimap map` writes.
@@ -330,7 +333,11 @@ type BandResult = Result<BuiltBands, bands::BandError>;
 
 /// Streams incidents and unresolved inputs into the layer files; see the module docs.
 pub struct LayerWriter {
+    /// Where the layer files are written: the output directory, or for a GeoPackage a staging directory in
+    /// it, from which the GeoPackage is built at the end.
     dir: PathBuf,
+    /// The output directory and the staging directory of a GeoPackage run (removed when dropped).
+    geopackage: Option<(PathBuf, tempfile::TempDir)>,
     options: MapOptions,
     boundaries: Boundaries,
     incidents: LayerFile,
@@ -351,14 +358,25 @@ pub struct LayerWriter {
 
 impl LayerWriter {
     /// Start writing layers into `dir` (created if missing); band building starts in the background.
-    pub fn create(dir: &Path, options: MapOptions, boundaries: &Boundaries) -> Result<LayerWriter, LayerError> {
+    pub fn create(out_dir: &Path, options: MapOptions, boundaries: &Boundaries) -> Result<LayerWriter, LayerError> {
         let ext = match options.format {
-            LayerFormat::GeoJson => "geojson",
+            LayerFormat::GeoJson | LayerFormat::GeoPackage => "geojson",
             LayerFormat::GeoJsonSeq => "geojsons",
         };
+        let geopackage = match options.format {
+            LayerFormat::GeoPackage => {
+                let io = |source| LayerError::Io { path: out_dir.to_path_buf(), source };
+                std::fs::create_dir_all(out_dir).map_err(io)?;
+                let staging =
+                    tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempdir_in(out_dir).map_err(io)?;
+                Some((out_dir.to_path_buf(), staging))
+            }
+            _ => None,
+        };
+        let dir = geopackage.as_ref().map_or(out_dir, |(_, staging)| staging.path());
         let head = |name: &str| {
             let mut head = Vec::new();
-            if options.format == LayerFormat::GeoJson {
+            if options.format != LayerFormat::GeoJsonSeq {
                 head.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"name\":");
                 json::push_str(&mut head, name);
                 head.extend_from_slice(b",\"features\":[\n");
@@ -395,6 +413,7 @@ impl LayerWriter {
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         Ok(LayerWriter {
             dir: dir.to_path_buf(),
+            geopackage,
             html: html::Sample::new(options.html_max_incidents),
             options,
             boundaries: boundaries.clone(),
@@ -570,8 +589,35 @@ impl LayerWriter {
             crate::atomic_file::write(&path, &data).map_err(|source| LayerError::Io { path: path.clone(), source })?;
             summary.files.push(path);
         }
+        if let Some((out_dir, staging)) = self.geopackage.take() {
+            summary.files = into_geopackage(staging.path(), &out_dir, &self.options.edges_km)?;
+        }
         Ok(summary)
     }
+}
+
+/// The layers written into `staging` as one GeoPackage in `out_dir`, beside `index.html` and `unresolved.csv`
+/// (moved from `staging`); the files written, in the order the summary lists them.
+fn into_geopackage(staging: &Path, out_dir: &Path, edges_km: &[f64]) -> Result<Vec<PathBuf>, LayerError> {
+    let classes = style::incident_classes(edges_km);
+    let layer =
+        |name: &'static str, qml: String| gpkg::Layer { name, geojson: staging.join(format!("{name}.geojson")), qml };
+    let layers = [
+        layer(names::INCIDENTS, qml::incidents(&classes)),
+        layer(names::LEADERS, qml::leaders()),
+        layer(names::BANDS, qml::bands(edges_km)),
+        layer(names::BORDER, qml::border()),
+        layer(names::UKRAINE, qml::ukraine()),
+    ];
+    let target = out_dir.join(gpkg::FILE);
+    gpkg::write(&layers, &target)?;
+    let mut files = vec![target];
+    for name in [names::UNRESOLVED_CSV, names::HTML] {
+        let (from, to) = (staging.join(name), out_dir.join(name));
+        std::fs::rename(&from, &to).map_err(|source| LayerError::Io { path: to.clone(), source })?;
+        files.push(to);
+    }
+    Ok(files)
 }
 
 /// `border.geojson`: the land border as one MultiLineString with its geodesic length.
