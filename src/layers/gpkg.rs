@@ -76,6 +76,7 @@ pub fn write(layers: &[Layer], target: &Path) -> Result<(), LayerError> {
     Ok(())
 }
 
+#[derive(Debug)]
 enum Error {
     Sql(rusqlite::Error),
     Read(String),
