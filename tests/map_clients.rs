@@ -152,6 +152,59 @@ fn the_geopackage_holds_every_layer_and_its_style() {
     }
 }
 
+/// `--format fgb`: each layer as FlatGeobuf that GDAL opens with the same counts, and whose features GDAL
+/// reads back with the same properties as the GeoJSON layer of the same run (FlatGeobuf's index sorts the
+/// features, so they are matched by input file and line).
+#[test]
+fn flatgeobuf_layers_hold_what_the_geojson_layers_hold() {
+    if !require_tool("ogrinfo", "apt-get install gdal-bin") {
+        return;
+    }
+    let (_tmp, out) = map_table(&["--format", "fgb", "--bands", "0,10,25,50"]);
+    for (layer, geom, count) in [
+        ("incidents", "Point", 7),
+        ("leaders", "Line String", 7),
+        ("border", "Multi Line String", 1),
+        ("ukraine", "Multi Polygon", 1),
+        ("bands", "Multi Polygon", 3),
+    ] {
+        let s = summary_of(&out.join(format!("{layer}.fgb")));
+        assert!(s.contains("using driver `FlatGeobuf' successful"), "{layer}: {s}");
+        assert!(s.contains(&format!("Geometry: {geom}\n")) && s.contains(&format!("Feature Count: {count}\n")), "{s}");
+        assert!(out.join(format!("{layer}.qml")).exists(), "{layer}.qml beside it");
+    }
+    let converted = out.join("incidents-from-fgb.geojson");
+    let status = Command::new("ogr2ogr")
+        .args(["-f", "GeoJSON"])
+        .arg(&converted)
+        .arg(out.join("incidents.fgb"))
+        .status()
+        .expect("run ogr2ogr");
+    assert!(status.success());
+    let features = |path: &std::path::Path| -> Vec<serde_json::Value> {
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut f: Vec<serde_json::Value> = doc["features"].as_array().unwrap().clone();
+        f.sort_by_key(|f| f["properties"]["input_line"].as_u64());
+        f
+    };
+    let geojson = features(&output().join("incidents.geojson"));
+    let from_fgb = features(&converted);
+    assert_eq!(geojson.len(), from_fgb.len());
+    for (a, b) in geojson.iter().zip(&from_fgb) {
+        // GDAL leaves out null properties; every other one is the same value.
+        // The runs read the table from different temporary folders: `input_file` differs by its folder only.
+        for (k, v) in a["properties"].as_object().unwrap() {
+            if !v.is_null() && k != "input_file" {
+                assert_eq!(&b["properties"][k], v, "{k} of line {}", a["properties"]["input_line"]);
+            }
+        }
+        let xy = |f: &serde_json::Value| -> Vec<f64> {
+            f["geometry"]["coordinates"].as_array().unwrap().iter().map(|c| c.as_f64().unwrap()).collect()
+        };
+        assert_eq!(xy(a), xy(b));
+    }
+}
+
 #[test]
 fn ogrinfo_reads_geojsonseq() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {
@@ -247,6 +300,9 @@ fn qgis_loads_every_layer_styled() {
     // The GeoPackage's layers carry their styles inside: QGIS loads each as its default style.
     let (_tmp, gpkg_out) = map_table(&["--format", "gpkg", "--bands", "0,10,25,50"]);
     check_in_qgis(python, &gpkg_out);
+    // FlatGeobuf layers, with their `.qml` beside them.
+    let (_tmp, fgb_out) = map_table(&["--format", "fgb", "--bands", "0,10,25,50"]);
+    check_in_qgis(python, &fgb_out);
 }
 
 /// tools/qgis_check.py on an output directory: every layer loads, with the test table's counts and its style.

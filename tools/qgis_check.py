@@ -5,7 +5,7 @@ Usage (Debian: apt-get install python3-qgis):
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 tools/qgis_check.py output/ [--png map.png] [--json]
 
 For each layer written by `incimap map` (incidents, leaders, border, ukraine, bands; `.geojson` or the
-`.geojsons` sequences of `--format geojsonseq`) it opens the file through QGIS' OGR provider, applies the
+`.geojsons` sequences of `--format geojsonseq`, the `.fgb` files of `--format fgb`) it opens the file through QGIS' OGR provider, applies the
 `.qml` beside it (with `--format gpkg`: opens the layer of `incimap.gpkg`, whose default style QGIS loads from
 the GeoPackage's `layer_styles` table by itself), and prints the geometry type, the feature count, the renderer the style set up and its
 classes. With --png it also renders all layers, styled, into an image. Exits 1 if any layer fails to
@@ -42,7 +42,7 @@ EXPECTED_RENDERER = {
 
 
 def find_layer_file(directory, name):
-    for ext in (".geojson", ".geojsons"):
+    for ext in (".geojson", ".geojsons", ".fgb"):
         path = os.path.join(directory, name + ext)
         if os.path.exists(path):
             return path

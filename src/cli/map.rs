@@ -21,7 +21,8 @@ pub struct Args {
     pub bands: Option<String>,
     /// `geojson` (default): FeatureCollections. `geojsonseq`: incidents and leaders as RFC 8142 text
     /// sequences (`incidents.geojsons`, `leaders.geojsons`) for very large inputs. `gpkg`: every layer in one
-    /// GeoPackage, `incimap.gpkg`, each with its QGIS style as the default style.
+    /// GeoPackage, `incimap.gpkg`, each with its QGIS style as the default style. `fgb`: each layer as
+    /// FlatGeobuf (`incidents.fgb` ...), its `.qml` style beside it.
     #[arg(long, value_enum, default_value = "geojson")]
     pub format: MapFormat,
     /// Fail on the first input row that cannot be placed (nothing is written).
@@ -44,6 +45,7 @@ pub enum MapFormat {
     Geojson,
     Geojsonseq,
     Gpkg,
+    Fgb,
 }
 
 /// Run `incimap map`.
@@ -61,6 +63,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             MapFormat::Geojson => LayerFormat::GeoJson,
             MapFormat::Geojsonseq => LayerFormat::GeoJsonSeq,
             MapFormat::Gpkg => LayerFormat::GeoPackage,
+            MapFormat::Fgb => LayerFormat::FlatGeobuf,
         },
         html_max_incidents: args.html_max,
     };

@@ -41,13 +41,15 @@ pub(crate) fn is_known_column(c: &str) -> bool {
     super::schema::is_known_column(c)
 }
 
-/// A table's coordinates are text; written back out they are numbers, as GeoJSON and GIS tools expect.
+/// A table's coordinates are text; written back out they are numbers, as GeoJSON and GIS tools expect, and an
+/// empty cell is no value (so that the column keeps one type).
 fn numbers_for_coordinates(fields: &mut Fields, schema: &Schema) {
     for name in schema.lat.iter().chain(schema.lon) {
-        if let Some(v) = fields.get_mut(name)
-            && let Some(x) = v.as_str().and_then(number)
-            && let Some(n) = serde_json::Number::from_f64(x)
-        {
+        let Some(v) = fields.get_mut(name) else { continue };
+        let Some(text) = v.as_str() else { continue };
+        if text.trim().is_empty() {
+            *v = Value::Null;
+        } else if let Some(n) = number(text).and_then(serde_json::Number::from_f64) {
             *v = Value::Number(n);
         }
     }

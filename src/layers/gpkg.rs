@@ -8,8 +8,6 @@
 //! BOOLEAN or TEXT by the values it holds (mixed numbers are REAL; anything else mixed, and objects or
 //! arrays, are TEXT, objects and arrays as JSON).
 
-use std::collections::BTreeMap;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use geo::BoundingRect;
@@ -18,6 +16,7 @@ use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use super::LayerError;
+use super::convert::{ColumnType, Error, for_each_feature, geometry_of, shape_of};
 
 /// The GeoPackage's file name in the output directory.
 pub const FILE: &str = "incimap.gpkg";
@@ -55,13 +54,7 @@ pub fn write(layers: &[Layer], target: &Path) -> Result<(), LayerError> {
         let tx = db.transaction().map_err(sql)?;
         create_metadata(&tx).map_err(sql)?;
         for layer in layers {
-            add_layer(&tx, layer).map_err(|e| match e {
-                Error::Sql(e) => sql(e),
-                Error::Read(why) => LayerError::Io {
-                    path: layer.geojson.clone(),
-                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, why),
-                },
-            })?;
+            add_layer(&tx, layer).map_err(|e| e.for_layer(&layer.geojson, target))?;
         }
         tx.commit().map_err(sql)?;
         db.close().map_err(|(_, e)| sql(e))?;
@@ -76,15 +69,13 @@ pub fn write(layers: &[Layer], target: &Path) -> Result<(), LayerError> {
     Ok(())
 }
 
-#[derive(Debug)]
-enum Error {
-    Sql(rusqlite::Error),
-    Read(String),
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        Error::Sql(e)
+/// The SQL type of a column.
+fn sql_type(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Integer => "INTEGER",
+        ColumnType::Real => "REAL",
+        ColumnType::Boolean => "BOOLEAN",
+        ColumnType::Text => "TEXT",
     }
 }
 
@@ -122,156 +113,6 @@ fn create_metadata(db: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// What the features of a layer hold, learnt in a first pass: each property's column type, the geometry
-/// types seen and the extent.
-#[derive(Default)]
-struct Shape {
-    columns: BTreeMap<String, Option<ColumnType>>,
-    geometry: Option<&'static str>,
-    mixed_geometry: bool,
-    extent: Option<geo::Rect<f64>>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum ColumnType {
-    Integer,
-    Real,
-    Boolean,
-    Text,
-}
-
-impl ColumnType {
-    fn of(v: &Value) -> Option<ColumnType> {
-        match v {
-            Value::Null => None,
-            Value::Bool(_) => Some(ColumnType::Boolean),
-            Value::Number(n) if n.is_i64() || n.is_u64() => Some(ColumnType::Integer),
-            Value::Number(_) => Some(ColumnType::Real),
-            _ => Some(ColumnType::Text),
-        }
-    }
-
-    fn join(self, other: ColumnType) -> ColumnType {
-        use ColumnType::*;
-        match (self, other) {
-            (a, b) if a == b => a,
-            (Integer, Real) | (Real, Integer) => Real,
-            _ => Text,
-        }
-    }
-
-    fn sql(self) -> &'static str {
-        match self {
-            ColumnType::Integer => "INTEGER",
-            ColumnType::Real => "REAL",
-            ColumnType::Boolean => "BOOLEAN",
-            ColumnType::Text => "TEXT",
-        }
-    }
-}
-
-/// Call `each` with every feature of a GeoJSON FeatureCollection file, streamed: only one feature is in
-/// memory at a time, whatever the file's size (other members, such as `bbox`, are skipped).
-fn for_each_feature(path: &Path, each: &mut dyn FnMut(geojson::Feature) -> Result<(), Error>) -> Result<(), Error> {
-    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    struct Collection<'a>(&'a mut dyn FnMut(geojson::Feature) -> Result<(), Error>, &'a mut Option<Error>);
-    struct Features<'a, 'b>(&'b mut Collection<'a>);
-    impl<'de> Visitor<'de> for Collection<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a GeoJSON FeatureCollection")
-        }
-        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-            while let Some(key) = map.next_key::<String>()? {
-                if key == "features" {
-                    map.next_value_seed(Features(&mut self))?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(())
-        }
-    }
-    impl<'de> DeserializeSeed<'de> for Features<'_, '_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Features<'_, '_> {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an array of features")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            while let Some(feature) = seq.next_element::<geojson::Feature>()? {
-                if let Err(e) = (self.0.0)(feature) {
-                    *self.0.1 = Some(e);
-                    return Err(serde::de::Error::custom("stopped"));
-                }
-            }
-            Ok(())
-        }
-    }
-    let file = std::fs::File::open(path).map_err(|e| Error::Read(e.to_string()))?;
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
-    let mut failed = None;
-    let read = de.deserialize_map(Collection(each, &mut failed));
-    match (failed, read) {
-        (Some(e), _) => Err(e),
-        (None, Err(e)) => Err(Error::Read(e.to_string())),
-        (None, Ok(())) => Ok(()),
-    }
-}
-
-/// A feature's geometry as geo-types, or `None` for a feature without one.
-fn geometry_of(f: &geojson::Feature) -> Result<Option<geo::Geometry<f64>>, Error> {
-    let Some(g) = &f.geometry else { return Ok(None) };
-    geo::Geometry::<f64>::try_from(g.clone()).map(Some).map_err(|e| Error::Read(e.to_string()))
-}
-
-fn geometry_type(g: &geo::Geometry<f64>) -> &'static str {
-    match g {
-        geo::Geometry::Point(_) => "POINT",
-        geo::Geometry::LineString(_) | geo::Geometry::Line(_) => "LINESTRING",
-        geo::Geometry::Polygon(_) | geo::Geometry::Rect(_) | geo::Geometry::Triangle(_) => "POLYGON",
-        geo::Geometry::MultiPoint(_) => "MULTIPOINT",
-        geo::Geometry::MultiLineString(_) => "MULTILINESTRING",
-        geo::Geometry::MultiPolygon(_) => "MULTIPOLYGON",
-        geo::Geometry::GeometryCollection(_) => "GEOMETRYCOLLECTION",
-    }
-}
-
-/// First pass over a layer: its columns, geometry type and extent.
-fn shape_of(path: &Path) -> Result<Shape, Error> {
-    let mut shape = Shape::default();
-    for_each_feature(path, &mut |f| {
-        for (k, v) in f.properties.iter().flatten() {
-            // A column seen only with nulls so far has no type yet (TEXT if it never gets one).
-            let e = shape.columns.entry(k.clone()).or_insert(None);
-            if let Some(t) = ColumnType::of(v) {
-                *e = Some(e.map_or(t, |known| known.join(t)));
-            }
-        }
-        if let Some(g) = geometry_of(&f)? {
-            let t = geometry_type(&g);
-            shape.mixed_geometry |= shape.geometry.is_some_and(|s| s != t);
-            shape.geometry.get_or_insert(t);
-            if let Some(r) = g.bounding_rect() {
-                shape.extent = Some(match shape.extent {
-                    None => r,
-                    Some(e) => geo::Rect::new(
-                        geo::coord! { x: e.min().x.min(r.min().x), y: e.min().y.min(r.min().y) },
-                        geo::coord! { x: e.max().x.max(r.max().x), y: e.max().y.max(r.max().y) },
-                    ),
-                });
-            }
-        }
-        Ok(())
-    })?;
-    Ok(shape)
-}
-
 /// SQL text of an identifier (table or column name), quoted.
 fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -296,23 +137,18 @@ fn gpkg_blob(g: &geo::Geometry<f64>) -> Result<Vec<u8>, Error> {
         (geo::Geometry::Point(_), _) | (_, None) => Vec::new(),
         (_, Some(r)) => vec![r.min().x, r.max().x, r.min().y, r.max().y],
     };
-    g.to_gpkg_wkb(CoordDimensions::xy(), Some(SRS_ID), envelope).map_err(|e| Error::Read(e.to_string()))
+    g.to_gpkg_wkb(CoordDimensions::xy(), Some(SRS_ID), envelope).map_err(|e| Error::Write(e.to_string()))
 }
 
 /// One layer: its feature table, its registration in the metadata tables and its default style.
 fn add_layer(db: &Connection, layer: &Layer) -> Result<(), Error> {
     let shape = shape_of(&layer.geojson)?;
     let geometry_name = if shape.mixed_geometry { "GEOMETRY" } else { shape.geometry.unwrap_or("GEOMETRY") };
-    let columns: Vec<(&String, ColumnType)> = shape
-        .columns
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "fid" | "geom"))
-        .map(|(k, t)| (k, t.unwrap_or(ColumnType::Text)))
-        .collect();
+    let columns = shape.typed_columns();
     let table = ident(layer.name);
     let mut ddl = format!("CREATE TABLE {table} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometry_name}");
     for (name, t) in &columns {
-        ddl.push_str(&format!(", {} {}", ident(name), t.sql()));
+        ddl.push_str(&format!(", {} {}", ident(name), sql_type(*t)));
     }
     ddl.push(')');
     db.execute(&ddl, [])?;
@@ -353,7 +189,7 @@ fn add_layer(db: &Connection, layer: &Layer) -> Result<(), Error> {
             None => rusqlite::types::Value::Null,
         });
         let props = f.properties.as_ref();
-        row.extend(columns.iter().map(|(name, t)| sql_value(props.and_then(|p| p.get(name.as_str())), *t)));
+        row.extend(columns.iter().map(|(name, t)| sql_value(props.and_then(|p| p.get(*name)), *t)));
         stmt.execute(rusqlite::params_from_iter(row.iter()))?;
         Ok(())
     })
@@ -362,17 +198,6 @@ fn add_layer(db: &Connection, layer: &Layer) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn column_types_join_to_the_widest() {
-        use ColumnType::*;
-        assert_eq!(Integer.join(Real), Real);
-        assert_eq!(Integer.join(Text), Text);
-        assert_eq!(Boolean.join(Integer), Text);
-        assert_eq!(ColumnType::of(&serde_json::json!(3)), Some(Integer));
-        assert_eq!(ColumnType::of(&serde_json::json!(3.5)), Some(Real));
-        assert_eq!(ColumnType::of(&Value::Null), None);
-    }
 
     #[test]
     fn a_point_is_geopackage_binary_without_an_envelope() {

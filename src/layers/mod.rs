@@ -17,7 +17,9 @@
 //! ```
 
 pub mod bands;
+mod convert;
 pub mod features;
+pub mod fgb;
 pub mod gpkg;
 pub mod html;
 pub mod json;
@@ -45,6 +47,15 @@ pub enum LayerFormat {
     GeoJsonSeq,
     /// Every layer in one GeoPackage (`incimap.gpkg`), each with its QGIS style as the default style.
     GeoPackage,
+    /// Each layer as FlatGeobuf (`incidents.fgb`), with its `.qml` style beside it.
+    FlatGeobuf,
+}
+
+impl LayerFormat {
+    /// Whether the layers are converted from GeoJSON written into a staging directory first.
+    fn is_converted(self) -> bool {
+        matches!(self, LayerFormat::GeoPackage | LayerFormat::FlatGeobuf)
+    }
 }
 
 /// What `incimap map` writes.
@@ -333,11 +344,11 @@ type BandResult = Result<BuiltBands, bands::BandError>;
 
 /// Streams incidents and unresolved inputs into the layer files; see the module docs.
 pub struct LayerWriter {
-    /// Where the layer files are written: the output directory, or for a GeoPackage a staging directory in
-    /// it, from which the GeoPackage is built at the end.
+    /// Where the layer files are written: the output directory, or for a converted format (GeoPackage,
+    /// FlatGeobuf) a staging directory in it, from which the layers are converted at the end.
     dir: PathBuf,
-    /// The output directory and the staging directory of a GeoPackage run (removed when dropped).
-    geopackage: Option<(PathBuf, tempfile::TempDir)>,
+    /// The output directory and the staging directory of a converted format (removed when dropped).
+    staging: Option<(PathBuf, tempfile::TempDir)>,
     options: MapOptions,
     boundaries: Boundaries,
     incidents: LayerFile,
@@ -360,11 +371,11 @@ impl LayerWriter {
     /// Start writing layers into `dir` (created if missing); band building starts in the background.
     pub fn create(out_dir: &Path, options: MapOptions, boundaries: &Boundaries) -> Result<LayerWriter, LayerError> {
         let ext = match options.format {
-            LayerFormat::GeoJson | LayerFormat::GeoPackage => "geojson",
+            LayerFormat::GeoJson | LayerFormat::GeoPackage | LayerFormat::FlatGeobuf => "geojson",
             LayerFormat::GeoJsonSeq => "geojsons",
         };
-        let geopackage = match options.format {
-            LayerFormat::GeoPackage => {
+        let staging = match options.format {
+            f if f.is_converted() => {
                 let io = |source| LayerError::Io { path: out_dir.to_path_buf(), source };
                 std::fs::create_dir_all(out_dir).map_err(io)?;
                 let staging =
@@ -373,7 +384,7 @@ impl LayerWriter {
             }
             _ => None,
         };
-        let dir = geopackage.as_ref().map_or(out_dir, |(_, staging)| staging.path());
+        let dir = staging.as_ref().map_or(out_dir, |(_, staging)| staging.path());
         let head = |name: &str| {
             let mut head = Vec::new();
             if options.format != LayerFormat::GeoJsonSeq {
@@ -413,7 +424,7 @@ impl LayerWriter {
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         Ok(LayerWriter {
             dir: dir.to_path_buf(),
-            geopackage,
+            staging,
             html: html::Sample::new(options.html_max_incidents),
             options,
             boundaries: boundaries.clone(),
@@ -589,29 +600,51 @@ impl LayerWriter {
             crate::atomic_file::write(&path, &data).map_err(|source| LayerError::Io { path: path.clone(), source })?;
             summary.files.push(path);
         }
-        if let Some((out_dir, staging)) = self.geopackage.take() {
-            summary.files = into_geopackage(staging.path(), &out_dir, &self.options.edges_km)?;
+        if let Some((out_dir, staging)) = self.staging.take() {
+            summary.files = convert_layers(self.options.format, staging.path(), &out_dir, &self.options.edges_km)?;
         }
         Ok(summary)
     }
 }
 
-/// The layers written into `staging` as one GeoPackage in `out_dir`, beside `index.html` and `unresolved.csv`
-/// (moved from `staging`); the files written, in the order the summary lists them.
-fn into_geopackage(staging: &Path, out_dir: &Path, edges_km: &[f64]) -> Result<Vec<PathBuf>, LayerError> {
+/// The layers written into `staging` (GeoJSON, with their styles) converted to `format` in `out_dir`, beside
+/// `index.html` and `unresolved.csv` (moved from `staging`); the files written, in the order the summary lists
+/// them.
+fn convert_layers(
+    format: LayerFormat,
+    staging: &Path,
+    out_dir: &Path,
+    edges_km: &[f64],
+) -> Result<Vec<PathBuf>, LayerError> {
     let classes = style::incident_classes(edges_km);
-    let layer =
-        |name: &'static str, qml: String| gpkg::Layer { name, geojson: staging.join(format!("{name}.geojson")), qml };
     let layers = [
-        layer(names::INCIDENTS, qml::incidents(&classes)),
-        layer(names::LEADERS, qml::leaders()),
-        layer(names::BANDS, qml::bands(edges_km)),
-        layer(names::BORDER, qml::border()),
-        layer(names::UKRAINE, qml::ukraine()),
+        (names::INCIDENTS, qml::incidents(&classes)),
+        (names::LEADERS, qml::leaders()),
+        (names::BANDS, qml::bands(edges_km)),
+        (names::BORDER, qml::border()),
+        (names::UKRAINE, qml::ukraine()),
     ];
-    let target = out_dir.join(gpkg::FILE);
-    gpkg::write(&layers, &target)?;
-    let mut files = vec![target];
+    let geojson = |name: &str| staging.join(format!("{name}.geojson"));
+    let mut files = Vec::new();
+    match format {
+        LayerFormat::GeoPackage => {
+            let layers: Vec<gpkg::Layer> =
+                layers.into_iter().map(|(name, qml)| gpkg::Layer { name, geojson: geojson(name), qml }).collect();
+            let target = out_dir.join(gpkg::FILE);
+            gpkg::write(&layers, &target)?;
+            files.push(target);
+        }
+        _ => {
+            for (name, qml) in layers {
+                let target = out_dir.join(format!("{name}.fgb"));
+                fgb::write(name, &geojson(name), &target)?;
+                let style = out_dir.join(format!("{name}.qml"));
+                crate::atomic_file::write(&style, qml.as_bytes())
+                    .map_err(|source| LayerError::Io { path: style.clone(), source })?;
+                files.extend([target, style]);
+            }
+        }
+    }
     for name in [names::UNRESOLVED_CSV, names::HTML] {
         let (from, to) = (staging.join(name), out_dir.join(name));
         std::fs::rename(&from, &to).map_err(|source| LayerError::Io { path: to.clone(), source })?;
