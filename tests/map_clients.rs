@@ -205,6 +205,55 @@ fn flatgeobuf_layers_hold_what_the_geojson_layers_hold() {
     }
 }
 
+/// A Python with GeoPandas (GeoParquet's reference reader): `INCIMAP_TEST_PYTHON` (`.ci/run` makes a venv),
+/// else `python3` if it has it; `None` (a note) outside CI, a failure under it.
+fn geopandas_python() -> Option<String> {
+    let candidates = std::env::var("INCIMAP_TEST_PYTHON").into_iter().chain(["python3".to_string()]);
+    for python in candidates {
+        let ok =
+            Command::new(&python).args(["-c", "import geopandas, pyarrow"]).output().is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    assert!(std::env::var_os("CI").is_none(), "GeoPandas is required under CI (INCIMAP_TEST_PYTHON, see .ci/run)");
+    eprintln!("note: skipping, no Python with GeoPandas (pip install geopandas pyarrow; INCIMAP_TEST_PYTHON=...)");
+    None
+}
+
+/// `--format geoparquet`: GeoPandas reads each layer as GeoParquet (its `geo` metadata, WKB geometries, CRS84)
+/// with the same features as the GeoJSON layer of the same run: count, geometry (shapely's equality) and every
+/// non-null property.
+#[test]
+fn geoparquet_layers_read_in_geopandas_as_the_geojson_layers() {
+    let Some(python) = geopandas_python() else { return };
+    let (_tmp, out) = map_table(&["--format", "geoparquet", "--bands", "0,10,25,50"]);
+    let script = r#"
+import json, sys
+import geopandas as gpd
+from shapely.geometry import shape
+parquet_dir, geojson_dir = sys.argv[1], sys.argv[2]
+for layer in ["incidents", "leaders", "border", "ukraine", "bands"]:
+    g = gpd.read_parquet("%s/%s.parquet" % (parquet_dir, layer))
+    assert g.crs is not None and g.crs.to_string() == "OGC:CRS84", (layer, g.crs)
+    want = json.load(open("%s/%s.geojson" % (geojson_dir, layer)))["features"]
+    assert len(g) == len(want), (layer, len(g), len(want))
+    for i, f in enumerate(want):
+        assert g.geometry.iloc[i].equals(shape(f["geometry"])), (layer, i)
+        for k, v in f["properties"].items():
+            if v is None or k == "input_file":
+                continue
+            got = g[k].iloc[i]
+            got = got.item() if hasattr(got, "item") else got
+            assert got == v, (layer, i, k, got, v)
+    print(layer, len(g))
+"#;
+    let run = Command::new(&python).args(["-c", script]).arg(&out).arg(output()).output().expect("run python");
+    let report = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "GeoPandas check failed: {report}");
+    assert!(report.contains("incidents 7") && report.contains("bands 3"), "{report}");
+}
+
 #[test]
 fn ogrinfo_reads_geojsonseq() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {

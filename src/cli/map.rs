@@ -22,7 +22,8 @@ pub struct Args {
     /// `geojson` (default): FeatureCollections. `geojsonseq`: incidents and leaders as RFC 8142 text
     /// sequences (`incidents.geojsons`, `leaders.geojsons`) for very large inputs. `gpkg`: every layer in one
     /// GeoPackage, `incimap.gpkg`, each with its QGIS style as the default style. `fgb`: each layer as
-    /// FlatGeobuf (`incidents.fgb` ...), its `.qml` style beside it.
+    /// FlatGeobuf (`incidents.fgb` ...), its `.qml` style beside it. `geoparquet`: each layer as GeoParquet
+    /// 1.1 (`incidents.parquet` ...), for pandas, GeoPandas and DuckDB.
     #[arg(long, value_enum, default_value = "geojson")]
     pub format: MapFormat,
     /// Fail on the first input row that cannot be placed (nothing is written).
@@ -46,6 +47,7 @@ pub enum MapFormat {
     Geojsonseq,
     Gpkg,
     Fgb,
+    Geoparquet,
 }
 
 /// Run `incimap map`.
@@ -64,6 +66,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             MapFormat::Geojsonseq => LayerFormat::GeoJsonSeq,
             MapFormat::Gpkg => LayerFormat::GeoPackage,
             MapFormat::Fgb => LayerFormat::FlatGeobuf,
+            MapFormat::Geoparquet => LayerFormat::GeoParquet,
         },
         html_max_incidents: args.html_max,
     };

@@ -20,6 +20,7 @@ pub mod bands;
 mod convert;
 pub mod features;
 pub mod fgb;
+pub mod geoparquet;
 pub mod gpkg;
 pub mod html;
 pub mod json;
@@ -49,12 +50,14 @@ pub enum LayerFormat {
     GeoPackage,
     /// Each layer as FlatGeobuf (`incidents.fgb`), with its `.qml` style beside it.
     FlatGeobuf,
+    /// Each layer as GeoParquet 1.1 (`incidents.parquet`), with its `.qml` style beside it.
+    GeoParquet,
 }
 
 impl LayerFormat {
     /// Whether the layers are converted from GeoJSON written into a staging directory first.
     fn is_converted(self) -> bool {
-        matches!(self, LayerFormat::GeoPackage | LayerFormat::FlatGeobuf)
+        matches!(self, LayerFormat::GeoPackage | LayerFormat::FlatGeobuf | LayerFormat::GeoParquet)
     }
 }
 
@@ -371,8 +374,8 @@ impl LayerWriter {
     /// Start writing layers into `dir` (created if missing); band building starts in the background.
     pub fn create(out_dir: &Path, options: MapOptions, boundaries: &Boundaries) -> Result<LayerWriter, LayerError> {
         let ext = match options.format {
-            LayerFormat::GeoJson | LayerFormat::GeoPackage | LayerFormat::FlatGeobuf => "geojson",
             LayerFormat::GeoJsonSeq => "geojsons",
+            _ => "geojson",
         };
         let staging = match options.format {
             f if f.is_converted() => {
@@ -636,8 +639,15 @@ fn convert_layers(
         }
         _ => {
             for (name, qml) in layers {
-                let target = out_dir.join(format!("{name}.fgb"));
-                fgb::write(name, &geojson(name), &target)?;
+                let target = if format == LayerFormat::GeoParquet {
+                    let target = out_dir.join(format!("{name}.parquet"));
+                    geoparquet::write(&geojson(name), &target)?;
+                    target
+                } else {
+                    let target = out_dir.join(format!("{name}.fgb"));
+                    fgb::write(name, &geojson(name), &target)?;
+                    target
+                };
                 let style = out_dir.join(format!("{name}.qml"));
                 crate::atomic_file::write(&style, qml.as_bytes())
                     .map_err(|source| LayerError::Io { path: style.clone(), source })?;
