@@ -54,6 +54,7 @@ fn incidents(n: usize, border: &BorderIndex) -> Vec<Incident> {
                 place: None,
                 measurement,
                 evidence: None,
+                note: None,
             })
         })
         .collect()

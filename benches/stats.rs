@@ -71,6 +71,7 @@ fn incident(i: usize) -> Incident {
             azimuth_deg: f64::NAN,
         },
         evidence: None,
+        note: None,
     }
 }
 

@@ -110,18 +110,24 @@ fn places_and_regions_are_resolved() {
 #[test]
 fn bad_rows_are_reported_with_their_lines_and_the_rest_is_read() {
     let (inc, unresolved) = read(&[data("bad_rows.csv")]);
-    assert_eq!(inc.iter().map(|i| i.line).collect::<Vec<_>>(), [2, 8]);
-    assert_eq!(inc[1].weapon.as_deref(), Some("bomb, FAB-250"));
+    assert_eq!(inc.iter().map(|i| i.line).collect::<Vec<_>>(), [2, 4, 8]);
+    // An impossible date keeps its row, without a date, its text kept; the summary notes it with its line.
+    assert_eq!((inc[1].date.as_deref(), inc[1].field_str("date").as_deref()), (None, Some("2024-02-30")));
+    let (gaz, border) = gazetteer();
+    let resolver = Resolver::new(gaz);
+    let locator = Locator { resolver: &resolver, border };
+    let (_, _, summary) = incidents::read_all(&[data("bad_rows.csv")], &locator, &opts()).unwrap();
+    assert_eq!(summary.noted, 1);
+    assert!(summary.notes[0].contains("bad_rows.csv:4:") && summary.notes[0].contains("2024-02-30"), "{summary:?}");
+    assert_eq!(inc[2].weapon.as_deref(), Some("bomb, FAB-250"));
     let got: Vec<(u64, &str)> = unresolved.iter().map(|u| (u.line, u.reason.as_str())).collect();
-    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     assert_eq!(got[0].0, 3);
     assert!(got[0].1.contains("4 fields") && got[0].1.contains("header has 5"), "{got:?}");
-    assert_eq!(got[1].0, 4);
-    assert!(got[1].1.contains("date"), "{got:?}");
-    assert_eq!(got[2].0, 5);
-    assert!(got[2].1.contains("bad coordinates"), "{got:?}");
-    assert_eq!(got[3].0, 6);
-    assert!(got[3].1.contains("bad coordinates") && got[3].1.contains("longitude"), "{got:?}");
+    assert_eq!(got[1].0, 5);
+    assert!(got[1].1.contains("bad coordinates"), "{got:?}");
+    assert_eq!(got[2].0, 6);
+    assert!(got[2].1.contains("bad coordinates") && got[2].1.contains("longitude"), "{got:?}");
 }
 
 #[test]

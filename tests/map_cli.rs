@@ -158,3 +158,44 @@ fn the_layer_reads_back_as_it_was_written() {
     };
     assert_eq!(stats(&[&examples, &table]), stats(&[&layer]));
 }
+
+/// A date that cannot be read keeps its row: placed, `date` empty, the text kept as `input_date`, and a
+/// warning with its line; dates written with Russian or Ukrainian month names are read. A row whose point is
+/// off the globe is reported by the place it names.
+#[test]
+fn rows_with_unreadable_dates_are_kept_and_bad_points_named() {
+    let tmp = tempdir();
+    let input = tmp.path().join("dates.csv");
+    std::fs::write(
+        &input,
+        "date,place,lat,lon\n14 мая 2024,,50.6,36.6\nsometime in spring,,50.6,36.6\n3 травня 2024,Shebekino,95.1,36.5\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let assert = map_cmd(&tmp.path().join("xdg")).arg("map").arg(&input).arg("-o").arg(&out).assert().success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("dates.csv:3: unrecognised date") && stderr.contains("kept without a date"), "{stderr}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("incidents.geojson")).unwrap()).unwrap();
+    let props: Vec<&serde_json::Value> = doc["features"].as_array().unwrap().iter().map(|f| &f["properties"]).collect();
+    assert_eq!(props.len(), 2);
+    assert_eq!(props[0]["date"], "2024-05-14");
+    assert_eq!((props[1]["date"].is_null(), props[1]["input_date"].as_str()), (true, Some("sometime in spring")));
+    let rows = read_csv(&out.join("unresolved.csv"));
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0][2].contains("Shebekino") && rows[0][3].contains("latitude"), "{rows:?}");
+}
+
+/// A missing input is a runtime failure (exit 1), said once.
+#[test]
+fn a_missing_input_fails_with_one_message() {
+    let tmp = tempdir();
+    let out = map_cmd(&tmp.path().join("xdg"))
+        .args(["map", "/nonexistent/incidents.csv", "-o"])
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no such file").count(), 1, "{stderr}");
+}

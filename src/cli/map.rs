@@ -103,6 +103,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         },
     )?;
     let summary = writer.into_inner().finish()?;
+    super::warn_notes(global, &read);
 
     for w in &summary.warnings {
         global.warn(w);

@@ -118,6 +118,18 @@ pub fn ensure_format(format: Format, allowed: &[Format], command: &str) -> anyho
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Tell the problems of rows that were placed all the same (a date that cannot be read): the first ones in
+/// full, then how many more.
+pub fn warn_notes(global: &Global, summary: &incimap::incidents::Summary) {
+    for note in &summary.notes {
+        global.warn(note);
+    }
+    let more = summary.noted - summary.notes.len() as u64;
+    if more > 0 {
+        global.warn(format_args!("… and {more} more rows kept without a date or with another problem"));
+    }
+}
+
 /// Buffered stdout that treats a closed pipe (`incimap ... | head`) as success.
 pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
@@ -135,8 +147,15 @@ pub fn report(result: anyhow::Result<()>) -> i32 {
             }
             let _ = std::io::stdout().flush();
             eprintln!("incimap: error: {e}");
+            // A cause that a message above already says ("x.csv: no such file" then "no such file") is not
+            // repeated.
+            let mut said = e.to_string();
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                let text = cause.to_string();
+                if !said.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                }
+                said.push_str(&text);
             }
             if e.downcast_ref::<UsageError>().is_some() { 2 } else { 1 }
         }

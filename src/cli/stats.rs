@@ -94,6 +94,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             Ok(())
         },
     )?;
+    super::warn_notes(global, &summary);
     if summary.unresolved > 0 {
         global.warn(format_args!(
             "{} of {} inputs could not be placed",

@@ -65,8 +65,8 @@ fn days_back(w: &str) -> Option<i64> {
 }
 
 /// The month a folded word names (with or without full stops after it): English names and their
-/// abbreviations, Russian and Ukrainian genitives.
-fn month(w: &str) -> Option<u32> {
+/// abbreviations, Russian and Ukrainian genitives. Tables' dates ("14 мая 2024") are read with it too.
+pub(crate) fn month(w: &str) -> Option<u32> {
     if w.len() < 3 || w.len() > 20 || w.as_bytes()[0].is_ascii_digit() {
         return None;
     }

@@ -7,7 +7,7 @@ use super::schema::DateOrder;
 /// Normalise a date to ISO: `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when only that much is given.
 /// Accepts `2024-01-02`, `2024/01/02`, `2024-01-02T10:00:00Z` (the time is dropped), `2024-01`, `2024`,
 /// `02.01.2024`, `2.1.2024`, `02/01/2024` (day first, as written in Europe), `01.2024`, `2 January 2024`,
-/// `January 2, 2024`, `Jan 2024`. Returns why otherwise.
+/// `January 2, 2024`, `Jan 2024`, `14 мая 2024`, `3 травня 2024`. Returns why otherwise.
 ///
 /// ```
 /// use incimap::incidents::date::normalise;
@@ -72,6 +72,15 @@ pub fn normalise_ordered(text: &str, order: DateOrder) -> Result<String, String>
             _ => bad(),
         };
     }
+    // A day, a month named as the geoparser reads it in text (English, or a Russian or Ukrainian genitive:
+    // "14 мая 2024", "3 травня 2024"), a year.
+    if let [d, m, y] = t.split_whitespace().collect::<Vec<_>>()[..]
+        && y.len() == 4
+        && let (Ok(d), Some(m), Ok(y)) =
+            (d.parse::<u32>(), crate::extract::dates::month(&m.to_lowercase()), y.parse::<u32>())
+    {
+        return year_month_day(y, Some(m), Some(d), t);
+    }
     // Month names: "2 January 2024", "January 2, 2024", "Jan 2024".
     if t.split_whitespace().count() == 2 {
         for fmt in ["%d %B %Y", "%d %b %Y"] {
@@ -126,6 +135,9 @@ mod tests {
             ("2 January 2024", "2024-01-02"),
             ("January 2, 2024", "2024-01-02"),
             ("Jan 2024", "2024-01"),
+            ("14 мая 2024", "2024-05-14"),
+            ("3 травня 2024", "2024-05-03"),
+            ("1 Декабря 2023", "2023-12-01"),
         ] {
             assert_eq!(normalise(input).as_deref(), Ok(want), "{input}");
         }

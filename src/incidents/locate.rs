@@ -55,6 +55,14 @@ fn numbers_for_coordinates(fields: &mut Fields, schema: &Schema) {
     }
 }
 
+/// A row's point as an unplaced row shows it: with the place it names, so the report can be found.
+fn point_text(place: Option<&str>, lat: f64, lon: f64) -> String {
+    match place {
+        Some(p) => format!("{p} (lat={lat} lon={lon})"),
+        None => format!("lat={lat} lon={lon}"),
+    }
+}
+
 /// Whether a row gives coordinates (a point geometry, or a latitude or longitude column).
 fn has_coordinates(fields: &Fields, schema: &Schema, point: Option<(f64, f64)>) -> bool {
     point.is_some() || get(fields, schema.lat).is_some() || get(fields, schema.lon).is_some()
@@ -175,12 +183,11 @@ impl Context<'_> {
             (None, Some(r)) => r.to_string(),
             _ => fields.to_json(),
         };
-        let date = match get(&fields, schema.date) {
-            None => None,
-            Some(d) => Some(
-                date::normalise_ordered(&d, schema.date_order)
-                    .map_err(|why| self.unresolved(line, &row_text(), why))?,
-            ),
+        // A date that cannot be read loses the row nothing: its text stays (as `input_date`), the date is empty.
+        let (date, note) = match get(&fields, schema.date).map(|d| date::normalise_ordered(&d, schema.date_order)) {
+            None => (None, None),
+            Some(Ok(d)) => (Some(d), None),
+            Some(Err(why)) => (None, Some(format!("{why}; the row is kept without a date"))),
         };
         let weapon = get(&fields, schema.weapon).map(Cow::into_owned);
         // The country only guides resolution: a row with coordinates keeps them whatever its country says.
@@ -199,7 +206,7 @@ impl Context<'_> {
             // The distance is given (e.g. re-reading `incimap map` output): check the point, measure nothing.
             Some(km) => {
                 if let Some(why) = coordinate_problem(lat, lon) {
-                    return Err(self.unresolved(line, &format!("lat={lat} lon={lon}"), why).into());
+                    return Err(self.unresolved(line, &point_text(place.as_deref(), lat, lon), why).into());
                 }
                 Measurement {
                     border_km: km,
@@ -213,7 +220,7 @@ impl Context<'_> {
             None => match self.locator.border.measure(lat, lon) {
                 Ok(m) => m,
                 Err(e @ (BorderError::BadLatitude(_) | BorderError::BadLongitude(_))) => {
-                    let shown = format!("lat={lat} lon={lon}");
+                    let shown = point_text(place.as_deref(), lat, lon);
                     return Err(self.unresolved(line, &shown, format!("bad coordinates: {e}")).into());
                 }
                 Err(e) => return Err(NotPlaced::Fatal(format!("cannot measure distances: {e}"))),
@@ -236,6 +243,7 @@ impl Context<'_> {
             place: candidate,
             measurement,
             evidence: None,
+            note,
         };
         Ok(if std::ptr::eq(schema, &LAYER) { self.restore(incident) } else { incident })
     }

@@ -90,6 +90,10 @@ pub struct Incident {
     pub measurement: Measurement,
     /// The sentence an extracted incident came from.
     pub evidence: Option<String>,
+    /// A problem with the row that did not stop it being placed (a date that cannot be read, kept as
+    /// `input_date` with `date` empty), as `line: reason`; [`read`] collects it into [`Summary::notes`].
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 impl Incident {
@@ -160,7 +164,14 @@ pub struct Summary {
     pub files: u64,
     pub incidents: u64,
     pub unresolved: u64,
+    /// Placed rows that had a problem (see [`Incident::note`]), and the first [`MAX_NOTES`] of them as
+    /// `source:line: reason`.
+    pub noted: u64,
+    pub notes: Vec<String>,
 }
+
+/// Notes kept word for word in [`Summary::notes`]; the rest are counted.
+pub const MAX_NOTES: usize = 20;
 
 /// Why reading stopped.
 #[derive(Debug, thiserror::Error)]
@@ -352,8 +363,14 @@ pub(crate) struct Sink<'s> {
 }
 
 impl Sink<'_> {
-    pub(crate) fn incident(&mut self, incident: Incident) -> Result<(), ReadError> {
+    pub(crate) fn incident(&mut self, mut incident: Incident) -> Result<(), ReadError> {
         self.summary.incidents += 1;
+        if let Some(note) = incident.note.take() {
+            self.summary.noted += 1;
+            if self.summary.notes.len() < MAX_NOTES {
+                self.summary.notes.push(format!("{}:{}: {note}", incident.source, incident.line));
+            }
+        }
         match &mut self.incidents {
             Incidents::Each(on_incident) => on_incident(incident).map_err(ReadError::Sink),
             Incidents::Batches { pending, .. } => {

@@ -142,6 +142,7 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             place: m.place.as_deref().cloned(),
             measurement: meas,
             evidence: Some(m.evidence.to_string()),
+            note: None,
         });
     }
     (incidents, unresolved)

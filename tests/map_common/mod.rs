@@ -48,6 +48,7 @@ pub fn incident(
             azimuth_deg: f64::NAN,
         },
         evidence: None,
+        note: None,
     }
 }
 
@@ -120,7 +121,7 @@ date,place,region,country,lat,lon,weapon,source,notes
 2024-03-03,Zzyzxville,Kursk Oblast,RU,,,bomb,test,no such place
 2024-03-04,,,RU,95.1,36.5,drone,test,latitude off the globe
 2024-03-05,,,UA,49.99,36.23,missile,test,inside Ukraine
-2024-13-45,,,RU,51.3,35.1,drone,test,month 13
+2024-03-06,,,RU,51.3,185.1,drone,test,longitude off the globe
 2024-03-07,,,RU,47.23,39.72,drone,test,Rostov area
 2024-03-08,,,RU,52.3,34.0,,test,north
 2024-03-09,,,BY,52.1,30.9,,test,Belarus
