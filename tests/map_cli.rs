@@ -199,3 +199,45 @@ fn a_missing_input_fails_with_one_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.matches("no such file").count(), 1, "{stderr}");
 }
+
+/// Weapons are normalised to the contract's classes, the wording kept as `weapon_text`, so `stats --by weapon`
+/// groups "fpv-дрон" and "Shahed-136" with "drone" and "glide bomb" with "bomb"; words of no class stay as
+/// written.
+#[test]
+fn weapons_are_classes_with_their_wording_kept() {
+    let tmp = tempdir();
+    let input = tmp.path().join("weapons.csv");
+    std::fs::write(
+        &input,
+        "date,lat,lon,weapon\n2024-05-01,50.6,36.6,fpv-дрон\n2024-05-01,50.6,36.6,Shahed-136\n\
+         2024-05-01,50.6,36.6,drone\n2024-05-01,50.6,36.6,glide bomb\n2024-05-01,50.6,36.6,T-72\n",
+    )
+    .unwrap();
+    let xdg = tmp.path().join("xdg");
+    let out = tmp.path().join("out");
+    map_cmd(&xdg).args(["map", "-q"]).arg(&input).arg("-o").arg(&out).assert().success();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("incidents.geojson")).unwrap()).unwrap();
+    let got: Vec<(String, Option<String>)> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (p["weapon"].as_str().unwrap().to_string(), p["weapon_text"].as_str().map(str::to_string))
+        })
+        .collect();
+    let want = [
+        ("drone", Some("fpv-дрон")),
+        ("drone", Some("Shahed-136")),
+        ("drone", None),
+        ("bomb", Some("glide bomb")),
+        ("T-72", None),
+    ];
+    let want: Vec<(String, Option<String>)> =
+        want.iter().map(|(w, t)| (w.to_string(), t.map(str::to_string))).collect();
+    assert_eq!(got, want);
+    let stats = map_cmd(&xdg).args(["stats", "-q", "--by", "weapon", "--format", "csv"]).arg(&input).output().unwrap();
+    let csv = String::from_utf8(stats.stdout).unwrap();
+    assert!(csv.contains("\ndrone,3,") && csv.contains("\nbomb,1,"), "{csv}");
+}

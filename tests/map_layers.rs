@@ -129,8 +129,8 @@ fn incident_and_leader_layers_follow_rfc7946_and_keep_every_field() {
     assert_eq!(p["precision"], "exact");
     assert!(p["evidence"].is_null());
     assert_eq!(p["date"], "2024-05-01");
-    // The input said "drone" and the incident's normalised weapon is None here: the input text is kept.
-    assert_eq!(p["input_weapon"], "drone");
+    // The input said "drone" and the incident's normalised weapon is None here: the input's wording is kept.
+    assert_eq!(p["weapon_text"], "drone");
     let p2 = &doc["features"][1]["properties"];
     assert_eq!((p2["date"].as_str(), p2["input_date"].as_str()), (Some("2024-05-01"), Some("01.05.2024")));
     assert_eq!(p2["inside_ukraine"], true);

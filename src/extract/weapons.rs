@@ -171,6 +171,23 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
     find_folded(&folded)
 }
 
+/// The weapon class (`missile`, `drone`, `bomb`, `artillery`, `debris`) a table's weapon cell names, as the
+/// geoparser reads it in a sentence: "fpv-дрон" and "Shahed" are drones, "glide bomb" and "FAB-500" bombs,
+/// "drone debris" debris. `None` when the words name no weapon the lexicon knows.
+///
+/// ```
+/// use incimap::extract::weapons::class_of;
+/// assert_eq!(class_of("Glide bomb"), Some("bomb"));
+/// assert_eq!(class_of("tractor"), None);
+/// ```
+pub fn class_of(text: &str) -> Option<&'static str> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    find(&words).map(|(class, _)| class)
+}
+
 /// [`find`] on words already folded with [`super::text::fold`].
 pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
     // Weapon words are rare: find them in one pass, then look at them closely.

@@ -189,7 +189,10 @@ impl Context<'_> {
             Some(Ok(d)) => (Some(d), None),
             Some(Err(why)) => (None, Some(format!("{why}; the row is kept without a date"))),
         };
-        let weapon = get(&fields, schema.weapon).map(Cow::into_owned);
+        // A weapon written in a class's own words ("fpv-дрон", "glide bomb") is that class; the wording stays
+        // in the row's fields (written as `weapon_text`). Words of no class are kept as written.
+        let weapon = get(&fields, schema.weapon)
+            .map(|w| crate::extract::weapons::class_of(&w).map_or_else(|| w.into_owned(), str::to_string));
         // The country only guides resolution: a row with coordinates keeps them whatever its country says.
         let country = match get(&fields, schema.country) {
             None => None,

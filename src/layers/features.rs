@@ -120,7 +120,7 @@ fn push_properties(out: &mut Vec<u8>, inc: &Incident, keys: Option<&PropertyKeys
     let keys = keys.filter(|k| k.serves(inc.fields.names()));
     for (i, (k, v)) in inc.fields.iter().enumerate() {
         // `date` and `weapon` are written normalised (ISO date, weapon class); the input's own text is
-        // kept as `input_date`/`input_weapon` only when it says something else.
+        // kept as `input_date`/`weapon_text` only when it says something else.
         let normalised = match k {
             "date" => Some(inc.date.as_deref()),
             "weapon" => Some(inc.weapon.as_deref()),
@@ -129,7 +129,7 @@ fn push_properties(out: &mut Vec<u8>, inc: &Incident, keys: Option<&PropertyKeys
         };
         if let Some(norm) = normalised {
             let text = crate::incidents::value_text(v);
-            if norm.is_some() && text.as_deref() == norm {
+            if norm.is_some() && text.as_deref().zip(norm).is_some_and(|(t, n)| t.eq_ignore_ascii_case(n)) {
                 continue;
             }
             if text.is_none() {
@@ -137,6 +137,8 @@ fn push_properties(out: &mut Vec<u8>, inc: &Incident, keys: Option<&PropertyKeys
             }
         }
         match keys.and_then(|keys| keys.keys.get(i)) {
+            // The input's own wording of a weapon normalised to its class.
+            _ if k == "weapon" => push_raw_key(out, &mut first, b"\"weapon_text\":"),
             Some(key) => push_raw_key(out, &mut first, key),
             None => push_key(out, &mut first, &input_field_name(k)),
         }
