@@ -119,7 +119,9 @@ fn bad_rows_are_reported_with_their_lines_and_the_rest_is_read() {
     let (_, _, summary) = incidents::read_all(&[data("bad_rows.csv")], &locator, &opts()).unwrap();
     assert_eq!(summary.noted, 1);
     assert!(summary.notes[0].contains("bad_rows.csv:4:") && summary.notes[0].contains("2024-02-30"), "{summary:?}");
-    assert_eq!(inc[2].weapon.as_deref(), Some("bomb, FAB-250"));
+    // A quoted comma stays in its cell; the weapon is its class, the wording kept.
+    assert_eq!(inc[2].weapon.as_deref(), Some("bomb"));
+    assert_eq!(inc[2].field_str("weapon").as_deref(), Some("bomb, FAB-250"));
     let got: Vec<(u64, &str)> = unresolved.iter().map(|u| (u.line, u.reason.as_str())).collect();
     assert_eq!(got.len(), 3, "{got:?}");
     assert_eq!(got[0].0, 3);

@@ -241,3 +241,62 @@ fn weapons_are_classes_with_their_wording_kept() {
     let csv = String::from_utf8(stats.stdout).unwrap();
     assert!(csv.contains("\ndrone,3,") && csv.contains("\nbomb,1,"), "{csv}");
 }
+
+/// `map` takes the same selection flags as `stats`: of the test table's seven placed rows, four name a drone
+/// (lines 2, 3, 8 and 11).
+#[test]
+fn map_keeps_the_selected_incidents() {
+    let tmp = tempdir();
+    let input = tmp.path().join("table.csv");
+    std::fs::write(&input, TABLE).unwrap();
+    let out = tmp.path().join("out");
+    let assert = map_cmd(&tmp.path().join("xdg"))
+        .args(["map", "--weapon", "drone", "--bands", "0,10"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("3 incidents left out"), "{stderr}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("incidents.geojson")).unwrap()).unwrap();
+    let lines: Vec<u64> =
+        doc["features"].as_array().unwrap().iter().map(|f| f["properties"]["input_line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 3, 8, 11]);
+}
+
+/// `extract` output read by `map` gives the incidents mapping the articles gives (issue 24's round trip):
+/// incidents only, each site once, with the same place, precision, date, weapon, evidence, file and line,
+/// whichever of the three formats it was written in.
+#[test]
+fn extract_output_maps_as_the_articles_do() {
+    let tmp = tempdir();
+    let xdg = tmp.path().join("xdg");
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let articles: Vec<std::path::PathBuf> =
+        ["en_kursk_sudzha.txt", "en_rostov_taganrog.txt", "ru_belgorod_shebekino.txt", "uk_kharkiv_izium.txt"]
+            .iter()
+            .map(|a| examples.join(a))
+            .collect();
+    let features = |input: &[std::path::PathBuf], name: &str| -> Vec<serde_json::Value> {
+        let out = tmp.path().join(name);
+        map_cmd(&xdg).args(["map", "-q", "--date", "2024-06-01"]).args(input).arg("-o").arg(&out).assert().success();
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("incidents.geojson")).unwrap()).unwrap();
+        doc["features"].as_array().unwrap().clone()
+    };
+    let want = features(&articles, "articles");
+    assert!(want.len() >= 3, "{}", want.len());
+    for format in ["csv", "json", "geojson"] {
+        let out = map_cmd(&xdg)
+            .args(["extract", "--date", "2024-06-01", "--format", format])
+            .args(&articles)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let file = tmp.path().join(format!("mentions.{format}"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        assert_eq!(features(&[file], &format!("from-{format}")), want, "extract --format {format} read back");
+    }
+}

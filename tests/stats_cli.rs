@@ -248,3 +248,33 @@ fn groups_by_event_type() {
     assert_eq!(key_count, [("air_strike", 3), ("shelling", 1), ("(unknown)", 1)]);
     assert_eq!(groups[0]["border_km"]["median"], 20.0);
 }
+
+/// The selection flags, counted by hand on fixed.csv (17 placeable rows): Belgorod Oblast has lines 2–5 and 18;
+/// drones are lines 2, 3, 5 ("Drone"), 6, 9, 10, 18; February is lines 8–12; missiles in Kursk Oblast are
+/// lines 7 and 8. A region given as a code or in Russian is the same oblast.
+#[test]
+fn filters_select_incidents() {
+    let home = tempfile::tempdir().unwrap();
+    let fixed = data("fixed.csv");
+    let count = |flags: &[&str]| -> u64 {
+        let out = incimap(home.path())
+            .args(["stats", "--use-border-km", "--format", "json"])
+            .args(flags)
+            .arg(&fixed)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{flags:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["count"].as_u64().unwrap()
+    };
+    assert_eq!(count(&[]), 17);
+    assert_eq!(count(&["--region", "Belgorod Oblast"]), 5);
+    assert_eq!(count(&["--region", "RU.09"]), 5);
+    assert_eq!(count(&["--region", "Белгородская область"]), 5);
+    assert_eq!(count(&["--weapon", "drone"]), 7);
+    assert_eq!(count(&["--weapon", "fpv-дрон"]), 7);
+    assert_eq!(count(&["--since", "2024-02", "--until", "2024-02-29"]), 5);
+    assert_eq!(count(&["--region", "Kursk Oblast", "--weapon", "missile"]), 2);
+    let out = incimap(home.path()).args(["stats", "--event-type", "bombing"]).arg(&fixed).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "an unknown event type is a usage error");
+}

@@ -238,6 +238,7 @@ const CSV_HEADER: &[&str] = &[
     "evidence",
     "event_type",
     "moved_km",
+    "score",
 ];
 
 impl MentionWriter {
@@ -360,6 +361,7 @@ fn csv_row(m: &Mention) -> Vec<String> {
         m.evidence.to_string(),
         m.event_type.map(|t| t.as_str()).unwrap_or_default().to_string(),
         opt(m.moved_km),
+        place.map(|p| p.score.to_string()).unwrap_or_default(),
     ]
 }
 

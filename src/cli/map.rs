@@ -35,6 +35,8 @@ pub struct Args {
     /// Report date for relative dates in articles (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub filter: super::FilterArgs,
     /// Embed at most this many incidents in index.html (the GeoJSON layers always hold all of them).
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub html_max: usize,
@@ -75,6 +77,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let resolver = incimap::resolve::Resolver::new(&gaz);
     let border = incimap::border::BorderIndex::new(&gaz.boundaries);
     let locator = Locator { resolver: &resolver, border: &border };
+    let filter = args.filter.filter(&resolver)?;
+    let mut keyer = incimap::stats::Keyer::new(Some(&resolver));
+    let mut left_out = 0u64;
     let opts =
         ReadOptions { strict: args.strict, report_date: args.date, kind: args.input_format, ..ReadOptions::default() };
 
@@ -86,7 +91,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         &args.inputs,
         &locator,
         &opts,
-        |batch| {
+        |mut batch| {
+            if !filter.is_empty() {
+                let before = batch.len();
+                batch.retain(|i| filter.keeps(i, &mut keyer));
+                left_out += (before - batch.len()) as u64;
+            }
             writer.borrow_mut().add_incidents(&batch)?;
             // Freeing a batch (a dozen allocations per row) is left to the pool: this thread reads the input,
             // the one part of the run that is not parallel.
@@ -104,6 +114,9 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     )?;
     let summary = writer.into_inner().finish()?;
     super::warn_notes(global, &read);
+    if left_out > 0 {
+        global.warn(format_args!("{left_out} incidents left out by --since/--until/--region/--weapon/--event-type"));
+    }
 
     for w in &summary.warnings {
         global.warn(w);

@@ -118,6 +118,69 @@ pub fn ensure_format(format: Format, allowed: &[Format], command: &str) -> anyho
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The selection `map` and `stats` share (defined once, flattened into both).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Keep incidents on or after this date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Keep incidents on or before this date (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Keep incidents in this oblast: a name in any language or a GeoNames code (`Belgorod Oblast`, `RU.09`).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Keep incidents of this weapon class (`drone`, `missile`, `bomb`, `artillery`, `debris`).
+    #[arg(long, value_name = "WEAPON")]
+    pub weapon: Option<String>,
+    /// Keep incidents of this event type (`air_strike`, `shelling`, `crash`, `interception`, ...).
+    #[arg(long, value_name = "TYPE")]
+    pub event_type: Option<String>,
+}
+
+impl FilterArgs {
+    /// The filter these flags ask for; a value that cannot be read is a usage error.
+    pub fn filter(&self, resolver: &incimap::resolve::Resolver) -> anyhow::Result<incimap::stats::filter::Filter> {
+        let date = |flag: &str, d: &Option<String>| -> anyhow::Result<Option<String>> {
+            d.as_deref()
+                .map(|d| {
+                    incimap::incidents::date::normalise(d).map_err(|why| UsageError(format!("--{flag}: {why}")).into())
+                })
+                .transpose()
+        };
+        let region = match &self.region {
+            None => None,
+            Some(r) => match resolver.region(r) {
+                Some(hint) if hint.level == 1 => Some(hint.code),
+                Some(hint) => {
+                    return Err(
+                        UsageError(format!("--region {r:?} is a district ({}): give an oblast", hint.name)).into()
+                    );
+                }
+                None => return Err(UsageError(format!("--region {r:?}: not a region the gazetteer knows")).into()),
+            },
+        };
+        let weapon = self
+            .weapon
+            .as_deref()
+            .map(|w| incimap::extract::weapons::class_of(w).map_or_else(|| w.trim().to_lowercase(), str::to_string));
+        let event_type = match &self.event_type {
+            None => None,
+            Some(t) => Some(incimap::extract::events::EventType::parse(t).ok_or_else(|| {
+                let all: Vec<&str> = incimap::extract::events::EventType::ALL.iter().map(|t| t.as_str()).collect();
+                UsageError(format!("--event-type {t:?}: one of {}", all.join(", ")))
+            })?),
+        };
+        Ok(incimap::stats::filter::Filter {
+            since: date("since", &self.since)?,
+            until: date("until", &self.until)?,
+            region,
+            weapon,
+            event_type,
+        })
+    }
+}
+
 /// Tell the problems of rows that were placed all the same (a date that cannot be read): the first ones in
 /// full, then how many more.
 pub fn warn_notes(global: &Global, summary: &incimap::incidents::Summary) {

@@ -40,6 +40,8 @@ pub struct Args {
     /// Report date for relative dates in articles (YYYY-MM-DD).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub filter: super::FilterArgs,
 }
 
 /// Run `incimap stats`.
@@ -76,13 +78,16 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
 
     let mut stats = Stats::new(bands, args.by.len());
     let mut keyer = Keyer::new(Some(&resolver));
+    let filter = args.filter.filter(&resolver)?;
     let mut shown = 0u32;
     let summary = incidents::read(
         &args.inputs,
         &locator,
         &opts,
         |incident| {
-            stats.add_incident(&incident, &args.by, &mut keyer);
+            if filter.keeps(&incident, &mut keyer) {
+                stats.add_incident(&incident, &args.by, &mut keyer);
+            }
             Ok(())
         },
         |u| {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::schema::{COMPUTED_FIELDS, LAYER, Schema};
+use super::schema::{COMPUTED_FIELDS, EXTRACT, EXTRACT_COMPUTED, LAYER, Schema};
 use super::{Fields, Incident, Locator, Precision, ReadOptions, Unresolved, date};
 use crate::border::{BorderError, LatLon, Measurement};
 use crate::gazetteer::PointPrecision;
@@ -15,6 +15,8 @@ use crate::resolve::{Query, Status};
 pub(crate) enum NotPlaced {
     /// This row cannot be placed; the rest can go on.
     Row(Unresolved),
+    /// This row is no incident (a context mention of `extract` output): left out, not a failure.
+    Skip,
     /// Nothing can be placed (e.g. the gazetteer has no border to measure against).
     Fatal(String),
 }
@@ -176,6 +178,9 @@ impl Context<'_> {
     /// Locate one row. `geometry` is a GeoJSON point's `(lon, lat)` when the row came from a Feature.
     pub(crate) fn locate(&self, line: u64, fields: Fields, point: Option<(f64, f64)>) -> Result<Incident, NotPlaced> {
         let schema = self.schema;
+        if std::ptr::eq(schema, &EXTRACT) && get(&fields, &["role"]).as_deref() != Some("incident") {
+            return Err(NotPlaced::Skip);
+        }
         let place = get(&fields, schema.place);
         let region = get(&fields, schema.region);
         let row_text = || match (&place, &region) {
@@ -248,28 +253,55 @@ impl Context<'_> {
             evidence: None,
             note,
         };
-        Ok(if std::ptr::eq(schema, &LAYER) { self.restore(incident) } else { incident })
+        Ok(if std::ptr::eq(schema, &LAYER) {
+            self.restore(incident, ("input_file", "input_line"), COMPUTED_FIELDS, &["date", "weapon", "event_type"])
+        } else if std::ptr::eq(schema, &EXTRACT) {
+            let mut inc = self.restore(incident, ("source", "line"), EXTRACT_COMPUTED, &[]);
+            // As an article's incident carries them: offsets as numbers, no empty fields (CSV writes every column).
+            for name in ["start", "end"] {
+                if let Some(v) = inc.fields.get_mut(name)
+                    && let Some(n) = v.as_str().and_then(|t| t.parse::<u64>().ok())
+                {
+                    *v = Value::from(n);
+                }
+            }
+            let empty: Vec<String> = inc
+                .fields
+                .iter()
+                .filter(|(_, v)| v.is_null() || v.as_str().is_some_and(str::is_empty))
+                .map(|(k, _)| k.to_string())
+                .collect();
+            inc.fields.retain(|name| !empty.iter().any(|e| e == name));
+            inc
+        } else {
+            incident
+        })
     }
 
-    /// An incident read back from a layer `incimap map` wrote, as it was written: its place (by GeoNames id,
-    /// with its score), status, evidence, and the input and line it came from; the computed properties are not
-    /// kept as input fields.
-    fn restore(&self, mut inc: Incident) -> Incident {
+    /// An incident read back from incimap's own output (a layer `map` wrote, or `extract`'s mentions), as it
+    /// was written: its place (by GeoNames id, with its score), status, evidence, and the input and line it
+    /// came from (the `origin` fields); the `computed` fields but those in `kept` are not kept as input fields.
+    fn restore(&self, mut inc: Incident, origin: (&str, &str), computed: &[&str], kept: &[&str]) -> Incident {
         let text = |name: &str| get(&inc.fields, &[name]).map(Cow::into_owned);
+        // `extract --format json` nests the place; its CSV and `map`'s layers give its id as a column.
+        let id = text("geonameid").or_else(|| {
+            inc.fields.get("place").and_then(|p| p.get("geonameid")).and_then(value_text).map(Cow::into_owned)
+        });
+        let score = text("score")
+            .or_else(|| inc.fields.get("place").and_then(|p| p.get("score")).and_then(value_text).map(Cow::into_owned));
         if inc.place.is_none()
-            && let Some(index) = text("geonameid")
-                .and_then(|id| id.parse::<u32>().ok())
-                .and_then(|id| self.locator.resolver.place_by_geonameid(id))
+            && let Some(index) =
+                id.and_then(|id| id.parse::<u32>().ok()).and_then(|id| self.locator.resolver.place_by_geonameid(id))
         {
-            let score = text("score").and_then(|s| s.parse::<f64>().ok()).unwrap_or(1.0);
+            let score = score.and_then(|s| s.parse::<f64>().ok()).unwrap_or(1.0);
             inc.place = Some(self.locator.resolver.candidate(index, score));
         }
         inc.status = inc.status.or_else(|| text("status").and_then(|s| Status::parse(&s)));
         inc.evidence = text("evidence");
-        if let (Some(file), Some(line)) = (text("input_file"), text("input_line").and_then(|l| l.parse().ok())) {
+        if let (Some(file), Some(line)) = (text(origin.0), text(origin.1).and_then(|l| l.parse().ok())) {
             (inc.source, inc.line) = (file, line);
         }
-        inc.fields.retain(|name| !COMPUTED_FIELDS.contains(&name) || matches!(name, "date" | "weapon" | "event_type"));
+        inc.fields.retain(|name| !computed.contains(&name) || kept.contains(&name));
         inc
     }
 

@@ -16,7 +16,7 @@
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let csv = dir.path().join("table.csv");
-//! std::fs::write(&csv, "date,lat,lon,weapon,border_km\n02.01.2024,50.6,36.6,drone,31.2\n2024-13-01,50.6,36.6,bomb,31.2\n")
+//! std::fs::write(&csv, "date,lat,lon,weapon,border_km\n02.01.2024,50.6,36.6,drone,31.2\n2024-01-03,50.6,236.6,bomb,31.2\n")
 //!     .unwrap();
 //! // Distances are measured with `border`; this example takes them from the table's `border_km` column instead.
 //! let opts = ReadOptions { given_border_km: true, ..ReadOptions::default() };
@@ -40,7 +40,7 @@
 //! assert_eq!(placed[0].date.as_deref(), Some("2024-01-02")); // dates are normalised to ISO
 //! assert_eq!(placed[0].fields["weapon"], "drone"); // every input column is kept
 //! assert_eq!(placed[0].measurement.border_km, 31.2);
-//! assert_eq!(failed[0].line, 3); // the broken date, with its line
+//! assert_eq!(failed[0].line, 3); // the longitude off the globe, with its line
 //! ```
 
 pub mod date;
@@ -62,7 +62,7 @@ use crate::resolve::{Candidate, Resolver, Status};
 pub use fields::Fields;
 pub use locate::value_text;
 pub use sniff::InputKind;
-pub use text::{incidents_from_mentions, incidents_from_text};
+pub use text::{incidents_from_mentions, incidents_from_text, merge_document};
 
 /// How precisely an incident is located: the extractor's (mentions carry it first).
 pub use crate::extract::Precision;
@@ -168,6 +168,8 @@ pub struct Summary {
     /// `source:line: reason`.
     pub noted: u64,
     pub notes: Vec<String>,
+    /// Rows that are no incidents and were left out (context mentions of `extract` output).
+    pub skipped: u64,
 }
 
 /// Notes kept word for word in [`Summary::notes`]; the rest are counted.
@@ -265,13 +267,14 @@ fn read_into<'s>(
         return Err(ReadError::NoInputs);
     }
     let inputs = sniff::expand(paths)?;
-    let mut sink = Sink { opts, summary: Summary::default(), incidents, on_unresolved };
+    let mut sink = Sink { opts, summary: Summary::default(), incidents, on_unresolved, document: Vec::new() };
     // One extractor for every article of the run, so its caches (names, regions, border distances) serve
     // them all.
     let extractor = crate::extract::Extractor::new(locator.resolver, Some(locator.border));
     for input in &inputs {
         sink.summary.files += 1;
         read_one(input, locator, &extractor, opts, &mut sink)?;
+        sink.release()?;
         sink.flush()?;
     }
     Ok(sink.summary)
@@ -360,10 +363,37 @@ pub(crate) struct Sink<'s> {
     summary: Summary,
     incidents: Incidents<'s>,
     on_unresolved: &'s mut dyn FnMut(Unresolved) -> anyhow::Result<()>,
+    /// The incidents of the document being read, held to be merged (see [`Sink::incident`]).
+    document: Vec<Incident>,
 }
 
+/// A document's incidents held at most: a longer one is merged in parts, so memory stays bounded.
+const MAX_DOCUMENT: usize = 100_000;
+
 impl Sink<'_> {
-    pub(crate) fn incident(&mut self, mut incident: Incident) -> Result<(), ReadError> {
+    /// Take an incident. Incidents of a document's mentions (an article's, or `extract` output's read back)
+    /// are held until the document ends, then merged ([`merge_document`]) and passed on.
+    pub(crate) fn incident(&mut self, incident: Incident) -> Result<(), ReadError> {
+        if !incident.fields.contains_key("mention") {
+            self.release()?;
+            return self.deliver(incident);
+        }
+        if self.document.first().is_some_and(|d| d.source != incident.source) || self.document.len() >= MAX_DOCUMENT {
+            self.release()?;
+        }
+        self.document.push(incident);
+        Ok(())
+    }
+
+    /// Pass on the held document's incidents, merged.
+    pub(crate) fn release(&mut self) -> Result<(), ReadError> {
+        for incident in merge_document(std::mem::take(&mut self.document)) {
+            self.deliver(incident)?;
+        }
+        Ok(())
+    }
+
+    fn deliver(&mut self, mut incident: Incident) -> Result<(), ReadError> {
         self.summary.incidents += 1;
         if let Some(note) = incident.note.take() {
             self.summary.noted += 1;
@@ -403,6 +433,10 @@ impl Sink<'_> {
         match r {
             Ok(i) => self.incident(i),
             Err(locate::NotPlaced::Row(u)) => self.unresolved(u),
+            Err(locate::NotPlaced::Skip) => {
+                self.summary.skipped += 1;
+                Ok(())
+            }
             Err(locate::NotPlaced::Fatal(why)) => Err(ReadError::Unusable(why)),
         }
     }

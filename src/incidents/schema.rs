@@ -91,6 +91,37 @@ const OWN_COLUMNS: Schema = Schema {
 pub static LAYER: Schema =
     Schema { name: "incimap-layer", signatures: &[&["input_file", "input_line", "border_km"]], ..OWN_COLUMNS };
 
+/// `incimap extract` output (CSV, JSON or GeoJSON mentions), read back: its incident mentions are incidents
+/// (context mentions are left out), each restored as the extractor placed it, with the article and line it
+/// came from.
+pub static EXTRACT: Schema =
+    Schema { name: "incimap-extract", signatures: &[&["mention", "role", "reason"]], ..OWN_COLUMNS };
+
+/// The columns of `extract` output that restore a mention's incident and are not kept as input fields (those
+/// `map` keeps of an article's incident — `mention`, `start`, `end`, `name`, `region`, `between`,
+/// `weapon_model` — stay).
+pub const EXTRACT_COMPUTED: &[&str] = &[
+    "source",
+    "line",
+    "role",
+    "status",
+    "precision",
+    "geonameid",
+    "place",
+    "admin1",
+    "admin1_name",
+    "country",
+    "lat",
+    "lon",
+    "border_km",
+    "reason",
+    "evidence",
+    "event_type",
+    "moved_km",
+    "region_code",
+    "score",
+];
+
 /// Properties `incimap map` writes on every incident beside the input's own fields (an input field of one of
 /// these names is written as `input_<name>`). Reading back a layer ([`LAYER`]), all but `date`, `weapon` and
 /// `event_type` (incimap's own columns) restore the incident and are not kept as fields.
@@ -196,7 +227,7 @@ pub static CIR: Schema = Schema {
 };
 
 /// Every schema, the producers' first: incimap's own is what a table is when no producer's signature fits.
-pub static ALL: [&Schema; 5] = [&LAYER, &ACLED, &UCDP_GED, &CIR, &INCIMAP];
+pub static ALL: [&Schema; 6] = [&LAYER, &EXTRACT, &ACLED, &UCDP_GED, &CIR, &INCIMAP];
 
 impl Schema {
     /// The schema of a header (column names, any case): the first producer whose signature it holds, else

@@ -70,12 +70,6 @@ pub fn incidents_from_text(
 pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unresolved>) {
     let mut incidents: Vec<Incident> = Vec::new();
     let mut unresolved = Vec::new();
-    let mut seen: HashSet<String> = HashSet::default();
-    let precise_regions: HashSet<String> = mentions
-        .iter()
-        .filter(|m| m.role == Role::Incident && m.precision != Precision::Region && m.lat.is_some())
-        .filter_map(|m| m.place.as_ref().map(|p| p.admin1.to_string()))
-        .collect();
     for m in mentions.iter().filter(|m| m.role == Role::Incident) {
         let (Some(lat), Some(lon), Some(meas)) = (m.lat, m.lon, m.measurement.clone()) else {
             unresolved.push(Unresolved {
@@ -90,12 +84,6 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             });
             continue;
         };
-        if m.precision == Precision::Region
-            && m.place.as_ref().is_some_and(|p| precise_regions.contains(p.admin1.as_str()))
-            && m.status != Status::NotFound
-        {
-            continue;
-        }
         // A guess between namesakes is no point on a map: the analyst names the region (or adds the place).
         if m.status == Status::Ambiguous && m.precision != Precision::Region {
             let guess = m
@@ -108,10 +96,6 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
                 input: m.mention.to_string(),
                 reason: format!("ambiguous: {:?} names several places{guess}; the text gives no region", m.name),
             });
-            continue;
-        }
-        let site = format!("{:.4},{:.4},{:?},{}", lat, lon, m.precision, m.date.as_deref().unwrap_or(""));
-        if !seen.insert(site) {
             continue;
         }
         let mut fields = serde_json::Map::new();
@@ -145,7 +129,30 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             note: None,
         });
     }
-    (incidents, unresolved)
+    (merge_document(incidents), unresolved)
+}
+
+/// One document's incidents, each site once: the first incident at a point (with its precision and date)
+/// stands for the mentions that repeat it, and an incident placed only at its region's centre is dropped when
+/// the document places another incident precisely in that region. `map` applies it to an article's
+/// incidents and to `extract` output read back, so both give the same incidents.
+pub fn merge_document(incidents: Vec<Incident>) -> Vec<Incident> {
+    let precise_regions: HashSet<String> = incidents
+        .iter()
+        .filter(|i| i.precision != Precision::Region)
+        .filter_map(|i| i.place.as_ref().map(|p| p.admin1.to_string()))
+        .collect();
+    let mut seen: HashSet<String> = HashSet::default();
+    incidents
+        .into_iter()
+        .filter(|i| {
+            let region_only = i.precision == Precision::Region
+                && i.place.as_ref().is_some_and(|p| precise_regions.contains(p.admin1.as_str()))
+                && i.status != Some(Status::NotFound);
+            let site = format!("{:.4},{:.4},{:?},{}", i.lat, i.lon, i.precision, i.date.as_deref().unwrap_or(""));
+            !region_only && seen.insert(site)
+        })
+        .collect()
 }
 
 fn line_of(m: &Mention) -> u64 {

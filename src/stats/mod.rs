@@ -23,6 +23,7 @@
 //! ```
 
 pub mod chart;
+pub mod filter;
 pub mod sketch;
 
 use std::collections::HashMap;
