@@ -181,6 +181,10 @@ pub fn find(words: &[&str]) -> Option<(&'static str, Option<CompactString>)> {
 /// assert_eq!(class_of("tractor"), None);
 /// ```
 pub fn class_of(text: &str) -> Option<&'static str> {
+    // Most tables write the class itself: no need to read it as a sentence.
+    if let Some(class) = CLASSES.iter().find(|c| c.eq_ignore_ascii_case(text.trim())) {
+        return Some(class);
+    }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '(' | ')'))
         .filter(|w| !w.is_empty())
