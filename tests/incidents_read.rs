@@ -336,3 +336,22 @@ fn large_inputs_keep_order_and_lines_across_batches() {
         );
     }
 }
+
+/// A folder that links back to itself is read once, each file once (issue 25: `sub/up -> ..` read the same
+/// file 41 times; two links to `.` ran forever).
+#[cfg(unix)]
+#[test]
+fn folders_linked_back_to_themselves_are_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::copy(data("single.csv"), d.join("single.csv")).unwrap();
+    std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("self1")).unwrap();
+    std::os::unix::fs::symlink(".", d.join("self2")).unwrap();
+    let started = std::time::Instant::now();
+    let (once, _) = read(&[data("single.csv")]);
+    let (inc, unresolved) = read(&[d.clone(), d.join("sub/up"), d.join("single.csv")]);
+    assert_eq!((inc.len(), unresolved.len()), (once.len(), 0), "each file once");
+    assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+}

@@ -300,3 +300,31 @@ fn extract_output_maps_as_the_articles_do() {
         assert_eq!(features(&[file], &format!("from-{format}")), want, "extract --format {format} read back");
     }
 }
+
+/// What an interrupted run left in the output folder (its temporary files and staging folders) is gone after
+/// the next run (issue 25).
+#[test]
+fn leftovers_of_an_interrupted_run_are_removed() {
+    let tmp = tempdir();
+    let input = tmp.path().join("table.csv");
+    std::fs::write(&input, TABLE).unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(out.join(".incimap-AbC123.tmp")).unwrap();
+    std::fs::write(out.join(".incimap-AbC123.tmp/incidents.geojson"), "half").unwrap();
+    std::fs::write(out.join(".incimap-XyZ789.tmp"), "half a layer").unwrap();
+    std::fs::write(out.join("notes.txt"), "the user's own file").unwrap();
+    map_cmd(&tmp.path().join("xdg"))
+        .args(["map", "-q", "--bands", "0,10"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(out.join("notes.txt").exists(), "other files stay");
+}

@@ -1,5 +1,6 @@
 //! Which inputs to read (directories expanded) and what kind each one is (from its name, else its first bytes).
 
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -30,12 +31,18 @@ const KNOWN_EXTENSIONS: &[&str] =
 /// (hidden entries and files of unknown extensions skipped), files are taken as they are.
 pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, ReadError> {
     let mut out = Vec::new();
+    // Every directory and file once, by its real path: links back to a folder (`sub/up -> ..`) neither loop
+    // nor read a file twice.
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Input::Stdin);
         } else if p.is_dir() {
+            if seen.contains(&real_path(p)) {
+                continue; // named twice, or inside a folder named before
+            }
             let before = out.len();
-            walk(p, &mut out)?;
+            walk(p, &mut out, &mut seen)?;
             if out.len() == before {
                 return Err(ReadError::BadInput {
                     path: p.display().to_string(),
@@ -43,7 +50,9 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, ReadError> {
                 });
             }
         } else if p.exists() {
-            out.push(Input::File(p.clone()));
+            if seen.insert(real_path(p)) {
+                out.push(Input::File(p.clone()));
+            }
         } else {
             return Err(ReadError::Io {
                 path: p.display().to_string(),
@@ -54,7 +63,15 @@ pub(crate) fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, ReadError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<Input>) -> Result<(), ReadError> {
+/// A path with its links resolved (the path itself when that fails).
+fn real_path(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut HashSet<PathBuf>) -> Result<(), ReadError> {
+    if !seen.insert(real_path(dir)) {
+        return Ok(());
+    }
     let io = |source| ReadError::Io { path: dir.display().to_string(), source };
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
@@ -65,8 +82,8 @@ fn walk(dir: &Path, out: &mut Vec<Input>) -> Result<(), ReadError> {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out)?;
-        } else if extension(&p).is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.as_str())) {
+            walk(&p, out, seen)?;
+        } else if extension(&p).is_some_and(|e| KNOWN_EXTENSIONS.contains(&e.as_str())) && seen.insert(real_path(&p)) {
             out.push(Input::File(p));
         }
     }

@@ -39,6 +39,10 @@ pub fn simplify_tolerance_km(d: f64) -> f64 {
     (d * 2.5e-3).clamp(0.005, 1.0)
 }
 
+/// Most band edges `map --bands` takes: each band costs about 0.17 s to build, and a map of more bands than this
+/// is no longer readable.
+pub const MAX_EDGES: usize = 32;
+
 /// Parse a `--bands` list: ascending, non-negative km edges, comma-separated (`0,10,25,50,100,250`).
 /// A trailing `inf`/`∞` (as `stats` accepts) is dropped: an unbounded band cannot be drawn.
 ///
@@ -46,10 +50,18 @@ pub fn simplify_tolerance_km(d: f64) -> f64 {
 /// let e = incimap::layers::bands::parse_edges("0, 10,25.5,inf").unwrap();
 /// assert_eq!(e, vec![0.0, 10.0, 25.5]);
 /// assert!(incimap::layers::bands::parse_edges("10,5").is_err());
+/// let many: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+/// assert!(incimap::layers::bands::parse_edges(&many.join(",")).unwrap_err().contains("at most 32"));
 /// ```
 pub fn parse_edges(list: &str) -> Result<Vec<f64>, String> {
     let mut edges = Vec::new();
     let parts: Vec<&str> = list.split(',').map(str::trim).collect();
+    if parts.len() > MAX_EDGES {
+        return Err(format!(
+            "--bands: {} edges; at most {MAX_EDGES} (each band is buffered geodesically)",
+            parts.len()
+        ));
+    }
     for (i, part) in parts.iter().enumerate() {
         let lower = part.to_ascii_lowercase();
         if matches!(lower.as_str(), "inf" | "infinity" | "∞") {

@@ -373,6 +373,7 @@ pub struct LayerWriter {
 impl LayerWriter {
     /// Start writing layers into `dir` (created if missing); band building starts in the background.
     pub fn create(out_dir: &Path, options: MapOptions, boundaries: &Boundaries) -> Result<LayerWriter, LayerError> {
+        remove_leftovers(out_dir);
         let ext = match options.format {
             LayerFormat::GeoJsonSeq => "geojsons",
             _ => "geojson",
@@ -607,6 +608,22 @@ impl LayerWriter {
             summary.files = convert_layers(self.options.format, staging.path(), &out_dir, &self.options.edges_km)?;
         }
         Ok(summary)
+    }
+}
+
+/// Remove what an interrupted run left in `dir`: its temporary files and staging folders (`.incimap-*.tmp`),
+/// which a finished run renames or deletes. A run into the same folder at the same time would lose its own;
+/// two runs into one folder at once overwrite each other's layers anyway.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".incimap-") && name.ends_with(".tmp") {
+            let path = entry.path();
+            // Best effort: what cannot be removed stays, as before, and the run goes on.
+            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        }
     }
 }
 
