@@ -139,13 +139,37 @@ fn bad_input_is_refused_clearly() {
     fails(&["resolve", "Belgorod", "   "], None, 2, "argument 2: empty name");
     fails(&["resolve", &long], None, 2, "10000 characters");
     fails(&["resolve", "Bel\u{1b}[31mgorod"], None, 2, "control character U+001B");
-    fails(&["resolve", "--format", "json"], Some(b"Belgorod\n\xff\xfeKursk\n".to_vec()), 1, "stdin line 2");
-    fails(&["resolve", "--format", "json"], Some(format!("Belgorod\n{long}\n").into_bytes()), 1, "stdin name 2");
     fails(&["resolve", "--format", "json"], Some(b"\n \n".to_vec()), 2, "no place names");
     fails(&["resolve", "--region", "Atlantis region", "Belgorod"], None, 2, "not a region");
     fails(&["resolve", "--country", "Russia", "Belgorod"], None, 2, "ISO alpha-2");
     fails(&["resolve", "--limit", "0", "Belgorod"], None, 2, "--limit");
     fails(&["resolve", "--format", "csv", "Belgorod"], None, 2, "--format");
+}
+
+/// An unusable line on stdin (not UTF-8, longer than any name) is reported with its line and answered
+/// `not_found`; the other names are answered (issue 25: one bad line failed the whole batch). Memory stays
+/// bounded: stdin is answered a chunk at a time.
+#[test]
+fn an_unusable_stdin_line_is_reported_on_its_own() {
+    let home = tempfile::tempdir().unwrap();
+    let long = "Б".repeat(10_000);
+    let mut stdin = b"Belgorod\n\xff\xfeKursk\n".to_vec();
+    stdin.extend_from_slice(format!("{long}\nSumy\n").as_bytes());
+    let out = incimap(&home).args(["resolve", "--format", "json"]).write_stdin(stdin).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("stdin line 2: not valid UTF-8") && err.contains("stdin line 3: a line of more than"),
+        "{err}"
+    );
+    let answers: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let statuses: Vec<&str> = answers.iter().map(|a| a["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["resolved", "not_found", "not_found", "resolved"]);
+    // Belgorod and Sumy: GeoNames 578072 and 692194.
+    assert_eq!(
+        (answers[0]["best"]["geonameid"].as_u64(), answers[3]["best"]["geonameid"].as_u64()),
+        (Some(578072), Some(692194))
+    );
 }
 
 #[test]

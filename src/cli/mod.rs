@@ -224,19 +224,3 @@ pub fn report(result: anyhow::Result<()>) -> i32 {
         }
     }
 }
-
-/// Read lines of names from stdin, rejecting invalid UTF-8 with the line number.
-pub fn read_stdin_lines() -> anyhow::Result<Vec<String>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read stdin")?;
-    let mut out = Vec::new();
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = std::str::from_utf8(line).map_err(|_| anyhow::anyhow!("stdin line {}: invalid UTF-8", i + 1))?;
-        let line = line.trim_end_matches('\r');
-        if !line.trim().is_empty() {
-            out.push(line.to_string());
-        }
-    }
-    Ok(out)
-}
