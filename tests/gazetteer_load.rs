@@ -239,3 +239,20 @@ fn a_built_directory_round_trips_and_is_used_by_the_cli() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["location"], dir.path().display().to_string());
 }
+
+/// A crafted gazetteer whose checksum is valid but whose region points at a place it does not hold, or whose
+/// regions are out of order, is refused on load rather than panicking later (issue 25).
+#[test]
+fn indexes_out_of_range_are_refused_on_load() {
+    let gaz = Gazetteer::embedded().unwrap();
+    let mut bad_seat = gaz.clone();
+    bad_seat.admin1[0].seat = Some(u32::MAX);
+    let bytes = incimap::gazetteer::format::encode(&bad_seat).unwrap();
+    let err = incimap::gazetteer::format::decode(&bytes, "crafted").err().expect("refused").to_string();
+    assert!(err.contains("seat of admin1 region"), "{err}");
+    let mut unordered = gaz.clone();
+    unordered.admin2.swap(0, 1);
+    let bytes = incimap::gazetteer::format::encode(&unordered).unwrap();
+    let err = incimap::gazetteer::format::decode(&bytes, "crafted").err().expect("refused").to_string();
+    assert!(err.contains("not in code order"), "{err}");
+}

@@ -466,6 +466,18 @@ fn an_html_page_served_as_admin_codes_is_named() {
     assert_failed_cleanly(&home, &out, &before, &["admin1CodesASCII.txt", "HTML page", "Captive portal"]);
 }
 
+/// An admin1 file served empty (HTTP 200, no bytes) is refused: the installed gazetteer stays as it was
+/// (issue 25: it installed, and every region hint failed afterwards).
+#[test]
+fn an_empty_admin_codes_file_is_refused() {
+    let server = Server::with_fixtures();
+    let home = Home::new();
+    let before = home.install_baseline(&server);
+    server.route("/geonames/admin1CodesASCII.txt", vec![Reply::ok(Vec::new(), "text/plain")]);
+    let out = home.refresh(&server, &[]);
+    assert_failed_cleanly(&home, &out, &before, &["admin1CodesASCII.txt", "no first-level regions"]);
+}
+
 /// UA.txt with the population column (15th) of every `step`-th row made non-numeric.
 fn ua_with_bad_rows(step: usize) -> (Vec<u8>, Vec<usize>) {
     let ua = String::from_utf8(fixture("UA.txt")).unwrap();

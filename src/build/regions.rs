@@ -54,6 +54,23 @@ pub(super) fn read_admin(
         .collect();
     regions.sort_by(|a, b| a.code.cmp(&b.code));
     regions.dedup_by(|a, b| a.code == b.code);
+    if kind == "admin1" {
+        // Without a country's oblasts no region hint works: an empty or truncated file is refused, so that a
+        // refresh keeps the installed gazetteer rather than install one that cannot read "Kursk Oblast".
+        let mut missing: Vec<&str> = reading
+            .countries
+            .iter()
+            .map(String::as_str)
+            .filter(|cc| !regions.iter().any(|r| r.code.split('.').next() == Some(*cc)))
+            .collect();
+        missing.sort_unstable();
+        if !missing.is_empty() {
+            return Err(GazetteerError::Invalid(format!(
+                "{label} holds no first-level regions of {} ({count} rows read): region hints could not work",
+                missing.join(", ")
+            )));
+        }
+    }
     Ok(regions)
 }
 

@@ -294,6 +294,17 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
         place_measures = PlaceMeasures::from_rows(fingerprint, rows);
     }
     r.finish(crc)?;
+    // Every index into the places is checked once here, so that no lookup can go out of bounds later,
+    // whatever a crafted file with a valid checksum holds; the regions must be in code order (looked up by
+    // binary search).
+    for (level, regions) in [(1, &head.admin1), (2, &head.admin2)] {
+        if let Some(r) = regions.iter().find(|r| r.seat.is_some_and(|s| s as usize >= n)) {
+            return Err(corrupt(format!("the seat of admin{level} region {} is place {:?} of {n}", r.code, r.seat)));
+        }
+        if regions.windows(2).any(|w| w[0].code >= w[1].code) {
+            return Err(corrupt(format!("its admin{level} regions are not in code order")));
+        }
+    }
     Ok(Gazetteer {
         manifest: head.manifest,
         places,
