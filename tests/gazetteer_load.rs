@@ -248,11 +248,11 @@ fn indexes_out_of_range_are_refused_on_load() {
     let mut bad_seat = gaz.clone();
     bad_seat.admin1[0].seat = Some(u32::MAX);
     let bytes = incimap::gazetteer::format::encode(&bad_seat).unwrap();
-    let err = incimap::gazetteer::format::decode(&bytes, "crafted").err().expect("refused").to_string();
+    let err = incimap::gazetteer::format::decode(&bytes, "crafted").expect_err("refused").to_string();
     assert!(err.contains("seat of admin1 region"), "{err}");
     let mut unordered = gaz.clone();
     unordered.admin2.swap(0, 1);
     let bytes = incimap::gazetteer::format::encode(&unordered).unwrap();
-    let err = incimap::gazetteer::format::decode(&bytes, "crafted").err().expect("refused").to_string();
+    let err = incimap::gazetteer::format::decode(&bytes, "crafted").expect_err("refused").to_string();
     assert!(err.contains("not in code order"), "{err}");
 }
