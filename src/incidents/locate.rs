@@ -345,15 +345,25 @@ impl Context<'_> {
         let given_precision = get(fields, schema.precision).and_then(|c| schema.precision_of(&c));
         let lat = get(fields, schema.lat);
         let lon = get(fields, schema.lon);
+        // Given coordinates pass the same checks as `distance --input`'s (range, and columns that look swapped).
+        let given = |la: f64, lo: f64| -> Result<Position, NotPlaced> {
+            if let Err(why) = crate::border::points::check_coordinates(self.locator.border, la, lo) {
+                let place = get(fields, schema.place);
+                return Err(self
+                    .unresolved(line, &point_text(place.as_deref(), la, lo), format!("bad coordinates: {why}"))
+                    .into());
+            }
+            Ok((la, lo, given_precision.unwrap_or(Precision::Exact), None, None))
+        };
         if let Some((lon, lat)) = point {
-            return Ok((lat, lon, given_precision.unwrap_or(Precision::Exact), None, None));
+            return given(lat, lon);
         }
         if lat.is_some() || lon.is_some() {
             let (Some(la), Some(lo)) = (lat.as_deref().and_then(number), lon.as_deref().and_then(number)) else {
                 let shown = format!("lat={} lon={}", lat.unwrap_or_default(), lon.unwrap_or_default());
                 return Err(self.unresolved(line, &shown, "bad coordinates: lat and lon must both be numbers").into());
             };
-            return Ok((la, lo, given_precision.unwrap_or(Precision::Exact), None, None));
+            return given(la, lo);
         }
         let (place, region) = split_place(schema, get(fields, schema.place), get(fields, schema.region));
         let resolver = self.locator.resolver;
