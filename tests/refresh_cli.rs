@@ -466,6 +466,26 @@ fn an_html_page_served_as_admin_codes_is_named() {
     assert_failed_cleanly(&home, &out, &before, &["admin1CodesASCII.txt", "HTML page", "Captive portal"]);
 }
 
+/// A server that trickles a few bytes at a time never stalls long enough for `--timeout`; `--deadline` gives
+/// the file up all the same, and the installed gazetteer stays (issue 25: it held a download for as long as it
+/// liked).
+#[test]
+fn a_trickling_download_meets_its_deadline() {
+    let server = Server::with_fixtures();
+    let home = Home::new();
+    let before = home.install_baseline(&server);
+    let zip = dump_zip("RU", &fixture("RU.txt"));
+    assert!(zip.len() > 64 * 200, "long enough to trickle for over 10 s");
+    server.route(
+        "/geonames/RU.zip",
+        vec![Reply::Trickle { body: zip, piece: 64, every: std::time::Duration::from_millis(50) }],
+    );
+    let started = std::time::Instant::now();
+    let out = home.refresh(&server, &["--timeout", "3", "--deadline", "2"]);
+    assert_failed_cleanly(&home, &out, &before, &["/geonames/RU.zip", "longer than the 2 s"]);
+    assert!(started.elapsed().as_secs() < 30, "gave up only after {:?}", started.elapsed());
+}
+
 /// An admin1 file served empty (HTTP 200, no bytes) is refused: the installed gazetteer stays as it was
 /// (issue 25: it installed, and every region hint failed afterwards).
 #[test]

@@ -33,6 +33,9 @@ pub struct Args {
     /// Seconds to wait for a response, and for each piece of a transfer, before giving up on an attempt.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub timeout: f64,
+    /// Seconds one file's whole transfer may take (a server trickling a few bytes at a time is given up on).
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800.0)]
+    pub deadline: f64,
     /// Further attempts after a timeout, a broken transfer or a server error (5xx).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
@@ -82,6 +85,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     opts.boundaries_url = args.boundaries_url.clone();
     opts.limits = FetchLimits {
         timeout: seconds(args.timeout, "--timeout")?,
+        deadline: seconds(args.deadline, "--deadline")?,
         retries: args.retries,
         retry_wait: if args.retry_wait == 0.0 { Duration::ZERO } else { seconds(args.retry_wait, "--retry-wait")? },
         max_bytes: args.max_file_mb.saturating_mul(1 << 20),

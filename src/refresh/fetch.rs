@@ -21,6 +21,9 @@ use super::progress::Reporter;
 pub struct FetchLimits {
     /// Longest wait for the response headers, and for each piece of the body (a stalled server).
     pub timeout: Duration,
+    /// Longest time one file's transfer may take in all (a server that trickles a few bytes at a time never
+    /// stalls long enough for `timeout`); past it the file fails without retries.
+    pub deadline: Duration,
     /// Further attempts after a timeout, a broken transfer or a 5xx answer.
     pub retries: u32,
     /// Wait before the first retry; doubled for each further one.
@@ -33,6 +36,7 @@ impl Default for FetchLimits {
     fn default() -> Self {
         FetchLimits {
             timeout: Duration::from_secs(60),
+            deadline: Duration::from_secs(1800),
             retries: 3,
             retry_wait: Duration::from_secs(2),
             max_bytes: 1 << 30,
@@ -215,8 +219,19 @@ impl Fetcher {
         let mut hasher = Sha256::new();
         let mut total = 0u64;
         let mut body = resp.bytes_stream();
+        let started = tokio::time::Instant::now();
+        let deadline = self.limits.deadline;
         loop {
-            let chunk = match tokio::time::timeout(timeout, body.next()).await {
+            let left = deadline.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                progress.reset();
+                return Err(Attempt::fatal(format!(
+                    "the transfer took longer than the {} s allowed for one file (--deadline), {total} bytes in",
+                    deadline.as_secs_f64()
+                )));
+            }
+            let chunk = match tokio::time::timeout(timeout.min(left), body.next()).await {
+                Err(_) if started.elapsed() >= deadline => continue,
                 Err(_) => {
                     progress.reset();
                     return Err(Attempt::retry(format!(

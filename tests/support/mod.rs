@@ -27,6 +27,8 @@ pub enum Reply {
     Truncated { body: Vec<u8>, send: usize },
     /// 302 Found to `location`.
     Redirect(String),
+    /// Headers announcing the whole body, then `piece` bytes every `every`: never stalled, never done soon.
+    Trickle { body: Vec<u8>, piece: usize, every: Duration },
 }
 
 impl Reply {
@@ -256,6 +258,19 @@ fn serve(conn: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
         Reply::Redirect(location) => (302, format!("Location: {location}\r\nContent-Length: 0\r\n"), Vec::new(), None),
         Reply::Truncated { body, send } => {
             (200, format!("Content-Length: {}\r\n", body.len()), body[..send.min(body.len())].to_vec(), None)
+        }
+        Reply::Trickle { body, piece, every } => {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            state.lock().unwrap().seen.push(Seen { method, path, headers: headers.clone(), status: 200 });
+            out.write_all(head.as_bytes())?;
+            for part in body.chunks(piece.max(1)) {
+                // The client hanging up ends the reply.
+                if out.write_all(part).and_then(|()| out.flush()).is_err() {
+                    return Ok(());
+                }
+                std::thread::sleep(every);
+            }
+            return Ok(());
         }
     };
     state.lock().unwrap().seen.push(Seen { method, path, headers: headers.clone(), status });
