@@ -355,3 +355,17 @@ fn folders_linked_back_to_themselves_are_read_once() {
     assert_eq!((inc.len(), unresolved.len()), (once.len(), 0), "each file once");
     assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
 }
+
+/// A table row naming a place that several namesakes share, without a region, is left unplaced ("ambiguous")
+/// as an article's mention is; with its region, the likeliest namesake there is placed, marked ambiguous.
+/// (GeoNames has two villages named Pisky in Mykolaiv Oblast, UA.16, and the postal places more elsewhere.)
+#[test]
+fn ambiguous_rows_need_their_region() {
+    let (_dir, p) = temp_file("pisky.csv", b"date,place,region\n2024-05-01,Pisky,\n2024-05-02,Pisky,Mykolaiv Oblast\n");
+    let (inc, unresolved) = read(&[p]);
+    assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+    assert!(unresolved[0].line == 2 && unresolved[0].reason.starts_with("ambiguous"), "{unresolved:?}");
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0].status, Some(Status::Ambiguous));
+    assert_eq!(inc[0].place.as_ref().map(|p| p.admin1.as_str()), Some("UA.16"));
+}

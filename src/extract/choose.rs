@@ -98,19 +98,7 @@ impl Extractor<'_, '_> {
         b.choices.clear();
         for (k, sp) in spans.iter().enumerate() {
             let choice = match sp.kind {
-                SpanKind::Settlement if !b.cands.get(k).is_empty() => {
-                    let pick = self.pick(k, name_ids, b);
-                    match &sp.region {
-                        // Namesakes within the region the text names: the region is sure, the village is not.
-                        Some(r) if pick.status == Status::Ambiguous && r.seat.is_some() => Choice {
-                            status: Status::Ambiguous,
-                            precision: if r.level == 2 { Precision::Near } else { Precision::Region },
-                            place: r.seat.map(|s| self.candidate(s, 0.5)),
-                            capital: false,
-                        },
-                        _ => pick,
-                    }
-                }
+                SpanKind::Settlement if !b.cands.get(k).is_empty() => self.pick(k, name_ids, b),
                 _ => self.seat_choice(sp),
             };
             b.choices.push(choice);

@@ -379,6 +379,16 @@ impl Context<'_> {
                 }
                 return Err(self.unresolved(line, name, why).into());
             };
+            if res.status == Status::Ambiguous && hint.is_none() {
+                // A guess between namesakes anywhere is no point on a map, as in text: the row is left for the
+                // analyst to give its region. Within a region given, the likeliest namesake there is placed,
+                // marked ambiguous.
+                let why = format!(
+                    "ambiguous: {name:?} names several places (the likeliest, {} in {}); give its region",
+                    best.name, best.admin1_name
+                );
+                return Err(self.unresolved(line, name, why).into());
+            }
             // A village known only by its district is placed at the district's seat.
             let precision = match best.precision {
                 PointPrecision::Exact => Precision::Exact,

@@ -84,8 +84,9 @@ pub fn incidents_from_mentions(mentions: &[Mention]) -> (Vec<Incident>, Vec<Unre
             });
             continue;
         };
-        // A guess between namesakes is no point on a map: the analyst names the region (or adds the place).
-        if m.status == Status::Ambiguous && m.precision != Precision::Region {
+        // A guess between namesakes anywhere is no point on a map: the analyst names the region (or adds the
+        // place). Within the region the text names, the likeliest namesake there stands, marked ambiguous.
+        if m.status == Status::Ambiguous && m.precision != Precision::Region && m.region.is_none() {
             let guess = m
                 .place
                 .as_ref()
