@@ -278,3 +278,22 @@ fn filters_select_incidents() {
     let out = incimap(home.path()).args(["stats", "--event-type", "bombing"]).arg(&fixed).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "an unknown event type is a usage error");
 }
+
+/// CSV group keys carry their readable name in a last `label` column: RU.09 is "Belgorod Oblast" in GeoNames'
+/// admin1CodesASCII.txt; fixed.csv's Belgorod rows are lines 2–5 and 18.
+#[test]
+fn csv_groups_carry_their_names() {
+    let home = tempfile::tempdir().unwrap();
+    let out = incimap(home.path())
+        .args(["stats", "--use-border-km", "--by", "region", "--format", "csv"])
+        .arg(data("fixed.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header.last().map(String::as_str), Some("label"));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let belgorod = records.iter().find(|r| &r[0] == "RU.09").expect("a Belgorod row");
+    assert_eq!((&belgorod[1], &belgorod[header.len() - 1]), ("5", "Belgorod Oblast"));
+}

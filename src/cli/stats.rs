@@ -199,6 +199,8 @@ fn write_csv(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
     for b in &report.bands {
         header.push(format!("band_{}_{}", edge(b.from_km, "-inf"), edge(b.to_km, "inf")));
     }
+    // The group's readable name (`Belgorod Oblast` for `RU.09`), last so that columns by position stay put.
+    header.push("label".into());
     w.write_record(&header)?;
     let exact = |d: Option<&Distances>| -> Vec<String> {
         match d {
@@ -208,18 +210,21 @@ fn write_csv(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
             None => vec![String::new(); 7],
         }
     };
-    let mut row = |keys: Vec<String>, count: u64, unmeasured: u64, d: Option<&Distances>, bands: &[BandCount]| {
-        let mut r = keys;
-        r.push(count.to_string());
-        r.push(unmeasured.to_string());
-        r.extend(exact(d));
-        r.extend(bands.iter().map(|b| b.count.to_string()));
-        w.write_record(&r)
-    };
+    let mut row =
+        |keys: Vec<String>, label: &str, count: u64, unmeasured: u64, d: Option<&Distances>, bands: &[BandCount]| {
+            let mut r = keys;
+            r.push(count.to_string());
+            r.push(unmeasured.to_string());
+            r.extend(exact(d));
+            r.extend(bands.iter().map(|b| b.count.to_string()));
+            r.push(label.to_string());
+            w.write_record(&r)
+        };
     let all_keys = vec!["(all)".to_string(); by.len().max(1)];
-    row(all_keys, report.count, report.unmeasured, report.border_km.as_ref(), &report.bands)?;
+    row(all_keys, "", report.count, report.unmeasured, report.border_km.as_ref(), &report.bands)?;
     for g in &report.groups {
-        row(g.keys.clone(), g.count, g.unmeasured, g.border_km.as_ref(), &g.bands)?;
+        let label = g.label.as_deref().unwrap_or_default();
+        row(g.keys.clone(), label, g.count, g.unmeasured, g.border_km.as_ref(), &g.bands)?;
     }
     w.flush()?;
     Ok(())
