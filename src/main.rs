@@ -41,16 +41,27 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Resolve place names to GeoNames places.
+    #[command(after_help = "Examples:\n  incimap resolve Petropavlovka --region \"Voronezh region\"\n  \
+                            incimap resolve --format json < names.txt > places.json")]
     Resolve(cli::resolve::Args),
     /// Signed geodesic distance to the Russia–Ukraine border.
+    #[command(after_help = "Examples:\n  incimap distance --lat 50.61 --lon 36.58\n  \
+                            incimap distance --format csv --input points.csv > distances.csv")]
     Distance(cli::distance::Args),
     /// Extract incidents (places, roles, dates, weapons) from article text.
+    #[command(after_help = "Examples:\n  incimap extract --date 2024-01-15 --format csv article.txt\n  \
+                            incimap extract --format json --text-column notes acled_export.csv")]
     Extract(cli::extract::Args),
     /// Write GeoJSON layers, QGIS styles and an offline HTML map.
+    #[command(after_help = "Examples:\n  incimap map examples/ -o output/\n  \
+                            incimap map --format gpkg --since 2024-05 --region \"Belgorod Oblast\" cir_events.csv -o out/")]
     Map(cli::map::Args),
     /// Distance-from-border statistics.
+    #[command(after_help = "Examples:\n  incimap stats --by region --by month examples/\n  \
+                            incimap stats --weapon drone --format csv --chart bands.svg output/incidents.geojson")]
     Stats(cli::stats::Args),
     /// Inspect, build or refresh the gazetteer.
+    #[command(after_help = "Examples:\n  incimap gazetteer info\n  incimap gazetteer refresh --countries RU,UA,BY")]
     Gazetteer(cli::gazetteer::Args),
 }
 

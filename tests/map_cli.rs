@@ -328,3 +328,15 @@ fn leftovers_of_an_interrupted_run_are_removed() {
     assert!(left.is_empty(), "{left:?}");
     assert!(out.join("notes.txt").exists(), "other files stay");
 }
+
+/// Every subcommand's `--help` ends with examples of its own use (issue 24).
+#[test]
+fn every_help_shows_examples() {
+    let tmp = tempdir();
+    for sub in ["resolve", "distance", "extract", "map", "stats", "gazetteer"] {
+        let out = map_cmd(&tmp.path().join("xdg")).args([sub, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{sub}");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains(&format!("Examples:\n  incimap {sub} ")), "{sub}: {help}");
+    }
+}
