@@ -72,6 +72,8 @@ fn directories_geojson_and_csv() {
     let mut r = csv::Reader::from_reader(&out.stdout[..]);
     let headers = r.headers().unwrap().clone();
     assert!(headers.iter().any(|h| h == "role") && headers.iter().any(|h| h == "border_km"));
+    // The contract keeps `event_type` the last column; columns added later go before it.
+    assert_eq!(headers.iter().next_back(), Some("event_type"));
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let name = headers.iter().position(|h| h == "mention").unwrap();
     assert!(rows.iter().any(|row| &row[name] == "Shebekino"));

@@ -76,13 +76,7 @@ def check(directory):
             row["_layer"] = layer
             continue
         message, loaded = layer.loadNamedStyle(qml)
-        renderer = layer.renderer()
-        row["renderer"] = renderer.type() if renderer else None
-        if hasattr(renderer, "ranges"):
-            row["classes"] = [r.label() for r in renderer.ranges()]
-        if hasattr(renderer, "classAttribute"):
-            row["attribute"] = renderer.classAttribute()
-        row["_layer"] = layer
+        describe_style(layer, row)
         if not loaded:
             row["error"] = "style did not load: " + message
         elif row["renderer"] != EXPECTED_RENDERER[name]:
@@ -92,7 +86,8 @@ def check(directory):
     return results
 
 
-def describe_style(layer, row, name):
+def describe_style(layer, row):
+    """The renderer a style set up on `layer`, its classes and attribute, into `row`."""
     renderer = layer.renderer()
     row["renderer"] = renderer.type() if renderer else None
     if hasattr(renderer, "ranges"):
@@ -112,7 +107,7 @@ def check_geopackage_layer(gpkg, name, row):
     row["features"] = layer.featureCount()
     row["geometry"] = QgsWkbTypes.displayString(layer.wkbType())
     row["fields"] = [f.name() for f in layer.fields()]
-    describe_style(layer, row, name)
+    describe_style(layer, row)
     if row["renderer"] != EXPECTED_RENDERER[name]:
         row["error"] = "default style gave renderer %s, expected %s" % (row["renderer"], EXPECTED_RENDERER[name])
     else:

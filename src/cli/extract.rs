@@ -236,9 +236,10 @@ const CSV_HEADER: &[&str] = &[
     "between",
     "reason",
     "evidence",
-    "event_type",
+    // Added columns go before `event_type`, which the contract keeps last.
     "moved_km",
     "score",
+    "event_type",
 ];
 
 impl MentionWriter {
@@ -359,9 +360,9 @@ fn csv_row(m: &Mention) -> Vec<String> {
         m.between.as_ref().map(|s| s.to_string()).unwrap_or_default(),
         m.reason.to_string(),
         m.evidence.to_string(),
-        m.event_type.map(|t| t.as_str()).unwrap_or_default().to_string(),
         opt(m.moved_km),
         place.map(|p| p.score.to_string()).unwrap_or_default(),
+        m.event_type.map(|t| t.as_str()).unwrap_or_default().to_string(),
     ]
 }
 

@@ -32,29 +32,42 @@ pub(crate) fn reader_builder(kind: InputKind) -> csv::ReaderBuilder {
     builder
 }
 
-pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
-    let newlines = Rc::new(RefCell::new(Newlines::default()));
-    let limited = LineLimit {
-        inner: reader,
-        max: ctx.opts.max_line_bytes,
-        run: 0,
-        offset: 0,
-        blank: true,
-        newlines: newlines.clone(),
-    };
-    let mut csv = reader_builder(kind).from_reader(limited);
-    let bad = |why: String| ReadError::BadInput { path: ctx.source.to_string(), why };
-    let csv_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => bad(e.to_string()),
-        other => bad(format!("{other:?}")),
-    };
+/// A table opened for reading: its records to come, where its newlines are, its header and schema.
+struct Table<R> {
+    csv: csv::Reader<LineLimit<R>>,
+    newlines: Rc<RefCell<Newlines>>,
+    header: Vec<String>,
+    schema: &'static Schema,
+}
 
+/// Open a table of `kind`: lines capped at `max_line_bytes`, the header read and its schema recognised.
+fn open<R: BufRead>(reader: R, kind: InputKind, source: &str, max_line_bytes: usize) -> Result<Table<R>, ReadError> {
+    let newlines = Rc::new(RefCell::new(Newlines::default()));
+    let limited =
+        LineLimit { inner: reader, max: max_line_bytes, run: 0, offset: 0, blank: true, newlines: newlines.clone() };
+    let mut csv = reader_builder(kind).from_reader(limited);
     let mut record = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut record).map_err(csv_err)? {
-        return Err(bad("empty table".into()));
+    if !csv.read_byte_record(&mut record).map_err(|e| csv_error(source, e))? {
+        return Err(ReadError::BadInput { path: source.to_string(), why: "empty table".into() });
     }
     let header = header_names(&record);
     let schema = Schema::recognise(header.iter().map(String::as_str));
+    Ok(Table { csv, newlines, header, schema })
+}
+
+/// A csv error of `source` as a reading error.
+fn csv_error(source: &str, e: csv::Error) -> ReadError {
+    let why = match e.into_kind() {
+        csv::ErrorKind::Io(e) => e.to_string(),
+        other => format!("{other:?}"),
+    };
+    ReadError::BadInput { path: source.to_string(), why }
+}
+
+pub(crate) fn read<R: BufRead>(reader: R, kind: InputKind, ctx: &Context, sink: &mut Sink) -> Result<(), ReadError> {
+    let Table { mut csv, newlines, header, schema } = open(reader, kind, ctx.source, ctx.opts.max_line_bytes)?;
+    let bad = |why: String| ReadError::BadInput { path: ctx.source.to_string(), why };
+    let csv_err = |e: csv::Error| csv_error(ctx.source, e);
     if !header.iter().any(|h| schema.locates(h)) {
         return Err(bad(format!(
             "table header has no location column (lat/lon, place or region): {}",
@@ -140,34 +153,13 @@ pub(crate) fn read_rows<R: BufRead>(
     max_line_bytes: usize,
     each: &mut dyn FnMut(&'static Schema, RowFields) -> Result<(), ReadError>,
 ) -> Result<(), ReadError> {
-    let newlines = Rc::new(RefCell::new(Newlines::default()));
-    let limited =
-        LineLimit { inner: reader, max: max_line_bytes, run: 0, offset: 0, blank: true, newlines: newlines.clone() };
-    let mut csv = reader_builder(kind).from_reader(limited);
-    let bad = |why: String| ReadError::BadInput { path: source.to_string(), why };
-    let csv_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => bad(e.to_string()),
-        other => bad(format!("{other:?}")),
-    };
+    let Table { mut csv, newlines, header, schema } = open(reader, kind, source, max_line_bytes)?;
+    let csv_err = |e: csv::Error| csv_error(source, e);
     let mut record = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut record).map_err(csv_err)? {
-        return Err(bad("empty table".into()));
-    }
-    let header = header_names(&record);
-    let schema = Schema::recognise(header.iter().map(String::as_str));
     let columns = Columns::new(&header);
     while csv.read_byte_record(&mut record).map_err(csv_err)? {
         let line = newlines.borrow_mut().line_at(record.position().map_or(0, |p| p.byte()));
-        if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        let row = if record.len() == header.len() {
-            Ok((line, Fields::from_checked(columns.names.clone(), cell_values(&record, &columns))))
-        } else {
-            let input = super::locate::shorten(&String::from_utf8_lossy(record.as_slice()));
-            let reason = format!("row has {} fields, the header has {}", record.len(), header.len());
-            Err(super::Unresolved { source: source.to_string(), line, input, reason })
-        };
+        let Some(row) = row_fields(source, &header, &columns, line, &record) else { continue };
         each(schema, row)?;
     }
     Ok(())
@@ -235,16 +227,29 @@ fn row(
     line: u64,
     record: &csv::ByteRecord,
 ) -> Option<Result<Incident, NotPlaced>> {
+    Some(match row_fields(ctx.source, header, columns, line, record)? {
+        Ok((line, fields)) => ctx.locate(line, fields, None),
+        Err(u) => Err(u.into()),
+    })
+}
+
+/// One record → its fields, a row of the wrong length, or `None` for a blank line.
+fn row_fields(
+    source: &str,
+    header: &[String],
+    columns: &Columns,
+    line: u64,
+    record: &csv::ByteRecord,
+) -> Option<RowFields> {
     if record.len() == 1 && record[0].iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
-    let raw = || String::from_utf8_lossy(record.as_slice()).into_owned();
     if record.len() != header.len() {
-        let why = format!("row has {} fields, the header has {}", record.len(), header.len());
-        return Some(Err(ctx.unresolved(line, &raw(), why).into()));
+        let input = super::locate::shorten(&String::from_utf8_lossy(record.as_slice()));
+        let reason = format!("row has {} fields, the header has {}", record.len(), header.len());
+        return Some(Err(super::Unresolved { source: source.to_string(), line, input, reason }));
     }
-    let values = cell_values(record, columns);
-    Some(ctx.locate(line, Fields::from_checked(columns.names.clone(), values), None))
+    Some(Ok((line, Fields::from_checked(columns.names.clone(), cell_values(record, columns)))))
 }
 
 /// A record's cells as strings, in the order of `columns`, trimmed.
