@@ -31,7 +31,7 @@ impl Extractor<'_, '_> {
             if classes[s.first..s.last].iter().all(|c| c & words::REGION == 0) {
                 continue;
             }
-            regions::find(text, tokens, lower, classes, s.first, s.last, sentence_phrases);
+            regions::find(tokens, lower, classes, s.first, s.last, sentence_phrases);
             phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
         }
         let mut doc_regions: Vec<CompactString> = Vec::new();

@@ -43,7 +43,10 @@ use crate::names;
 
 use fuzzy::FuzzyIndex;
 use region::{DistrictCentres, RegionIndex, RegionRef, lexicon};
-pub use region::{district_form, district_named_after, seat_district_forms};
+pub use region::{
+    DivisionWord, DivisionWordKind, district_form, district_named_after, division_word, is_colloquial_region_name,
+    is_region_adjective, one_word_alias, seat_district_forms,
+};
 
 /// Longest name (in characters) the resolver looks at; longer input is refused as not a place name.
 pub const MAX_NAME_CHARS: usize = 200;

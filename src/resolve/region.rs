@@ -44,149 +44,85 @@ impl Generic {
     }
 }
 
-/// Generic words of first-level divisions, as raw text (keyed when the index is built).
-const FIRST_LEVEL_WORDS: &[&str] = &[
-    "region",
-    "regions",
-    "oblast",
-    "oblasts",
-    "obl",
-    "area",
-    "province",
-    "krai",
-    "kray",
-    "territory",
-    "republic",
-    "rep",
-    "voblasc",
-    "voblast",
-    "autonomous",
-    "область",
-    "области",
-    "областью",
-    "обл",
-    "облась",
-    "край",
-    "крае",
-    "края",
-    "краю",
-    "краем",
-    "краї",
-    "краєм",
-    "республика",
-    "республике",
-    "республики",
-    "республику",
-    "республикой",
-    "республіка",
-    "республіці",
-    "республіки",
-    "республіку",
-    "регион",
-    "регионе",
-    "региона",
-    "регіон",
-    "регіоні",
-    "регіону",
-    "вобласць",
-    "вобласці",
-    // the oblast's adjective: "Луганської обласної адміністрації", "Белгородской областной думы"
-    "обласна",
-    "обласної",
-    "обласній",
-    "обласну",
-    "обласний",
-    "обласного",
-    "обласному",
-    "обласні",
-    "обласних",
-    "областной",
-    "областная",
-    "областного",
-    "областному",
-    "областную",
-    "областные",
-    "областных",
-    "областном",
-    // the oblast's military or state administration: "Херсонська ОВА", "Харківська ОДА"
-    "ова",
-    "ода",
-];
+/// How a generic word of a region phrase is used (see `region-words.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DivisionWordKind {
+    /// A head that names a first-level division and nothing else (oblast, krai, область).
+    Strict,
+    /// A head word: ends a region phrase (region, district, район).
+    Head,
+    /// Stands between a name and its head and adds nothing (municipal, городской).
+    Modifier,
+    /// Part of a region's own name only ("Kyiv City"): stripped from names, never part of a phrase.
+    Name,
+}
 
-/// The generic words of [`FIRST_LEVEL_WORDS`] that name a first-level division and nothing else (news
-/// writes "region" and "area" for districts too).
-const STRICT_FIRST_LEVEL_WORDS: &[&str] = &[
-    "oblast",
-    "oblasts",
-    "obl",
-    "krai",
-    "kray",
-    "republic",
-    "voblasc",
-    "voblast",
-    "область",
-    "области",
-    "областью",
-    "обл",
-    "облась",
-    "край",
-    "крае",
-    "края",
-    "краю",
-    "краем",
-    "краї",
-    "краєм",
-    "республика",
-    "республике",
-    "республики",
-    "республику",
-    "республикой",
-    "республіка",
-    "республіці",
-    "республіки",
-    "республіку",
-    "вобласць",
-    "вобласці",
-];
+/// A generic word of region phrases: "oblast", "районе", "municipal".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DivisionWord {
+    /// 1 for a first-level division (oblast, krai, republic), 2 for a second-level one (raion, hromada).
+    pub level: u8,
+    pub kind: DivisionWordKind,
+    /// A plural ("regions", "областях"): a phrase with it may name several regions ("the Kursk and Bryansk
+    /// regions").
+    pub plural: bool,
+}
 
-/// Generic words of second-level divisions.
-const SECOND_LEVEL_WORDS: &[&str] = &[
-    "district",
-    "districts",
-    "raion",
-    "rayon",
-    "rajon",
-    "okrug",
-    "municipal",
-    "municipality",
-    "urban",
-    "city",
-    "town",
-    "район",
-    "районе",
-    "района",
-    "району",
-    "районом",
-    "районі",
-    "округ",
-    "округе",
-    "округа",
-    "округу",
-    "муниципальный",
-    "муниципального",
-    "муниципальном",
-    "муниципальному",
-    "городской",
-    "городского",
-    "городском",
-    "городскому",
-    "міська",
-    "міської",
-    "громада",
-    "громади",
-    "громаді",
-    "городской округ",
-];
+impl DivisionWord {
+    /// Whether the word can end a region phrase.
+    pub fn is_head(self) -> bool {
+        matches!(self.kind, DivisionWordKind::Strict | DivisionWordKind::Head)
+    }
+}
+
+/// The table of generic words, one per line: word, level, kind, number, reason.
+const DIVISION_WORDS_TSV: &str = include_str!("region-words.tsv");
+
+/// The generic words of region phrases, as text writes them (lower case), from `region-words.tsv`.
+fn division_words() -> &'static HashMap<&'static str, DivisionWord> {
+    static WORDS: OnceLock<HashMap<&'static str, DivisionWord>> = OnceLock::new();
+    WORDS.get_or_init(|| DIVISION_WORDS_TSV.lines().filter_map(parse_division_word).collect())
+}
+
+/// One line of `region-words.tsv`; `None` for comments and blank lines (a malformed line is a build-time
+/// defect, caught by the test `every_division_word_line_parses`).
+fn parse_division_word(line: &'static str) -> Option<(&'static str, DivisionWord)> {
+    if line.starts_with('#') || line.trim().is_empty() {
+        return None;
+    }
+    let mut f = line.split('\t');
+    let word = f.next()?;
+    let level = match f.next()? {
+        "1" => 1,
+        "2" => 2,
+        _ => return None,
+    };
+    let kind = match f.next()? {
+        "strict" if level == 1 => DivisionWordKind::Strict,
+        "head" => DivisionWordKind::Head,
+        "modifier" => DivisionWordKind::Modifier,
+        "name" => DivisionWordKind::Name,
+        _ => return None,
+    };
+    let plural = match f.next()? {
+        "one" => false,
+        "many" => true,
+        _ => return None,
+    };
+    Some((word, DivisionWord { level, kind, plural }))
+}
+
+/// The generic word of region phrases that the lower-case word `w` is, if any ("oblast", "районах", "municipal").
+///
+/// ```
+/// use incimap::resolve::division_word;
+/// assert_eq!(division_word("областях").map(|d| (d.level, d.plural)), Some((1, true)));
+/// assert!(division_word("district").is_some_and(|d| d.is_head()));
+/// assert!(division_word("drone").is_none());
+/// ```
+pub fn division_word(w: &str) -> Option<DivisionWord> {
+    division_words().get(w).copied()
+}
 
 /// Words that may precede a region phrase and carry no meaning for it.
 const LEADING_WORDS: &[&str] =
@@ -239,7 +175,7 @@ const ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("RU.38", &["Kuban", "Кубань"]),
-    ("RU.47", &["Podmoskovye", "Moscow Region", "Подмосковье"]),
+    ("RU.47", &["Podmoskovye", "Moscow Region", "Подмосковье", "Підмосков'я"]),
 ];
 
 /// Aliases naming two regions at once.
@@ -374,6 +310,8 @@ pub(crate) struct Lexicon {
     aliases: HashMap<String, Vec<&'static str>>,
     /// The [`alias_head`] of each one-word alias form: a one-word key with another head is no alias.
     alias_heads: Vec<[u8; 2]>,
+    /// The aliases written as one word (LPR, Крым; not "Moscow Region", whose form is one word too), by form.
+    one_word_aliases: HashMap<String, Vec<&'static str>>,
 }
 
 /// The first two bytes of a key (zero for those it lacks). A one-word key's alias form is the key or a prefix
@@ -388,21 +326,29 @@ pub(crate) fn lexicon() -> &'static Lexicon {
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     LEXICON.get_or_init(|| {
         let mut lex = Lexicon {
-            first_level_words: keyed(FIRST_LEVEL_WORDS),
-            strict_first_level_words: keyed(STRICT_FIRST_LEVEL_WORDS),
-            second_level_words: keyed(SECOND_LEVEL_WORDS),
+            first_level_words: keyed_division_words(|d| d.level == 1),
+            strict_first_level_words: keyed_division_words(|d| d.kind == DivisionWordKind::Strict),
+            second_level_words: keyed_division_words(|d| d.level == 2),
             leading_words: keyed(LEADING_WORDS),
             aliases: HashMap::default(),
             alias_heads: Vec::new(),
+            one_word_aliases: HashMap::default(),
         };
         let aliases = ALIASES.iter().map(|(c, n)| (std::slice::from_ref(c), *n)).chain(SHARED_ALIASES.iter().copied());
         for (codes, names) in aliases {
             for n in names {
-                let form = lex.alias_form(&key(n)).into_owned();
-                let v = lex.aliases.entry(form).or_default();
-                for c in codes {
-                    if !v.contains(c) {
-                        v.push(c);
+                let k = key(n);
+                let form = lex.alias_form(&k).into_owned();
+                let mut tables = vec![&mut lex.aliases];
+                if !k.contains(' ') {
+                    tables.push(&mut lex.one_word_aliases);
+                }
+                for table in tables {
+                    let v = table.entry(form.clone()).or_default();
+                    for c in codes {
+                        if !v.contains(c) {
+                            v.push(c);
+                        }
                     }
                 }
             }
@@ -425,13 +371,19 @@ fn add(map: &mut HashMap<String, Vec<RegionRef>>, k: String, r: RegionRef) {
     }
 }
 
+/// The keys of the generic words that `wanted` picks.
+fn keyed_division_words(wanted: impl Fn(&DivisionWord) -> bool) -> HashSet<String> {
+    division_words().iter().filter(|(_, d)| wanted(d)).map(|(w, _)| key(w)).collect()
+}
+
 fn keyed(words: &[&str]) -> HashSet<String> {
     words.iter().map(|w| key(w)).collect()
 }
 
 /// Endings removed from each word of an alias phrase, so that case forms meet (Луганской Народной
 /// Республике ~ Луганская Народная Республика, в Крыму ~ Крым).
-const ALIAS_ENDINGS: &[&str] = &["aia", "ogo", "omu", "oi", "oe", "ie", "ih", "im", "om", "iu", "a", "i", "e", "u"];
+const ALIAS_ENDINGS: &[&str] =
+    &["aia", "ogo", "omu", "oi", "oe", "ie", "ih", "im", "om", "iu", "ia", "a", "i", "e", "u"];
 
 impl RegionIndex {
     /// Build the index for `gaz` (about a millisecond: a few thousand names).
@@ -683,6 +635,42 @@ impl Lexicon {
     pub fn is_leading_word(&self, word: &str) -> bool {
         self.leading_words.contains(word)
     }
+}
+
+/// The region a one-word name stands for on its own ("LPR", "Крыму", "Kuban"): its admin1 code, when the
+/// name (in any case form) is an alias of exactly one region ("Donbas" names two, and is no answer).
+///
+/// ```
+/// use incimap::resolve::one_word_alias;
+/// assert_eq!(one_word_alias("Крыму"), Some("UA.11"));
+/// assert_eq!(one_word_alias("Donbas"), None);
+/// assert_eq!(one_word_alias("Belgorod"), None);
+/// ```
+pub fn one_word_alias(w: &str) -> Option<&'static str> {
+    let k = key(w);
+    let lex = lexicon();
+    if k.contains(' ') || !lex.is_alias_key(&k) {
+        return None;
+    }
+    match lex.one_word_aliases.get(alias_word(&k))?.as_slice() {
+        [code] => Some(code),
+        _ => None,
+    }
+}
+
+/// Whether `w` is a colloquial region name in -щина, in any case form (Харківщині, Донеччина, Белгородщину).
+pub fn is_colloquial_region_name(w: &str) -> bool {
+    colloquial_stem(&key(w)).is_some()
+}
+
+/// The fewest letters of a region adjective: shorter words that end like one (Ейск, "Луцкий") are taken for
+/// nouns.
+const MIN_ADJECTIVE_CHARS: usize = 6;
+
+/// Whether the one word `w` has the shape of a region's adjective (Брянской, Харківська, Voronezhskaya,
+/// Запорізькій), as in "Брянской области".
+pub fn is_region_adjective(w: &str) -> bool {
+    w.chars().count() >= MIN_ADJECTIVE_CHARS && !w.contains(' ') && adjective_of_phrase(&key(w)).is_some()
 }
 
 /// The centre of each admin2 region. Most Russian places in GeoNames carry no admin2 code, so the seat
@@ -1073,6 +1061,80 @@ mod tests {
         for (district, other) in [("ГРАЙВОРОНСКИЙ РАЙОН", "Белгород"), ("Kharkivskyi", "Kupiansk"), ("район", "Рай")]
         {
             assert!(!district_named_after(district, other), "{district} / {other}");
+        }
+    }
+
+    #[test]
+    fn every_division_word_line_parses() {
+        let lines = DIVISION_WORDS_TSV.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        for line in lines {
+            assert!(parse_division_word(line).is_some(), "malformed line in region-words.tsv: {line:?}");
+            let word = line.split('\t').next().unwrap_or_default();
+            assert_eq!(word, word.to_lowercase(), "region words are written in lower case");
+        }
+        assert!(division_words().len() > 100);
+    }
+
+    /// Russian and Ukrainian grammar: the case forms of the heads, plurals where the word is plural.
+    #[test]
+    fn division_words_by_grammar() {
+        let level_plural = |w: &str| division_word(w).map(|d| (d.level, d.is_head(), d.plural));
+        assert_eq!(level_plural("области"), Some((1, true, false)));
+        assert_eq!(level_plural("областях"), Some((1, true, true)));
+        assert_eq!(level_plural("районах"), Some((2, true, true)));
+        assert_eq!(level_plural("районе"), Some((2, true, false)));
+        assert_eq!(level_plural("districts"), Some((2, true, true)));
+        assert_eq!(level_plural("municipal"), Some((2, false, false)));
+        assert_eq!(level_plural("city"), Some((2, false, false)));
+        assert_eq!(division_word("oblast").map(|d| d.kind), Some(DivisionWordKind::Strict));
+        assert_eq!(division_word("region").map(|d| d.kind), Some(DivisionWordKind::Head));
+        for not_generic in ["regional", "districting", "обласать", "drone", "kursk"] {
+            assert_eq!(division_word(not_generic), None, "{not_generic}");
+        }
+    }
+
+    /// Stand-alone names in the case forms news writes them (в Крыму, на Кубани, в Подмосковье, у Підмосков'ї),
+    /// each the one region it names; names of two regions, and names that only become aliases with a generic
+    /// word ("Moscow Region"), are none.
+    #[test]
+    fn one_word_aliases_in_their_case_forms() {
+        let forms = [
+            ("LPR", "UA.14"),
+            ("ЛНР", "UA.14"),
+            ("DNR", "UA.05"),
+            ("ДНР", "UA.05"),
+            ("Crimea", "UA.11"),
+            ("Крыму", "UA.11"),
+            ("Криму", "UA.11"),
+            ("Кубани", "RU.38"),
+            ("Kuban", "RU.38"),
+            ("Подмосковье", "RU.47"),
+            ("Подмосковья", "RU.47"),
+            ("Подмосковьи", "RU.47"),
+            ("Підмосков'ї", "RU.47"),
+        ];
+        for (w, code) in forms {
+            assert_eq!(one_word_alias(w), Some(code), "{w}");
+        }
+        for w in ["Donbas", "Донбассе", "Moscow", "Luhansk", "Donetsk", "Krasnodar", "region"] {
+            assert_eq!(one_word_alias(w), None, "{w}");
+        }
+    }
+
+    #[test]
+    fn colloquial_names_and_adjectives() {
+        for w in ["Харківщина", "Сумщині", "Донеччину", "Белгородщиной"] {
+            assert!(is_colloquial_region_name(w), "{w}");
+        }
+        for w in ["Харків", "щина", "Донецьк"] {
+            assert!(!is_colloquial_region_name(w), "{w}");
+        }
+        for w in ["Брянской", "Харківська", "Запорізькій", "Луганської", "Донецкой", "курской"]
+        {
+            assert!(is_region_adjective(w), "{w}");
+        }
+        for w in ["Брянск", "Курск", "область", "Ейск", "Харків"] {
+            assert!(!is_region_adjective(w), "{w}");
         }
     }
 
