@@ -8,12 +8,13 @@ use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::lexicon::{self, ATTACH_GAP_PUNCT};
-use super::regions::{self, RegionPhrase, RegionRef};
+use super::regions::{self, RegionPhrase};
 use super::text::{self, Folded};
 use super::text::{Kind, Script};
 use super::words;
 use super::words::Classes;
 use super::{Doc, Extractor, Span, SpanKind};
+use crate::resolve::RegionHint;
 
 impl Extractor<'_, '_> {
     /// Finds and resolves a document's region phrases into `phrases` (with their sentence), oblasts first so
@@ -35,7 +36,7 @@ impl Extractor<'_, '_> {
             phrases.extend(sentence_phrases.drain(..).map(|p| (si, p)));
         }
         let mut doc_regions: Vec<CompactString> = Vec::new();
-        let mut sentence_oblasts: Vec<(usize, Rc<RegionRef>)> = Vec::new();
+        let mut sentence_oblasts: Vec<(usize, Rc<RegionHint>)> = Vec::new();
         for level in [1u8, 2] {
             for (si, p) in phrases.iter_mut().filter(|(_, p)| p.level == level) {
                 if level == 2 && self.city_after(doc, p, sents[*si].last) {
@@ -60,9 +61,9 @@ impl Extractor<'_, '_> {
                 };
                 // A district outside the oblast its own sentence names is a namesake elsewhere (the gazetteer
                 // lacks the real one): the oblast is the constraint that holds.
-                let in_sentence = |a1: &str| sentence_oblasts.iter().any(|(s, o)| s == si && o.admin1 == a1);
+                let in_sentence = |a1: &str| sentence_oblasts.iter().any(|(s, o)| s == si && o.admin1() == a1);
                 if level == 2
-                    && r.as_ref().is_some_and(|r| !in_sentence(&r.admin1))
+                    && r.as_ref().is_some_and(|r| !in_sentence(r.admin1()))
                     && sentence_oblasts.iter().any(|(s, _)| s == si)
                 {
                     r = None;
@@ -71,8 +72,8 @@ impl Extractor<'_, '_> {
                     if level == 1 {
                         sentence_oblasts.push((*si, r.clone()));
                     }
-                    if !doc_regions.iter().any(|d| *d == r.admin1) {
-                        doc_regions.push(CompactString::from(r.admin1.as_str()));
+                    if !doc_regions.iter().any(|d| *d == r.admin1()) {
+                        doc_regions.push(CompactString::from(r.admin1()));
                     }
                 }
                 p.region = r;
@@ -110,7 +111,7 @@ const CITY_POPULATION: u64 = 100_000;
 pub(super) fn attach_regions(
     doc: &Doc,
     phrases: &[(usize, RegionPhrase)],
-    phrase_regions: &[Option<Rc<RegionRef>>],
+    phrase_regions: &[Option<Rc<RegionHint>>],
     attached: &mut Vec<bool>,
     index: &mut PhraseIndex,
     lone_regions: &mut Vec<Span>,
@@ -203,7 +204,7 @@ pub(super) fn one_sense_per_discourse(spans: &mut [Span]) {
                 })
             })
             .collect();
-        let mut name_regions: HashMap<&str, (Rc<RegionRef>, (usize, usize))> = HashMap::default();
+        let mut name_regions: HashMap<&str, (Rc<RegionHint>, (usize, usize))> = HashMap::default();
         for (k, sp) in spans.iter().enumerate() {
             if let (Some(key), Some(r), Some(t)) = (&keys[k], &sp.region, sp.region_text) {
                 name_regions.entry(key).or_insert((r.clone(), t));
@@ -230,7 +231,7 @@ pub(super) struct PhraseIndex {
 
 impl PhraseIndex {
     /// Index the phrases whose region (in `regions`, by phrase) is known, in place of what it held.
-    pub(super) fn fill(&mut self, phrases: &[(usize, RegionPhrase)], regions: &[Option<Rc<RegionRef>>]) {
+    pub(super) fn fill(&mut self, phrases: &[(usize, RegionPhrase)], regions: &[Option<Rc<RegionHint>>]) {
         self.by_first.clear();
         self.by_last.clear();
         for (i, (_, p)) in phrases.iter().enumerate() {

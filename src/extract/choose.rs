@@ -125,13 +125,13 @@ impl Extractor<'_, '_> {
             if let Some(r) = &sp.region {
                 // As `Place::in_admin1` and `Place::admin2_code` would say, without splitting or formatting
                 // the codes for every candidate.
-                let admin1 = r.admin1.split_once('.').filter(|(_, a1)| !a1.is_empty());
+                let admin1 = r.admin1().split_once('.').filter(|(_, a1)| !a1.is_empty());
                 let mut kept = from;
                 for i in from..cands.items.len() {
                     let p = cands.items[i];
                     let pl = &gaz.places[p as usize];
                     let keep = admin1.is_some_and(|(cc, a1)| *pl.country == *cc && *pl.admin1 == *a1)
-                        && match (&r.admin2, pl.admin2.is_empty()) {
+                        && match (r.admin2(), pl.admin2.is_empty()) {
                             (Some(a2), false) => is_admin2_code(pl, a2),
                             _ => true,
                         };

@@ -183,7 +183,7 @@ impl Extractor<'_, '_> {
                 lat: at.lat,
                 lon: at.lon,
                 region: sp.region.as_ref().filter(|r| !r.name.is_empty()).map(|r| CompactString::from(r.name.as_str())),
-                region_code: sp.region.as_ref().map(|r| CompactString::from(r.admin1.as_str())),
+                region_code: sp.region.as_ref().map(|r| CompactString::from(r.admin1())),
                 between: at.between,
                 evidence: evidence.clone(),
                 reason,

@@ -60,7 +60,7 @@ use crate::gazetteer::Gazetteer;
 use crate::resolve::{Candidate, RegionHint, Resolver, Status};
 
 use memo::StrMemo;
-use regions::{RegionPhrase, RegionRef};
+use regions::RegionPhrase;
 use text::{Folded, Token};
 use words::Classes;
 
@@ -237,7 +237,7 @@ struct Span {
     /// The gazetteer hit the span was found by (none for a name the gazetteer lacks, or a region phrase).
     hit: Option<Rc<Hit>>,
     /// The region phrase tied to the span (its own for district/region spans), shared with the phrase.
-    region: Option<Rc<RegionRef>>,
+    region: Option<Rc<RegionHint>>,
     /// Byte range of that phrase in the text.
     region_text: Option<(usize, usize)>,
     between: Option<usize>,
@@ -258,7 +258,7 @@ impl Span {
 /// Resolver candidates by name and region phrase (see [`Extractor::resolver_candidates`]).
 type ResolutionCache = StrMemo<Rc<[u32]>>;
 /// Region phrases by phrase, core, level and preferred regions (see [`Extractor::region_of`]).
-type RegionCache = StrMemo<Option<Rc<RegionRef>>>;
+type RegionCache = StrMemo<Option<Rc<RegionHint>>>;
 /// Date, weapon class and weapon model of an incident place.
 type DateWeapon = (Option<CompactString>, Option<&'static str>, Option<CompactString>);
 
@@ -315,7 +315,7 @@ struct Scratch {
     classes: Vec<Classes>,
     phrases: Vec<(usize, RegionPhrase)>,
     in_core: Vec<bool>,
-    phrase_regions: Vec<Option<Rc<RegionRef>>>,
+    phrase_regions: Vec<Option<Rc<RegionHint>>>,
     spans: Vec<Span>,
     /// Region phrases standing alone, as spans, before they join `spans`.
     lone_regions: Vec<Span>,
@@ -647,7 +647,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Resolve a region phrase, cached.
-    fn region_of(&self, phrase: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
+    fn region_of(&self, phrase: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionHint>> {
         // One string key, "phrase␟level" and, for a district, the preferred regions, built in the reused
         // buffer (a region phrase never holds U+001F), taken out while the region is worked out (which keys
         // other memos in it) and put back after.
@@ -668,7 +668,7 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// [`Extractor::region_of`] without its memo.
-    fn region_uncached(&self, phrase: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionRef>> {
+    fn region_uncached(&self, phrase: &str, level: u8, prefer: &[CompactString]) -> Option<Rc<RegionHint>> {
         let hints = self.region_hints(phrase);
         // Several districts share a name (Dzerzhinsky, Orlovsky): take the one in a region the text names.
         let preferred = hints.iter().position(|h| {
@@ -677,12 +677,12 @@ impl<'r, 'g> Extractor<'r, 'g> {
                 && prefer.iter().any(|a1| h.code.starts_with(a1.as_str()) && h.code[a1.len()..].starts_with('.'))
         });
         match hints.get(preferred.unwrap_or(0)) {
-            Some(h) => Some(Rc::new(regions::from_hint(self.gaz, h.clone()))),
+            Some(h) => Some(Rc::new(regions::with_seat(self.gaz, h.clone()))),
             // A district the gazetteer's divisions lack, named after its town (Ukraine's raions since 2020).
             None if level == 2 => {
                 let prefer: Vec<&str> = prefer.iter().map(|a1| a1.as_str()).collect();
                 let town = self.resolver.town_of_district(phrase, None, &prefer)?;
-                Some(Rc::new(RegionRef::named_after(&self.gaz.places[town as usize], town)))
+                Some(Rc::new(regions::named_after(&self.gaz.places[town as usize], town)))
             }
             None => None,
         }
@@ -694,8 +694,8 @@ impl<'r, 'g> Extractor<'r, 'g> {
     }
 
     /// Fill a stand-alone region (code only) with its name and seat.
-    fn complete(&self, mut r: Rc<RegionRef>) -> Option<Rc<RegionRef>> {
-        let reg = self.gaz.admin1_by_code(&r.admin1)?;
+    fn complete(&self, mut r: Rc<RegionHint>) -> Option<Rc<RegionHint>> {
+        let reg = self.gaz.admin1_by_code(r.admin1())?;
         let m = Rc::make_mut(&mut r);
         m.name = reg.name.clone();
         m.seat = reg.seat;

@@ -1,6 +1,6 @@
 //! Region phrases, text side: "in the Voronezh region", "Kursk Oblast", "the Krasnodar area", "Borovsky
 //! and Maloyaroslavets municipal districts", "LPR", "Брянской области", "Грайворонском районе",
-//! "Харківщині". Finding them is the text's side; what region a phrase names is the resolver's alone
+//! "Харківщині". Finding them is the text's side; the words they are made of (`region-words.tsv`) and what region a phrase names are the resolver's alone
 //! ([`crate::resolve::Resolver::regions`], and [`crate::resolve::Resolver::town_of_district`] for a district
 //! the gazetteer's divisions lack).
 
@@ -15,32 +15,14 @@ use crate::resolve::{
 use super::text::{Folded, Kind, Script, Token};
 use super::words::{self, Classes};
 
-/// A region a phrase names: an oblast-level division, or a district placed at its seat.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegionRef {
-    /// 1 for oblast/krai/republic, 2 for a district (raion, municipal district, hromada).
-    pub level: u8,
-    /// Admin1 code (`RU.86`), the hard constraint on places attached to the phrase.
-    pub admin1: String,
-    /// Admin2 code when known.
-    pub admin2: Option<String>,
-    /// English name of the region (`Voronezh Oblast`), or of the district's seat.
-    pub name: String,
-    /// Gazetteer index of the administrative centre.
-    pub seat: Option<u32>,
-}
-
-impl RegionRef {
-    /// A district known only as named after its town `place` (gazetteer index `index`): in the town's oblast
-    /// and, when GeoNames gives the town one, its district; the town is its seat.
-    pub fn named_after(place: &crate::gazetteer::Place, index: u32) -> RegionRef {
-        RegionRef {
-            level: 2,
-            admin1: place.admin1_code(),
-            admin2: if place.admin2.is_empty() { None } else { Some(place.admin2_code()) },
-            name: place.name.to_string(),
-            seat: Some(index),
-        }
+/// A district known only as named after its town `place` (gazetteer index `index`): in the town's oblast
+/// and, when GeoNames gives the town one, its district; the town is its seat.
+pub fn named_after(place: &crate::gazetteer::Place, index: u32) -> RegionHint {
+    RegionHint {
+        level: 2,
+        code: if place.admin2.is_empty() { place.admin1_code() } else { place.admin2_code() },
+        name: place.name.to_string(),
+        seat: Some(index),
     }
 }
 
@@ -56,7 +38,7 @@ pub struct RegionPhrase {
     /// 1 oblast level, 2 district level (from the region word).
     pub level: u8,
     /// The region, when the phrase alone says it (a stand-alone name); else filled in by the extractor.
-    pub region: Option<Rc<RegionRef>>,
+    pub region: Option<Rc<RegionHint>>,
     /// A district of the city named after it ("Дніпровський район Херсона", "the Leninsky district of
     /// Zaporizhzhia"): no region, and the city is the place.
     pub city_district: bool,
@@ -65,7 +47,7 @@ pub struct RegionPhrase {
 impl RegionPhrase {
     /// An oblast named by one word at token `i` (a stand-alone name, a nickname), its region when the word
     /// alone says it.
-    fn one_word(i: usize, region: Option<Rc<RegionRef>>) -> RegionPhrase {
+    fn one_word(i: usize, region: Option<Rc<RegionHint>>) -> RegionPhrase {
         RegionPhrase { first: i, last: i + 1, core_first: i, core_last: i + 1, level: 1, region, city_district: false }
     }
 }
@@ -104,8 +86,7 @@ pub fn find(
         // Stand-alone names (LPR, Crimea, Кубань).
         if let Some(code) = one_word_alias(w) {
             if t.cap || t.all_caps {
-                let region =
-                    RegionRef { level: 1, admin1: code.to_string(), admin2: None, name: String::new(), seat: None };
+                let region = RegionHint { level: 1, code: code.to_string(), name: String::new(), seat: None };
                 out.push(RegionPhrase::one_word(i, Some(Rc::new(region))));
             }
             i += 1;
@@ -217,17 +198,12 @@ fn core_word(tokens: &[Token], lower: &Folded, classes: &[Classes], i: usize, cy
     !super::lexicon::NOT_PLACES.contains(w) && !super::lexicon::ENGLISH_WORDS.contains(w)
 }
 
-/// Convert a hint from [`crate::resolve::Resolver::region`] into a [`RegionRef`].
-pub fn from_hint(gaz: &Gazetteer, h: RegionHint) -> RegionRef {
-    let admin1 = h.code.split('.').take(2).collect::<Vec<_>>().join(".");
-    let seat = h.seat.or_else(|| if h.level == 2 { None } else { gaz.admin1_by_code(&admin1).and_then(|r| r.seat) });
-    RegionRef {
-        level: h.level,
-        admin2: if h.level == 2 { Some(h.code.clone()) } else { None },
-        admin1,
-        name: h.name,
-        seat,
+/// A hint from [`crate::resolve::Resolver::regions`] with its seat: an oblast's own when the hint has none.
+pub fn with_seat(gaz: &Gazetteer, mut h: RegionHint) -> RegionHint {
+    if h.seat.is_none() && h.level == 1 {
+        h.seat = gaz.admin1_by_code(h.admin1()).and_then(|r| r.seat);
     }
+    h
 }
 
 #[cfg(test)]

@@ -172,6 +172,27 @@ pub struct RegionHint {
     pub seat: Option<u32>,
 }
 
+impl RegionHint {
+    /// The admin1 code of the region: `RU.09` for `RU.09` and for a district `RU.09.1234`.
+    ///
+    /// ```
+    /// let hint = incimap::resolve::RegionHint { level: 2, code: "RU.09.1234".into(), name: String::new(), seat: None };
+    /// assert_eq!(hint.admin1(), "RU.09");
+    /// assert_eq!(hint.admin2(), Some("RU.09.1234"));
+    /// ```
+    pub fn admin1(&self) -> &str {
+        match self.code.match_indices('.').nth(1) {
+            Some((at, _)) => &self.code[..at],
+            None => &self.code,
+        }
+    }
+
+    /// The admin2 code, for a district that the gazetteer's divisions hold.
+    pub fn admin2(&self) -> Option<&str> {
+        (self.code.matches('.').count() == 2).then_some(self.code.as_str())
+    }
+}
+
 /// Why a candidate matched the name, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum MatchKind {
