@@ -1,8 +1,9 @@
 //! Region phrases, text side: "in the Voronezh region", "Kursk Oblast", "the Krasnodar area", "Borovsky
 //! and Maloyaroslavets municipal districts", "LPR", "Брянской области", "Грайворонском районе",
-//! "Харківщині". Finding them is the text's side; the words they are made of (`region-words.tsv`) and what region a phrase names are the resolver's alone
-//! ([`crate::resolve::Resolver::regions`], and [`crate::resolve::Resolver::town_of_district`] for a district
-//! the gazetteer's divisions lack).
+//! "Харківщині". Finding them is the text's side; the words they are made of (`region-words.tsv`) and the
+//! region a phrase names are the resolver's alone ([`crate::resolve::division_word`],
+//! [`crate::resolve::Resolver::regions`], and [`crate::resolve::Resolver::town_of_district`] for a district the
+//! gazetteer's divisions lack).
 
 use std::rc::Rc;
 
