@@ -20,10 +20,10 @@
 
 use compact_str::CompactString;
 
+use super::classes::{self, Classes, View};
 use super::events::{self, EventType};
 use super::text::{Folded, Kind, Token};
 use super::weapons;
-use super::words::{self, Classes, View};
 
 /// A weapon's class and model, as [`weapons::find_in`] gives them.
 pub type Weapon = Option<(&'static str, Option<CompactString>)>;
@@ -118,7 +118,7 @@ impl Sentence<'_> {
         while i > self.first {
             i -= 1;
             if !ARTICLES.contains(&self.lower.word(i)) {
-                return words::event_classes(self.classes[i]) & events::ABOVE != 0;
+                return classes::event_classes(self.classes[i]) & events::ABOVE != 0;
             }
         }
         false

@@ -7,12 +7,11 @@ use std::rc::Rc;
 use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::classes::{self, Classes};
 use super::lexicon::{self, ATTACH_GAP_PUNCT};
 use super::regions::{self, RegionPhrase};
 use super::text::{self, Folded};
 use super::text::{Kind, Script};
-use super::words;
-use super::words::Classes;
 use super::{Doc, Extractor, Span, SpanKind};
 use crate::resolve::RegionHint;
 
@@ -29,7 +28,7 @@ impl Extractor<'_, '_> {
         phrases.clear();
         for (si, s) in sents.iter().enumerate() {
             // Only a region word starts a phrase: most sentences have none, and need no search.
-            if classes[s.first..s.last].iter().all(|c| c & words::REGION == 0) {
+            if classes[s.first..s.last].iter().all(|c| c & classes::REGION == 0) {
                 continue;
             }
             regions::find(tokens, lower, classes, s.first, s.last, sentence_phrases);
@@ -254,7 +253,7 @@ pub(super) fn attach(
     s_last: usize,
 ) -> Option<usize> {
     // Gap words by class; punctuation (which has no classes) by the list.
-    let gap = |i: usize| classes[i] & words::ATTACH_GAP != 0 || ATTACH_GAP_PUNCT.contains(&lower.word(i));
+    let gap = |i: usize| classes[i] & classes::ATTACH_GAP != 0 || ATTACH_GAP_PUNCT.contains(&lower.word(i));
     // After: skip up to four gap words.
     let mut j = last;
     let mut skipped = 0;
@@ -295,7 +294,7 @@ pub(super) fn link_between(lower: &Folded, classes: &[Classes], sents: &[text::S
         let s = &sents[sp.sent];
         // "between" within six tokens before A.
         let lo = sp.first.saturating_sub(6).max(s.first);
-        let has_between = (lo..sp.first).any(|i| classes[i] & words::BETWEEN != 0);
+        let has_between = (lo..sp.first).any(|i| classes[i] & classes::BETWEEN != 0);
         if !has_between {
             continue;
         }

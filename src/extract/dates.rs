@@ -12,8 +12,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+use super::classes::{self, View};
 use super::text::fold;
-use super::words::{self, View};
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("monday", Weekday::Mon),
@@ -131,12 +131,12 @@ pub fn find_folded(f: &[&str], report: Option<NaiveDate>) -> Option<NaiveDate> {
 }
 
 /// [`find`] on a sentence whose words are classified already: a date can only start at one of its
-/// [`words::DATE`] words.
+/// [`classes::DATE`] words.
 pub fn find_in(view: &View, report: Option<NaiveDate>) -> Option<NaiveDate> {
-    if !view.has(words::DATE) {
+    if !view.has(classes::DATE) {
         return None;
     }
-    find_from(view.with_class(words::DATE), |i| (i < view.last()).then(|| view.w(i)), report)
+    find_from(view.with_class(classes::DATE), |i| (i < view.last()).then(|| view.w(i)), report)
 }
 
 /// The first date starting at one of `starts`, `word(i)` giving the folded word `i` of the sentence.
@@ -287,12 +287,12 @@ pub(super) fn is_earlier_word(w: &str) -> bool {
 /// event with its day ("on April 20 a bomb fell on Belgorod") is not background either: it is an incident
 /// with its own date, which a reader can match with the report that first told it.
 pub fn earlier_event_marker(view: &View, report: Option<NaiveDate>) -> Option<usize> {
-    if !view.has(words::EARLIER) || view.has(words::NOW) {
+    if !view.has(classes::EARLIER) || view.has(classes::NOW) {
         return None;
     }
     let first = view.first();
     let next = |i: usize| if i + 1 < view.last() { view.w(i + 1) } else { "" };
-    for i in view.with_class(words::EARLIER) {
+    for i in view.with_class(classes::EARLIER) {
         let x = view.w(i);
         let before = if i > first { view.w(i - 1) } else { "" };
         let mut earlier = x == "торік"

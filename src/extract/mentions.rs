@@ -9,11 +9,12 @@ use compact_str::CompactString;
 
 use super::Precision;
 use super::choose::Choice;
+use super::classes;
 use super::events::EventType;
 use super::text::Kind;
 use super::{
     DateWeapon, Doc, Excerpt, Extractor, Mention, Role, SHORT_REPORT_MIN_POPULATION, SHORT_REPORT_REACH_KM,
-    SHORT_REPORT_WORDS, Span, SpanKind, annotate, dates, iso_date, midpoint, roles, words,
+    SHORT_REPORT_WORDS, Span, SpanKind, annotate, dates, iso_date, midpoint, roles,
 };
 use crate::border::Measurement;
 use crate::resolve::Status;
@@ -48,7 +49,7 @@ impl<'d, 'a> Annotator<'d, 'a> {
         let (doc, report_date) = (self.doc, self.report_date);
         *self.sentence_dates[si].get_or_insert_with(|| {
             let s = &doc.sents[si];
-            dates::find_in(&words::View::new(doc.lower, doc.classes, s.first, s.last), report_date)
+            dates::find_in(&classes::View::new(doc.lower, doc.classes, s.first, s.last), report_date)
         })
     }
 
@@ -101,7 +102,7 @@ struct Pending {
 /// The sentence a run of spans is in, with what is asked of it once worked out.
 struct Current<'a> {
     sentence: usize,
-    view: words::View<'a>,
+    view: classes::View<'a>,
     evidence: Excerpt,
     earlier_marker: Option<Option<usize>>,
 }
@@ -141,7 +142,7 @@ impl Extractor<'_, '_> {
             {
                 current = Some(Current {
                     sentence: sp.sent,
-                    view: words::View::new(doc.lower, doc.classes, s.first, s.last),
+                    view: classes::View::new(doc.lower, doc.classes, s.first, s.last),
                     evidence: Excerpt::new(shared.clone(), doc.tokens[s.first].start..doc.tokens[s.last - 1].end),
                     earlier_marker: None,
                 });

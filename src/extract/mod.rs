@@ -32,6 +32,7 @@
 pub mod annotate;
 mod attach;
 mod choose;
+pub mod classes;
 pub mod dates;
 pub mod events;
 pub mod json;
@@ -46,6 +47,7 @@ pub mod text;
 pub mod weapons;
 pub mod words;
 
+use classes::Classes;
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -62,7 +64,6 @@ use crate::resolve::{Candidate, RegionHint, Resolver, Status};
 use memo::StrMemo;
 use regions::RegionPhrase;
 use text::{Folded, Token};
-use words::Classes;
 
 /// What a mention stands for in the story.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
@@ -800,15 +801,15 @@ mod tests {
                 assert!(tokens.len() == 1 && tokens[0].kind == Kind::Word, "{cue:?}: {w:?} is not one word");
             }
             match parts[..] {
-                [w] => assert_ne!(words::of(w) & words::CONTEXT_CUE, 0, "{cue:?}"),
+                [w] => assert_ne!(words::of(w) & classes::CONTEXT_CUE, 0, "{cue:?}"),
                 [a, b] => {
-                    assert_ne!(words::of(a) & words::CONTEXT_PAIR_FIRST, 0, "{cue:?}");
-                    assert_ne!(words::of(b) & words::CONTEXT_PAIR_SECOND, 0, "{cue:?}");
+                    assert_ne!(words::of(a) & classes::CONTEXT_PAIR_FIRST, 0, "{cue:?}");
+                    assert_ne!(words::of(b) & classes::CONTEXT_PAIR_SECOND, 0, "{cue:?}");
                 }
                 _ => {}
             }
         }
-        assert_eq!(words::of("exploded") & (words::CONTEXT_CUE | words::CONTEXT_PAIR_FIRST), 0);
+        assert_eq!(words::of("exploded") & (classes::CONTEXT_CUE | classes::CONTEXT_PAIR_FIRST), 0);
     }
 
     #[test]

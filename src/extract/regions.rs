@@ -13,8 +13,8 @@ use crate::resolve::{
     one_word_alias,
 };
 
+use super::classes::{self, Classes};
 use super::text::{Folded, Kind, Script, Token};
-use super::words::{self, Classes};
 
 /// A district known only as named after its town `place` (gazetteer index `index`): in the town's oblast
 /// and, when GeoNames gives the town one, its district; the town is its seat.
@@ -54,14 +54,14 @@ impl RegionPhrase {
 }
 
 /// Can the folded word start or name a phrase on its own (a region word, a stand-alone name, an oblast
-/// nickname)? [`find`] acts on no other word; the extractor tells them by [`words::REGION`].
+/// nickname)? [`find`] acts on no other word; the extractor tells them by [`classes::REGION`].
 pub(super) fn is_region_word(w: &str) -> bool {
     division_word(w).is_some_and(DivisionWord::is_head) || one_word_alias(w).is_some() || is_colloquial_region_name(w)
 }
 
 /// Find region phrases among `tokens[first..last]`, in place of what `out` held (ordered by
 /// position). `lower` is the document folded once ([`Folded`]), `classes` its words' classes
-/// ([`words::of_tokens`]): only [`words::REGION`] words can start a phrase.
+/// ([`words::of_tokens`]): only [`classes::REGION`] words can start a phrase.
 pub fn find(
     tokens: &[Token],
     lower: &Folded,
@@ -74,7 +74,7 @@ pub fn find(
     let mut i = first;
     while i < last {
         // Skip to the next region word (most sentences have none).
-        match classes[i..last].iter().position(|&c| c & words::REGION != 0) {
+        match classes[i..last].iter().position(|&c| c & classes::REGION != 0) {
             Some(k) => i += k,
             None => break,
         }
@@ -193,7 +193,7 @@ fn core_word(tokens: &[Token], lower: &Folded, classes: &[Classes], i: usize, cy
     let w = lower.word(i);
     // The word's classes say whether the lists hold it; a word ending in a possessive is looked up without it.
     if !w.ends_with('s') {
-        return classes[i] & (words::NOT_PLACE | words::ENGLISH) == 0;
+        return classes[i] & (classes::NOT_PLACE | classes::ENGLISH) == 0;
     }
     let w = w.trim_end_matches("'s").trim_end_matches("’s");
     !super::lexicon::NOT_PLACES.contains(w) && !super::lexicon::ENGLISH_WORDS.contains(w)
@@ -226,7 +226,7 @@ mod tests {
                 let mut classes = vec![0; toks.len()];
                 words::of_tokens(&lower, &toks, 0, toks.len(), &mut classes);
                 // Every word a REGION word, its other classes kept (the core test reads them).
-                let every: Vec<words::Classes> = classes.iter().map(|c| c | words::REGION).collect();
+                let every: Vec<classes::Classes> = classes.iter().map(|c| c | classes::REGION).collect();
                 let key = |p: &RegionPhrase| (p.first, p.last, p.core_first, p.core_last, p.level, p.region.clone());
                 for s in text::sentences(&t, &toks) {
                     let (mut filtered, mut all) = (Vec::new(), Vec::new());

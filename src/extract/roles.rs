@@ -11,9 +11,9 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashSet as HashSet;
 
 use super::Role;
+use super::classes::{self, View};
 use super::lexicon;
 use super::text::{Kind, Token};
-use super::words::{self, View};
 
 /// Hedges: the sentence speaks of what could happen, not of what did.
 const HEDGES: &[&str] = &[
@@ -79,20 +79,20 @@ static CONTEXT_CUES: LazyLock<ContextCues> = LazyLock::new(|| {
     cues
 });
 
-/// The word's context-cue classes ([`words::CONTEXT_CUE`], [`words::CONTEXT_PAIR_FIRST`],
-/// [`words::CONTEXT_PAIR_SECOND`]), for [`words::classify`]: [`classify`] reads them instead of hashing the
+/// The word's context-cue classes ([`classes::CONTEXT_CUE`], [`classes::CONTEXT_PAIR_FIRST`],
+/// [`classes::CONTEXT_PAIR_SECOND`]), for [`words::classify`]: [`classify`] reads them instead of hashing the
 /// words before every place.
-pub(super) fn context_cue_classes(word: &str) -> words::Classes {
+pub(super) fn context_cue_classes(word: &str) -> classes::Classes {
     let cues = &*CONTEXT_CUES;
     let mut c = 0;
     if cues.words.contains(word) {
-        c |= words::CONTEXT_CUE;
+        c |= classes::CONTEXT_CUE;
     }
     if cues.pair_firsts.contains(word) {
-        c |= words::CONTEXT_PAIR_FIRST;
+        c |= classes::CONTEXT_PAIR_FIRST;
     }
     if cues.pair_seconds.contains(word) {
-        c |= words::CONTEXT_PAIR_SECOND;
+        c |= classes::CONTEXT_PAIR_SECOND;
     }
     c
 }
@@ -114,7 +114,7 @@ pub fn classify(
     // Outlet names: "the Moscow Times", "Kyiv Independent".
     if last < s_last {
         let n = &tokens[last];
-        if n.kind == Kind::Word && (n.cap || n.digit) && v.class(last) & words::OUTLET != 0 {
+        if n.kind == Kind::Word && (n.cap || n.digit) && v.class(last) & classes::OUTLET != 0 {
             return (Role::Context, "outlet name");
         }
     }
@@ -159,10 +159,10 @@ pub fn classify(
     // Distances to a place locate an event near it: "30 km from Belgorod".
     let distance_from = n_before >= 2 && b1 == "from" && is_unit(before[1]);
     // The cue lists hold words only, so the words' classes say whether a lookup can match.
-    let cue_word = n_before >= 1 && v.class(before_at[0]) & words::CONTEXT_CUE != 0;
+    let cue_word = n_before >= 1 && v.class(before_at[0]) & classes::CONTEXT_CUE != 0;
     let cue_pair = n_before >= 2
-        && v.class(before_at[1]) & words::CONTEXT_PAIR_FIRST != 0
-        && v.class(before_at[0]) & words::CONTEXT_PAIR_SECOND != 0
+        && v.class(before_at[1]) & classes::CONTEXT_PAIR_FIRST != 0
+        && v.class(before_at[0]) & classes::CONTEXT_PAIR_SECOND != 0
         && CONTEXT_CUES.pairs.contains(&(before[1], before[0]));
     if !distance_from && (cue_word || cue_pair) {
         return (Role::Context, "speaker, visit, title or origin");
@@ -173,19 +173,19 @@ pub fn classify(
         return (Role::Context, "origin of fire or a launch");
     }
     // Where a speaker spoke: "said in Moscow", "заявили в Киеве", "повідомили у Харкові".
-    if n_before >= 2 && matches!(b1, "in" | "в" | "во" | "у") && v.class(before_at[1]) & words::SPEECH != 0 {
+    if n_before >= 2 && matches!(b1, "in" | "в" | "во" | "у") && v.class(before_at[1]) & classes::SPEECH != 0 {
         return (Role::Context, "where a speaker spoke");
     }
     // Where people or goods are sent: "evacuated to Kharkiv", "вивозять до Львова", "розміщують у Конотопі".
-    if v.has(words::DESTINATION)
+    if v.has(classes::DESTINATION)
         && (matches!(b1, "to" | "до" | "into" | "reached")
-            || matches!(b1, "в" | "у" | "во" | "in") && v.has(words::HOUSING))
+            || matches!(b1, "в" | "у" | "во" | "in") && v.has(classes::HOUSING))
     {
         return (Role::Context, "destination");
     }
     // Where the wounded were taken for treatment: "taken to hospital in Belgorod", "доставлены в больницу №2 в
     // Белгороде", "госпіталізовано до лікарні у Харкові", "доставили в больницу Трубчевска".
-    if v.has(words::DESTINATION) && v.has(words::HOSPITAL) && hospital_before(v, tokens, first) {
+    if v.has(classes::DESTINATION) && v.has(classes::HOSPITAL) && hospital_before(v, tokens, first) {
         return (Role::Context, "hospital the wounded were taken to");
     }
     // A reference point: "Zolochiv, northwest of Kharkiv".
@@ -213,8 +213,8 @@ pub fn classify(
         return (Role::Context, "title or authority");
     }
     // An event word outside the span (before it or after it).
-    let is_trigger = |i: usize| v.class(i) & words::TRIGGER != 0;
-    let trigger = v.has(words::TRIGGER) && ((s_first..first).any(is_trigger) || (last..s_last).any(is_trigger));
+    let is_trigger = |i: usize| v.class(i) & classes::TRIGGER != 0;
+    let trigger = v.has(classes::TRIGGER) && ((s_first..first).any(is_trigger) || (last..s_last).any(is_trigger));
     // A unit seen or moving is an event too: a movement word and a sighting word in the sentence.
     let sighted = |c: crate::extract::events::EventClasses| v.event_classes() & c != 0;
     let trigger = trigger || (sighted(super::events::MOVEMENT) && sighted(super::events::SIGHTING));
@@ -229,12 +229,12 @@ pub fn classify(
             && !lexicon::CONTEXT_VERBS_AFTER_CAPITAL.contains(&after)
             && !text[tokens[last - 1].end..].starts_with("'s")
             && !text[tokens[last - 1].end..].starts_with("’s")
-            && !(last..(last + 5).min(s_last)).any(|i| v.class(i) & words::SPEECH != 0);
+            && !(last..(last + 5).min(s_last)).any(|i| v.class(i) & classes::SPEECH != 0);
         if !site {
             return (Role::Context, "capital as government or setting");
         }
     }
-    if v.has(words::HEDGE) {
+    if v.has(classes::HEDGE) {
         return (Role::Context, "hedged statement");
     }
     if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, NO_EVENT) }
@@ -248,7 +248,7 @@ pub fn classify(
 fn hospital_before(v: &View, tokens: &[Token], first: usize) -> bool {
     let s_first = v.first();
     let between = |j: usize| {
-        v.class(j) & words::TRIGGER == 0 && !tokens[j].cap && (tokens[j].kind == Kind::Word || v.w(j) == "№")
+        v.class(j) & classes::TRIGGER == 0 && !tokens[j].cap && (tokens[j].kind == Kind::Word || v.w(j) == "№")
     };
     let mut j = first;
     for _ in 0..4 {
@@ -256,8 +256,8 @@ fn hospital_before(v: &View, tokens: &[Token], first: usize) -> bool {
             return false;
         }
         j -= 1;
-        if v.class(j) & words::HOSPITAL != 0 {
-            if v.class(j) & words::DESTINATION != 0 {
+        if v.class(j) & classes::HOSPITAL != 0 {
+            if v.class(j) & classes::DESTINATION != 0 {
                 return true;
             }
             // "to" before the hospital word, past at most two adjectives ("до обласної лікарні", "в городскую
@@ -320,7 +320,7 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
         j -= 1;
         steps += 1;
         let x = v.w(j);
-        if v.class(j) & words::NEAR != 0 || x == "from" && j > s_first && is_unit(v.w(j - 1)) {
+        if v.class(j) & classes::NEAR != 0 || x == "from" && j > s_first && is_unit(v.w(j - 1)) {
             return true;
         }
         if is_direction(x) && steps == 2 {
@@ -334,7 +334,7 @@ pub fn is_near(v: &View, first: usize, last: usize) -> bool {
             break;
         }
     }
-    if last < s_last && v.class(last) & words::FEATURE != 0 {
+    if last < s_last && v.class(last) & classes::FEATURE != 0 {
         return true;
     }
     false

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use compact_str::CompactString;
 
+use super::classes::{self, Classes};
 use super::text::{Folded, Kind, Script, Token};
-use super::words::{self, Classes};
 use super::{Doc, Extractor, Hit, Span, SpanKind, lexicon, strip_possessive};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -48,8 +48,8 @@ impl Extractor<'_, '_> {
                 // village either. Its classes decide as `plausible` does unless a possessive was cut off.
                 if max == i + 1
                     && !cue
-                    && (classes[i] & words::NOT_PLACE != 0
-                        || (t.script == Script::Latin && classes[i] & words::ENGLISH != 0))
+                    && (classes[i] & classes::NOT_PLACE != 0
+                        || (t.script == Script::Latin && classes[i] & classes::ENGLISH != 0))
                     && strip_possessive(lower.word(i)).len() == lower.word(i).len()
                 {
                     i += 1;
@@ -65,7 +65,7 @@ impl Extractor<'_, '_> {
                 match found {
                     Some((end, hit)) => {
                         let plant_of_region =
-                            classes.get(end).is_some_and(|c| c & words::PLANT != 0) && self.names_a_seat(&hit);
+                            classes.get(end).is_some_and(|c| c & classes::PLANT != 0) && self.names_a_seat(&hit);
                         if !plant_of_region && (cue || plausible(text, tokens, lower, classes, s.first, i, end)) {
                             spans.push(Span {
                                 sent: si,
@@ -83,7 +83,7 @@ impl Extractor<'_, '_> {
                     }
                     None => {
                         // An unknown name after "village of" / "в селе": still a place.
-                        if cue && !t.all_caps && classes[i] & words::NOT_PLACE == 0 {
+                        if cue && !t.all_caps && classes[i] & classes::NOT_PLACE == 0 {
                             spans.push(Span {
                                 sent: si,
                                 first: i,
@@ -124,13 +124,13 @@ fn plausible(
     if t.all_caps && !(i == sent_first && tokens.get(end).is_some_and(|n| &text[n.start..n.end] == ",")) {
         return false; // acronyms (ASTRA, UAV); a dateline "KYIV, May 5" is let through
     }
-    if listed(words::NOT_PLACE, &lexicon::NOT_PLACES) {
+    if listed(classes::NOT_PLACE, &lexicon::NOT_PLACES) {
         return false;
     }
     // Streets, parks and units named after places or people: "Khreshchatyk street", "улица Ленина", "Azov regiment".
     if let Some(n) = tokens.get(end)
         && n.kind == Kind::Word
-        && classes[end] & (words::FACILITY | words::FACILITY_AFTER) != 0
+        && classes[end] & (classes::FACILITY | classes::FACILITY_AFTER) != 0
     {
         return false;
     }
@@ -140,7 +140,7 @@ fn plausible(
     } else {
         i.wrapping_sub(1)
     };
-    if i > sent_first && classes[before] & words::FACILITY != 0 {
+    if i > sent_first && classes[before] & classes::FACILITY != 0 {
         return false;
     }
     // Two characters take at most eight bytes: a longer word needs no count.
@@ -149,8 +149,8 @@ fn plausible(
     }
     if single {
         match t.script {
-            Script::Latin if listed(words::ENGLISH, &lexicon::ENGLISH_WORDS) => return false,
-            Script::Cyrillic if listed(words::CYRILLIC_COMMON, &lexicon::CYRILLIC_COMMON) => return false,
+            Script::Latin if listed(classes::ENGLISH, &lexicon::ENGLISH_WORDS) => return false,
+            Script::Cyrillic if listed(classes::CYRILLIC_COMMON, &lexicon::CYRILLIC_COMMON) => return false,
             _ => {}
         }
     }
@@ -162,10 +162,10 @@ fn plausible(
     // Person names: a given name before, or this is a given name before a capitalised word.
     if i > sent_first {
         let p = &tokens[i - 1];
-        if p.kind == Kind::Word && p.cap && classes[i - 1] & words::GIVEN_NAME != 0 {
+        if p.kind == Kind::Word && p.cap && classes[i - 1] & classes::GIVEN_NAME != 0 {
             return false;
         }
-        if p.kind == Kind::Word && p.cap && classes[i - 1] & words::TITLE != 0 {
+        if p.kind == Kind::Word && p.cap && classes[i - 1] & classes::TITLE != 0 {
             return false;
         }
         // Initials: "В. Гладков", "V. Gladkov".
@@ -176,7 +176,7 @@ fn plausible(
             }
         }
     }
-    if listed(words::GIVEN_NAME, &lexicon::GIVEN_NAMES)
+    if listed(classes::GIVEN_NAME, &lexicon::GIVEN_NAMES)
         && let Some(n) = tokens.get(end)
         && n.kind == Kind::Word
         && n.cap
@@ -217,7 +217,7 @@ fn settlement_cue_before(
             return false;
         }
         let w = lower.word(j);
-        if classes[j] & words::SETTLEMENT_CUE != 0 {
+        if classes[j] & classes::SETTLEMENT_CUE != 0 {
             // Single letters (с., х., г.) count only with their full stop.
             if w.chars().count() <= 3 && !matches!(w, "пгт" | "смт") {
                 return steps == 2 && &text[tokens[j + 1].start..tokens[j + 1].end] == ".";

@@ -5,14 +5,25 @@ use compact_str::CompactString;
 
 use std::sync::LazyLock;
 
+use super::classes::{self, Classes, View};
 use super::lexicon::Prefixes;
 use super::text::fold;
-use super::words::{self, View};
 
 /// The weapon classes `extract` reports.
 pub const CLASSES: &[&str] = &["missile", "drone", "bomb", "artillery", "debris"];
 
 /// (folded prefix, class, canonical model or "" for a generic word). Models are matched before generic words.
+/// The [`classes::GENERIC_WEAPON`] bits for the weapon class at `index` in [`CLASSES`].
+pub fn generic_bits(index: usize) -> Classes {
+    (index as Classes + 1) << classes::GENERIC_WEAPON_SHIFT
+}
+
+/// The weapon class that the [`classes::GENERIC_WEAPON`] bits of `classes` name.
+pub fn generic_of_classes(classes: Classes) -> Option<&'static str> {
+    let code = ((classes & classes::GENERIC_WEAPON) >> classes::GENERIC_WEAPON_SHIFT) as usize;
+    code.checked_sub(1).and_then(|k| CLASSES.get(k).copied())
+}
+
 const MODELS: &[(&str, &str, &str)] = &[
     ("kalibr", "missile", "Kalibr"),
     ("калибр", "missile", "Kalibr"),
@@ -139,16 +150,16 @@ fn last_part(w: &str) -> Option<&str> {
     w.rsplit_once('-').map(|(_, last)| last).filter(|l| !l.is_empty())
 }
 
-/// What [`choose`] asks of a folded word, as word classes ([`words::WEAPON_MODEL`],
-/// [`words::GENERIC_WEAPON`]), for [`words::classify`]: a sentence's words then need no prefix search.
-pub(super) fn word_classes(w: &str) -> words::Classes {
+/// What [`choose`] asks of a folded word, as word classes ([`classes::WEAPON_MODEL`],
+/// [`classes::GENERIC_WEAPON`]), for [`words::classify`]: a sentence's words then need no prefix search.
+pub(super) fn word_classes(w: &str) -> classes::Classes {
     let mut c = 0;
     if may_name_model(w) {
-        c |= words::WEAPON_MODEL;
+        c |= classes::WEAPON_MODEL;
     }
     if let Some(class) = generic_class(w) {
         let index = CLASSES.iter().position(|k| *k == class).unwrap_or_else(|| unreachable!("{class} is listed"));
-        c |= words::generic_weapon_bits(index);
+        c |= generic_bits(index);
     }
     c
 }
@@ -204,16 +215,16 @@ pub fn find_folded(folded: &[&str]) -> Option<(&'static str, Option<CompactStrin
     )
 }
 
-/// [`find`] on a sentence whose words are classified already: only its [`words::WEAPON`] words are looked at.
+/// [`find`] on a sentence whose words are classified already: only its [`classes::WEAPON`] words are looked at.
 pub fn find_in(view: &View) -> Option<(&'static str, Option<CompactString>)> {
-    if !view.has(words::WEAPON) {
+    if !view.has(classes::WEAPON) {
         return None;
     }
     choose(
-        view.with_class(words::WEAPON),
+        view.with_class(classes::WEAPON),
         |i| (i < view.last()).then(|| view.w(i)),
-        |i| view.class(i) & words::WEAPON_MODEL != 0,
-        |i| words::generic_weapon(view.class(i)),
+        |i| view.class(i) & classes::WEAPON_MODEL != 0,
+        |i| generic_of_classes(view.class(i)),
     )
 }
 
@@ -295,7 +306,8 @@ mod tests {
     /// The word classes `find_in` reads say what the prefix searches say.
     #[test]
     fn weapon_word_classes_are_the_prefix_searches() {
-        use super::{CLASSES, GENERIC, MODELS, generic_class, may_name_model, word_classes, words};
+        use super::{CLASSES, GENERIC, MODELS, classes, generic_class, generic_of_classes, may_name_model, word_classes};
+        use crate::extract::words;
         for (g, class) in GENERIC {
             assert!(CLASSES.contains(class), "{class}");
             let _ = g;
@@ -311,9 +323,9 @@ mod tests {
         }
         for w in &samples {
             let c = word_classes(w);
-            assert_eq!(c & words::WEAPON_MODEL != 0, may_name_model(w), "{w}");
-            assert_eq!(words::generic_weapon(c), generic_class(w), "{w}");
-            assert_eq!(words::of(w) & (words::WEAPON_MODEL | words::GENERIC_WEAPON), c, "{w}");
+            assert_eq!(c & classes::WEAPON_MODEL != 0, may_name_model(w), "{w}");
+            assert_eq!(generic_of_classes(c), generic_class(w), "{w}");
+            assert_eq!(words::of(w) & (classes::WEAPON_MODEL | classes::GENERIC_WEAPON), c, "{w}");
         }
     }
 
