@@ -221,3 +221,65 @@ fn an_unknown_name_is_reported_and_the_rest_printed() {
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("Qxzzyqwv"));
 }
+
+/// `map` reads NDJSON that starts with a UTF-8 byte-order mark and semicolon tables (spreadsheet exports);
+/// `distance --input` reads them the same way (issue 25: one reader per format).
+#[test]
+fn ndjson_with_a_bom_and_semicolon_tables_are_read() {
+    let home = tempfile::tempdir().expect("tmp");
+    let (_, _, sudzha_km) = reference("Sudzha");
+    let ndjson = home.path().join("points.ndjson");
+    std::fs::write(&ndjson, "\u{feff}{\"name\":\"Sudzha\",\"lat\":51.1976,\"lon\":35.2726}\n").expect("write");
+    let semicolon = home.path().join("points.csv");
+    std::fs::write(&semicolon, "name;lat;lon\nSudzha;51.1976;35.2726\n").expect("write");
+    for file in [&ndjson, &semicolon] {
+        let out = incimap(&home).args(["distance", "--format", "csv", "--input"]).arg(file).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+        let row = rows.records().next().expect("one row").expect("csv");
+        assert_eq!(&row[0], "Sudzha");
+        let km: f64 = row[3].parse().expect("km");
+        assert!((km - sudzha_km).abs() <= 0.011, "{km} vs {sudzha_km}");
+    }
+}
+
+/// Binary input, and a line without end, are refused after a bounded read with a clear message and exit 1:
+/// a gigabyte of zero bytes from another process, and 64 MiB of one line (issue 25).
+#[test]
+fn binary_streams_and_endless_lines_are_refused_early() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let home = tempfile::tempdir().expect("tmp");
+    let bin = assert_cmd::cargo::cargo_bin("incimap");
+    for (what, chunk, expected) in
+        [("zero bytes", vec![0u8; 1 << 20], "binary"), ("one endless line", vec![b'7'; 1 << 20], "longer than")]
+    {
+        let mut child = std::process::Command::new(&bin)
+            .args(["distance", "--format", "csv", "--input", "-"])
+            .env("XDG_DATA_HOME", home.path())
+            .env_remove("INCIMAP_GAZETTEER")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let started = std::time::Instant::now();
+        let mut header_sent = false;
+        // Up to 1 GiB; the reader stops long before, and the write then fails with a broken pipe.
+        for _ in 0..1024 {
+            if !header_sent && chunk[0] != 0 {
+                header_sent = stdin.write_all(b"lat,lon\n").is_ok();
+            }
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+        drop(stdin);
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "{what}: read to the end");
+    }
+}

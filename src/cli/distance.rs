@@ -1,5 +1,5 @@
 //! `incimap distance`: argument handling and output formatting; the measuring is [`incimap::border`] and
-//! the input reading [`incimap::border::points`].
+//! the input reading [`incimap::incidents::points`] (opened, recognised and line-capped as `map` reads).
 //!
 //! Points come from `--lat/--lon`, then place names, then each `--input` file, and come out in that order.
 //! File rows are read and measured in batches (measured and formatted in parallel, written in order), so a
@@ -11,11 +11,12 @@
 //! `nearest_lat`/`nearest_lon` the nearest border point; `inside_ukraine` `true`/`false`; `country` `RU`, `UA`,
 //! `BY` or empty.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
-use incimap::border::points::{BadRow, InputFormat, PointReader, PointRow, check_coordinates};
+use incimap::border::points::check_coordinates;
+use incimap::incidents::ReadOptions;
+use incimap::incidents::points::{BadRow, InputFormat, PointReader, PointRow, open_points};
 use incimap::border::{BorderIndex, Measurement};
 use incimap::resolve::{Query, Resolver, Status};
 use rayon::prelude::*;
@@ -31,6 +32,8 @@ const BATCH_ROWS: usize = 16_384;
 pub enum InputKind {
     Csv,
     Tsv,
+    /// Semicolon-separated (spreadsheet export).
+    Semicolon,
     Ndjson,
 }
 
@@ -151,22 +154,15 @@ fn measure_file<W: Write>(
     skipped: &mut u64,
 ) -> anyhow::Result<()> {
     let label = path.display().to_string();
-    let mut input: Box<dyn BufRead> = if path.as_os_str() == "-" {
-        Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock()))
-    } else {
-        let file = std::fs::File::open(path).with_context(|| format!("cannot open {label}"))?;
-        Box::new(BufReader::with_capacity(1 << 20, file))
-    };
-    let format = match kind {
-        Some(InputKind::Csv) => InputFormat::Csv,
-        Some(InputKind::Tsv) => InputFormat::Tsv,
-        Some(InputKind::Ndjson) => InputFormat::Ndjson,
-        None => {
-            let head = input.fill_buf().with_context(|| format!("cannot read {label}"))?;
-            InputFormat::detect(&label, head)
-        }
-    };
-    let reader = PointReader::new(input, &label, format)?;
+    let forced = kind.map(|k| match k {
+        InputKind::Csv => InputFormat::Csv,
+        InputKind::Tsv => InputFormat::Tsv,
+        InputKind::Semicolon => InputFormat::Semicolon,
+        InputKind::Ndjson => InputFormat::Ndjson,
+    });
+    let opts = ReadOptions::default();
+    let (input, format) = open_points(path, forced, &opts)?;
+    let reader = PointReader::new(input, &label, format, opts.max_line_bytes)?;
     let file = reader.source().to_string();
     let mut batch: Vec<PointRow> = Vec::with_capacity(BATCH_ROWS);
     for item in reader {

@@ -47,6 +47,7 @@ pub mod date;
 mod fields;
 mod json;
 mod locate;
+pub mod points;
 pub mod schema;
 pub mod sniff;
 pub(crate) mod table;

@@ -43,8 +43,14 @@ struct Table<R> {
 /// Open a table of `kind`: lines capped at `max_line_bytes`, the header read and its schema recognised.
 fn open<R: BufRead>(reader: R, kind: InputKind, source: &str, max_line_bytes: usize) -> Result<Table<R>, ReadError> {
     let newlines = Rc::new(RefCell::new(Newlines::default()));
-    let limited =
-        LineLimit { inner: reader, max: max_line_bytes, run: 0, offset: 0, blank: true, newlines: newlines.clone() };
+    let limited = LineLimit {
+        inner: reader,
+        max: max_line_bytes,
+        run: 0,
+        offset: 0,
+        blank: true,
+        newlines: Some(newlines.clone()),
+    };
     let mut csv = reader_builder(kind).from_reader(limited);
     let mut record = csv::ByteRecord::new();
     if !csv.read_byte_record(&mut record).map_err(|e| csv_error(source, e))? {
@@ -317,14 +323,23 @@ pub(crate) struct LineLimit<R> {
     offset: u64,
     /// Whether the current line holds nothing but `\r` so far.
     blank: bool,
-    newlines: Rc<RefCell<Newlines>>,
+    /// Where the newlines are, for a reader that asks ([`Newlines::line_at`] keeps it short); `None` when no one
+    /// asks, so that nothing accumulates.
+    newlines: Option<Rc<RefCell<Newlines>>>,
+}
+
+impl<R> LineLimit<R> {
+    /// Refuse lines longer than `max` bytes of `inner`, and note nothing else.
+    pub(crate) fn capped(inner: R, max: usize) -> LineLimit<R> {
+        LineLimit { inner, max, run: 0, offset: 0, blank: true, newlines: None }
+    }
 }
 
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let data = &buf[..n];
-        let mut newlines = self.newlines.borrow_mut();
+        let mut newlines = self.newlines.as_ref().map(|n| n.borrow_mut());
         let too_long = || {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -340,7 +355,9 @@ impl<R: Read> Read for LineLimit<R> {
                 return Err(too_long());
             }
             let blank = self.blank && line.iter().all(|&b| b == b'\r');
-            newlines.pending.push_back((self.offset + at as u64, blank));
+            if let Some(n) = newlines.as_mut() {
+                n.pending.push_back((self.offset + at as u64, blank));
+            }
             self.run = 0;
             self.blank = true;
             start = at + 1;
