@@ -340,3 +340,22 @@ fn every_help_shows_examples() {
         assert!(help.contains(&format!("Examples:\n  incimap {sub} ")), "{sub}: {help}");
     }
 }
+
+/// An article with a stray Latin-1 byte is read by `map` as `extract` reads it (the byte as `?`, a warning
+/// with its line), not refused (issue 25: readers that agree). Belgorod is GeoNames 578072.
+#[test]
+fn an_article_with_invalid_utf8_is_mapped_with_a_warning() {
+    let tmp = tempdir();
+    let article = tmp.path().join("report.txt");
+    std::fs::write(&article, b"Local news.\nA drone fell on Belgorod on 3 May 2024, officials said. Caf\xe9 hit.\n")
+        .unwrap();
+    let out = tmp.path().join("out");
+    let assert = map_cmd(&tmp.path().join("xdg")).arg("map").arg(&article).arg("-o").arg(&out).assert().success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("report.txt:2: not valid UTF-8"), "{stderr}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("incidents.geojson")).unwrap()).unwrap();
+    let ids: Vec<u64> =
+        doc["features"].as_array().unwrap().iter().map(|f| f["properties"]["geonameid"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [578072]);
+}

@@ -15,9 +15,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use incimap::border::points::check_coordinates;
+use incimap::border::{BorderIndex, Measurement};
 use incimap::incidents::ReadOptions;
 use incimap::incidents::points::{BadRow, InputFormat, PointReader, PointRow, open_points};
-use incimap::border::{BorderIndex, Measurement};
 use incimap::resolve::{Query, Resolver, Status};
 use rayon::prelude::*;
 

@@ -306,7 +306,9 @@ mod tests {
     /// The word classes `find_in` reads say what the prefix searches say.
     #[test]
     fn weapon_word_classes_are_the_prefix_searches() {
-        use super::{CLASSES, GENERIC, MODELS, classes, generic_class, generic_of_classes, may_name_model, word_classes};
+        use super::{
+            CLASSES, GENERIC, MODELS, classes, generic_class, generic_of_classes, may_name_model, word_classes,
+        };
         use crate::extract::words;
         for (g, class) in GENERIC {
             assert!(CLASSES.contains(class), "{class}");

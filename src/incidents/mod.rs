@@ -394,13 +394,18 @@ impl Sink<'_> {
         Ok(())
     }
 
+    /// Note a problem of `source` at `line` that lost nothing (see [`Summary::notes`]).
+    pub(crate) fn note(&mut self, source: &str, line: u64, note: &str) {
+        self.summary.noted += 1;
+        if self.summary.notes.len() < MAX_NOTES {
+            self.summary.notes.push(format!("{source}:{line}: {note}"));
+        }
+    }
+
     fn deliver(&mut self, mut incident: Incident) -> Result<(), ReadError> {
         self.summary.incidents += 1;
         if let Some(note) = incident.note.take() {
-            self.summary.noted += 1;
-            if self.summary.notes.len() < MAX_NOTES {
-                self.summary.notes.push(format!("{}:{}: {note}", incident.source, incident.line));
-            }
+            self.note(&incident.source, incident.line, &note);
         }
         match &mut self.incidents {
             Incidents::Each(on_incident) => on_incident(incident).map_err(ReadError::Sink),

@@ -288,4 +288,3 @@ fn parse_ndjson(bytes: &[u8], line: u64) -> Result<PointRow, String> {
     };
     Ok(PointRow { line, name, lat, lon })
 }
-

@@ -7,6 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{Incident, Unresolved};
 use crate::border::BorderIndex;
+use crate::extract::stream::decode_same_length;
 use crate::extract::{Extractor, Mention, Precision, Role};
 use crate::resolve::{Resolver, Status};
 
@@ -29,10 +30,13 @@ pub(crate) fn read<R: Read>(
     if bytes.len() as u64 > max {
         return Err(bad(format!("article larger than {} MiB; split it or pass a table", max >> 20)));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        bad(format!("not UTF-8 text (invalid byte at offset {}, line {line})", e.valid_up_to()))
-    })?;
+    // As `extract` reads it: each invalid byte becomes `?`, offsets unchanged, and the article is noted.
+    let (text, replaced) = decode_same_length(&bytes);
+    if replaced > 0 {
+        let first_bad = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
+        let line = bytes[..first_bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        sink.note(ctx.source, line, &format!("not valid UTF-8: {replaced} invalid byte(s) read as '?'"));
+    }
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(bad("empty article".into()));
