@@ -148,7 +148,7 @@ fn measure_file<W: Write>(
     global: &Global,
     border: &BorderIndex,
     out: &mut Output<W>,
-    path: &PathBuf,
+    path: &std::path::Path,
     kind: Option<InputKind>,
     strict: bool,
     skipped: &mut u64,
