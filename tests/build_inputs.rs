@@ -3,6 +3,8 @@
 //! (tests/data/refresh/, 403 rows of class P: RU 253, UA 104, BY 46, counted with `wc -l`; postal/: 3 rows
 //! per country, of which 2 are villages no dump row names, see tools/make_refresh_fixtures.py).
 
+mod needs;
+use needs::{Need, case};
 mod support;
 
 use incimap::build::{BuildOptions, build};
@@ -42,7 +44,6 @@ fn build_error(dir: &tempfile::TempDir) -> String {
     }
 }
 
-#[test]
 fn zipped_and_plain_dumps_and_postal_files_build_the_same_places() {
     let mut plain = plain_dumps();
     plain.push(("postal/RU.txt", fixture("postal/RU.txt")));
@@ -75,7 +76,6 @@ fn zipped_and_plain_dumps_and_postal_files_build_the_same_places() {
     assert!(a.warnings.is_empty() && b.warnings.is_empty(), "{:?} {:?}", a.warnings, b.warnings);
 }
 
-#[test]
 fn a_postal_folder_must_hold_every_country_built() {
     // UA's file is missing: the error names the country (and is found before any row is read).
     let mut files = plain_dumps();
@@ -99,7 +99,6 @@ fn a_postal_folder_must_hold_every_country_built() {
     assert!(err.contains("needs boundary GeoJSON for Ukraine"), "{err}");
 }
 
-#[test]
 fn a_hostile_postal_zip_is_refused_like_a_dump_zip() {
     let mut files = plain_dumps();
     files.push(("postal/RU.txt", fixture("postal/RU.txt")));
@@ -116,7 +115,6 @@ fn a_hostile_postal_zip_is_refused_like_a_dump_zip() {
     assert!(!dir.path().parent().unwrap().join("x.txt").exists());
 }
 
-#[test]
 fn a_zip_with_an_escaping_entry_is_refused() {
     let dir = input(&[
         ("RU.zip", zip_of(&[("RU.txt", &fixture("RU.txt")), ("../../x.txt", b"owned\n")])),
@@ -128,7 +126,6 @@ fn a_zip_with_an_escaping_entry_is_refused() {
     }
 }
 
-#[test]
 fn provenance_is_recorded_per_file() {
     let dir = input(&plain_dumps());
     let mut opts = BuildOptions::new(dir.path());
@@ -182,7 +179,6 @@ fn built_from_shared_data() -> Option<&'static incimap::build::BuildOutput> {
         .as_ref()
 }
 
-#[test]
 fn inland_water_and_river_islands_are_inside_ukraine() {
     let Some(out) = built_from_shared_data() else { return };
     let border = incimap::border::BorderIndex::new(&out.gazetteer.boundaries);
@@ -194,7 +190,6 @@ fn inland_water_and_river_islands_are_inside_ukraine() {
     }
 }
 
-#[test]
 fn countries_become_outlines_and_the_border_stays() {
     let Some(out) = built_from_shared_data() else { return };
     // Interior rings in the source files (counted by a Python script over the GeoJSON: the polygons' rings
@@ -236,4 +231,23 @@ fn polygons_of(path: &std::path::Path) -> geo::MultiPolygon<f64> {
         }
     }
     geo::MultiPolygon::new(polygons)
+}
+
+fn main() {
+    needs::run(vec![
+        case(
+            "zipped_and_plain_dumps_and_postal_files_build_the_same_places",
+            zipped_and_plain_dumps_and_postal_files_build_the_same_places,
+        ),
+        case("a_postal_folder_must_hold_every_country_built", a_postal_folder_must_hold_every_country_built),
+        case("a_hostile_postal_zip_is_refused_like_a_dump_zip", a_hostile_postal_zip_is_refused_like_a_dump_zip),
+        case("a_zip_with_an_escaping_entry_is_refused", a_zip_with_an_escaping_entry_is_refused),
+        case("provenance_is_recorded_per_file", provenance_is_recorded_per_file),
+        case("inland_water_and_river_islands_are_inside_ukraine", inland_water_and_river_islands_are_inside_ukraine)
+            .needs(Need::Shared("data/boundaries"))
+            .needs(Need::Shared("data/geonames")),
+        case("countries_become_outlines_and_the_border_stays", countries_become_outlines_and_the_border_stays)
+            .needs(Need::Shared("data/boundaries"))
+            .needs(Need::Shared("data/geonames")),
+    ]);
 }

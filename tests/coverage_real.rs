@@ -29,7 +29,10 @@ use incimap::resolve::{Query, Resolution, Resolver, Status, check_name};
 use rayon::prelude::*;
 use real_common::*;
 
+mod needs;
 mod real_common;
+
+use needs::{Need, case};
 
 /// A best answer this close (km) to the analysts' point has placed the record.
 const PLACED_KM: f64 = 10.0;
@@ -220,7 +223,6 @@ fn measure(gaz: &Gazetteer, records: &[Record]) -> BTreeMap<(String, String), Ta
     out
 }
 
-#[test]
 fn coverage_on_real_records_keeps_its_floors() {
     let Some(dir) = data_dir("coverage on real records") else { return };
     let started = std::time::Instant::now();
@@ -248,7 +250,6 @@ fn coverage_on_real_records_keeps_its_floors() {
 }
 
 /// The kind and region words come off as the script's regular expressions take them off.
-#[test]
 fn kind_and_region_words_come_off_like_the_script() {
     assert_eq!(without_kind_word("Avdiivka town"), "Avdiivka");
     assert_eq!(without_kind_word("Pisky  village"), "Pisky");
@@ -260,4 +261,12 @@ fn kind_and_region_words_come_off_like_the_script() {
     assert_eq!(without_region_word("Kharkiv Province"), "Kharkiv");
     assert_eq!(without_region_word("Oblast Donetsk"), "Oblast Donetsk");
     assert_eq!(without_region_word("Kiev Special Republican city"), "Kiev Special Republican city");
+}
+
+fn main() {
+    needs::run(vec![
+        case("coverage_on_real_records_keeps_its_floors", coverage_on_real_records_keeps_its_floors)
+            .needs(Need::Shared("data/real")),
+        case("kind_and_region_words_come_off_like_the_script", kind_and_region_words_come_off_like_the_script),
+    ]);
 }

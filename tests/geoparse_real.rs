@@ -81,7 +81,10 @@ use incimap::resolve::Resolver;
 use rayon::prelude::*;
 use real_common::*;
 
+mod needs;
 mod real_common;
+
+use needs::{Need, case};
 
 /// An incident this close (km) to the analysts' point places the record: the literature's "accuracy at 25 km".
 const PLACED_KM: f64 = 25.0;
@@ -416,7 +419,6 @@ fn write_outcomes(records: &[Record], scores: &[Score]) {
     std::fs::write(&path, lines).expect("GEOPARSE_REAL_OUTCOMES is writable");
 }
 
-#[test]
 fn geoparsing_real_records_keeps_its_floors() {
     let Some(dir) = data_dir("geoparsing accuracy on real records") else { return };
     let started = std::time::Instant::now();
@@ -458,7 +460,6 @@ fn geoparsing_real_records_keeps_its_floors() {
 
 /// UCDP's two layouts of `date_start` are month first: in the file, "05/02/2014 00:00" is an event whose
 /// `source_date` is 2014-05-02, and "1/22/2014 12:00:00 AM" cannot be day first.
-#[test]
 fn ucdp_dates_are_month_first() {
     assert_eq!(ucdp_date("05/02/2014 00:00"), NaiveDate::from_ymd_opt(2014, 5, 2));
     assert_eq!(ucdp_date("1/22/2014 12:00:00 AM"), NaiveDate::from_ymd_opt(2014, 1, 22));
@@ -470,7 +471,6 @@ fn ucdp_dates_are_month_first() {
 
 /// Distances by hand: a degree of a great circle on a sphere of radius 6,371 km is 6,371 · π / 180 =
 /// 111.195 km; at 60° N a degree of longitude is about half of that (the chord's angle is 0.49996°).
-#[test]
 fn distances_are_great_circle_km() {
     assert!((km(50.0, 30.0, 51.0, 30.0) - 111.195).abs() < 0.001);
     assert!((km(0.0, 30.0, 0.0, 31.0) - 111.195).abs() < 0.001);
@@ -478,7 +478,6 @@ fn distances_are_great_circle_km() {
     assert_eq!(km(48.5, 37.9, 48.5, 37.9), 0.0);
 }
 
-#[test]
 fn median_takes_the_middle() {
     assert_eq!(median(&[]), None);
     assert_eq!(median(&[7.0]), Some(7.0));
@@ -487,7 +486,6 @@ fn median_takes_the_middle() {
 }
 
 /// A place is named when its key occurs in the text's key, whatever the case, spelling folds and punctuation.
-#[test]
 fn a_town_is_named_when_its_key_is_in_the_text() {
     let text = headline_and_body("25/04/2022 Shelling in KHARKIV", "Damage near Stary-Oskol's station.");
     assert_eq!(text, "25/04/2022 Shelling in KHARKIV\n\nDamage near Stary-Oskol's station.");
@@ -501,7 +499,6 @@ fn a_town_is_named_when_its_key_is_in_the_text() {
 
 /// Each kind of outcome from hand-placed mentions around a point at 50° N 36° E (0.1° of latitude = 11.1 km,
 /// 0.3° = 33.4 km, 2° = 222.4 km).
-#[test]
 fn outcomes_follow_the_distances_and_roles() {
     let (lat, lon) = (50.0, 36.0);
     let near = Some((50.1, 36.0));
@@ -525,4 +522,18 @@ fn outcomes_follow_the_distances_and_roles() {
     };
     assert_eq!(unlocated, want);
     assert_eq!(score(&[], lat, lon).failure, Some(Failure::NoMention));
+}
+
+fn main() {
+    needs::run(vec![
+        case("split_rule_reads_the_digest_as_a_number", split_rule_reads_the_digest_as_a_number),
+        case("cp1252_decoder_follows_the_code_page", cp1252_decoder_follows_the_code_page),
+        case("geoparsing_real_records_keeps_its_floors", geoparsing_real_records_keeps_its_floors)
+            .needs(Need::Shared("data/real")),
+        case("ucdp_dates_are_month_first", ucdp_dates_are_month_first),
+        case("distances_are_great_circle_km", distances_are_great_circle_km),
+        case("median_takes_the_middle", median_takes_the_middle),
+        case("a_town_is_named_when_its_key_is_in_the_text", a_town_is_named_when_its_key_is_in_the_text),
+        case("outcomes_follow_the_distances_and_roles", outcomes_follow_the_distances_and_roles),
+    ]);
 }

@@ -33,7 +33,10 @@ use incimap::incidents::{self, Incident, Locator, Precision, ReadOptions};
 use incimap::resolve::Resolver;
 use real_common::*;
 
+mod needs;
 mod real_common;
+
+use needs::{Need, case};
 
 /// An incident this close (km) to the analysts' point places the row: the literature's "accuracy at 25 km".
 const PLACED_KM: f64 = 25.0;
@@ -134,7 +137,6 @@ fn ucdp(dir: &Path) -> (PathBuf, csv::StringRecord, Vec<Row>) {
     (file, header, rows)
 }
 
-#[test]
 fn location_fields_place_the_records() {
     let Some(dir) = data_dir("reading the producers' location fields") else { return };
     let gaz = Gazetteer::embedded().expect("embedded gazetteer");
@@ -178,7 +180,6 @@ fn location_fields_place_the_records() {
     assert!(named.1 <= UCDP_NAMED_WRONG_CEILING, "ucdp wrong {:.1} %", named.1);
 }
 
-#[test]
 fn whole_exports_keep_their_coordinates_dates_and_precision() {
     let Some(dir) = data_dir("reading the producers' exports whole") else { return };
     let gaz = Gazetteer::embedded().expect("embedded gazetteer");
@@ -216,4 +217,15 @@ fn whole_exports_keep_their_coordinates_dates_and_precision() {
         };
         assert_eq!(inc.precision, want, "line {line}");
     }
+}
+
+fn main() {
+    needs::run(vec![
+        case("location_fields_place_the_records", location_fields_place_the_records).needs(Need::Shared("data/real")),
+        case(
+            "whole_exports_keep_their_coordinates_dates_and_precision",
+            whole_exports_keep_their_coordinates_dates_and_precision,
+        )
+        .needs(Need::Shared("data/real")),
+    ]);
 }

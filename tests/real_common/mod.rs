@@ -103,29 +103,23 @@ pub fn data_dir(what: &str) -> Option<PathBuf> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+// Tests of these helpers, run by the files that include them (see `geoparse_real`).
+/// The split rule against SHA-256's published test vector: sha256("abc") = ba7816bf…f20015ad, which is 1 mod 3
+/// (Python: `int(hashlib.sha256(b"abc").hexdigest(), 16) % 3`); sha256("1") = 6b86b273…, 0 mod 3 (held out).
+pub fn split_rule_reads_the_digest_as_a_number() {
+    assert!(is_development("abc"));
+    assert!(!is_development("1"));
+    // Python: UW0064 → 0 (held out), UW0067 → 1, 244657 → 2
+    assert!(!is_development("UW0064"));
+    assert!(is_development("UW0067"));
+    assert!(is_development("244657"));
+}
 
-    /// The split rule against SHA-256's published test vector: sha256("abc") = ba7816bf…f20015ad, which is 1 mod 3
-    /// (Python: `int(hashlib.sha256(b"abc").hexdigest(), 16) % 3`); sha256("1") = 6b86b273…, 0 mod 3 (held out).
-    #[test]
-    fn split_rule_reads_the_digest_as_a_number() {
-        assert!(is_development("abc"));
-        assert!(!is_development("1"));
-        // Python: UW0064 → 0 (held out), UW0067 → 1, 244657 → 2
-        assert!(!is_development("UW0064"));
-        assert!(is_development("UW0067"));
-        assert!(is_development("244657"));
-    }
-
-    /// The decoder against the Windows-1252 code chart (the bytes the UCDP file holds: 0x91–0x97, 0xB0, 0xB7, 0xCB).
-    #[test]
-    fn cp1252_decoder_follows_the_code_page() {
-        let bytes = b"\x93Pisky\x94 \x96 Kiev\x92s \x91x\x92, 5\xb0 \xb7 \xcb \x97 \x80\x9f\x81 caf\xe9";
-        assert_eq!(
-            decode_cp1252(bytes),
-            "\u{201C}Pisky\u{201D} \u{2013} Kiev\u{2019}s \u{2018}x\u{2019}, 5° · Ë \u{2014} €Ÿ\u{81} café"
-        );
-    }
+/// The decoder against the Windows-1252 code chart (the bytes the UCDP file holds: 0x91–0x97, 0xB0, 0xB7, 0xCB).
+pub fn cp1252_decoder_follows_the_code_page() {
+    let bytes = b"\x93Pisky\x94 \x96 Kiev\x92s \x91x\x92, 5\xb0 \xb7 \xcb \x97 \x80\x9f\x81 caf\xe9";
+    assert_eq!(
+        decode_cp1252(bytes),
+        "\u{201C}Pisky\u{201D} \u{2013} Kiev\u{2019}s \u{2018}x\u{2019}, 5° · Ë \u{2014} €Ÿ\u{81} café"
+    );
 }
