@@ -182,12 +182,22 @@ fn an_unfinished_run_replaces_nothing() {
     assert_eq!(left.len(), 1, "no temporary or partial files left: {left:?}");
 }
 
+/// One `--bands` grammar for `map` and `stats` (issue 24): what one takes the other takes, with the same edges.
 #[test]
 fn band_lists_parse_strictly() {
-    assert_eq!(bands::parse_edges("0,10,25,50,100,250").unwrap(), bands::DEFAULT_EDGES_KM.to_vec());
-    assert_eq!(bands::parse_edges(" 5 , 7.5 ,∞").unwrap(), vec![5.0, 7.5]);
-    for bad in ["", "10", "0,10,10", "0,-5", "0,x", "0,inf,10", "0,2000", "0,NaN"] {
-        assert!(bands::parse_edges(bad).is_err(), "{bad:?} should be refused");
+    use incimap::border::band_edges::parse;
+    assert_eq!(parse("0,10,25,50,100,250").unwrap(), bands::DEFAULT_EDGES_KM.to_vec());
+    assert_eq!(parse(" 5 , 7.5 ,∞").unwrap(), vec![0.0, 5.0, 7.5]);
+    assert_eq!(parse("10").unwrap(), vec![0.0, 10.0]);
+    for bad in ["", "0", "inf", "0,10,10", "0,-5", "-10,0,10", "0,x", "0,inf,10", "0,2000", "0,NaN"] {
+        assert!(parse(bad).is_err(), "{bad:?} should be refused");
+        assert!(incimap::stats::Bands::parse(bad).is_err(), "stats: {bad:?} should be refused");
+    }
+    for good in ["10", "0,10,25", "5,7.5,inf"] {
+        let drawn = parse(good).unwrap();
+        let counted = incimap::stats::Bands::parse(good).unwrap();
+        let outside: Vec<f64> = counted.edges().iter().copied().filter(|e| *e >= 0.0).collect();
+        assert_eq!(outside, drawn, "{good}");
     }
 }
 

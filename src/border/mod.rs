@@ -23,6 +23,7 @@
 //! under a metre.
 //! Countries come from indexed point-in-polygon tests ([`polygon::PolygonIndex`]).
 
+pub mod band_edges;
 pub mod derive;
 mod grid;
 pub mod places;

@@ -16,7 +16,8 @@ pub struct Args {
     /// Directory to write the layers into (created if missing).
     #[arg(short, long = "output", value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
-    /// Distance band edges in km outside Ukraine, ascending: `0,10,25,50,100,250` (the default).
+    /// Distance band edges in km from the border outside Ukraine, ascending: `0,10,25,50,100,250` (the default;
+    /// `10` is `0,10`; at most 32 edges, up to 1000 km). `stats --bands` takes the same list.
     #[arg(long, value_name = "LIST")]
     pub bands: Option<String>,
     /// `geojson` (default): FeatureCollections. `geojsonseq`: incidents and leaders as RFC 8142 text
@@ -55,7 +56,7 @@ pub enum MapFormat {
 /// Run `incimap map`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let edges_km = match &args.bands {
-        Some(list) => bands::parse_edges(list).map_err(UsageError)?,
+        Some(list) => incimap::border::band_edges::parse(list).map_err(UsageError)?,
         None => bands::DEFAULT_EDGES_KM.to_vec(),
     };
     if args.output.exists() && !args.output.is_dir() {

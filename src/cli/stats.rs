@@ -18,8 +18,8 @@ pub struct Args {
     /// Group by this field; repeat for a two-way table (`--by region --by weapon`).
     #[arg(long, value_enum, value_name = "FIELD")]
     pub by: Vec<GroupBy>,
-    /// Band edges in km, e.g. `0,10,25,50,100,250` (the last band is open; mirrored negative bands count points
-    /// inside Ukraine unless negative edges are given).
+    /// Band edges in km from the border, as `map --bands` takes them: `0,10,25,50,100,250` (the default). The
+    /// same bands mirrored count points inside Ukraine; the bands beyond the outermost edges are open.
     #[arg(long, value_name = "LIST")]
     pub bands: Option<String>,
     /// Output format (default: table on a terminal, json otherwise).
@@ -55,7 +55,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         return Err(UsageError("--by names the same field twice".into()).into());
     }
     let bands = match &args.bands {
-        Some(list) => Bands::parse(list).map_err(|e| UsageError(format!("--bands: {e}")))?,
+        Some(list) => Bands::parse(list).map_err(UsageError)?,
         None => Bands::default(),
     };
     if let Some(chart) = &args.chart

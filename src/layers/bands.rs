@@ -24,9 +24,6 @@ use crate::gazetteer::Boundaries;
 /// The default band edges, km: 0–10, 10–25, 25–50, 50–100, 100–250.
 pub const DEFAULT_EDGES_KM: [f64; 6] = [0.0, 10.0, 25.0, 50.0, 100.0, 250.0];
 
-/// The farthest band edge accepted, km (the projection's error grows with distance).
-pub const MAX_EDGE_KM: f64 = 1000.0;
-
 /// How far a chord of a buffer's round join may fall inside the true arc at band edge `d` km: 0.02 %
 /// of `d`, between 5 and 50 m.
 pub fn arc_tolerance_km(d: f64) -> f64 {
@@ -37,57 +34,6 @@ pub fn arc_tolerance_km(d: f64) -> f64 {
 /// `d` km: 0.25 % of `d`, between 5 m and 1 km. Buffer cost grows with the border's vertices and `d`.
 pub fn simplify_tolerance_km(d: f64) -> f64 {
     (d * 2.5e-3).clamp(0.005, 1.0)
-}
-
-/// Most band edges `map --bands` takes: each band costs about 0.17 s to build, and a map of more bands than this
-/// is no longer readable.
-pub const MAX_EDGES: usize = 32;
-
-/// Parse a `--bands` list: ascending, non-negative km edges, comma-separated (`0,10,25,50,100,250`).
-/// A trailing `inf`/`∞` (as `stats` accepts) is dropped: an unbounded band cannot be drawn.
-///
-/// ```
-/// let e = incimap::layers::bands::parse_edges("0, 10,25.5,inf").unwrap();
-/// assert_eq!(e, vec![0.0, 10.0, 25.5]);
-/// assert!(incimap::layers::bands::parse_edges("10,5").is_err());
-/// let many: Vec<String> = (0..40).map(|i| i.to_string()).collect();
-/// assert!(incimap::layers::bands::parse_edges(&many.join(",")).unwrap_err().contains("at most 32"));
-/// ```
-pub fn parse_edges(list: &str) -> Result<Vec<f64>, String> {
-    let mut edges = Vec::new();
-    let parts: Vec<&str> = list.split(',').map(str::trim).collect();
-    if parts.len() > MAX_EDGES {
-        return Err(format!(
-            "--bands: {} edges; at most {MAX_EDGES} (each band is buffered geodesically)",
-            parts.len()
-        ));
-    }
-    for (i, part) in parts.iter().enumerate() {
-        let lower = part.to_ascii_lowercase();
-        if matches!(lower.as_str(), "inf" | "infinity" | "∞") {
-            if i + 1 == parts.len() {
-                break;
-            }
-            return Err(format!("--bands: `{part}` may only be the last edge"));
-        }
-        let v: f64 = part.parse().map_err(|_| format!("--bands: `{part}` is not a number of km"))?;
-        if !v.is_finite() || v < 0.0 {
-            return Err(format!("--bands: {part} km: edges must be 0 or more (bands lie outside Ukraine)"));
-        }
-        if v > MAX_EDGE_KM {
-            return Err(format!("--bands: {part} km is beyond the {MAX_EDGE_KM} km this map draws"));
-        }
-        if let Some(&prev) = edges.last()
-            && v <= prev
-        {
-            return Err(format!("--bands: edges must increase ({prev} then {v})"));
-        }
-        edges.push(v);
-    }
-    if edges.len() < 2 {
-        return Err("--bands needs at least two edges, e.g. 0,10,25".to_string());
-    }
-    Ok(edges)
 }
 
 /// The stated bound on how far a band edge at `d_km` lies from its nominal distance, km, for a point
@@ -144,7 +90,7 @@ pub fn border_center(border: &MultiLineString<f64>) -> Option<Coord<f64>> {
     (!b.is_empty()).then(|| Coord { x: (b.west + b.east) / 2.0, y: (b.south + b.north) / 2.0 })
 }
 
-/// Build the bands between consecutive `edges` (km, ascending, see [`parse_edges`]) on the
+/// Build the bands between consecutive `edges` (km, ascending, see [`crate::border::band_edges::parse`]) on the
 /// non-Ukrainian side of `boundaries.land_border`.
 pub fn build(boundaries: &Boundaries, edges: &[f64]) -> Result<Vec<Band>, BandError> {
     let border = &boundaries.land_border;

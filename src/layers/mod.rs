@@ -64,7 +64,7 @@ impl LayerFormat {
 /// What `incimap map` writes.
 #[derive(Debug, Clone)]
 pub struct MapOptions {
-    /// Band edges in km, ascending (see [`bands::parse_edges`]).
+    /// Band edges in km, ascending (see [`crate::border::band_edges::parse`]).
     pub edges_km: Vec<f64>,
     pub format: LayerFormat,
     /// At most this many incidents (and their leaders) are embedded in `index.html`; the GeoJSON layers

@@ -50,34 +50,17 @@ impl Default for Bands {
 }
 
 impl Bands {
-    /// Bands from a list like `0,10,25,50,100,250` (an `inf`/`∞` at the end is allowed and implied). When no
-    /// edge is negative, the list is mirrored for points inside Ukraine.
+    /// Bands from a `--bands` list ([`crate::border::band_edges::parse`]: `0,10,25,50,100,250`, an `inf` at the
+    /// end allowed and implied), mirrored for points inside Ukraine.
     ///
     /// ```
     /// let b = incimap::stats::Bands::parse("0,5,20,inf").unwrap();
     /// assert_eq!(b.edges(), &[-20.0, -5.0, 0.0, 5.0, 20.0]);
+    /// assert_eq!(incimap::stats::Bands::parse("10").unwrap().edges(), &[-10.0, 0.0, 10.0]);
     /// assert!(incimap::stats::Bands::parse("10,5").is_err());
     /// ```
     pub fn parse(list: &str) -> Result<Bands, String> {
-        let mut edges = Vec::new();
-        for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let lower = part.to_ascii_lowercase();
-            if matches!(lower.as_str(), "inf" | "+inf" | "∞" | "infinity") {
-                continue;
-            }
-            let x: f64 = part.parse().map_err(|_| format!("band edge {part:?} is not a number"))?;
-            if !x.is_finite() {
-                return Err(format!("band edge {part:?} is not finite"));
-            }
-            edges.push(x);
-        }
-        if edges.is_empty() {
-            return Err("--bands needs at least one edge, e.g. 0,10,25,50,100,250".into());
-        }
-        if edges.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(format!("band edges must increase: {list}"));
-        }
-        if edges[0] >= 0.0 { Ok(Bands::mirrored(&edges)) } else { Ok(Bands { edges }) }
+        crate::border::band_edges::parse(list).map(|edges| Bands::mirrored(&edges))
     }
 
     /// Non-negative edges plus their negatives.
