@@ -283,3 +283,41 @@ fn binary_streams_and_endless_lines_are_refused_early() {
         assert!(started.elapsed() < std::time::Duration::from_secs(60), "{what}: read to the end");
     }
 }
+
+/// Each subcommand's `--help` lists the formats docs/contract.md gives it, and only those (issue 24).
+#[test]
+fn help_lists_only_the_formats_each_subcommand_writes() {
+    let home = tempfile::tempdir().expect("tmp");
+    let cases: [(&[&str], &str); 5] = [
+        (&["distance"], "table, json, csv, geojson, geoparquet"),
+        (&["extract"], "json, geojson, csv, geoparquet"),
+        (&["resolve"], "table, json, geojson"),
+        (&["stats"], "table, csv, json, markdown"),
+        (&["gazetteer", "info"], "table, json"),
+    ];
+    for (command, formats) in cases {
+        let out = incimap(&home).args(command).arg("--help").output().expect("runs");
+        let help = String::from_utf8(out.stdout).expect("utf8");
+        let at = help.find("--format").unwrap_or_else(|| panic!("{command:?}: no --format"));
+        let listed = help[at..].split("[possible values: ").nth(1).and_then(|r| r.split(']').next());
+        assert_eq!(listed, Some(formats), "{command:?}");
+    }
+}
+
+/// `-o FILE` is written only when the run succeeds: a run stopped by `--strict` leaves the file as it was.
+#[test]
+fn an_output_file_is_replaced_only_by_a_finished_run() {
+    let home = tempfile::tempdir().expect("tmp");
+    let out = home.path().join("distances.csv");
+    std::fs::write(&out, "earlier results\n").expect("write");
+    let input = home.path().join("points.csv");
+    std::fs::write(&input, "name,lat,lon\nSudzha,51.1976,35.2726\nbad,x,1\n").expect("write");
+    let args = ["distance", "--format", "csv", "--strict", "--input"];
+    incimap(&home).args(args).arg(&input).arg("-o").arg(&out).assert().code(1);
+    assert_eq!(std::fs::read_to_string(&out).expect("read"), "earlier results\n");
+    incimap(&home).args(&args[..3]).arg("--input").arg(&input).arg("-o").arg(&out).assert().success();
+    let written = std::fs::read_to_string(&out).expect("read");
+    assert!(written.starts_with("name,lat,lon,border_km") && written.contains("Sudzha"), "{written}");
+    let leftovers = std::fs::read_dir(home.path()).expect("dir").flatten();
+    assert!(leftovers.filter(|e| e.file_name().to_string_lossy().starts_with(".incimap-")).count() == 0);
+}

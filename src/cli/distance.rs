@@ -21,7 +21,7 @@ use incimap::incidents::points::{BadRow, InputFormat, PointReader, PointRow, ope
 use incimap::resolve::{Query, Resolver, Status};
 use rayon::prelude::*;
 
-use super::{Format, Global, UsageError};
+use super::{Format, Global, Results, UsageError};
 
 /// Rows read before a batch is measured and written: large enough to keep both cores busy, small enough
 /// that memory stays a few megabytes.
@@ -36,6 +36,11 @@ pub enum InputKind {
     Semicolon,
     Ndjson,
 }
+
+super::formats!(
+    /// What `distance` writes.
+    DistanceFormat { Table, Json, Csv, Geojson, Geoparquet }
+);
 
 /// Arguments of `incimap distance`.
 #[derive(clap::Args, Debug)]
@@ -56,9 +61,13 @@ pub struct Args {
     /// Stop at the first row with missing or unusable coordinates instead of skipping it.
     #[arg(long)]
     pub strict: bool,
-    /// Output format (default: table on a terminal, json otherwise).
+    /// Output format (default: table on a terminal, json otherwise). `geoparquet`: the GeoJSON points as a
+    /// GeoParquet 1.1 file (give --output, or redirect stdout to a file).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<DistanceFormat>,
+    /// Write the results to FILE instead of stdout (renamed into place only when the run succeeds).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Place names to resolve and measure.
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
@@ -75,7 +84,6 @@ struct Measured {
 /// Run `incimap distance`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let format = super::default_format(args.format);
-    super::ensure_format(format, &[Format::Table, Format::Json, Format::Csv, Format::Geojson], "distance")?;
     if args.lat.is_none() && args.names.is_empty() && args.input.is_empty() {
         return Err(UsageError("give --lat/--lon, place names, or --input FILE (`-` for stdin)".into()).into());
     }
@@ -93,7 +101,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         anyhow::bail!("the gazetteer holds no Russia–Ukraine land border (rebuild it with `incimap gazetteer build`)");
     }
 
-    let mut out = Output::new(format, super::stdout());
+    let (results, format) = Results::open(format, args.output.as_deref())?;
+    let mut out = Output::new(format, results);
     out.begin()?;
     let mut failed_names = Vec::new();
 
@@ -129,11 +138,16 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     for path in &args.input {
         let outcome = measure_file(global, &border, &mut out, path, args.input_format, args.strict, &mut skipped);
         if let Err(e) = outcome {
+            // On stdout what was measured stays printed and closed; an --output file is left as it was.
             out.end()?;
+            if let Results::Stdout(_) = out.w {
+                out.w.finish()?;
+            }
             return Err(e);
         }
     }
     out.end()?;
+    out.w.finish()?;
     if skipped > 0 {
         global.warn(format_args!("skipped {skipped} row(s) with missing or unusable coordinates (see above)"));
     }

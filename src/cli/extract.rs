@@ -8,14 +8,23 @@ use incimap::extract::Mention;
 use incimap::extract::stream::{Event, extract_parallel_map};
 use incimap::incidents::TableRow;
 
-use super::{Format, Global, UsageError};
+use super::{Format, Global, Results, UsageError};
+
+super::formats!(
+    /// What `extract` writes.
+    ExtractFormat { Json, Geojson, Csv, Geoparquet }
+);
 
 /// Arguments of `incimap extract`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Output format (default json).
+    /// Output format (default json). `geoparquet`: the GeoJSON mentions as a GeoParquet 1.1 file (give
+    /// --output, or redirect stdout to a file).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<ExtractFormat>,
+    /// Write the results to FILE instead of stdout (renamed into place only when the run succeeds).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// The report's date (YYYY-MM-DD): anchors "January 2", "on Tuesday", "yesterday".
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
@@ -30,8 +39,7 @@ pub struct Args {
 
 /// Run `incimap extract`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
-    let format = args.format.unwrap_or(Format::Json);
-    super::ensure_format(format, &[Format::Json, Format::Geojson, Format::Csv], "extract")?;
+    let (mut out, format) = Results::open(args.format.map_or(Format::Json, Format::from), args.output.as_deref())?;
     let date = match &args.date {
         Some(d) => Some(
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -41,13 +49,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     };
     let inputs = expand_inputs(global, &args.inputs)?;
     if let Some(column) = &args.text_column {
-        return run_text_column(global, &inputs, column, format, date);
+        return run_text_column(global, &inputs, column, format, date, out);
     }
 
     let gaz = global.load_gazetteer()?;
     let resolver = incimap::resolve::Resolver::new(&gaz);
     let border = incimap::border::BorderIndex::new(&gaz.boundaries);
-    let mut out = super::stdout();
     let mut writer = MentionWriter::new(format);
     writer.begin(&mut out)?;
     let sources: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
@@ -86,7 +93,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
         Ok(())
     })?;
     writer.end(&mut out)?;
-    out.flush()?;
+    out.finish()?;
     if failed > 0 {
         anyhow::bail!("{failed} of {} input(s) could not be read (see above); the others were extracted", inputs.len());
     }
@@ -104,13 +111,13 @@ fn run_text_column(
     column: &str,
     format: Format,
     date: Option<chrono::NaiveDate>,
+    mut out: Results,
 ) -> anyhow::Result<()> {
     use rayon::prelude::*;
     let gaz = global.load_gazetteer()?;
     let resolver = incimap::resolve::Resolver::new(&gaz);
     let border = incimap::border::BorderIndex::new(&gaz.boundaries);
     let opts = incimap::incidents::ReadOptions::default();
-    let mut out = super::stdout();
     let mut writer = MentionWriter::new(format);
     writer.begin(&mut out)?;
     for input in inputs {
@@ -151,7 +158,7 @@ fn run_text_column(
         }
     }
     writer.end(&mut out)?;
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }
 

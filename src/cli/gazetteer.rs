@@ -9,6 +9,11 @@ use incimap::gazetteer::PointPrecision;
 
 use super::{Format, Global};
 
+super::formats!(
+    /// What `gazetteer info` writes.
+    InfoFormat { Table, Json }
+);
+
 /// Arguments of `incimap gazetteer`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -22,7 +27,7 @@ pub enum Command {
     /// What the active gazetteer holds: counts per country and feature code, sources, dates, checksum.
     Info {
         #[arg(long, value_enum)]
-        format: Option<Format>,
+        format: Option<InfoFormat>,
     },
     /// Build a gazetteer from GeoNames-format files and boundary GeoJSON.
     Build {
@@ -79,9 +84,8 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     }
 }
 
-fn info(global: &Global, format: Option<Format>) -> anyhow::Result<()> {
+fn info(global: &Global, format: Option<InfoFormat>) -> anyhow::Result<()> {
     let format = super::default_format(format);
-    super::ensure_format(format, &[Format::Table, Format::Json], "gazetteer info")?;
     let (location, bytes) = match &global.gazetteer {
         Some(dir) => {
             let p = dir.join(incimap::gazetteer::DATA_FILE);

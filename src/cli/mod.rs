@@ -9,7 +9,7 @@ pub mod resolve;
 pub mod stats;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use incimap::gazetteer::Gazetteer;
@@ -87,29 +87,46 @@ impl Global {
     }
 }
 
-/// Output formats; each subcommand accepts the subset the contract lists for it.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+/// Output formats. Each subcommand declares the ones it writes with [`formats!`], so that its `--help` lists only
+/// those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
     Geojson,
-    Geojsonseq,
     Csv,
     Markdown,
+    /// GeoParquet 1.1: the GeoJSON the subcommand would write, as a GeoParquet file (see [`Results`]).
+    Geoparquet,
 }
+
+/// Declare a subcommand's own `--format` values, each one of [`Format`]:
+/// `formats!(DistanceFormat { Table, Json, Csv, Geojson })`.
+macro_rules! formats {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl From<$name> for $crate::cli::Format {
+            fn from(f: $name) -> Self {
+                match f {
+                    $($name::$variant => $crate::cli::Format::$variant),+
+                }
+            }
+        }
+    };
+}
+pub(crate) use formats;
 
 /// `table` on a terminal, `json` when stdout is a pipe or file.
-pub fn default_format(explicit: Option<Format>) -> Format {
-    explicit.unwrap_or_else(|| if std::io::stdout().is_terminal() { Format::Table } else { Format::Json })
-}
-
-/// Refuse a format a subcommand does not offer, as a usage error.
-pub fn ensure_format(format: Format, allowed: &[Format], command: &str) -> anyhow::Result<()> {
-    if allowed.contains(&format) {
-        Ok(())
-    } else {
-        let names: Vec<String> = allowed.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
-        Err(UsageError(format!("{command} --format takes one of: {}", names.join(", "))).into())
+pub fn default_format(explicit: Option<impl Into<Format>>) -> Format {
+    match explicit {
+        Some(f) => f.into(),
+        None if std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Json,
     }
 }
 
@@ -196,6 +213,92 @@ pub fn warn_notes(global: &Global, summary: &incimap::incidents::Summary) {
 /// Buffered stdout that treats a closed pipe (`incimap ... | head`) as success.
 pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+/// Where a subcommand's results go: stdout, or `--output FILE` (written beside it and renamed over it only when
+/// the run succeeds, so a failed run leaves FILE as it was). GeoParquet is made from the GeoJSON the subcommand
+/// writes: into a temporary file first, converted when the results are complete ([`Results::finish`]).
+pub enum Results {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File(incimap::atomic_file::AtomicWriter),
+    Parquet { geojson: std::io::BufWriter<tempfile::NamedTempFile>, target: Option<PathBuf> },
+}
+
+impl Results {
+    /// Open the results of `format` for `output` (stdout when `None`). Returns the format to write: GeoJSON
+    /// for GeoParquet.
+    pub fn open(format: Format, output: Option<&Path>) -> anyhow::Result<(Results, Format)> {
+        if format == Format::Geoparquet {
+            if output.is_none() && std::io::stdout().is_terminal() {
+                let why = "GeoParquet is a binary file: give --output FILE.parquet, or redirect stdout to a file";
+                return Err(UsageError(why.into()).into());
+            }
+            let dir = output.and_then(Path::parent).filter(|d| !d.as_os_str().is_empty());
+            let tmp = match dir {
+                Some(d) => tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempfile_in(d),
+                None => tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempfile(),
+            }
+            .with_context(|| "cannot create a temporary file for the GeoParquet conversion".to_string())?;
+            let geojson = std::io::BufWriter::with_capacity(1 << 16, tmp);
+            return Ok((Results::Parquet { geojson, target: output.map(Path::to_path_buf) }, Format::Geojson));
+        }
+        match output {
+            None => Ok((Results::Stdout(stdout()), format)),
+            Some(path) => {
+                let file = incimap::atomic_file::AtomicWriter::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                Ok((Results::File(file), format))
+            }
+        }
+    }
+
+    /// Complete the results: flush stdout, rename the file into place, or convert the GeoJSON to GeoParquet.
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Results::Stdout(mut out) => Ok(out.flush()?),
+            Results::File(file) => Ok(file.commit()?),
+            Results::Parquet { geojson, target } => {
+                let geojson = geojson.into_inner().map_err(|e| e.into_error())?;
+                match target {
+                    Some(target) => incimap::layers::geoparquet::write(geojson.path(), &target)?,
+                    None => {
+                        let parquet = tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempfile()?;
+                        incimap::layers::geoparquet::write(geojson.path(), parquet.path())?;
+                        let mut out = stdout();
+                        std::io::copy(&mut std::fs::File::open(parquet.path())?, &mut out)?;
+                        out.flush()?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Results {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Results::Stdout(w) => w.write(buf),
+            Results::File(w) => w.write(buf),
+            Results::Parquet { geojson, .. } => geojson.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            Results::Stdout(w) => w.write_all(buf),
+            Results::File(w) => w.write_all(buf),
+            Results::Parquet { geojson, .. } => geojson.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Results::Stdout(w) => w.flush(),
+            Results::File(w) => w.flush(),
+            Results::Parquet { geojson, .. } => geojson.flush(),
+        }
+    }
 }
 
 /// Print an error chain and turn the outcome into the exit code (0 ok, 1 runtime failure, 2 usage).

@@ -10,6 +10,11 @@ use super::{Format, Global, UsageError};
 /// Most candidates `--limit` accepts.
 const MAX_LIMIT: usize = 1000;
 
+super::formats!(
+    /// What `resolve` writes.
+    ResolveFormat { Table, Json, Geojson }
+);
+
 /// Arguments of `incimap resolve`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -25,7 +30,7 @@ pub struct Args {
     pub limit: usize,
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<ResolveFormat>,
     /// Place names; when none are given, one per line from stdin.
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
@@ -42,7 +47,6 @@ struct Input {
 /// Run `incimap resolve`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let format = super::default_format(args.format);
-    super::ensure_format(format, &[Format::Table, Format::Json, Format::Geojson], "resolve")?;
     if args.limit == 0 || args.limit > MAX_LIMIT {
         return Err(UsageError(format!("--limit takes a number from 1 to {MAX_LIMIT}, got {}", args.limit)).into());
     }

@@ -9,6 +9,11 @@ use incimap::stats::{BandCount, Bands, Distances, GroupBy, Keyer, Report, Stats}
 
 use super::{Format, Global, UsageError};
 
+super::formats!(
+    /// What `stats` writes.
+    StatsFormat { Table, Csv, Json, Markdown }
+);
+
 /// Arguments of `incimap stats`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,7 +29,7 @@ pub struct Args {
     pub bands: Option<String>,
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<StatsFormat>,
     /// Also draw a histogram by band with the cumulative share, one panel per group, into this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
@@ -47,7 +52,6 @@ pub struct Args {
 /// Run `incimap stats`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let format = super::default_format(args.format);
-    super::ensure_format(format, &[Format::Table, Format::Csv, Format::Json, Format::Markdown], "stats")?;
     if args.by.len() > 2 {
         return Err(UsageError("--by takes at most two fields (a two-way table)".into()).into());
     }
