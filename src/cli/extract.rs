@@ -25,9 +25,8 @@ pub struct Args {
     /// Write the results to FILE instead of stdout (renamed into place only when the run succeeds).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The report's date (YYYY-MM-DD): anchors "January 2", "on Tuesday", "yesterday".
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
+    #[command(flatten)]
+    pub report: super::ReportDate,
     /// Geoparse this column of each row of table INPUTs (an export's `notes`, `source_headline` or `brief
     /// description`): mentions carry the row's line, and `moved_km` when the row had coordinates.
     #[arg(long, value_name = "COLUMN")]
@@ -40,13 +39,7 @@ pub struct Args {
 /// Run `incimap extract`.
 pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let (mut out, format) = Results::open(args.format.map_or(Format::Json, Format::from), args.output.as_deref())?;
-    let date = match &args.date {
-        Some(d) => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| UsageError(format!("--date wants YYYY-MM-DD, got {d:?}")))?,
-        ),
-        None => None,
-    };
+    let date = args.report.date;
     let inputs = expand_inputs(global, &args.inputs)?;
     if let Some(column) = &args.text_column {
         return run_text_column(global, &inputs, column, format, date, out);

@@ -33,9 +33,8 @@ pub struct Args {
     /// Read every input as this kind instead of recognising it.
     #[arg(long, value_enum, value_name = "KIND")]
     pub input_format: Option<InputKind>,
-    /// Report date for relative dates in articles (YYYY-MM-DD).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub report: super::ReportDate,
     #[command(flatten)]
     pub filter: super::FilterArgs,
     /// Embed at most this many incidents in index.html (the GeoJSON layers always hold all of them).
@@ -82,7 +81,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let mut keyer = incimap::stats::Keyer::new(Some(&resolver));
     let mut left_out = 0u64;
     let opts =
-        ReadOptions { strict: args.strict, report_date: args.date, kind: args.input_format, ..ReadOptions::default() };
+        ReadOptions { strict: args.strict, report_date: args.report.date, kind: args.input_format, ..ReadOptions::default() };
 
     // Both callbacks write into the same layer set.
     let writer = std::cell::RefCell::new(LayerWriter::create(&args.output, options, &gaz.boundaries)?);

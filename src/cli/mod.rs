@@ -135,6 +135,15 @@ pub fn default_format(explicit: Option<impl Into<Format>>) -> Format {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The report date `map`, `stats` and `extract` share (defined once, flattened into each).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ReportDate {
+    /// The report's date (YYYY-MM-DD): anchors an article's relative dates ("January 2", "on Tuesday",
+    /// "yesterday").
+    #[arg(long = "date", value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+}
+
 /// The selection `map` and `stats` share (defined once, flattened into both).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct FilterArgs {

@@ -42,9 +42,8 @@ pub struct Args {
     /// Read every input as this kind instead of recognising it.
     #[arg(long, value_enum, value_name = "KIND")]
     pub input_format: Option<InputKind>,
-    /// Report date for relative dates in articles (YYYY-MM-DD).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub report: super::ReportDate,
     #[command(flatten)]
     pub filter: super::FilterArgs,
 }
@@ -74,7 +73,7 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let locator = Locator { resolver: &resolver, border: &border };
     let opts = ReadOptions {
         strict: args.strict,
-        report_date: args.date,
+        report_date: args.report.date,
         kind: args.input_format,
         given_border_km: args.use_border_km,
         ..ReadOptions::default()
