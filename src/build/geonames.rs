@@ -118,26 +118,86 @@ fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
-/// Read lines from `reader`, calling `on_line(line_number, line)` for each non-empty one; a line that
-/// is not valid UTF-8 is passed as `Err` and the reading goes on.
+/// Longest dump line read, bytes: GeoNames' longest rows (a capital with hundreds of alternate names) are a few
+/// tens of kilobytes; a longer line is no dump row, and is skipped without being held in memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Read lines from `reader`, calling `on_line(line_number, line)` for each non-empty one; a line that is not
+/// valid UTF-8, holds a NUL byte or is longer than [`MAX_LINE_BYTES`] is passed as `Err` and the reading goes on.
 pub fn for_each_line<R: Read>(reader: R, mut on_line: impl FnMut(u64, Result<&str, String>)) -> std::io::Result<()> {
     let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
     let mut buf = Vec::with_capacity(4096);
     let mut line_no = 0u64;
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf)?;
+        let n = (&mut reader).take(MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut buf)?;
         if n == 0 {
             break;
         }
         line_no += 1;
+        if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+            skip_rest_of_line(&mut reader)?;
+            on_line(line_no, Err(format!("line longer than {MAX_LINE_BYTES} bytes")));
+            continue;
+        }
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
         if buf.is_empty() {
             continue;
         }
+        if buf.contains(&0) {
+            on_line(line_no, Err("a NUL byte in the row".to_string()));
+            continue;
+        }
         on_line(line_no, std::str::from_utf8(&buf).map_err(|_| "invalid UTF-8".to_string()));
     }
     Ok(())
+}
+
+/// Read past the next newline (or to the end) without keeping what is read.
+fn skip_rest_of_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        match memchr::memchr(b'\n', chunk) {
+            Some(at) => {
+                reader.consume(at + 1);
+                return Ok(());
+            }
+            None => {
+                let len = chunk.len();
+                reader.consume(len);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines as read, numbered from 1: a NUL byte, invalid UTF-8 and an over-long line are reported on their own
+    /// line and the reading goes on, without holding the long line.
+    #[test]
+    fn bad_lines_are_reported_and_the_rest_read() {
+        let mut data = b"first\nsec\0ond\n\xff\xfe\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        data.extend_from_slice(b"\n\nlast\r\n");
+        let mut seen = Vec::new();
+        for_each_line(data.as_slice(), |n, line| seen.push((n, line.map(str::to_string)))).unwrap();
+        let long = format!("line longer than {MAX_LINE_BYTES} bytes");
+        assert_eq!(
+            seen,
+            [
+                (1, Ok("first".to_string())),
+                (2, Err("a NUL byte in the row".to_string())),
+                (3, Err("invalid UTF-8".to_string())),
+                (4, Err(long)),
+                (6, Ok("last".to_string())),
+            ]
+        );
+    }
 }

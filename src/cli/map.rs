@@ -80,8 +80,12 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
     let filter = args.filter.filter(&resolver)?;
     let mut keyer = incimap::stats::Keyer::new(Some(&resolver));
     let mut left_out = 0u64;
-    let opts =
-        ReadOptions { strict: args.strict, report_date: args.report.date, kind: args.input_format, ..ReadOptions::default() };
+    let opts = ReadOptions {
+        strict: args.strict,
+        report_date: args.report.date,
+        kind: args.input_format,
+        ..ReadOptions::default()
+    };
 
     // Both callbacks write into the same layer set.
     let writer = std::cell::RefCell::new(LayerWriter::create(&args.output, options, &gaz.boundaries)?);
