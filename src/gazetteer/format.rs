@@ -296,7 +296,8 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
     r.finish(crc)?;
     // Every index into the places is checked once here, so that no lookup can go out of bounds later,
     // whatever a crafted file with a valid checksum holds; the regions must be in code order (looked up by
-    // binary search).
+    // binary search); the boundaries must be WGS84 coordinates (the border engines grid them).
+    head.boundaries.check_coordinates().map_err(corrupt)?;
     for (level, regions) in [(1, &head.admin1), (2, &head.admin2)] {
         if let Some(r) = regions.iter().find(|r| r.seat.is_some_and(|s| s as usize >= n)) {
             return Err(corrupt(format!("the seat of admin{level} region {} is place {:?} of {n}", r.code, r.seat)));
