@@ -29,6 +29,12 @@ pub(crate) fn read<R: Read>(
     if bytes.len() as u64 > max {
         return Err(bad(format!("article larger than {} MiB; split it or pass a table", max >> 20)));
     }
+    // The kind was told from the first 8 KiB (or forced): NUL bytes further on make it binary all the same,
+    // as `extract` finds them, and geoparsing megabytes of them costs some 55 bytes of memory per byte.
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(bad(format!("looks like a binary file, not text (a NUL byte at offset {at}, line {line})")));
+    }
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         bad(format!("not UTF-8 text (invalid byte at offset {}, line {line})", e.valid_up_to()))
