@@ -543,8 +543,11 @@ impl<'w, R: Read> Reader<'w, R> {
         self.end -= self.pos;
         self.hashed -= self.pos;
         self.pos = 0;
+        // Never buffer past the `len` the caller gave: a source longer than that (a file that grew after its
+        // size was taken) must not make `left` go below what is buffered. Its extra bytes are found at the end.
+        let limit = self.buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
         while self.end < n {
-            let got = match self.src.read(&mut self.buf[self.end..]) {
+            let got = match self.src.read(&mut self.buf[self.end..limit]) {
                 Ok(0) => return Err(self.truncated()),
                 Ok(got) => got,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
