@@ -256,3 +256,15 @@ fn indexes_out_of_range_are_refused_on_load() {
     let err = incimap::gazetteer::format::decode(&bytes, "crafted").expect_err("refused").to_string();
     assert!(err.contains("not in code order"), "{err}");
 }
+
+#[test]
+fn a_source_longer_than_its_stated_size_is_refused_not_a_panic() {
+    // Found by tests/fuzz.rs: `decode_from` given fewer bytes than its source holds (a file that grew after
+    // its size was taken) buffered past that size and its count of bytes left underflowed.
+    let bytes = incimap::gazetteer::EMBEDDED;
+    let full = bytes.len() as u64;
+    for len in [full - 1, full - 300_000, 4096] {
+        let err = incimap::gazetteer::format::decode_from(bytes, len, "growing.bin").unwrap_err();
+        assert!(matches!(err, GazetteerError::Corrupt { .. }), "{len}: {err}");
+    }
+}

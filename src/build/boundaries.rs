@@ -97,7 +97,8 @@ fn outlines(
 fn read_polygons(path: &Path, reading: &mut Reading) -> Result<geo::MultiPolygon<f64>, GazetteerError> {
     let bytes = std::fs::read(path).map_err(|source| GazetteerError::Io { path: path.to_path_buf(), source })?;
     let label = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-    let corrupt = |why: String| GazetteerError::Corrupt { what: path.display().to_string(), why };
+    // An input of the build, not a gazetteer: named as such ("x.zip: not a readable zip archive").
+    let corrupt = |why: String| GazetteerError::Invalid(format!("{}: {why}", path.display()));
     let text = std::str::from_utf8(&bytes).map_err(|_| corrupt("not UTF-8".into()))?;
     let gj: geojson::GeoJson = text.parse().map_err(|e| corrupt(format!("not GeoJSON ({e})")))?;
     let geometries: Vec<geojson::Geometry> = match gj {
@@ -108,7 +109,7 @@ fn read_polygons(path: &Path, reading: &mut Reading) -> Result<geo::MultiPolygon
     let mut polygons = Vec::new();
     let count = geometries.len() as u64;
     for g in geometries {
-        let geom: geo::Geometry<f64> = g.try_into().map_err(|e| corrupt(format!("bad geometry ({e})")))?;
+        let geom = crate::layers::convert::to_geo(g).map_err(|e| corrupt(format!("bad geometry ({e})")))?;
         match geom {
             geo::Geometry::Polygon(p) => polygons.push(p),
             geo::Geometry::MultiPolygon(mp) => polygons.extend(mp.0),
@@ -118,6 +119,8 @@ fn read_polygons(path: &Path, reading: &mut Reading) -> Result<geo::MultiPolygon
     if polygons.is_empty() {
         return Err(corrupt("holds no polygon".into()));
     }
+    let polygons = geo::MultiPolygon::new(polygons);
+    crate::gazetteer::check_lon_lat("a polygon", geo::CoordsIter::coords_iter(&polygons)).map_err(corrupt)?;
     reading.source(label.clone(), "boundary", count, None, sha256_hex(&bytes), &label);
-    Ok(geo::MultiPolygon::new(polygons))
+    Ok(polygons)
 }

@@ -18,7 +18,8 @@ pub(super) fn read_text_members(
     max_bytes: u64,
     mut read: impl FnMut(&str, MeteredReader<&mut dyn Read>) -> Result<(), GazetteerError>,
 ) -> Result<(), GazetteerError> {
-    let corrupt = |why: String| GazetteerError::Corrupt { what: path.display().to_string(), why };
+    // An input of the build, not a gazetteer: named as such ("x.zip: not a readable zip archive").
+    let corrupt = |why: String| GazetteerError::Invalid(format!("{}: {why}", path.display()));
     let file = std::fs::File::open(path).map_err(|source| GazetteerError::Io { path: path.to_path_buf(), source })?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| corrupt(format!("not a readable zip archive ({e})")))?;
     let mut wanted = Vec::new();

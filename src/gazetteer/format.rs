@@ -296,7 +296,8 @@ pub fn decode_from(src: impl Read, len: u64, what: &str) -> Result<Gazetteer, Ga
     r.finish(crc)?;
     // Every index into the places is checked once here, so that no lookup can go out of bounds later,
     // whatever a crafted file with a valid checksum holds; the regions must be in code order (looked up by
-    // binary search).
+    // binary search); the boundaries must be WGS84 coordinates (the border engines grid them).
+    head.boundaries.check_coordinates().map_err(corrupt)?;
     for (level, regions) in [(1, &head.admin1), (2, &head.admin2)] {
         if let Some(r) = regions.iter().find(|r| r.seat.is_some_and(|s| s as usize >= n)) {
             return Err(corrupt(format!("the seat of admin{level} region {} is place {:?} of {n}", r.code, r.seat)));
@@ -542,8 +543,11 @@ impl<'w, R: Read> Reader<'w, R> {
         self.end -= self.pos;
         self.hashed -= self.pos;
         self.pos = 0;
+        // Never buffer past the `len` the caller gave: a source longer than that (a file that grew after its
+        // size was taken) must not make `left` go below what is buffered. Its extra bytes are found at the end.
+        let limit = self.buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
         while self.end < n {
-            let got = match self.src.read(&mut self.buf[self.end..]) {
+            let got = match self.src.read(&mut self.buf[self.end..limit]) {
                 Ok(0) => return Err(self.truncated()),
                 Ok(got) => got,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,

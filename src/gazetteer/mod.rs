@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use compact_str::CompactString;
+use geo::CoordsIter;
 use serde::{Deserialize, Serialize};
 
 pub use format::Manifest;
@@ -223,6 +224,37 @@ pub struct Boundaries {
     /// The distance bands at the default edges (`layers::bands::DEFAULT_EDGES_KM`), built with the gazetteer so that
     /// `map` need not spend about 1.3 s of CPU on them every run; empty when there is no border to buffer.
     pub default_bands: Vec<Band>,
+}
+
+impl Boundaries {
+    /// Check that every coordinate is a WGS84 longitude/latitude (finite, |lon| ≤ 180, |lat| ≤ 90) and every
+    /// band's edges are finite: the geometry engines size their grids from these coordinates, so one stray
+    /// value (a longitude of 4294967295) would cost minutes and gigabytes, or overflow. Names the first bad
+    /// coordinate.
+    pub fn check_coordinates(&self) -> Result<(), String> {
+        let polygons = [("Ukraine", &self.ukraine), ("Russia", &self.russia), ("Belarus", &self.belarus)];
+        for (what, area) in polygons {
+            check_lon_lat(what, area.coords_iter())?;
+        }
+        check_lon_lat("the land border", self.land_border.coords_iter())?;
+        for band in &self.default_bands {
+            if !(band.from_km.is_finite() && band.to_km.is_finite()) {
+                return Err(format!("a distance band runs from {} to {} km", band.from_km, band.to_km));
+            }
+            check_lon_lat(&format!("the band {}", band.label()), band.area.coords_iter())?;
+        }
+        Ok(())
+    }
+}
+
+/// The first of `coords` that is not a WGS84 longitude/latitude, as an error about `what`.
+pub(crate) fn check_lon_lat(what: &str, mut coords: impl Iterator<Item = geo::Coord<f64>>) -> Result<(), String> {
+    match coords.find(|c| !(c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0)) {
+        Some(c) => {
+            Err(format!("{what} has a point at longitude {:?}, latitude {:?}: not a WGS84 coordinate", c.x, c.y))
+        }
+        None => Ok(()),
+    }
 }
 
 /// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.

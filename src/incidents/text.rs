@@ -30,6 +30,12 @@ pub(crate) fn read<R: Read>(
     if bytes.len() as u64 > max {
         return Err(bad(format!("article larger than {} MiB; split it or pass a table", max >> 20)));
     }
+    // The kind was told from the first 8 KiB (or forced): NUL bytes further on make it binary all the same,
+    // as `extract` finds them, and geoparsing megabytes of them costs some 55 bytes of memory per byte.
+    if let Some(at) = memchr::memchr(0, &bytes) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(bad(format!("looks like a binary file, not text (a NUL byte at offset {at}, line {line})")));
+    }
     // As `extract` reads it: each invalid byte becomes `?`, offsets unchanged, and the article is noted.
     let (text, replaced) = decode_same_length(&bytes);
     if replaced > 0 {

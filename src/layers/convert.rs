@@ -151,7 +151,35 @@ pub(crate) fn for_each_feature(
 /// A feature's geometry as geo-types, or `None` for a feature without one.
 pub(crate) fn geometry_of(f: &geojson::Feature) -> Result<Option<geo::Geometry<f64>>, Error> {
     let Some(g) = &f.geometry else { return Ok(None) };
-    geo::Geometry::<f64>::try_from(g.clone()).map(Some).map_err(|e| Error::Read(e.to_string()))
+    to_geo(g.clone()).map(Some).map_err(Error::Read)
+}
+
+/// A GeoJSON geometry as geo-types. Every position must hold at least two numbers (longitude, latitude):
+/// the geojson crate's conversion indexes them unchecked and panics on `[36.6]` or `[]`.
+pub(crate) fn to_geo(g: geojson::Geometry) -> Result<geo::Geometry<f64>, String> {
+    check_positions(&g.value)?;
+    geo::Geometry::<f64>::try_from(g).map_err(|e| e.to_string())
+}
+
+fn check_positions(value: &geojson::GeometryValue) -> Result<(), String> {
+    use geojson::GeometryValue as V;
+    let short = |p: &&geojson::Position| p.len() < 2;
+    let bad = match value {
+        V::Point { coordinates } => std::iter::once(coordinates).find(short),
+        V::MultiPoint { coordinates } | V::LineString { coordinates } => coordinates.iter().find(short),
+        V::MultiLineString { coordinates } | V::Polygon { coordinates } => coordinates.iter().flatten().find(short),
+        V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().find(short),
+        V::GeometryCollection { geometries } => return geometries.iter().try_for_each(|g| check_positions(&g.value)),
+    };
+    match bad {
+        Some(p) => Err(format!(
+            "a {} has a position of {} number(s), {:?}: it needs longitude and latitude",
+            value.type_name(),
+            p.len(),
+            p.as_slice()
+        )),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn geometry_type(g: &geo::Geometry<f64>) -> &'static str {

@@ -17,7 +17,7 @@
 //! ```
 
 pub mod bands;
-mod convert;
+pub(crate) mod convert;
 pub mod features;
 pub mod fgb;
 pub mod geoparquet;
