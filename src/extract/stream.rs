@@ -45,6 +45,8 @@ pub struct Chunk {
     pub lines_before: u64,
     /// Invalid UTF-8 bytes replaced in this chunk.
     pub invalid_bytes: u64,
+    /// The line (1-based, in the whole input) of the chunk's first invalid byte, if any.
+    pub first_invalid_line: Option<u64>,
 }
 
 /// Cuts a reader into [`Chunk`]s of about [`CHUNK_BYTES`], refusing binary input.
@@ -111,11 +113,16 @@ impl<R: Read> Iterator for Chunks<R> {
         }
         let cut = if self.eof { self.buf.len() } else { cut_point(&self.buf) };
         let (text, invalid) = decode_same_length(&self.buf[..cut]);
+        let first_invalid_line = std::str::from_utf8(&self.buf[..cut]).err().map(|e| {
+            let before = &self.buf[..e.valid_up_to()];
+            self.lines_before + before.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        });
         let chunk = Chunk {
             text: text.into_owned(),
             base: self.base,
             lines_before: self.lines_before,
             invalid_bytes: invalid as u64,
+            first_invalid_line,
         };
         self.lines_before += self.buf[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
         self.base += cut as u64;

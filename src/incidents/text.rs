@@ -7,13 +7,17 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{Incident, Unresolved};
 use crate::border::BorderIndex;
-use crate::extract::stream::decode_same_length;
+use crate::extract::stream::{Chunks, StreamError, extract_chunk};
 use crate::extract::{Extractor, Mention, Precision, Role};
 use crate::resolve::{Resolver, Status};
 
 use super::locate::Context;
 use super::{ReadError, Sink};
 
+/// Read one article in chunks ([`crate::extract::stream::Chunks`], as `extract` reads it, so memory stays bounded
+/// whatever its size): each chunk geoparsed, the article's mentions turned into incidents together. Invalid
+/// UTF-8 is read as `?` and noted; NUL bytes make it binary; an article over [`super::ReadOptions::max_text_bytes`]
+/// is refused.
 pub(crate) fn read<R: Read>(
     reader: R,
     ctx: &Context,
@@ -21,33 +25,29 @@ pub(crate) fn read<R: Read>(
     sink: &mut Sink,
 ) -> Result<(), ReadError> {
     let max = ctx.opts.max_text_bytes;
-    let mut bytes = Vec::new();
-    reader
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| ReadError::Io { path: ctx.source.to_string(), source })?;
     let bad = |why: String| ReadError::BadInput { path: ctx.source.to_string(), why };
-    if bytes.len() as u64 > max {
-        return Err(bad(format!("article larger than {} MiB; split it or pass a table", max >> 20)));
+    let (mut mentions, mut bytes, mut invalid, mut first_invalid_line, mut blank) = (Vec::new(), 0, 0, None, true);
+    for chunk in Chunks::new(reader.take(max + 1)) {
+        let chunk = chunk.map_err(|e| match e {
+            StreamError::Io(source) => ReadError::Io { path: ctx.source.to_string(), source },
+            other => bad(other.to_string().trim_end_matches("; skipped").to_string()),
+        })?;
+        bytes += chunk.text.len() as u64;
+        if bytes > max {
+            return Err(bad(format!("article larger than {} MiB; split it or pass a table", max >> 20)));
+        }
+        invalid += chunk.invalid_bytes;
+        first_invalid_line = first_invalid_line.or(chunk.first_invalid_line);
+        blank &= chunk.text.trim_start_matches('\u{feff}').trim().is_empty();
+        mentions.extend(extract_chunk(extractor, &chunk, ctx.source, ctx.opts.report_date));
     }
-    // The kind was told from the first 8 KiB (or forced): NUL bytes further on make it binary all the same,
-    // as `extract` finds them, and geoparsing megabytes of them costs some 55 bytes of memory per byte.
-    if let Some(at) = memchr::memchr(0, &bytes) {
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(bad(format!("looks like a binary file, not text (a NUL byte at offset {at}, line {line})")));
-    }
-    // As `extract` reads it: each invalid byte becomes `?`, offsets unchanged, and the article is noted.
-    let (text, replaced) = decode_same_length(&bytes);
-    if replaced > 0 {
-        let first_bad = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
-        let line = bytes[..first_bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        sink.note(ctx.source, line, &format!("not valid UTF-8: {replaced} invalid byte(s) read as '?'"));
-    }
-    let text = text.trim_start_matches('\u{feff}');
-    if text.trim().is_empty() {
+    if blank {
         return Err(bad("empty article".into()));
     }
-    let mentions = extractor.extract(text, ctx.source, ctx.opts.report_date);
+    if invalid > 0 {
+        let line = first_invalid_line.unwrap_or(1);
+        sink.note(ctx.source, line, &format!("not valid UTF-8: {invalid} invalid byte(s) read as '?'"));
+    }
     let (found, failed) = incidents_from_mentions(&mentions);
     for i in found {
         sink.incident(i)?;
