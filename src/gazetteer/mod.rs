@@ -225,7 +225,8 @@ pub struct Boundaries {
     pub default_bands: Vec<Band>,
 }
 
-/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
+/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border (the map layers draw
+/// its part on Russian land, `layers::bands::clip_to_land`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub from_km: f64,

@@ -175,6 +175,31 @@ pub fn build(boundaries: &Boundaries, edges: &[f64]) -> Result<Vec<Band>, BandEr
     Ok(bands)
 }
 
+/// The bands cut to `land` (Russia's territory, `Boundaries::russia`): a band is everything outside Ukraine
+/// within its distances, Belarus and the sea included; the layers and the page draw only its part on
+/// Russian land, where the incidents it frames are. An empty `land` (a gazetteer without Russia) leaves the
+/// bands whole. About 40 ms of CPU for the default bands, on all cores (`tests/map_layers.rs` checks that
+/// the result lies within Russia).
+pub fn clip_to_land(bands: Vec<Band>, land: &MultiPolygon<f64>) -> Vec<Band> {
+    if land.0.is_empty() {
+        return bands;
+    }
+    use geo::GeodesicArea;
+    bands
+        .into_par_iter()
+        .map(|b| {
+            let mut area = b.area.intersection(land);
+            area.0.retain(|p| p.geodesic_area_unsigned() / 1e6 >= LAND_SPECK_KM2);
+            Band { area: area.orient(Direction::Default), ..b }
+        })
+        .collect()
+}
+
+/// Pieces of a band cut to land under this area, km², are dropped: islets and sandbars of the coast (a few
+/// hundred metres across, invisible at a band's scale), some of which are no longer valid polygons once
+/// their coordinates are rounded to the 6 decimals the layers write.
+pub const LAND_SPECK_KM2: f64 = 0.5;
+
 /// Check a band with geo's OGC validity rules ([`super::validity`]) (after the 6-decimal rounding the writer applies).
 pub fn validate(band: &Band) -> Result<(), BandError> {
     let rounded =
