@@ -284,3 +284,31 @@ pub fn page(d: &PageData) -> String {
 <script id=\"incimap-data\" type=\"application/json\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The labelled places are the regional capitals: the border oblasts' centres on both sides, the three
+    /// national capitals (bolder), no place outside the mapped part of Russia, no seat that GeoNames files
+    /// as a suburb.
+    #[test]
+    fn regional_capitals_are_the_oblast_centres() {
+        let gaz = crate::gazetteer::Gazetteer::embedded().unwrap();
+        let labels = regional_capitals(&gaz);
+        let find = |name: &str| labels.iter().find(|l| l.name == name);
+        for name in ["Belgorod", "Kursk", "Bryansk", "Voronezh", "Kharkiv", "Sumy", "Chernihiv", "Luhansk", "Homyel'"] {
+            let l = find(name).unwrap_or_else(|| panic!("no label for {name}"));
+            assert!(!l.capital, "{name} is not a national capital");
+        }
+        for name in ["Moscow", "Kyiv", "Minsk"] {
+            assert!(find(name).is_some_and(|l| l.capital), "{name} as a capital");
+        }
+        // Belgorod at its known coordinates (50.61° N, 36.58° E).
+        let b = find("Belgorod").unwrap();
+        assert!((b.lat - 50.61).abs() < 0.01 && (b.lon - 36.58).abs() < 0.01);
+        assert!(find("Vladivostok").is_none(), "beyond the map's part of Russia");
+        assert!(find("Khimki").is_none(), "a suburb filed as a region's seat");
+        assert!(labels.windows(2).all(|w| w[0].population >= w[1].population), "largest first");
+    }
+}
