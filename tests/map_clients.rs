@@ -1,5 +1,5 @@
 //! `incimap map` output opened by real clients: GDAL's ogrinfo (every layer: geometry type, count, fields,
-//! validity), headless Chromium (index.html draws the incidents and the border with the network cut off),
+//! validity), headless Chromium (index.html draws the incidents, labels and filters them, with the network cut off),
 //! and QGIS headless through tools/qgis_check.py (every layer loads with its style). A missing tool skips
 //! its test with a note, or fails when env CI is set.
 
@@ -268,6 +268,10 @@ fn ogrinfo_reads_geojsonseq() {
 }
 
 fn chromium(args: &[&str], page: &std::path::Path) -> std::process::Output {
+    chromium_url(args, &format!("file://{}", page.display()))
+}
+
+fn chromium_url(args: &[&str], url: &str) -> std::process::Output {
     let profile = tempdir();
     Command::new("chromium")
         .args([
@@ -284,9 +288,24 @@ fn chromium(args: &[&str], page: &std::path::Path) -> std::process::Output {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)
-        .arg(format!("file://{}", page.display()))
+        .arg(url)
         .output()
         .expect("run chromium")
+}
+
+/// The DOM of `page` once its script has run, opened with the URL fragment `fragment` (the page's filter state).
+fn dom_of(page: &std::path::Path, fragment: &str) -> String {
+    let out = chromium_url(&["--dump-dom"], &format!("file://{}{fragment}", page.display()));
+    assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The value of attribute `attr` on the first element that has it (after `after`, when given).
+fn attr(dom: &str, after: &str, attr: &str) -> Option<String> {
+    let from = dom.find(after)?;
+    let rest = &dom[from..];
+    let i = rest.find(&format!(" {attr}=\""))? + attr.len() + 3;
+    Some(rest[i..i + rest[i..].find('"')?].to_string())
 }
 
 #[test]
@@ -296,7 +315,8 @@ fn chromium_draws_incidents_and_border() {
     }
     let page = output().join("index.html");
     let html = std::fs::read_to_string(&page).unwrap();
-    // Self-contained: no URL but the SVG namespace, and a policy that forbids fetching anything.
+    // Self-contained: no URL but the SVG namespace, nothing loaded by src/href, and a policy that forbids
+    // fetching anything.
     let urls: Vec<&str> = html
         .match_indices("://")
         .map(|(i, s)| (i.saturating_sub(5), s))
@@ -306,19 +326,23 @@ fn chromium_draws_incidents_and_border() {
         urls.iter().all(|u| u.contains("http://www.w3.org/2000/svg") && !u.contains("https")),
         "external URLs: {urls:?}"
     );
+    for attr in [" src=", " href=", "url(", "@import"] {
+        assert!(!html.contains(attr), "the page loads something: {attr}");
+    }
     assert!(html.contains("default-src 'none'"));
 
-    let out = chromium(&["--dump-dom"], &page);
-    assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
-    let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(dom.contains("data-incidents-drawn=\"7\""), "the script did not draw 7 incidents");
-    assert_eq!(dom.matches("<circle class=\"incident\"").count(), 7);
-    assert_eq!(dom.matches("<path class=\"leader\"").count(), 7);
-    let border = dom.split("id=\"border-line\" d=\"").nth(1).expect("a border path");
-    let d = &border[..border.find('"').unwrap()];
-    assert!(d.matches('L').count() > 500, "the border path has {} segments", d.matches('L').count());
-    assert_eq!(dom.matches("<path class=\"band\"").count(), 3);
+    let dom = dom_of(&page, "");
+    // The test table's 7 placed rows, all drawn (on the canvas: the page reports what it drew).
+    assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-drawn").as_deref(), Some("7"), "drawn");
+    assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-shown").as_deref(), Some("7"), "shown");
+    assert!(dom.contains("id=\"map-canvas\"") && dom.contains("id=\"points-canvas\""));
     assert!(dom.contains("id=\"legend\"") && dom.contains("inside Ukraine"), "legend");
+    // Regional capitals as labels, among them the oblast centres beside the border and Belarus' capital.
+    for name in ["Belgorod", "Kursk", "Bryansk", "Kharkiv", "Sumy", "Chernihiv", "Minsk", "Moscow"] {
+        assert!(dom.contains(&format!("data-name=\"{name}\"")), "no label for {name}");
+    }
+    let shown: usize = attr(&dom, "id=\"labels\"", "data-labels-shown").unwrap().parse().unwrap();
+    assert!(shown >= 15, "only {shown} labels shown");
 
     let shot = output().join("screenshot.png");
     let out = chromium(&[&format!("--screenshot={}", shot.display())], &page);
@@ -328,6 +352,126 @@ fn chromium_draws_incidents_and_border() {
     if let Ok(keep) = std::env::var("INCIMAP_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).unwrap();
     }
+}
+
+/// Eight incidents written here at the coordinates of known towns (four in Russia's border oblasts and
+/// beyond, three in Ukraine's), with weapons, event types and dates chosen so that each filter keeps a number
+/// counted by hand below.
+const FILTER_ROWS: &str = "\
+date,place,lat,lon,weapon,event_type,source
+2024-05-03,Belgorod,50.61074,36.58015,drone,air_strike,hand
+2024-05-10,Kursk,51.7373,36.1874,missile,air_strike,hand
+2024-06-01,Kharkiv,49.9935,36.2304,missile,shelling,hand
+,Sumy,50.9216,34.8003,drone,crash,hand
+2024-04-20,Voronezh,51.6720,39.1843,drone,interception,hand
+2024-05-25,Rostov-on-Don,47.2313,39.7233,drone,damage,hand
+,Bryansk,53.2521,34.3717,artillery,shelling,hand
+2024-07-15,Chernihiv,51.5055,31.2849,bomb,air_strike,hand
+";
+
+/// The page's filters (given in the URL fragment, as a bookmarked view) show the hand-counted incidents, and the
+/// legend's counts follow them.
+#[test]
+fn chromium_filters_show_the_incidents_counted_by_hand() {
+    if !require_tool("chromium", "apt-get install chromium") {
+        return;
+    }
+    let tmp = tempdir();
+    let input = tmp.path().join("rows.csv");
+    std::fs::write(&input, FILTER_ROWS).unwrap();
+    let out = tmp.path().join("out");
+    map_cmd(&tmp.path().join("xdg")).arg("map").arg(&input).arg("-o").arg(&out).assert().success();
+    let page = out.join("index.html");
+    // (fragment, incidents shown): counted from FILTER_ROWS by hand.
+    let cases = [
+        ("", 8),
+        ("#weapon=drone", 4),                            // Belgorod, Sumy, Voronezh, Rostov
+        ("#weapon=missile", 2),                          // Kursk, Kharkiv
+        ("#event=air_strike", 3),                        // Belgorod, Kursk, Chernihiv
+        ("#country=UA", 3),                              // Kharkiv, Sumy, Chernihiv
+        ("#from=2024-05-01&to=2024-05-31", 5),           // 3, 10 and 25 May, and the two undated rows
+        ("#from=2024-05-01&to=2024-05-31&undated=0", 3), // the undated rows hidden
+        ("#weapon=drone&country=RU", 3),                 // Belgorod, Voronezh, Rostov
+        ("#weapon=drone,artillery&event=shelling", 1),   // Bryansk
+    ];
+    for (fragment, want) in cases {
+        let dom = dom_of(&page, fragment);
+        assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-shown"), Some(want.to_string()), "{fragment}: shown");
+        assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-drawn"), Some(want.to_string()), "{fragment}: drawn");
+        assert_eq!(attr(&dom, "id=\"shown\"", "data-shown"), Some(want.to_string()), "{fragment}: legend");
+    }
+    // With drones only, each event type counts the drone incidents of that type (what ticking it would
+    // show), and each weapon its incidents under the other filters (all of them).
+    let dom = dom_of(&page, "#weapon=drone");
+    let count = |facet: &str, value: &str| {
+        attr(&dom, &format!("data-filter=\"{facet}\" data-value=\"{value}\""), "data-count")
+            .unwrap_or_else(|| panic!("no legend entry {facet}={value}"))
+    };
+    for (event, n) in [("air_strike", "1"), ("crash", "1"), ("interception", "1"), ("damage", "1"), ("shelling", "0")] {
+        assert_eq!(count("event", event), n, "event {event} among drones");
+    }
+    for (weapon, n) in [("drone", "4"), ("missile", "2"), ("artillery", "1"), ("bomb", "1")] {
+        assert_eq!(count("weapon", weapon), n, "weapon {weapon}");
+    }
+    assert_eq!(count("country", "RU"), "3", "drone incidents in Russia");
+    assert_eq!(count("country", "UA"), "1", "drone incidents in Ukraine (Sumy)");
+    assert_eq!(attr(&dom, "data-filter=\"undated\"", "data-count").as_deref(), Some("1"), "undated drone (Sumy)");
+}
+
+/// The popup of an incident (opened by the URL fragment `#incident=ID`) leads with its date, place, what
+/// happened and its distance to the border, then the evidence sentence, then the other properties.
+#[test]
+fn chromium_popup_leads_with_date_place_event_and_distance() {
+    if !require_tool("chromium", "apt-get install chromium") {
+        return;
+    }
+    let tmp = tempdir();
+    let input = tmp.path().join("report.txt");
+    let sentence = "A drone struck an apartment block in Belgorod on Friday, the regional governor said.";
+    std::fs::write(&input, format!("Belgorod, 3 May 2024. {sentence}\n")).unwrap();
+    let out = tmp.path().join("out");
+    map_cmd(&tmp.path().join("xdg")).arg("map").arg(&input).arg("-o").arg(&out).assert().success();
+    let dom = dom_of(&out.join("index.html"), "#incident=1");
+    let popup = &dom[dom.find("id=\"popup\"").expect("a popup")..];
+    let popup = &popup[..popup.find("</table>").expect("the other properties")];
+    let at = |needle: &str| popup.find(needle).unwrap_or_else(|| panic!("popup lacks {needle:?}: {popup}"));
+    let order = [
+        at("<div class=\"date\">2024-05-03</div>"),
+        at("<div class=\"place\">Belgorod, Belgorod Oblast</div>"),
+        at("<div class=\"what\">air strike · drone</div>"),
+        // Belgorod lies about 33 km from the border (the contract's example: 32.839 km).
+        at("<div class=\"distance\">32.8 km from the border, in Russia</div>"),
+        at(&format!("<blockquote class=\"evidence\">{sentence}</blockquote>")),
+        at("<table>"),
+        at("<td>end</td>"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "popup order {order:?}: {popup}");
+}
+
+/// 20,000 incidents (the default `--html-max`) are all drawn, and the legend counts them.
+#[test]
+fn chromium_draws_twenty_thousand_incidents() {
+    if !require_tool("chromium", "apt-get install chromium") {
+        return;
+    }
+    let tmp = tempdir();
+    let input = tmp.path().join("many.csv");
+    let mut rows = String::from("date,lat,lon,weapon\n");
+    for i in 0..20_000u32 {
+        // A grid over the border region, 200 × 100 points.
+        let (lat, lon) = (45.0 + f64::from(i / 200) * 0.08, 31.0 + f64::from(i % 200) * 0.07);
+        let weapon = if i % 4 == 0 { "missile" } else { "drone" };
+        rows.push_str(&format!("2024-05-{:02},{lat:.4},{lon:.4},{weapon}\n", 1 + i % 28));
+    }
+    std::fs::write(&input, rows).unwrap();
+    let out = tmp.path().join("out");
+    map_cmd(&tmp.path().join("xdg")).arg("map").arg(&input).arg("-o").arg(&out).assert().success();
+    let page = out.join("index.html");
+    let dom = dom_of(&page, "");
+    assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-shown").as_deref(), Some("20000"));
+    assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-drawn").as_deref(), Some("20000"));
+    let dom = dom_of(&page, "#weapon=missile");
+    assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-shown").as_deref(), Some("5000"), "every fourth row");
 }
 
 #[test]

@@ -351,3 +351,86 @@ fn points_fall_in_the_band_of_their_geodesic_distance() {
     }
     assert!(checked > 50, "only {checked} points fell inside bands");
 }
+
+// ---- what the layers draw: bands on Russian land, Ukraine without specks of holes ----
+
+/// `bands.geojson` as `map` writes it with the default edges.
+fn written_bands() -> &'static Vec<geo::MultiPolygon<f64>> {
+    static B: OnceLock<(tempfile::TempDir, Vec<geo::MultiPolygon<f64>>)> = OnceLock::new();
+    &B.get_or_init(|| {
+        let dir = tempdir();
+        LayerWriter::create(dir.path(), MapOptions::default(), &boundaries()).unwrap().finish().unwrap();
+        let text = std::fs::read_to_string(dir.path().join("bands.geojson")).unwrap();
+        let fc: geojson::FeatureCollection = text.parse().unwrap();
+        let bands = fc
+            .features
+            .into_iter()
+            .map(|f| geo::MultiPolygon::<f64>::try_from(f.geometry.unwrap().value).unwrap())
+            .collect();
+        (dir, bands)
+    })
+    .1
+}
+
+/// The bands are cut to Russia: no part of any band lies outside the Russia polygon (beyond rounding), none
+/// reaches into Belarus or the Sea of Azov, where the bands as built (everything outside Ukraine within
+/// their distances) did reach.
+#[test]
+fn written_bands_lie_on_russian_land() {
+    // Areas compared in square degrees (planar): a ratio, independent of the rings' orientation.
+    use geo::{Area, BooleanOps};
+    let b = boundaries();
+    let written = written_bands();
+    let overlap = b.russia.intersection(&b.belarus).unsigned_area();
+    assert!(overlap < 0.01, "Russia and Belarus overlap by {overlap} deg²");
+    assert_eq!(written.len(), bands::DEFAULT_EDGES_KM.len() - 1);
+    for (band, built) in written.iter().zip(default_bands()) {
+        let area = band.unsigned_area();
+        assert!(area > 0.1, "{}: {area} deg²", built.label());
+        // Rounding to 6 decimals moves an edge by up to 0.1 m: a sliver of that width may stick out.
+        let outside = band.difference(&b.russia).unsigned_area();
+        assert!(outside <= area * 1e-5, "{}: {outside} deg² of {area} outside Russia", built.label());
+        // Where the two sources' outlines overlap (a few km² along their border) a band may lie in both.
+        let in_belarus = band.intersection(&b.belarus).unsigned_area();
+        assert!(in_belarus <= overlap + area * 1e-5, "{}: {in_belarus} deg² in Belarus", built.label());
+    }
+    // (lat, lon, band index as built): Homyel', Belarus, about 55 km from the Russia–Belarus–Ukraine
+    // tripoint; the middle of the Sea of Azov, some 150 km from the border's end on Taganrog Bay.
+    for (name, lat, lon, was_in) in [("Homyel'", 52.4345, 30.9754, 3), ("Sea of Azov", 46.0, 36.9, 4)] {
+        let p = geo::Point::new(lon, lat);
+        assert!(
+            default_bands()[was_in].area.contains(&p),
+            "{name} was in {} as built",
+            default_bands()[was_in].label()
+        );
+        assert!(written.iter().all(|band| !band.contains(&p)), "{name} is in a written band");
+    }
+    // Belgorod, 32.8 km from the border in Russia, is still in the 25–50 km band.
+    assert!(written[2].contains(&geo::Point::new(36.58015, 50.61074)));
+}
+
+/// `ukraine.geojson` draws no interior ring under `DISPLAY_HOLE_MIN_KM2` (QGIS drew thousands of them as
+/// speckle); a large one stays; the boundaries measured against keep every ring.
+#[test]
+fn the_ukraine_layer_draws_no_specks_of_holes() {
+    use geo::{GeodesicArea, LineString, Polygon};
+    let doc: serde_json::Value = serde_json::from_slice(&incimap::layers::ukraine_layer(&boundaries())).unwrap();
+    let geometry: geojson::Geometry = serde_json::from_value(doc["features"][0]["geometry"].clone()).unwrap();
+    let geometry: geo::MultiPolygon<f64> = geometry.value.try_into().unwrap();
+    for p in &geometry.0 {
+        for hole in p.interiors() {
+            let km2 = Polygon::new(hole.clone(), vec![]).geodesic_area_unsigned() / 1e6;
+            assert!(km2 >= incimap::layers::DISPLAY_HOLE_MIN_KM2, "a hole of {km2} km² is drawn");
+        }
+    }
+    // A territory with a pond of about 0.8 km² (0.01° square near 50° N) and a lake of about 640 km² (0.3°).
+    let square =
+        |x: f64, y: f64, d: f64| LineString::from(vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)]);
+    let mut b = boundaries();
+    let land = Polygon::new(square(30.0, 50.0, 1.0), vec![square(30.1, 50.1, 0.01), square(30.5, 50.5, 0.3)]);
+    b.ukraine = geo::MultiPolygon::new(vec![land]);
+    let doc: serde_json::Value = serde_json::from_slice(&incimap::layers::ukraine_layer(&b)).unwrap();
+    let rings = doc["features"][0]["geometry"]["coordinates"][0].as_array().unwrap().len();
+    assert_eq!(rings, 2, "the exterior and the lake");
+    assert_eq!(b.ukraine.0[0].interiors().len(), 2, "the measured territory keeps both holes");
+}

@@ -71,9 +71,11 @@ pub fn run(global: &Global, args: Args) -> anyhow::Result<()> {
             MapFormat::Geoparquet => LayerFormat::GeoParquet,
         },
         html_max_incidents: args.html_max,
+        labels: Vec::new(),
     };
 
     let gaz = global.load_gazetteer()?;
+    let options = MapOptions { labels: incimap::layers::html::regional_capitals(&gaz), ..options };
     let resolver = incimap::resolve::Resolver::new(&gaz);
     let border = incimap::border::BorderIndex::new(&gaz.boundaries);
     let locator = Locator { resolver: &resolver, border: &border };

@@ -257,7 +257,8 @@ pub(crate) fn check_lon_lat(what: &str, mut coords: impl Iterator<Item = geo::Co
     }
 }
 
-/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border.
+/// One band: the land and sea outside Ukraine between `from_km` and `to_km` of the border (the map layers draw
+/// its part on Russian land, `layers::bands::clip_to_land`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub from_km: f64,

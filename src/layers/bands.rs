@@ -121,6 +121,93 @@ pub fn build(boundaries: &Boundaries, edges: &[f64]) -> Result<Vec<Band>, BandEr
     Ok(bands)
 }
 
+/// The bands cut to Russia's territory (`russia`, `Boundaries::russia`): a band is everything outside Ukraine
+/// within its distances, Belarus and the sea included; the layers and the page draw only its part on
+/// Russian land, where the incidents it frames are. Pieces under [`LAND_SPECK_KM2`] are dropped, and the
+/// result is made valid as written (see [`valid_when_written`]). An empty `russia` (a gazetteer without it)
+/// leaves the bands whole. About 70 ms of CPU for the default bands; `tests/map_layers.rs` checks that the
+/// result lies within Russia.
+pub fn clip_to_land(bands: Vec<Band>, russia: &MultiPolygon<f64>) -> Vec<Band> {
+    if russia.0.is_empty() {
+        return bands;
+    }
+    let big = |ring: &LineString<f64>| approx_area_km2(ring) >= LAND_SPECK_KM2;
+    bands
+        .into_par_iter()
+        .map(|b| {
+            let area = b.area.intersection(russia);
+            let area = MultiPolygon::new(
+                area.0
+                    .into_iter()
+                    .filter(|p| big(p.exterior()))
+                    .map(|p| {
+                        let (exterior, holes) = p.into_inner();
+                        Polygon::new(exterior, holes.into_iter().filter(|h| big(h)).collect())
+                    })
+                    .collect(),
+            );
+            Band { area: valid_when_written(area).orient(Direction::Default), ..b }
+        })
+        .collect()
+}
+
+/// Rounds of re-noding [`valid_when_written`] tries before it gives up (the band is then reported invalid,
+/// as any band the checks refuse).
+const RENODE_ROUNDS: usize = 3;
+
+/// `mp` with its coordinates rounded as the layers write them (6 decimals), and valid so: where rounding
+/// makes a ring touch itself or another (the cut runs along the border, where Russia's edge and the band's
+/// own edge nearly coincide), the rounded polygons are noded again by a union (OGC output: a pinched ring
+/// becomes two polygons), whose new vertices are rounded in turn.
+pub fn valid_when_written(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let round = |mp: &MultiPolygon<f64>| {
+        let mut r = mp.map_coords(|c| Coord { x: super::json::round_coord(c.x), y: super::json::round_coord(c.y) });
+        // A ring needs three distinct points and its closing one.
+        r.0 = std::mem::take(&mut r.0)
+            .into_iter()
+            .map(|p| {
+                let (mut exterior, holes) = p.into_inner();
+                exterior.0.dedup();
+                let holes = holes
+                    .into_iter()
+                    .map(|mut h| {
+                        h.0.dedup();
+                        h
+                    })
+                    .filter(|h| h.0.len() >= 4)
+                    .collect();
+                Polygon::new(exterior, holes)
+            })
+            .collect();
+        r.0.retain(|p| p.exterior().0.len() >= 4);
+        r
+    };
+    let mut m = round(&mp);
+    for _ in 0..RENODE_ROUNDS {
+        if super::validity::check_multipolygon(&m).is_ok() {
+            break;
+        }
+        m = round(&geo::unary_union(m.0.iter()));
+    }
+    m
+}
+
+/// A ring's area, km², in lon/lat degrees scaled at its mean latitude: within a few per cent for the small
+/// rings it is asked about (a geodesic area costs one ellipsoidal inverse per vertex; the bands have
+/// thousands).
+fn approx_area_km2(ring: &LineString<f64>) -> f64 {
+    use geo::Area;
+    let n = ring.0.len().max(1) as f64;
+    let lat = ring.0.iter().map(|c| c.y).sum::<f64>() / n;
+    let km_per_deg = 111.32;
+    Polygon::new(ring.clone(), vec![]).unsigned_area() * km_per_deg * km_per_deg * lat.to_radians().cos()
+}
+
+/// Pieces of a band cut to land under this area, km², are dropped: islets and sandbars of the coast (a few
+/// hundred metres across, invisible at a band's scale), some of which are no longer valid polygons once
+/// their coordinates are rounded to the 6 decimals the layers write.
+pub const LAND_SPECK_KM2: f64 = 0.5;
+
 /// Check a band with geo's OGC validity rules ([`super::validity`]) (after the 6-decimal rounding the writer applies).
 pub fn validate(band: &Band) -> Result<(), BandError> {
     let rounded =

@@ -66,12 +66,73 @@ impl Sample {
     }
 }
 
+/// A place drawn as a labelled dot for orientation (a regional capital).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// ISO 3166 alpha-2 country code.
+    pub country: String,
+    /// A national capital (drawn bolder).
+    pub capital: bool,
+    /// Larger places win where labels would overlap.
+    pub population: u64,
+}
+
+/// Countries whose regional capitals the page labels.
+const LABEL_COUNTRIES: [&str; 3] = ["RU", "UA", "BY"];
+
+/// The regional capitals of Russia, Ukraine and Belarus: each admin1 region's seat as the gazetteer stores it
+/// ([`crate::gazetteer::Region::seat`]) that is a capital by its GeoNames feature code (`PPLC`, `PPLA`,
+/// `PPLA2`; a few regions' stored seat is a suburb, `PPL`/`PPLX`, which would mislabel the map), within the
+/// countries' outlines' bounding box (the western part of Russia the map draws). Sorted by population,
+/// largest first.
+pub fn regional_capitals(gaz: &crate::gazetteer::Gazetteer) -> Vec<Label> {
+    let mut extent = BBox::EMPTY;
+    for mp in [&gaz.boundaries.russia, &gaz.boundaries.ukraine, &gaz.boundaries.belarus] {
+        for c in mp.0.iter().flat_map(|p| p.exterior().coords()) {
+            extent.add(c.x, c.y);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut labels: Vec<Label> = gaz
+        .admin1
+        .iter()
+        .filter(|r| LABEL_COUNTRIES.iter().any(|cc| r.code.split('.').next() == Some(cc)))
+        .filter_map(|r| r.seat.and_then(|s| gaz.places.get(s as usize)).map(|p| (r.seat, p)))
+        .filter(|(_, p)| matches!(p.feature_code.as_str(), "PPLC" | "PPLA" | "PPLA2"))
+        .filter(|(_, p)| {
+            !extent.is_empty()
+                && (extent.west..=extent.east).contains(&p.lon)
+                && (extent.south..=extent.north).contains(&p.lat)
+        })
+        .filter(|(seat, _)| seen.insert(*seat))
+        .map(|(_, p)| Label {
+            name: p.name.to_string(),
+            lat: p.lat,
+            lon: p.lon,
+            country: p.country.to_string(),
+            capital: p.feature_code == "PPLC",
+            population: p.population,
+        })
+        .collect();
+    labels.sort_by(|a, b| b.population.cmp(&a.population).then_with(|| a.name.cmp(&b.name)));
+    labels
+}
+
 /// Everything the page shows.
 pub struct PageData<'a> {
     pub incidents_total: u64,
     pub sample: &'a Sample,
     pub land_border: &'a MultiLineString<f64>,
     pub ukraine: &'a MultiPolygon<f64>,
+    /// Context outlines: Russia (its western part) and Belarus.
+    pub russia: &'a MultiPolygon<f64>,
+    pub belarus: &'a MultiPolygon<f64>,
+    /// Labelled places (see [`regional_capitals`]).
+    pub labels: &'a [Label],
+    /// The bands as the layers draw them (cut to Russian land, [`super::bands::clip_to_land`]).
     pub bands: &'a [Band],
     pub classes: &'a [Class],
 }
@@ -82,88 +143,138 @@ fn push_feature_collection(out: &mut Vec<u8>, features: &[u8]) {
     out.extend_from_slice(b"]}");
 }
 
-/// Render the page.
-pub fn page(d: &PageData) -> String {
-    let mut data = Vec::with_capacity(d.sample.incidents.len() + d.sample.leaders.len() + (1 << 20));
-    let mut bbox = BBox::EMPTY;
-    data.extend_from_slice(b"{\"incidents_total\":");
-    json::push_u64(&mut data, d.incidents_total);
-    data.extend_from_slice(b",\"incidents_shown\":");
-    json::push_u64(&mut data, d.sample.incident_count);
+/// A country polygon as the page draws it: without specks of holes ([`super::DISPLAY_HOLE_MIN_KM2`]),
+/// simplified by [`SIMPLIFY_DEG`]; `null` when empty.
+fn push_country(out: &mut Vec<u8>, mp: &MultiPolygon<f64>) {
+    if mp.0.is_empty() {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    let shown = super::without_small_holes(mp, super::DISPLAY_HOLE_MIN_KM2).simplify(SIMPLIFY_DEG);
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":{},\"geometry\":");
+    json::push_multipolygon(out, &shown, &mut BBox::default());
+    out.push(b'}');
+}
 
-    data.extend_from_slice(b",\"classes\":[");
-    for (i, c) in d.classes.iter().enumerate() {
+fn push_classes(data: &mut Vec<u8>, classes: &[Class]) {
+    data.push(b'[');
+    for (i, c) in classes.iter().enumerate() {
         if i > 0 {
             data.push(b',');
         }
         data.extend_from_slice(b"{\"lower\":");
-        json::push_fixed6(&mut data, c.lower);
+        json::push_fixed6(data, c.lower);
         data.extend_from_slice(b",\"upper\":");
-        json::push_fixed6(&mut data, c.upper);
+        json::push_fixed6(data, c.upper);
         data.extend_from_slice(b",\"label\":");
-        json::push_str(&mut data, &c.label);
+        json::push_str(data, &c.label);
         data.extend_from_slice(b",\"color\":");
-        json::push_str(&mut data, &c.color.hex());
+        json::push_str(data, &c.color.hex());
         data.push(b'}');
     }
-    data.extend_from_slice(b"],\"colors\":{");
+    data.push(b']');
+}
+
+fn push_colors(data: &mut Vec<u8>) {
     let colors = [
         ("border", style::BORDER),
         ("ukraine_fill", style::UKRAINE_FILL),
         ("ukraine_outline", style::UKRAINE_OUTLINE),
+        ("context_fill", style::CONTEXT_FILL),
+        ("context_outline", style::CONTEXT_OUTLINE),
         ("leader", style::LEADER),
         ("band", style::BAND),
     ];
+    data.push(b'{');
     for (i, (k, c)) in colors.iter().enumerate() {
         if i > 0 {
             data.push(b',');
         }
-        json::push_str(&mut data, k);
+        json::push_str(data, k);
         data.push(b':');
-        json::push_str(&mut data, &c.hex());
+        json::push_str(data, &c.hex());
     }
-    data.extend_from_slice(b"},\"ukraine\":");
-    // Lakes and reservoirs are holes in the source polygons: the page draws the territory whole.
-    let ukraine = MultiPolygon::new(
-        d.ukraine.0.iter().map(|p| geo::Polygon::new(p.exterior().clone(), vec![])).collect::<Vec<_>>(),
-    )
-    .simplify(SIMPLIFY_DEG);
-    let mut ub = BBox::EMPTY;
-    data.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":{},\"geometry\":");
-    json::push_multipolygon(&mut data, &ukraine, &mut ub);
-    data.extend_from_slice(b"},\"border\":");
+    data.push(b'}');
+}
+
+fn push_labels(data: &mut Vec<u8>, labels: &[Label]) {
+    data.push(b'[');
+    for (i, l) in labels.iter().enumerate() {
+        if i > 0 {
+            data.push(b',');
+        }
+        data.extend_from_slice(b"{\"name\":");
+        json::push_str(data, &l.name);
+        data.extend_from_slice(b",\"lon\":");
+        json::push_rounded(data, l.lon, 5);
+        data.extend_from_slice(b",\"lat\":");
+        json::push_rounded(data, l.lat, 5);
+        data.extend_from_slice(b",\"country\":");
+        json::push_str(data, &l.country);
+        data.extend_from_slice(if l.capital { b",\"capital\":true}" } else { b",\"capital\":false}" });
+    }
+    data.push(b']');
+}
+
+fn push_bands(data: &mut Vec<u8>, bands: &[Band]) {
+    data.push(b'[');
+    for (i, b) in bands.iter().enumerate() {
+        if i > 0 {
+            data.push(b',');
+        }
+        data.extend_from_slice(b"{\"label\":");
+        json::push_str(data, &b.label());
+        data.extend_from_slice(b",\"alpha\":");
+        json::push_rounded(data, f64::from(style::band_alpha(i, bands.len())) / 255.0, 3);
+        data.extend_from_slice(b",\"geometry\":");
+        json::push_multipolygon(data, &b.area.simplify(SIMPLIFY_DEG), &mut BBox::default());
+        data.push(b'}');
+    }
+    data.push(b']');
+}
+
+/// The page's data as JSON: the layers, the context, the legend's classes and colours.
+fn page_data(d: &PageData) -> Vec<u8> {
+    let mut data = Vec::with_capacity(d.sample.incidents.len() + d.sample.leaders.len() + (1 << 20));
+    data.extend_from_slice(b"{\"incidents_total\":");
+    json::push_u64(&mut data, d.incidents_total);
+    data.extend_from_slice(b",\"incidents_shown\":");
+    json::push_u64(&mut data, d.sample.incident_count);
+    data.extend_from_slice(b",\"classes\":");
+    push_classes(&mut data, d.classes);
+    data.extend_from_slice(b",\"colors\":");
+    push_colors(&mut data);
+    data.extend_from_slice(b",\"ukraine\":");
+    push_country(&mut data, d.ukraine);
+    data.extend_from_slice(b",\"russia\":");
+    push_country(&mut data, d.russia);
+    data.extend_from_slice(b",\"belarus\":");
+    push_country(&mut data, d.belarus);
+    data.extend_from_slice(b",\"labels\":");
+    push_labels(&mut data, d.labels);
+    data.extend_from_slice(b",\"border\":");
     if d.land_border.0.is_empty() {
         data.extend_from_slice(b"null");
     } else {
         let simple = d.land_border.simplify(SIMPLIFY_DEG / 3.0);
         data.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":{},\"geometry\":");
-        json::push_multilinestring(&mut data, &simple, &mut bbox);
+        json::push_multilinestring(&mut data, &simple, &mut BBox::default());
         data.push(b'}');
     }
-    data.extend_from_slice(b",\"bands\":[");
-    for (i, b) in d.bands.iter().enumerate() {
-        if i > 0 {
-            data.push(b',');
-        }
-        data.extend_from_slice(b"{\"label\":");
-        json::push_str(&mut data, &b.label());
-        data.extend_from_slice(b",\"alpha\":");
-        json::push_rounded(&mut data, f64::from(style::band_alpha(i, d.bands.len())) / 255.0, 3);
-        data.extend_from_slice(b",\"geometry\":");
-        let mut bb = BBox::EMPTY;
-        json::push_multipolygon(&mut data, &b.area.simplify(SIMPLIFY_DEG), &mut bb);
-        bbox.merge(&bb);
-        data.push(b'}');
-    }
-    data.extend_from_slice(b"],\"incidents\":");
+    data.extend_from_slice(b",\"bands\":");
+    push_bands(&mut data, d.bands);
+    data.extend_from_slice(b",\"incidents\":");
     push_feature_collection(&mut data, &d.sample.incidents);
     data.extend_from_slice(b",\"leaders\":");
     push_feature_collection(&mut data, &d.sample.leaders);
     data.push(b'}');
-    let _ = (bbox, ub);
+    data
+}
 
+/// Render the page.
+pub fn page(d: &PageData) -> String {
     // Inside <script>, `</` could end the element early; `<\/` is the same JSON string.
-    let data = String::from_utf8_lossy(&data).replace("</", "<\\/");
+    let data = String::from_utf8_lossy(&page_data(d)).replace("</", "<\\/");
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -172,4 +283,32 @@ pub fn page(d: &PageData) -> String {
 <div id=\"map\"></div>\n\
 <script id=\"incimap-data\" type=\"application/json\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The labelled places are the regional capitals: the border oblasts' centres on both sides, the three
+    /// national capitals (bolder), no place outside the mapped part of Russia, no seat that GeoNames files
+    /// as a suburb.
+    #[test]
+    fn regional_capitals_are_the_oblast_centres() {
+        let gaz = crate::gazetteer::Gazetteer::embedded().unwrap();
+        let labels = regional_capitals(&gaz);
+        let find = |name: &str| labels.iter().find(|l| l.name == name);
+        for name in ["Belgorod", "Kursk", "Bryansk", "Voronezh", "Kharkiv", "Sumy", "Chernihiv", "Luhansk", "Homyel'"] {
+            let l = find(name).unwrap_or_else(|| panic!("no label for {name}"));
+            assert!(!l.capital, "{name} is not a national capital");
+        }
+        for name in ["Moscow", "Kyiv", "Minsk"] {
+            assert!(find(name).is_some_and(|l| l.capital), "{name} as a capital");
+        }
+        // Belgorod at its known coordinates (50.61° N, 36.58° E).
+        let b = find("Belgorod").unwrap();
+        assert!((b.lat - 50.61).abs() < 0.01 && (b.lon - 36.58).abs() < 0.01);
+        assert!(find("Vladivostok").is_none(), "beyond the map's part of Russia");
+        assert!(find("Khimki").is_none(), "a suburb filed as a region's seat");
+        assert!(labels.windows(2).all(|w| w[0].population >= w[1].population), "largest first");
+    }
 }

@@ -70,6 +70,9 @@ pub struct MapOptions {
     /// At most this many incidents (and their leaders) are embedded in `index.html`; the GeoJSON layers
     /// always hold all of them.
     pub html_max_incidents: usize,
+    /// Places labelled in `index.html` for orientation (`incimap map` gives [`html::regional_capitals`]);
+    /// none by default.
+    pub labels: Vec<html::Label>,
 }
 
 impl Default for MapOptions {
@@ -78,6 +81,7 @@ impl Default for MapOptions {
             edges_km: bands::DEFAULT_EDGES_KM.to_vec(),
             format: LayerFormat::GeoJson,
             html_max_incidents: 20_000,
+            labels: Vec::new(),
         }
     }
 }
@@ -418,7 +422,7 @@ impl LayerWriter {
             .spawn(move || {
                 let prebuilt = !for_bands.default_bands.is_empty() && edges == bands::DEFAULT_EDGES_KM;
                 let built = if prebuilt { Ok(for_bands.default_bands) } else { bands::build(&for_bands, &edges) };
-                built.map(BuiltBands::build)
+                built.map(|b| BuiltBands::build(bands::clip_to_land(b, &for_bands.russia)))
             })
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         let for_outlines = boundaries.clone();
@@ -575,6 +579,9 @@ impl LayerWriter {
             incidents_total: self.incidents.count,
             sample: &self.html,
             ukraine: &self.boundaries.ukraine,
+            russia: &self.boundaries.russia,
+            belarus: &self.boundaries.belarus,
+            labels: &self.options.labels,
             bands: &bands,
             classes: &classes,
             land_border: &self.boundaries.land_border,
@@ -696,13 +703,42 @@ pub fn border_layer(b: &Boundaries) -> Vec<u8> {
     collection(names::BORDER, if f.is_empty() { vec![] } else { vec![f] }, &bbox)
 }
 
-/// `ukraine.geojson`: Ukraine's internationally recognised territory (Crimea included).
+/// Interior rings under this geodesic area, km², are left out of the country polygons the layers and the page
+/// draw (`ukraine.geojson`, `index.html`): lakes, reservoirs and slivers between source polygons that at a
+/// country's scale are specks (QGIS drew thousands of them as speckle). 10 km² is about 3 × 3 km, a few
+/// pixels at the scale of a region; larger water bodies stay. The measurement geometry
+/// ([`Boundaries::ukraine`]) keeps every ring: distances do not change.
+pub const DISPLAY_HOLE_MIN_KM2: f64 = 10.0;
+
+/// `mp` without its interior rings of under `min_km2` (geodesic area).
+///
+/// ```
+/// use geo::{MultiPolygon, Polygon, LineString};
+/// let square = |x: f64, y: f64, d: f64| LineString::from(vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)]);
+/// // A 1° square with a hole of 0.01° (about 1 km²) and one of 0.3° (about 700 km²).
+/// let p = Polygon::new(square(30.0, 50.0, 1.0), vec![square(30.1, 50.1, 0.01), square(30.5, 50.5, 0.3)]);
+/// let kept = incimap::layers::without_small_holes(&MultiPolygon::new(vec![p]), 10.0);
+/// assert_eq!(kept.0[0].interiors().len(), 1);
+/// ```
+pub fn without_small_holes(mp: &geo::MultiPolygon<f64>, min_km2: f64) -> geo::MultiPolygon<f64> {
+    let big = |ring: &&geo::LineString<f64>| {
+        geo::Polygon::new((*ring).clone(), vec![]).geodesic_area_unsigned() / 1e6 >= min_km2
+    };
+    geo::MultiPolygon::new(
+        mp.0.iter()
+            .map(|p| geo::Polygon::new(p.exterior().clone(), p.interiors().iter().filter(big).cloned().collect()))
+            .collect(),
+    )
+}
+
+/// `ukraine.geojson`: Ukraine's internationally recognised territory (Crimea included), without interior
+/// rings under [`DISPLAY_HOLE_MIN_KM2`]; `area_km2` is the area of the polygon as written.
 pub fn ukraine_layer(b: &Boundaries) -> Vec<u8> {
     use geo::Orient;
     let mut bbox = BBox::EMPTY;
     let mut f = Vec::new();
     if !b.ukraine.0.is_empty() {
-        let area = b.ukraine.orient(geo::orient::Direction::Default);
+        let area = without_small_holes(&b.ukraine, DISPLAY_HOLE_MIN_KM2).orient(geo::orient::Direction::Default);
         f.extend_from_slice(b"{\"type\":\"Feature\",\"id\":1,\"geometry\":");
         json::push_multipolygon(&mut f, &area, &mut bbox);
         f.extend_from_slice(b",\"properties\":{\"name\":\"Ukraine\",\"note\":\"internationally recognised territory, Crimea included\",\"area_km2\":");

@@ -22,6 +22,9 @@ pub const BORDER: Rgb = Rgb(20, 20, 20);
 /// Ukraine's territory.
 pub const UKRAINE_FILL: Rgb = Rgb(255, 236, 160);
 pub const UKRAINE_OUTLINE: Rgb = Rgb(150, 130, 60);
+/// Neighbouring countries drawn for orientation in the HTML map (Russia, Belarus): land, against the sea.
+pub const CONTEXT_FILL: Rgb = Rgb(242, 239, 233);
+pub const CONTEXT_OUTLINE: Rgb = Rgb(140, 140, 140);
 /// Leader lines.
 pub const LEADER: Rgb = Rgb(90, 90, 90);
 /// Distance bands.
