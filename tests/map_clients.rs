@@ -4,7 +4,9 @@
 //! its test with a note, or fails when env CI is set.
 
 mod map_common;
+mod needs;
 
+use needs::{Need, case};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -26,7 +28,6 @@ fn summary_of(path: &std::path::Path) -> String {
     ogrinfo(&["-ro", "-so", "-al", path.to_str().unwrap()])
 }
 
-#[test]
 fn ogrinfo_reads_every_layer() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {
         return;
@@ -99,7 +100,6 @@ fn ogrinfo_reads_every_layer() {
 /// GeoJSON layers, that GDAL's own validator (validate_gpkg.py, from python3-gdal) accepts, and whose
 /// `layer_styles` table holds each layer's default style. Nothing but the GeoPackage, `index.html` and
 /// `unresolved.csv` is left in the output directory.
-#[test]
 fn the_geopackage_holds_every_layer_and_its_style() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {
         return;
@@ -155,7 +155,6 @@ fn the_geopackage_holds_every_layer_and_its_style() {
 /// `--format fgb`: each layer as FlatGeobuf that GDAL opens with the same counts, and whose features GDAL
 /// reads back with the same properties as the GeoJSON layer of the same run (FlatGeobuf's index sorts the
 /// features, so they are matched by input file and line).
-#[test]
 fn flatgeobuf_layers_hold_what_the_geojson_layers_hold() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {
         return;
@@ -206,27 +205,30 @@ fn flatgeobuf_layers_hold_what_the_geojson_layers_hold() {
 }
 
 /// A Python with GeoPandas (GeoParquet's reference reader): `INCIMAP_TEST_PYTHON` (`.ci/run` makes a venv),
-/// else `python3` if it has it; `None` (a note) outside CI, a failure under it.
-fn geopandas_python() -> Option<String> {
+/// else `python3` if it has it.
+fn find_geopandas_python() -> Option<String> {
     let candidates = std::env::var("INCIMAP_TEST_PYTHON").into_iter().chain(["python3".to_string()]);
-    for python in candidates {
-        let ok =
-            Command::new(&python).args(["-c", "import geopandas, pyarrow"]).output().is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    assert!(std::env::var_os("CI").is_none(), "GeoPandas is required under CI (INCIMAP_TEST_PYTHON, see .ci/run)");
-    eprintln!("note: skipping, no Python with GeoPandas (pip install geopandas pyarrow; INCIMAP_TEST_PYTHON=...)");
-    None
+    candidates.into_iter().find(|python| {
+        Command::new(python).args(["-c", "import geopandas, pyarrow"]).output().is_ok_and(|o| o.status.success())
+    })
 }
+
+/// [`find_geopandas_python`], which a test that needs it must have (under CI it runs without, and fails here).
+fn geopandas_python() -> String {
+    find_geopandas_python().expect("a Python with GeoPandas (INCIMAP_TEST_PYTHON, see .ci/run)")
+}
+
+/// The need for GeoPandas.
+const GEOPANDAS: Need = Need::Check {
+    what: "a Python with GeoPandas: pip install geopandas pyarrow; INCIMAP_TEST_PYTHON=...",
+    present: || find_geopandas_python().is_some(),
+};
 
 /// `--format geoparquet`: GeoPandas reads each layer as GeoParquet (its `geo` metadata, WKB geometries, CRS84)
 /// with the same features as the GeoJSON layer of the same run: count, geometry (shapely's equality) and every
 /// non-null property.
-#[test]
 fn geoparquet_layers_read_in_geopandas_as_the_geojson_layers() {
-    let Some(python) = geopandas_python() else { return };
+    let python = geopandas_python();
     let (_tmp, out) = map_table(&["--format", "geoparquet", "--bands", "0,10,25,50"]);
     let script = r#"
 import json, sys
@@ -254,7 +256,6 @@ for layer in ["incidents", "leaders", "border", "ukraine", "bands"]:
     assert!(report.contains("incidents 7") && report.contains("bands 3"), "{report}");
 }
 
-#[test]
 fn ogrinfo_reads_geojsonseq() {
     if !require_tool("ogrinfo", "apt-get install gdal-bin") {
         return;
@@ -308,7 +309,6 @@ fn attr(dom: &str, after: &str, attr: &str) -> Option<String> {
     Some(rest[i..i + rest[i..].find('"')?].to_string())
 }
 
-#[test]
 fn chromium_draws_incidents_and_border() {
     if !require_tool("chromium", "apt-get install chromium") {
         return;
@@ -371,7 +371,6 @@ date,place,lat,lon,weapon,event_type,source
 
 /// The page's filters (given in the URL fragment, as a bookmarked view) show the hand-counted incidents, and the
 /// legend's counts follow them.
-#[test]
 fn chromium_filters_show_the_incidents_counted_by_hand() {
     if !require_tool("chromium", "apt-get install chromium") {
         return;
@@ -420,7 +419,6 @@ fn chromium_filters_show_the_incidents_counted_by_hand() {
 
 /// The popup of an incident (opened by the URL fragment `#incident=ID`) leads with its date, place, what
 /// happened and its distance to the border, then the evidence sentence, then the other properties.
-#[test]
 fn chromium_popup_leads_with_date_place_event_and_distance() {
     if !require_tool("chromium", "apt-get install chromium") {
         return;
@@ -449,7 +447,6 @@ fn chromium_popup_leads_with_date_place_event_and_distance() {
 }
 
 /// 20,000 incidents (the default `--html-max`) are all drawn, and the legend counts them.
-#[test]
 fn chromium_draws_twenty_thousand_incidents() {
     if !require_tool("chromium", "apt-get install chromium") {
         return;
@@ -474,7 +471,6 @@ fn chromium_draws_twenty_thousand_incidents() {
     assert_eq!(attr(&dom, "id=\"map\"", "data-incidents-shown").as_deref(), Some("5000"), "every fourth row");
 }
 
-#[test]
 fn qgis_loads_every_layer_styled() {
     let python = if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
     let has_qgis = Command::new(python)
@@ -482,13 +478,7 @@ fn qgis_loads_every_layer_styled() {
         .env("QT_QPA_PLATFORM", "offscreen")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !has_qgis {
-        if std::env::var_os("CI").is_some() {
-            panic!("QGIS' Python bindings are required when CI is set: apt-get install python3-qgis");
-        }
-        eprintln!("note: skipping, QGIS' Python bindings are not installed (apt-get install python3-qgis)");
-        return;
-    }
+    assert!(has_qgis, "QGIS' Python bindings are required: apt-get install python3-qgis");
     check_in_qgis(python, output());
     // The GeoPackage's layers carry their styles inside: QGIS loads each as its default style.
     let (_tmp, gpkg_out) = map_table(&["--format", "gpkg", "--bands", "0,10,25,50"]);
@@ -527,4 +517,90 @@ fn check_in_qgis(python: &str, dir: &std::path::Path) {
     // Inside Ukraine, the three bands, and beyond the last edge.
     assert_eq!(layer("incidents")["classes"].as_array().unwrap().len(), 5);
     assert_eq!(layer("bands")["attribute"], "from_km");
+}
+
+/// `distance` and `extract` with `--format geoparquet`: GeoPandas reads the file as GeoParquet with the features
+/// the same run writes as GeoJSON (count, points, every property), and a GeoParquet sent to stdout is the same
+/// file's content.
+fn distance_and_extract_geoparquet_read_in_geopandas() {
+    let python = geopandas_python();
+    let tmp = tempdir();
+    let xdg = tmp.path().join("xdg");
+    let article = crate_path("examples");
+    let runs: [(&str, Vec<std::ffi::OsString>); 2] = [
+        ("distance", ["distance", "Belgorod", "Kursk", "Sudzha"].map(Into::into).to_vec()),
+        ("extract", vec!["extract".into(), article.into_os_string()]),
+    ];
+    let script = r#"
+import json, sys
+import geopandas as gpd
+from shapely.geometry import shape
+parquet, geojson = sys.argv[1], sys.argv[2]
+got = gpd.read_parquet(parquet)
+want = json.load(open(geojson))["features"]
+assert str(got.crs) in ("OGC:CRS84", "EPSG:4326"), got.crs
+assert len(got) == len(want) > 0, (len(got), len(want))
+for (_, row), f in zip(got.iterrows(), want):
+    if f["geometry"] is not None:
+        assert row.geometry.equals(shape(f["geometry"])), (row.geometry, f["geometry"])
+    for k, v in f["properties"].items():
+        if v is None or isinstance(v, (dict, list)):
+            continue
+        g = row[k]
+        assert g == v or (isinstance(v, float) and abs(g - v) < 1e-9), (k, g, v)
+print(len(got))
+"#;
+    for (what, args) in runs {
+        let parquet = tmp.path().join(format!("{what}.parquet"));
+        let geojson = tmp.path().join(format!("{what}.geojson"));
+        let piped = tmp.path().join(format!("{what}-stdout.parquet"));
+        map_cmd(&xdg).args(&args).args(["--format", "geoparquet", "-o"]).arg(&parquet).assert().success();
+        let out = map_cmd(&xdg).args(&args).args(["--format", "geojson"]).output().unwrap();
+        std::fs::write(&geojson, &out.stdout).unwrap();
+        let out = map_cmd(&xdg).args(&args).args(["--format", "geoparquet"]).output().unwrap();
+        std::fs::write(&piped, &out.stdout).unwrap();
+        for file in [&parquet, &piped] {
+            let check = Command::new(&python).arg("-c").arg(script).arg(file).arg(&geojson).output().unwrap();
+            assert!(check.status.success(), "{what}: {}", String::from_utf8_lossy(&check.stderr));
+        }
+    }
+}
+
+fn main() {
+    needs::run(vec![
+        case("ogrinfo_reads_every_layer", ogrinfo_reads_every_layer)
+            .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+        case("the_geopackage_holds_every_layer_and_its_style", the_geopackage_holds_every_layer_and_its_style)
+            .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+        case(
+            "flatgeobuf_layers_hold_what_the_geojson_layers_hold",
+            flatgeobuf_layers_hold_what_the_geojson_layers_hold,
+        )
+        .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+        case("distance_and_extract_geoparquet_read_in_geopandas", distance_and_extract_geoparquet_read_in_geopandas)
+            .needs(GEOPANDAS),
+        case(
+            "geoparquet_layers_read_in_geopandas_as_the_geojson_layers",
+            geoparquet_layers_read_in_geopandas_as_the_geojson_layers,
+        )
+        .needs(GEOPANDAS),
+        case("ogrinfo_reads_geojsonseq", ogrinfo_reads_geojsonseq)
+            .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+        case("chromium_draws_incidents_and_border", chromium_draws_incidents_and_border)
+            .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        case(
+            "chromium_filters_show_the_incidents_counted_by_hand",
+            chromium_filters_show_the_incidents_counted_by_hand,
+        )
+        .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        case(
+            "chromium_popup_leads_with_date_place_event_and_distance",
+            chromium_popup_leads_with_date_place_event_and_distance,
+        )
+        .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        case("chromium_draws_twenty_thousand_incidents", chromium_draws_twenty_thousand_incidents)
+            .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        case("qgis_loads_every_layer_styled", qgis_loads_every_layer_styled)
+            .needs(Need::PythonModule { module: "qgis.core", install: "apt-get install python3-qgis" }),
+    ]);
 }

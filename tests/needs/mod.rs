@@ -28,6 +28,8 @@ pub enum Need {
     Tool { program: &'static str, install: &'static str },
     /// A Python module that `/usr/bin/python3` imports, and how to install it.
     PythonModule { module: &'static str, install: &'static str },
+    /// Anything else: what it is (and how to get it), and a check that it is there.
+    Check { what: &'static str, present: fn() -> bool },
 }
 
 impl Need {
@@ -56,6 +58,7 @@ impl Need {
                     .is_ok_and(|s| s.success());
                 (!found).then(|| format!("python3 module {module}: {install}"))
             }
+            Need::Check { what, present } => (!present()).then(|| what.to_string()),
         }
     }
 }
