@@ -359,3 +359,63 @@ fn an_article_with_invalid_utf8_is_mapped_with_a_warning() {
         doc["features"].as_array().unwrap().iter().map(|f| f["properties"]["geonameid"].as_u64().unwrap()).collect();
     assert_eq!(ids, [578072]);
 }
+
+/// `map` killed at any moment (SIGKILL, SIGINT, SIGTERM, SIGHUP) leaves the output folder holding one run's set of
+/// files, the previous run's or its own, never a mix: layers, `index.html` and `unresolved.csv` switch together
+/// (after the folder's recovery, which the next run does first when a kill fell inside the switch) (issue 25).
+#[test]
+fn a_killed_run_leaves_one_runs_files() {
+    let tmp = tempdir();
+    let xdg = tmp.path().join("xdg");
+    let out = tmp.path().join("out");
+    let one = tmp.path().join("one.csv");
+    std::fs::write(&one, "date,place,weapon\n2024-03-02,Belgorod,drone\n").unwrap();
+    let two = tmp.path().join("two.csv");
+    std::fs::write(
+        &two,
+        "date,place,weapon\n2024-03-02,Belgorod,drone\n2024-03-03,Sudzha,drone\n2024-03-04,Zzyzxville,drone\n",
+    )
+    .unwrap();
+    let run =
+        |input: &std::path::Path| map_cmd(&xdg).args(["map", "-q"]).arg(input).arg("-o").arg(&out).assert().success();
+    run(&one);
+    let started = std::time::Instant::now();
+    run(&two);
+    let full = started.elapsed();
+    // Which run's files the folder holds: the second's name Sudzha (no regional capital, which the page labels
+    // anyway) and Zzyzxville, the first's do not.
+    let second = |name: &str, mark: &str| std::fs::read_to_string(out.join(name)).unwrap().contains(mark);
+    let state = || {
+        let files = [("incidents.geojson", "Sudzha"), ("index.html", "Sudzha"), ("unresolved.csv", "Zzyzxville")];
+        let seen: Vec<bool> = files.iter().map(|(f, m)| second(f, m)).collect();
+        assert!(seen.iter().all(|s| *s == seen[0]), "a mixed set: {files:?} {seen:?}");
+        seen[0]
+    };
+    let bin = assert_cmd::cargo::cargo_bin("incimap");
+    for (i, signal) in ["KILL", "INT", "TERM", "HUP"].iter().cycle().take(12).enumerate() {
+        let (input, before) = if state() { (&one, true) } else { (&two, false) };
+        let mut child = std::process::Command::new(&bin)
+            .args(["map", "-q"])
+            .arg(input)
+            .arg("-o")
+            .arg(&out)
+            .env("XDG_DATA_HOME", &xdg)
+            .env_remove("INCIMAP_GAZETTEER")
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(i as f64 / 10.0));
+        let _ = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+        let _ = child.wait();
+        incimap::atomic_file::recover(&out).unwrap();
+        let after = state();
+        assert!(after == before || after == (input == &two), "run {i}: the folder holds neither run's files");
+    }
+    run(&two);
+    assert!(state());
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -4,8 +4,10 @@
 //!
 //! Incidents stream through a [`LayerWriter`]: each batch is formatted on all cores and written as it arrives
 //! by the layer files' own threads (nothing is held but a bounded sample for the HTML page and a few queued
-//! buffers), so a million rows need little memory. Every file is written into a
-//! temporary file and renamed into place only when the whole run succeeds.
+//! buffers), so a million rows need little memory. Every file is written into a staging folder in the output
+//! directory and the whole set is switched into place only when the run succeeds
+//! ([`crate::atomic_file::StagedSet`]: a run killed while switching is finished by the next run, so the layers,
+//! styles and `index.html` are always of one run).
 //!
 //! ```no_run
 //! use incimap::layers::{LayerWriter, MapOptions};
@@ -33,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use geo::GeodesicArea;
 
-use crate::atomic_file::AtomicWriter;
+use crate::atomic_file::{self, AtomicWriter, StagedSet};
 use crate::gazetteer::Boundaries;
 use crate::incidents::{Incident, Unresolved};
 use json::BBox;
@@ -351,11 +353,11 @@ type BandResult = Result<BuiltBands, bands::BandError>;
 
 /// Streams incidents and unresolved inputs into the layer files; see the module docs.
 pub struct LayerWriter {
-    /// Where the layer files are written: the output directory, or for a converted format (GeoPackage,
-    /// FlatGeobuf) a staging directory in it, from which the layers are converted at the end.
+    /// Where the layer files are written: the staging folder of `stage`.
     dir: PathBuf,
-    /// The output directory and the staging directory of a converted format (removed when dropped).
-    staging: Option<(PathBuf, tempfile::TempDir)>,
+    /// The set of files the run writes, switched into the output directory together when it finishes (the
+    /// staging folder, with what a converted format converts from, is removed when dropped).
+    stage: StagedSet,
     options: MapOptions,
     boundaries: Boundaries,
     incidents: LayerFile,
@@ -377,22 +379,16 @@ pub struct LayerWriter {
 impl LayerWriter {
     /// Start writing layers into `dir` (created if missing); band building starts in the background.
     pub fn create(out_dir: &Path, options: MapOptions, boundaries: &Boundaries) -> Result<LayerWriter, LayerError> {
-        remove_leftovers(out_dir);
+        let io = |source| LayerError::Io { path: out_dir.to_path_buf(), source };
+        std::fs::create_dir_all(out_dir).map_err(io)?;
+        // What an interrupted run left: its switch finished, its staging folders and temporary files removed.
+        atomic_file::recover(out_dir).map_err(io)?;
         let ext = match options.format {
             LayerFormat::GeoJsonSeq => "geojsons",
             _ => "geojson",
         };
-        let staging = match options.format {
-            f if f.is_converted() => {
-                let io = |source| LayerError::Io { path: out_dir.to_path_buf(), source };
-                std::fs::create_dir_all(out_dir).map_err(io)?;
-                let staging =
-                    tempfile::Builder::new().prefix(".incimap-").suffix(".tmp").tempdir_in(out_dir).map_err(io)?;
-                Some((out_dir.to_path_buf(), staging))
-            }
-            _ => None,
-        };
-        let dir = staging.as_ref().map_or(out_dir, |(_, staging)| staging.path());
+        let stage = StagedSet::create(out_dir).map_err(io)?;
+        let dir = stage.stage().to_path_buf();
         let head = |name: &str| {
             let mut head = Vec::new();
             if options.format != LayerFormat::GeoJsonSeq {
@@ -431,8 +427,8 @@ impl LayerWriter {
             .spawn(move || (border_layer(&for_outlines), ukraine_layer(&for_outlines)))
             .map_err(|source| LayerError::Io { path: dir.to_path_buf(), source })?;
         Ok(LayerWriter {
-            dir: dir.to_path_buf(),
-            staging,
+            dir,
+            stage,
             html: html::Sample::new(options.html_max_incidents),
             options,
             boundaries: boundaries.clone(),
@@ -611,38 +607,22 @@ impl LayerWriter {
             crate::atomic_file::write(&path, &data).map_err(|source| LayerError::Io { path: path.clone(), source })?;
             summary.files.push(path);
         }
-        if let Some((out_dir, staging)) = self.staging.take() {
-            summary.files = convert_layers(self.options.format, staging.path(), &out_dir, &self.options.edges_km)?;
-        }
+        let names: Vec<String> = if self.options.format.is_converted() {
+            convert_layers(self.options.format, &self.dir, &self.options.edges_km)?
+        } else {
+            summary.files.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect()
+        };
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let out_dir = self.dir.parent().map(Path::to_path_buf).unwrap_or_default();
+        summary.files = self.stage.commit(&names).map_err(|source| LayerError::Io { path: out_dir, source })?;
         Ok(summary)
     }
 }
 
-/// Remove what an interrupted run left in `dir`: its temporary files and staging folders (`.incimap-*.tmp`),
-/// which a finished run renames or deletes. A run into the same folder at the same time would lose its own;
-/// two runs into one folder at once overwrite each other's layers anyway.
-fn remove_leftovers(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(".incimap-") && name.ends_with(".tmp") {
-            let path = entry.path();
-            // Best effort: what cannot be removed stays, as before, and the run goes on.
-            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
-        }
-    }
-}
-
-/// The layers written into `staging` (GeoJSON, with their styles) converted to `format` in `out_dir`, beside
-/// `index.html` and `unresolved.csv` (moved from `staging`); the files written, in the order the summary lists
-/// them.
-fn convert_layers(
-    format: LayerFormat,
-    staging: &Path,
-    out_dir: &Path,
-    edges_km: &[f64],
-) -> Result<Vec<PathBuf>, LayerError> {
+/// The layers written into `staging` (GeoJSON, with their styles) converted to `format` beside them; the names of
+/// the run's files (the converted layers, their styles, `unresolved.csv` and `index.html`), in the order the
+/// summary lists them.
+fn convert_layers(format: LayerFormat, staging: &Path, edges_km: &[f64]) -> Result<Vec<String>, LayerError> {
     let classes = style::incident_classes(edges_km);
     let layers = [
         (names::INCIDENTS, qml::incidents(&classes)),
@@ -657,33 +637,26 @@ fn convert_layers(
         LayerFormat::GeoPackage => {
             let layers: Vec<gpkg::Layer> =
                 layers.into_iter().map(|(name, qml)| gpkg::Layer { name, geojson: geojson(name), qml }).collect();
-            let target = out_dir.join(gpkg::FILE);
-            gpkg::write(&layers, &target)?;
-            files.push(target);
+            gpkg::write(&layers, &staging.join(gpkg::FILE))?;
+            files.push(gpkg::FILE.to_string());
         }
         _ => {
-            for (name, qml) in layers {
+            for (name, _) in layers {
                 let target = if format == LayerFormat::GeoParquet {
-                    let target = out_dir.join(format!("{name}.parquet"));
-                    geoparquet::write(&geojson(name), &target)?;
+                    let target = format!("{name}.parquet");
+                    geoparquet::write(&geojson(name), &staging.join(&target))?;
                     target
                 } else {
-                    let target = out_dir.join(format!("{name}.fgb"));
-                    fgb::write(name, &geojson(name), &target)?;
+                    let target = format!("{name}.fgb");
+                    fgb::write(name, &geojson(name), &staging.join(&target))?;
                     target
                 };
-                let style = out_dir.join(format!("{name}.qml"));
-                crate::atomic_file::write(&style, qml.as_bytes())
-                    .map_err(|source| LayerError::Io { path: style.clone(), source })?;
-                files.extend([target, style]);
+                // The style is in the staging folder already, beside the GeoJSON layer.
+                files.extend([target, format!("{name}.qml")]);
             }
         }
     }
-    for name in [names::UNRESOLVED_CSV, names::HTML] {
-        let (from, to) = (staging.join(name), out_dir.join(name));
-        std::fs::rename(&from, &to).map_err(|source| LayerError::Io { path: to.clone(), source })?;
-        files.push(to);
-    }
+    files.extend([names::UNRESOLVED_CSV, names::HTML].map(String::from));
     Ok(files)
 }
 
