@@ -121,38 +121,7 @@ pub fn classify(
     if v.caption() {
         return (Role::Context, "photo caption");
     }
-    // Up to three words before the span, skipping "the"; `before[0]` is the nearest, at token `before_at[0]`.
-    let mut before: [&str; 3] = [""; 3];
-    let mut before_at = [0usize; 3];
-    let mut n_before = 0;
-    let mut j = first;
-    while j > s_first && n_before < 3 {
-        j -= 1;
-        let x = v.w(j);
-        if x == "the" {
-            continue;
-        }
-        before[n_before] = x;
-        before_at[n_before] = j;
-        n_before += 1;
-    }
-    // In a list ("у Конотопі та Ромнах", "from Voronezh and Lipetsk") the preposition before the list governs.
-    if n_before > 0 && lexicon::is_list_joiner(before[0]) {
-        let mut j = first;
-        while j > s_first && (lexicon::is_list_joiner(v.w(j - 1)) || tokens[j - 1].cap) {
-            j -= 1;
-        }
-        if j > s_first && j < first {
-            before[0] = v.w(j - 1);
-            before_at[0] = j - 1;
-            n_before = 1;
-            if j - 1 > s_first {
-                before[1] = v.w(j - 2);
-                before_at[1] = j - 2;
-                n_before = 2;
-            }
-        }
-    }
+    let Before { words: before, at: before_at, n: n_before } = Before::of(v, tokens, first);
     let b1 = before[0];
     // The two words before are `b2 b1`.
     let two_before = |b2: &str, b1: &str| n_before >= 2 && before[1] == b2 && before[0] == b1;
@@ -238,6 +207,50 @@ pub fn classify(
         return (Role::Context, "hedged statement");
     }
     if trigger { (Role::Incident, "event in sentence") } else { (Role::Context, NO_EVENT) }
+}
+
+/// Up to three words before a span, skipping "the": `words[0]` is the nearest, at token `at[0]`; `n` are there.
+struct Before<'a> {
+    words: [&'a str; 3],
+    at: [usize; 3],
+    n: usize,
+}
+
+impl<'a> Before<'a> {
+    /// The words before the span starting at token `first` of the sentence `v`. In a list ("у Конотопі та
+    /// Ромнах", "from Voronezh and Lipetsk") the words before the list, whose preposition governs it.
+    fn of(v: &View<'a>, tokens: &[Token], first: usize) -> Before<'a> {
+        let s_first = v.first();
+        let mut b = Before { words: [""; 3], at: [0; 3], n: 0 };
+        let mut j = first;
+        while j > s_first && b.n < 3 {
+            j -= 1;
+            let x = v.w(j);
+            if x == "the" {
+                continue;
+            }
+            b.words[b.n] = x;
+            b.at[b.n] = j;
+            b.n += 1;
+        }
+        if b.n > 0 && lexicon::is_list_joiner(b.words[0]) {
+            let mut j = first;
+            while j > s_first && (lexicon::is_list_joiner(v.w(j - 1)) || tokens[j - 1].cap) {
+                j -= 1;
+            }
+            if j > s_first && j < first {
+                b.words[0] = v.w(j - 1);
+                b.at[0] = j - 1;
+                b.n = 1;
+                if j - 1 > s_first {
+                    b.words[1] = v.w(j - 2);
+                    b.at[1] = j - 2;
+                    b.n = 2;
+                }
+            }
+        }
+        b
+    }
 }
 
 /// Does the place at token `first` name where a hospital the wounded were taken to is? A hospital word
