@@ -125,11 +125,14 @@ fn usage_errors_exit_2() {
     for args in [
         vec!["extract", "--date", "20 May", f],
         vec!["extract", "--format", "table", f],
-        vec!["extract", "/no/such/file.txt"],
     ] {
         let out = cmd(tmp.path()).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
+    // A missing file is no usage error: exit 1, as for map, stats and distance (issue 24).
+    let out = cmd(tmp.path()).args(["extract", "/no/such/file.txt"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).matches("no such file").count(), 1, "said once");
 }
 
 /// A large input is read in chunks: bounded memory, offsets into the whole file. 100 MB by default

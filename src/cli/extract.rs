@@ -199,7 +199,7 @@ fn expand_inputs(global: &Global, inputs: &[PathBuf]) -> anyhow::Result<Vec<Path
         } else if p.exists() {
             out.push(p.clone());
         } else {
-            return Err(UsageError(format!("{}: no such file or directory", p.display())).into());
+            anyhow::bail!("{}: no such file or directory", p.display());
         }
     }
     Ok(out)
