@@ -8,7 +8,7 @@ use incimap::extract::Mention;
 use incimap::extract::stream::{Event, extract_parallel_map};
 use incimap::incidents::TableRow;
 
-use super::{Format, Global, Results, UsageError};
+use super::{Format, Global, Results};
 
 super::formats!(
     /// What `extract` writes.
