@@ -122,10 +122,7 @@ fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let f = articles().join("en_kaluga.txt");
     let f = f.to_str().unwrap();
-    for args in [
-        vec!["extract", "--date", "20 May", f],
-        vec!["extract", "--format", "table", f],
-    ] {
+    for args in [vec!["extract", "--date", "20 May", f], vec!["extract", "--format", "table", f]] {
         let out = cmd(tmp.path()).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
