@@ -620,6 +620,28 @@ fn an_oblast_administration_names_its_oblast() {
     all_context(&ms, "Сумська");
 }
 
+/// A district named beside a city with districts of its own is the city's district when the only district of that
+/// name lies in an oblast the text does not name: not Dobroslav in Odesa Oblast (once Kominternivske) for Voronezh's
+/// Kominternovsky district. Voronezh is GeoNames 472045 (RU.86), Kharkiv 706483 (UA.07).
+fn districts_beside_a_city_are_the_citys() {
+    for (text, city, admin1) in [
+        ("Drones targeted Voronezh overnight, and debris hit a roof in the Kominternovsky district.", 472045, "RU.86"),
+        ("Ночью беспилотники атаковали Воронеж, обломки упали в Коминтерновском районе.", 472045, "RU.86"),
+        ("Ракета вдарила по Харкову вночі, пошкоджено будинки в Шевченківському районі.", 706483, "UA.07"),
+    ] {
+        let ms = run(text, Some("2024-06-03"));
+        incident_at(&ms, city, Precision::Exact);
+        incidents_within(&ms, &[admin1]);
+        assert!(ms.iter().all(|m| m.role != Role::Incident || m.place.is_some()), "{:#?}", summary(&ms));
+    }
+    // A district of an oblast the text names stays that district, whatever city the sentence also names.
+    let ms = run(
+        "In the Belgorod region, the Borisovsky district was shelled from the direction of Kharkiv on Sunday.",
+        Some("2024-06-03"),
+    );
+    assert!(ms.iter().any(|m| m.role == Role::Incident && m.place.as_ref().is_some_and(|p| p.admin1 == "RU.09")));
+}
+
 fn main() {
     needs::run(vec![
         case("seed_kalibr_in_krasnodar_petropavlovka_rubizhne", seed_kalibr_in_krasnodar_petropavlovka_rubizhne)
@@ -664,5 +686,6 @@ fn main() {
         case("a_district_of_a_city_is_in_the_city", a_district_of_a_city_is_in_the_city),
         case("where_fire_came_from_is_context", where_fire_came_from_is_context),
         case("an_oblast_administration_names_its_oblast", an_oblast_administration_names_its_oblast),
+        case("districts_beside_a_city_are_the_citys", districts_beside_a_city_are_the_citys),
     ]);
 }

@@ -67,6 +67,18 @@ impl Extractor<'_, '_> {
                 {
                     r = None;
                 }
+                // A district found only in an oblast the document does not name, in a sentence that names a city
+                // with districts of its own in another oblast, is a district of that city ("удар по Запоріжжю,
+                // влучання в Олександрівському районі", "over Bryansk, debris fell in the Bezhitsky district"):
+                // the namesake district elsewhere is not meant.
+                let elsewhere = |r: &RegionHint| !doc_regions.iter().any(|d| *d == r.admin1());
+                if level == 2
+                    && let Some(r) = r.as_ref().filter(|r| elsewhere(r))
+                    && self.city_in_sentence(doc, p, *si).is_some_and(|city| city != r.admin1())
+                {
+                    (p.city_district, p.region) = (true, None);
+                    continue;
+                }
                 if let Some(r) = &r {
                     if level == 1 {
                         sentence_oblasts.push((*si, r.clone()));
@@ -83,21 +95,30 @@ impl Extractor<'_, '_> {
 
     /// Whether district phrase `p` is followed by a city it is a district of ("Дніпровський район Херсона",
     /// "the Leninsky district of Zaporizhzhia"): a one-word name, before the sentence's end at `s_last`, of a
-    /// regional capital or a town of [`CITY_POPULATION`].
+    /// [`Extractor::city_with_districts`].
     fn city_after(&self, doc: &Doc, p: &RegionPhrase, s_last: usize) -> bool {
         let mut i = p.last;
         if i < s_last && doc.lower.word(i) == "of" {
             i += 1;
         }
-        let Some(t) = doc.tokens.get(i).filter(|t| i < s_last && t.cap && t.kind == Kind::Word) else {
-            return false;
-        };
+        i < s_last && self.city_with_districts(doc, i).is_some()
+    }
+
+    /// The admin1 code of a city with districts of its own named elsewhere in sentence `si` than phrase `p`.
+    fn city_in_sentence(&self, doc: &Doc, p: &RegionPhrase, si: usize) -> Option<String> {
+        let s = &doc.sents[si];
+        (s.first..s.last).filter(|i| !(p.first..p.last).contains(i)).find_map(|i| self.city_with_districts(doc, i))
+    }
+
+    /// The admin1 code of the city token `i` names, when it is one word, capitalised, and names a regional
+    /// capital or a town of [`CITY_POPULATION`].
+    fn city_with_districts(&self, doc: &Doc, i: usize) -> Option<String> {
+        let t = doc.tokens.get(i).filter(|t| t.cap && t.kind == Kind::Word)?;
         let surface = &doc.text[t.start..t.end];
-        self.lookup(surface, t.script == Script::Cyrillic).is_some_and(|hit| {
-            hit.places.iter().any(|&k| {
-                let pl = &self.gaz.places[k as usize];
-                matches!(&*pl.feature_code, "PPLA" | "PPLC") || pl.population >= CITY_POPULATION
-            })
+        let hit = self.lookup(surface, t.script == Script::Cyrillic)?;
+        hit.places.iter().map(|&k| &self.gaz.places[k as usize]).find_map(|pl| {
+            let city = matches!(&*pl.feature_code, "PPLA" | "PPLC") || pl.population >= CITY_POPULATION;
+            city.then(|| pl.admin1_code())
         })
     }
 }
