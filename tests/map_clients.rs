@@ -29,9 +29,6 @@ fn summary_of(path: &std::path::Path) -> String {
 }
 
 fn ogrinfo_reads_every_layer() {
-    if !require_tool("ogrinfo", "apt-get install gdal-bin") {
-        return;
-    }
     let out = output();
     // (file, driver, geometry, count) — counts from the table: 7 rows place, 3 do not.
     let expect = [
@@ -101,9 +98,6 @@ fn ogrinfo_reads_every_layer() {
 /// `layer_styles` table holds each layer's default style. Nothing but the GeoPackage, `index.html` and
 /// `unresolved.csv` is left in the output directory.
 fn the_geopackage_holds_every_layer_and_its_style() {
-    if !require_tool("ogrinfo", "apt-get install gdal-bin") {
-        return;
-    }
     let (_tmp, out) = map_table(&["--format", "gpkg", "--bands", "0,10,25,50"]);
     let mut files: Vec<String> =
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -156,9 +150,6 @@ fn the_geopackage_holds_every_layer_and_its_style() {
 /// reads back with the same properties as the GeoJSON layer of the same run (FlatGeobuf's index sorts the
 /// features, so they are matched by input file and line).
 fn flatgeobuf_layers_hold_what_the_geojson_layers_hold() {
-    if !require_tool("ogrinfo", "apt-get install gdal-bin") {
-        return;
-    }
     let (_tmp, out) = map_table(&["--format", "fgb", "--bands", "0,10,25,50"]);
     for (layer, geom, count) in [
         ("incidents", "Point", 7),
@@ -218,6 +209,12 @@ fn geopandas_python() -> String {
     find_geopandas_python().expect("a Python with GeoPandas (INCIMAP_TEST_PYTHON, see .ci/run)")
 }
 
+/// GDAL's ogrinfo, which the layer tests read with.
+const OGRINFO: Need = Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" };
+
+/// Headless Chromium, which the page tests draw with.
+const CHROMIUM: Need = Need::Tool { program: "chromium", install: "apt-get install chromium" };
+
 /// The need for GeoPandas.
 const GEOPANDAS: Need = Need::Check {
     what: "a Python with GeoPandas: pip install geopandas pyarrow; INCIMAP_TEST_PYTHON=...",
@@ -257,9 +254,6 @@ for layer in ["incidents", "leaders", "border", "ukraine", "bands"]:
 }
 
 fn ogrinfo_reads_geojsonseq() {
-    if !require_tool("ogrinfo", "apt-get install gdal-bin") {
-        return;
-    }
     let (_tmp, out) = map_table(&["--format", "geojsonseq", "--bands", "0,10"]);
     let s = summary_of(&out.join("incidents.geojsons"));
     assert!(s.contains("using driver `GeoJSONSeq' successful"), "{s}");
@@ -310,9 +304,6 @@ fn attr(dom: &str, after: &str, attr: &str) -> Option<String> {
 }
 
 fn chromium_draws_incidents_and_border() {
-    if !require_tool("chromium", "apt-get install chromium") {
-        return;
-    }
     let page = output().join("index.html");
     let html = std::fs::read_to_string(&page).unwrap();
     // Self-contained: no URL but the SVG namespace, nothing loaded by src/href, and a policy that forbids
@@ -372,9 +363,6 @@ date,place,lat,lon,weapon,event_type,source
 /// The page's filters (given in the URL fragment, as a bookmarked view) show the hand-counted incidents, and the
 /// legend's counts follow them.
 fn chromium_filters_show_the_incidents_counted_by_hand() {
-    if !require_tool("chromium", "apt-get install chromium") {
-        return;
-    }
     let tmp = tempdir();
     let input = tmp.path().join("rows.csv");
     std::fs::write(&input, FILTER_ROWS).unwrap();
@@ -420,9 +408,6 @@ fn chromium_filters_show_the_incidents_counted_by_hand() {
 /// The popup of an incident (opened by the URL fragment `#incident=ID`) leads with its date, place, what
 /// happened and its distance to the border, then the evidence sentence, then the other properties.
 fn chromium_popup_leads_with_date_place_event_and_distance() {
-    if !require_tool("chromium", "apt-get install chromium") {
-        return;
-    }
     let tmp = tempdir();
     let input = tmp.path().join("report.txt");
     let sentence = "A drone struck an apartment block in Belgorod on Friday, the regional governor said.";
@@ -448,9 +433,6 @@ fn chromium_popup_leads_with_date_place_event_and_distance() {
 
 /// 20,000 incidents (the default `--html-max`) are all drawn, and the legend counts them.
 fn chromium_draws_twenty_thousand_incidents() {
-    if !require_tool("chromium", "apt-get install chromium") {
-        return;
-    }
     let tmp = tempdir();
     let input = tmp.path().join("many.csv");
     let mut rows = String::from("date,lat,lon,weapon\n");
@@ -568,15 +550,14 @@ print(len(got))
 
 fn main() {
     needs::run(vec![
-        case("ogrinfo_reads_every_layer", ogrinfo_reads_every_layer)
-            .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+        case("ogrinfo_reads_every_layer", ogrinfo_reads_every_layer).needs(OGRINFO),
         case("the_geopackage_holds_every_layer_and_its_style", the_geopackage_holds_every_layer_and_its_style)
-            .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+            .needs(OGRINFO),
         case(
             "flatgeobuf_layers_hold_what_the_geojson_layers_hold",
             flatgeobuf_layers_hold_what_the_geojson_layers_hold,
         )
-        .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
+        .needs(OGRINFO),
         case("distance_and_extract_geoparquet_read_in_geopandas", distance_and_extract_geoparquet_read_in_geopandas)
             .needs(GEOPANDAS),
         case(
@@ -584,22 +565,19 @@ fn main() {
             geoparquet_layers_read_in_geopandas_as_the_geojson_layers,
         )
         .needs(GEOPANDAS),
-        case("ogrinfo_reads_geojsonseq", ogrinfo_reads_geojsonseq)
-            .needs(Need::Tool { program: "ogrinfo", install: "apt-get install gdal-bin" }),
-        case("chromium_draws_incidents_and_border", chromium_draws_incidents_and_border)
-            .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        case("ogrinfo_reads_geojsonseq", ogrinfo_reads_geojsonseq).needs(OGRINFO),
+        case("chromium_draws_incidents_and_border", chromium_draws_incidents_and_border).needs(CHROMIUM),
         case(
             "chromium_filters_show_the_incidents_counted_by_hand",
             chromium_filters_show_the_incidents_counted_by_hand,
         )
-        .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        .needs(CHROMIUM),
         case(
             "chromium_popup_leads_with_date_place_event_and_distance",
             chromium_popup_leads_with_date_place_event_and_distance,
         )
-        .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
-        case("chromium_draws_twenty_thousand_incidents", chromium_draws_twenty_thousand_incidents)
-            .needs(Need::Tool { program: "chromium", install: "apt-get install chromium" }),
+        .needs(CHROMIUM),
+        case("chromium_draws_twenty_thousand_incidents", chromium_draws_twenty_thousand_incidents).needs(CHROMIUM),
         case("qgis_loads_every_layer_styled", qgis_loads_every_layer_styled)
             .needs(Need::PythonModule { module: "qgis.core", install: "apt-get install python3-qgis" }),
     ]);

@@ -77,24 +77,6 @@ pub fn belgorod() -> Incident {
     inc
 }
 
-/// Whether an external program can run; otherwise skip with a note, or fail when env CI is set.
-pub fn require_tool(program: &str, install: &str) -> bool {
-    let found = std::process::Command::new(program)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok();
-    if found {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{program} is required when CI is set: install it with `{install}`");
-    }
-    eprintln!("note: skipping, {program} is not installed (`{install}`)");
-    false
-}
-
 /// A fresh temporary directory.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
