@@ -25,7 +25,7 @@ use incimap::border::points::check_coordinates;
 use incimap::build::{BuildOptions, geonames, places_file, postal};
 use incimap::extract::Extractor;
 use incimap::gazetteer::{Gazetteer, format};
-use incimap::incidents::points::{InputFormat, PointReader, open_points};
+use incimap::incidents::points::{PointReader, open_points};
 use incimap::incidents::{self, InputKind, Locator, ReadOptions};
 use incimap::resolve::{Query, Resolver};
 
@@ -136,10 +136,10 @@ fn fuzz_distance_points() {
     let opts = incimap::incidents::ReadOptions::default();
     fuzz("points", &fuzz_support::seeds("points"), POINT_CASES, |case| {
         let forced = match case.rng.below(7) {
-            0 => Some(InputFormat::Csv),
-            1 => Some(InputFormat::Tsv),
-            2 => Some(InputFormat::Semicolon),
-            3 => Some(InputFormat::Ndjson),
+            0 => Some(InputKind::Csv),
+            1 => Some(InputKind::Tsv),
+            2 => Some(InputKind::Semicolon),
+            3 => Some(InputKind::Ndjson),
             _ => None,
         };
         let path = dir.path().join(&case.seed.name);

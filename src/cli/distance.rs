@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use incimap::border::points::check_coordinates;
 use incimap::border::{BorderIndex, Measurement};
 use incimap::incidents::ReadOptions;
-use incimap::incidents::points::{BadRow, InputFormat, PointReader, PointRow, open_points};
+use incimap::incidents::points::{BadRow, PointReader, PointRow, open_points};
 use incimap::resolve::{Query, Resolver, Status};
 use rayon::prelude::*;
 
@@ -169,10 +169,10 @@ fn measure_file<W: Write>(
 ) -> anyhow::Result<()> {
     let label = path.display().to_string();
     let forced = kind.map(|k| match k {
-        InputKind::Csv => InputFormat::Csv,
-        InputKind::Tsv => InputFormat::Tsv,
-        InputKind::Semicolon => InputFormat::Semicolon,
-        InputKind::Ndjson => InputFormat::Ndjson,
+        InputKind::Csv => incimap::incidents::InputKind::Csv,
+        InputKind::Tsv => incimap::incidents::InputKind::Tsv,
+        InputKind::Semicolon => incimap::incidents::InputKind::Semicolon,
+        InputKind::Ndjson => incimap::incidents::InputKind::Ndjson,
     });
     let opts = ReadOptions::default();
     let (input, format) = open_points(path, forced, &opts)?;

@@ -9,9 +9,10 @@
 //! [`crate::border::points::check_coordinates`] for the rule.
 //!
 //! ```
-//! use incimap::incidents::points::{InputFormat, PointReader};
+//! use incimap::incidents::InputKind;
+//! use incimap::incidents::points::PointReader;
 //! let data = "id,latitude,longitude\nA,50.6,36.6\nB,,36.6\n";
-//! let mut reader = PointReader::new(data.as_bytes(), "pts.csv", InputFormat::Csv, 1 << 20).unwrap();
+//! let mut reader = PointReader::new(data.as_bytes(), "pts.csv", InputKind::Csv, 1 << 20).unwrap();
 //! let first = reader.next().unwrap().unwrap().unwrap();
 //! assert_eq!((first.line, first.name.as_deref(), first.lat), (2, Some("A"), 50.6));
 //! let second = reader.next().unwrap().unwrap().unwrap_err();
@@ -24,45 +25,25 @@ use std::path::Path;
 use super::table::LineLimit;
 use super::{Input, InputKind, ReadError, ReadOptions};
 
-/// The layout of a point input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    Csv,
-    Tsv,
-    /// Semicolon-separated (spreadsheet export).
-    Semicolon,
-    Ndjson,
-}
-
 /// Open a point input (a file or `-`) as `map` opens its inputs, and tell its layout: `forced` when given, else
 /// from its name and first bytes. Empty and binary inputs, and inputs that are neither a table nor NDJSON, are
-/// refused.
+/// refused; the layout returned is a table's (`Csv`, `Tsv`, `Semicolon`) or `Ndjson` (a JSON document of one
+/// object on one line is NDJSON of one row).
 pub fn open_points(
     path: &Path,
-    forced: Option<InputFormat>,
+    forced: Option<InputKind>,
     opts: &ReadOptions,
-) -> Result<(impl BufRead + use<>, InputFormat), ReadError> {
+) -> Result<(impl BufRead + use<>, InputKind), ReadError> {
     let input = if path.as_os_str() == "-" { Input::Stdin } else { Input::File(path.to_path_buf()) };
-    let kind = forced.map(|f| match f {
-        InputFormat::Csv => InputKind::Csv,
-        InputFormat::Tsv => InputKind::Tsv,
-        InputFormat::Semicolon => InputKind::Semicolon,
-        InputFormat::Ndjson => InputKind::Ndjson,
-    });
-    let (reader, kind) = super::open(&input, &ReadOptions { kind, ..opts.clone() })?;
-    let format = match kind {
-        InputKind::Csv => InputFormat::Csv,
-        InputKind::Tsv => InputFormat::Tsv,
-        InputKind::Semicolon => InputFormat::Semicolon,
-        InputKind::Ndjson => InputFormat::Ndjson,
-        // One JSON object on one line is NDJSON of one row.
-        InputKind::Json => InputFormat::Ndjson,
+    let (reader, kind) = super::open(&input, &ReadOptions { kind: forced, ..opts.clone() })?;
+    match kind {
+        InputKind::Json => Ok((reader, InputKind::Ndjson)),
         InputKind::Text => {
             let why = "neither a table with lat/lon columns nor NDJSON".to_string();
-            return Err(ReadError::BadInput { path: input.name(), why });
+            Err(ReadError::BadInput { path: input.name(), why })
         }
-    };
-    Ok((reader, format))
+        table_or_lines => Ok((reader, table_or_lines)),
+    }
 }
 
 /// A row with usable coordinates.
@@ -127,24 +108,20 @@ fn find_column(headers: &csv::ByteRecord, names: &[&str]) -> Option<usize> {
 impl<R: BufRead> PointReader<R> {
     /// Start reading `input` (named `source` in messages) in the given format, refusing lines longer than
     /// `max_line_bytes`. For a table this reads the header and fails when it has no latitude or longitude column.
-    pub fn new(
-        input: R,
-        source: &str,
-        format: InputFormat,
-        max_line_bytes: usize,
-    ) -> Result<PointReader<R>, PointsError> {
+    pub fn new(input: R, source: &str, kind: InputKind, max_line_bytes: usize) -> Result<PointReader<R>, PointsError> {
         let source = if source == "-" { "stdin".to_string() } else { source.to_string() };
-        let inner = match format {
-            InputFormat::Ndjson => Inner::Ndjson { reader: input, buf: Vec::new(), line: 0, max: max_line_bytes },
-            InputFormat::Csv | InputFormat::Tsv | InputFormat::Semicolon => {
-                let delimiter = match format {
-                    InputFormat::Tsv => b'\t',
-                    InputFormat::Semicolon => b';',
-                    _ => b',',
-                };
-                let mut reader = csv::ReaderBuilder::new()
-                    .delimiter(delimiter)
-                    .flexible(true)
+        let inner = match kind {
+            InputKind::Ndjson | InputKind::Json => {
+                Inner::Ndjson { reader: input, buf: Vec::new(), line: 0, max: max_line_bytes }
+            }
+            InputKind::Text => {
+                let why = "neither a table with lat/lon columns nor NDJSON".to_string();
+                return Err(PointsError::Header { file: source, why });
+            }
+            InputKind::Csv | InputKind::Tsv | InputKind::Semicolon => {
+                // The dialect `map` reads tables in, with the header as headers.
+                let mut reader = super::table::reader_builder(kind)
+                    .has_headers(true)
                     .from_reader(LineLimit::capped(input, max_line_bytes));
                 let headers = match reader.byte_headers() {
                     Ok(h) => h.clone(),
